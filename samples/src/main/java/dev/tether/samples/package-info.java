@@ -1,0 +1,2 @@
+/** One bad and one good program per Tether check. */
+package dev.tether.samples;
