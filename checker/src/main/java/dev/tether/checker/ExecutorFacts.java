@@ -1,0 +1,271 @@
+package dev.tether.checker;
+
+import static com.google.errorprone.matchers.Matchers.anyOf;
+import static com.google.errorprone.matchers.method.MethodMatchers.constructor;
+import static com.google.errorprone.matchers.method.MethodMatchers.staticMethod;
+
+import com.google.errorprone.VisitorState;
+import com.google.errorprone.matchers.Matcher;
+import com.google.errorprone.suppliers.Supplier;
+import com.google.errorprone.suppliers.Suppliers;
+import com.google.errorprone.util.ASTHelpers;
+import com.sun.source.tree.ClassTree;
+import com.sun.source.tree.ExpressionTree;
+import com.sun.source.tree.IdentifierTree;
+import com.sun.source.tree.LiteralTree;
+import com.sun.source.tree.MemberSelectTree;
+import com.sun.source.tree.MethodInvocationTree;
+import com.sun.source.tree.MethodTree;
+import com.sun.source.tree.NewClassTree;
+import com.sun.source.tree.Tree;
+import com.sun.source.tree.VariableTree;
+import com.sun.source.util.TreePath;
+import com.sun.source.util.TreeScanner;
+import com.sun.tools.javac.code.Flags;
+import com.sun.tools.javac.code.Symbol;
+import com.sun.tools.javac.code.Symbol.VarSymbol;
+import com.sun.tools.javac.code.Type;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
+import javax.lang.model.element.ElementKind;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Answers "what is this executor?": whether an expression creates a thread pool, scheduler,
+ * fork-join pool or timer, where the executor that a variable names was created, and how many
+ * threads it may run.
+ */
+public final class ExecutorFacts {
+  /** How many threads an executor may run at once. */
+  public enum Bound {
+    /** Exactly one thread: tasks run one after another. */
+    SINGLE,
+    /** A fixed number of threads greater than one (or a parallelism). */
+    FIXED,
+    /** No practical limit: a new thread per task when all are busy. */
+    UNBOUNDED,
+    /** Not known from the creation site. */
+    UNKNOWN,
+  }
+
+  private static final Matcher<ExpressionTree> EXECUTORS_FACTORY =
+      staticMethod()
+          .onClass("java.util.concurrent.Executors")
+          .namedAnyOf(
+              "newCachedThreadPool",
+              "newFixedThreadPool",
+              "newScheduledThreadPool",
+              "newSingleThreadExecutor",
+              "newSingleThreadScheduledExecutor",
+              "newWorkStealingPool",
+              "newThreadPerTaskExecutor",
+              "newVirtualThreadPerTaskExecutor");
+
+  private static final Matcher<ExpressionTree> POOL_CONSTRUCTOR =
+      anyOf(
+          constructor().forClass("java.util.concurrent.ThreadPoolExecutor"),
+          constructor().forClass("java.util.concurrent.ScheduledThreadPoolExecutor"),
+          constructor().forClass("java.util.concurrent.ForkJoinPool"));
+
+  private static final Matcher<ExpressionTree> TIMER_CONSTRUCTOR =
+      anyOf(
+          constructor().forClass("java.util.Timer"),
+          constructor().forClass("io.netty.util.HashedWheelTimer"));
+
+  private static final Supplier<Type> THREAD_POOL_EXECUTOR =
+      Suppliers.typeFromString("java.util.concurrent.ThreadPoolExecutor");
+
+  private static final Supplier<Type> FORK_JOIN_POOL =
+      Suppliers.typeFromString("java.util.concurrent.ForkJoinPool");
+  private static final Supplier<Type> TIMER = Suppliers.typeFromString("java.util.Timer");
+
+  private ExecutorFacts() {}
+
+  /**
+   * Whether {@code tree} creates a new executor service: an {@code Executors.new…} factory, or a
+   * {@code ThreadPoolExecutor}, {@code ScheduledThreadPoolExecutor} or {@code ForkJoinPool}
+   * constructor (subclasses included, anonymous ones too).
+   */
+  public static boolean createsExecutor(ExpressionTree tree, VisitorState state) {
+    return EXECUTORS_FACTORY.matches(tree, state) || createsPool(tree, state);
+  }
+
+  /** Whether {@code tree} creates a timer thread: {@code new java.util.Timer(…)}, Netty's wheel. */
+  public static boolean createsTimer(ExpressionTree tree, VisitorState state) {
+    return TIMER_CONSTRUCTOR.matches(tree, state) || constructsSubclassOf(tree, TIMER, state);
+  }
+
+  private static boolean createsPool(ExpressionTree tree, VisitorState state) {
+    return POOL_CONSTRUCTOR.matches(tree, state)
+        || constructsSubclassOf(tree, THREAD_POOL_EXECUTOR, state)
+        || constructsSubclassOf(tree, FORK_JOIN_POOL, state);
+  }
+
+  private static boolean constructsSubclassOf(
+      ExpressionTree tree, Supplier<Type> type, VisitorState state) {
+    return tree instanceof NewClassTree
+        && ASTHelpers.isSubtype(ASTHelpers.getType(tree), type.get(state), state);
+  }
+
+  /**
+   * Returns the expression that created the executor {@code expr} refers to: {@code expr} itself
+   * when it creates one, or the initializer of the local variable or {@code final} field it names,
+   * when that variable is never reassigned in the enclosing class.
+   */
+  public static Optional<ExpressionTree> creation(
+      @Nullable ExpressionTree expr, VisitorState state) {
+    if (expr == null) {
+      return Optional.empty();
+    }
+    expr = ASTHelpers.stripParentheses(expr);
+    if (createsExecutor(expr, state) || createsTimer(expr, state)) {
+      return Optional.of(expr);
+    }
+    if (!(expr instanceof IdentifierTree || expr instanceof MemberSelectTree)) {
+      return Optional.empty();
+    }
+    if (!(ASTHelpers.getSymbol(expr) instanceof VarSymbol var)) {
+      return Optional.empty();
+    }
+    boolean isField = var.getKind() == ElementKind.FIELD;
+    if (!isField && var.getKind() != ElementKind.LOCAL_VARIABLE) {
+      return Optional.empty();
+    }
+    if (isField && (var.flags() & Flags.FINAL) == 0) {
+      return Optional.empty();
+    }
+    if (!isField && !isEffectivelyFinal(var)) {
+      return Optional.empty();
+    }
+    VariableTree decl = findDeclaration(var, state);
+    if (decl == null || decl.getInitializer() == null) {
+      return Optional.empty();
+    }
+    ExpressionTree init = ASTHelpers.stripParentheses(decl.getInitializer());
+    return createsExecutor(init, state) || createsTimer(init, state)
+        ? Optional.of(init)
+        : Optional.empty();
+  }
+
+  private static boolean isEffectivelyFinal(VarSymbol var) {
+    return (var.flags() & (Flags.FINAL | Flags.EFFECTIVELY_FINAL)) != 0;
+  }
+
+  /**
+   * Finds the declaration of {@code var}: a field among the members of its class, a local in the
+   * innermost enclosing method (or initializer) of the current path. Scans at most that method.
+   */
+  private static @Nullable VariableTree findDeclaration(VarSymbol var, VisitorState state) {
+    for (TreePath p = state.getPath(); p != null; p = p.getParentPath()) {
+      Tree leaf = p.getLeaf();
+      if (var.getKind() == ElementKind.FIELD && leaf instanceof ClassTree cls) {
+        if (ASTHelpers.getSymbol(cls) == var.owner) {
+          for (Tree member : cls.getMembers()) {
+            if (member instanceof VariableTree field && ASTHelpers.getSymbol(field) == var) {
+              return field;
+            }
+          }
+          return null;
+        }
+      } else if (var.getKind() != ElementKind.FIELD
+          && (leaf instanceof MethodTree || leaf instanceof ClassTree)) {
+        return scanFor(var, p);
+      }
+    }
+    return null;
+  }
+
+  private static @Nullable VariableTree scanFor(VarSymbol var, TreePath scope) {
+    VariableTree[] found = new VariableTree[1];
+    new TreeScanner<Void, Void>() {
+      @Override
+      public Void visitVariable(VariableTree tree, Void unused) {
+        if (ASTHelpers.getSymbol(tree) == var) {
+          found[0] = tree;
+          return null;
+        }
+        return super.visitVariable(tree, null);
+      }
+
+      @Override
+      public Void scan(Tree tree, Void unused) {
+        return found[0] == null ? super.scan(tree, null) : null;
+      }
+    }.scan(scope.getLeaf(), null);
+    return found[0];
+  }
+
+  /** How many threads the executor created by {@code creation} may run at once. */
+  public static Bound bound(ExpressionTree creation, VisitorState state) {
+    OptionalInt threads = threads(creation, state);
+    if (threads.isPresent()) {
+      return threads.getAsInt() == 1 ? Bound.SINGLE : Bound.FIXED;
+    }
+    Symbol sym = ASTHelpers.getSymbol(creation);
+    String name = sym == null ? "" : sym.getSimpleName().toString();
+    if (EXECUTORS_FACTORY.matches(creation, state)) {
+      return switch (name) {
+        case "newCachedThreadPool", "newThreadPerTaskExecutor", "newVirtualThreadPerTaskExecutor" ->
+            Bound.UNBOUNDED;
+        case "newFixedThreadPool", "newScheduledThreadPool", "newWorkStealingPool" -> Bound.FIXED;
+        default -> Bound.UNKNOWN;
+      };
+    }
+    if (creation instanceof NewClassTree newClass
+        && createsPool(creation, state)
+        && isThreadPoolExecutor(newClass, state)
+        && newClass.getArguments().size() >= 2
+        && isMaxInt(newClass.getArguments().get(1))) {
+      return Bound.UNBOUNDED;
+    }
+    return Bound.UNKNOWN;
+  }
+
+  /**
+   * The exact number of threads the executor created by {@code creation} runs, when the creation
+   * site says so with a constant: {@code newSingleThread…} is 1, {@code newFixedThreadPool(n)} is
+   * n, {@code new ThreadPoolExecutor(n, n, …)} is n.
+   */
+  public static OptionalInt threads(ExpressionTree creation, VisitorState state) {
+    if (EXECUTORS_FACTORY.matches(creation, state)) {
+      String name = ASTHelpers.getSymbol(creation).getSimpleName().toString();
+      if (name.startsWith("newSingleThread")) {
+        return OptionalInt.of(1);
+      }
+      List<? extends ExpressionTree> args = ((MethodInvocationTree) creation).getArguments();
+      if (name.equals("newFixedThreadPool") && !args.isEmpty()) {
+        return constantInt(args.get(0));
+      }
+      return OptionalInt.empty();
+    }
+    if (creation instanceof NewClassTree newClass && isThreadPoolExecutor(newClass, state)) {
+      List<? extends ExpressionTree> args = newClass.getArguments();
+      if (args.size() >= 2) {
+        OptionalInt core = constantInt(args.get(0));
+        OptionalInt max = constantInt(args.get(1));
+        if (core.isPresent() && max.isPresent() && core.getAsInt() == max.getAsInt()) {
+          return core;
+        }
+      }
+    }
+    return OptionalInt.empty();
+  }
+
+  private static boolean isThreadPoolExecutor(NewClassTree newClass, VisitorState state) {
+    return ASTHelpers.isSubtype(
+        ASTHelpers.getType(newClass), THREAD_POOL_EXECUTOR.get(state), state);
+  }
+
+  private static OptionalInt constantInt(ExpressionTree tree) {
+    Object value = ASTHelpers.constValue(tree);
+    return value instanceof Integer i ? OptionalInt.of(i) : OptionalInt.empty();
+  }
+
+  private static boolean isMaxInt(ExpressionTree tree) {
+    Object value = ASTHelpers.constValue(tree);
+    return value instanceof Integer i && i == Integer.MAX_VALUE
+        || tree instanceof LiteralTree literal
+            && Integer.valueOf(Integer.MAX_VALUE).equals(literal.getValue());
+  }
+}

@@ -1,0 +1,10 @@
+package dev.tether.checker;
+
+/** Where Tether's documentation lives; every {@code @BugPattern} links to its page. */
+final class Links {
+  /** The folder of the per-check pages: {@code docs/bugpattern/<Name>.md} in the repository. */
+  static final String BUGPATTERN =
+      "https://github.com/tether-dev/tether/blob/main/docs/bugpattern/";
+
+  private Links() {}
+}
