@@ -78,6 +78,8 @@ public final class ExecutorFacts {
 
   private static final Supplier<Type> FORK_JOIN_POOL =
       Suppliers.typeFromString("java.util.concurrent.ForkJoinPool");
+  private static final Supplier<Type> SCHEDULED_POOL =
+      Suppliers.typeFromString("java.util.concurrent.ScheduledThreadPoolExecutor");
   private static final Supplier<Type> TIMER = Suppliers.typeFromString("java.util.Timer");
 
   private ExecutorFacts() {}
@@ -215,6 +217,7 @@ public final class ExecutorFacts {
     if (creation instanceof NewClassTree newClass
         && createsPool(creation, state)
         && isThreadPoolExecutor(newClass, state)
+        && !isScheduledPool(newClass, state)
         && newClass.getArguments().size() >= 2
         && isMaxInt(newClass.getArguments().get(1))) {
       return Bound.UNBOUNDED;
@@ -234,10 +237,16 @@ public final class ExecutorFacts {
         return OptionalInt.of(1);
       }
       List<? extends ExpressionTree> args = ((MethodInvocationTree) creation).getArguments();
-      if (name.equals("newFixedThreadPool") && !args.isEmpty()) {
+      if ((name.equals("newFixedThreadPool") || name.equals("newScheduledThreadPool"))
+          && !args.isEmpty()) {
         return constantInt(args.get(0));
       }
       return OptionalInt.empty();
+    }
+    if (creation instanceof NewClassTree newClass && isScheduledPool(newClass, state)) {
+      // A scheduled pool runs exactly its core threads: its maximum pool size has no effect.
+      List<? extends ExpressionTree> args = newClass.getArguments();
+      return args.isEmpty() ? OptionalInt.empty() : constantInt(args.get(0));
     }
     if (creation instanceof NewClassTree newClass && isThreadPoolExecutor(newClass, state)) {
       List<? extends ExpressionTree> args = newClass.getArguments();
@@ -255,6 +264,10 @@ public final class ExecutorFacts {
   private static boolean isThreadPoolExecutor(NewClassTree newClass, VisitorState state) {
     return ASTHelpers.isSubtype(
         ASTHelpers.getType(newClass), THREAD_POOL_EXECUTOR.get(state), state);
+  }
+
+  private static boolean isScheduledPool(NewClassTree newClass, VisitorState state) {
+    return ASTHelpers.isSubtype(ASTHelpers.getType(newClass), SCHEDULED_POOL.get(state), state);
   }
 
   private static OptionalInt constantInt(ExpressionTree tree) {
