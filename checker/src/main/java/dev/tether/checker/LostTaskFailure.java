@@ -60,7 +60,8 @@ import org.jspecify.annotations.Nullable;
     linkType = CUSTOM,
     severity = WARNING,
     tags = CONCURRENCY)
-public final class LostTaskFailure extends BugChecker implements MethodTreeMatcher, BlockTreeMatcher {
+public final class LostTaskFailure extends BugChecker
+    implements MethodTreeMatcher, BlockTreeMatcher {
   private static final long serialVersionUID = 1L;
 
   private static final String REMEDY =
@@ -128,7 +129,11 @@ public final class LostTaskFailure extends BugChecker implements MethodTreeMatch
 
   /** One task handed to {@code execute}/{@code submit}. */
   private record Fanned(
-      MethodInvocationTree call, Tree task, ExpressionTree executor, boolean submit, boolean kept) {}
+      MethodInvocationTree call,
+      Tree task,
+      ExpressionTree executor,
+      boolean submit,
+      boolean kept) {}
 
   /** A wait for signals or termination, outside the tasks. */
   private record Wait(
@@ -397,7 +402,8 @@ public final class LostTaskFailure extends BugChecker implements MethodTreeMatch
       @Override
       public Void visitMethodInvocation(MethodInvocationTree node, Void unused) {
         Symbol method = ASTHelpers.getSymbol(node);
-        works[0] |= method == null || !SYNCHRONIZERS.contains(method.owner.getQualifiedName().toString());
+        works[0] |=
+            method == null || !SYNCHRONIZERS.contains(method.owner.getQualifiedName().toString());
         return super.visitMethodInvocation(node, null);
       }
 
@@ -411,9 +417,9 @@ public final class LostTaskFailure extends BugChecker implements MethodTreeMatch
   }
 
   /**
-   * Whether the task hands a failure it catches to someone: a catch block passes the exception to
-   * a method that does not merely log it, to a constructor whose result is not thrown, or stores
-   * it. Rethrowing or logging does not count: the waiter sees neither.
+   * Whether the task hands a failure it catches to someone: a catch block passes the exception to a
+   * method that does not merely log it, to a constructor whose result is not thrown, or stores it.
+   * Rethrowing or logging does not count: the waiter sees neither.
    */
   private static boolean recordsFailures(Tree task, VisitorState state) {
     boolean[] records = new boolean[1];

@@ -9,8 +9,8 @@ import com.sun.tools.javac.code.Symbol.VarSymbol;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Answers "do these two expressions name the same variable?" for the receivers of a semaphore's
- * or an executor's calls: {@code sem} and {@code this.sem}, {@code a.sem} and {@code a.sem}.
+ * Answers "do these two expressions name the same variable?" for the receivers of a semaphore's or
+ * an executor's calls: {@code sem} and {@code this.sem}, {@code a.sem} and {@code a.sem}.
  */
 final class SameVariable {
   private SameVariable() {}
