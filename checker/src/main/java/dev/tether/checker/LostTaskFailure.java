@@ -242,7 +242,7 @@ public final class LostTaskFailure extends BugChecker
           || handoff.get().executor() == null) {
         return;
       }
-      Symbol method = ASTHelpers.getSymbol(call);
+      Symbol method = ASTHelpers.getSymbol(call.getMethodSelect());
       String name = method == null ? "" : method.getSimpleName().toString();
       if (!name.equals("execute") && !name.equals("submit")) {
         return;
@@ -281,7 +281,7 @@ public final class LostTaskFailure extends BugChecker
     }
 
     private boolean readsFutures(MethodInvocationTree tree) {
-      Symbol method = ASTHelpers.getSymbol(tree);
+      Symbol method = ASTHelpers.getSymbol(tree.getMethodSelect());
       if (method == null) {
         return false;
       }
@@ -315,8 +315,7 @@ public final class LostTaskFailure extends BugChecker
     @Override
     public Void visitAssignment(AssignmentTree tree, Void unused) {
       Symbol target = ASTHelpers.getSymbol(tree.getVariable());
-      if (target != null
-          && target.getKind() != ElementKind.LOCAL_VARIABLE
+      if ((target == null || target.getKind() != ElementKind.LOCAL_VARIABLE)
           && isFutureish(tree.getExpression())) {
         futuresRead = true; // stored in a field or an array: read elsewhere
       }
@@ -401,7 +400,7 @@ public final class LostTaskFailure extends BugChecker
 
       @Override
       public Void visitMethodInvocation(MethodInvocationTree node, Void unused) {
-        Symbol method = ASTHelpers.getSymbol(node);
+        Symbol method = ASTHelpers.getSymbol(node.getMethodSelect());
         works[0] |=
             method == null || !SYNCHRONIZERS.contains(method.owner.getQualifiedName().toString());
         return super.visitMethodInvocation(node, null);
@@ -457,7 +456,7 @@ public final class LostTaskFailure extends BugChecker
 
       @Override
       public Void visitMethodInvocation(MethodInvocationTree node, Void unused) {
-        Symbol method = ASTHelpers.getSymbol(node);
+        Symbol method = ASTHelpers.getSymbol(node.getMethodSelect());
         String name = method == null ? "" : method.getSimpleName().toString();
         if (!LOGGING_METHOD.matcher(name).matches()) {
           for (ExpressionTree argument : node.getArguments()) {
