@@ -140,10 +140,15 @@ public final class LostTaskFailure extends BugChecker
       MethodInvocationTree call, @Nullable VarSymbol synchronizer, @Nullable ExpressionTree pool) {}
 
   private void analyze(TreePath body, VisitorState state) {
-    Facts facts = new Facts(state);
+    Facts facts = new Facts(state, false);
     facts.scan(body, null);
     if (facts.fanned.isEmpty() && facts.invokeAlls.isEmpty()) {
       return;
+    }
+    if (!facts.kept.isEmpty() || facts.fanned.stream().anyMatch(f -> f.submit() && f.kept())) {
+      Facts reads = new Facts(state, true); // only now: whether the method reads its futures
+      reads.scan(body, null);
+      facts.futuresRead = reads.futuresRead;
     }
     for (MethodInvocationTree invokeAll : facts.invokeAlls) {
       if (!facts.kept.contains(invokeAll) || !facts.futuresRead) {
@@ -201,10 +206,12 @@ public final class LostTaskFailure extends BugChecker
     private final List<MethodInvocationTree> invokeAlls = new ArrayList<>();
     private final List<MethodInvocationTree> kept = new ArrayList<>();
     private final List<Wait> waits = new ArrayList<>();
+    private final boolean trackReads;
     private boolean futuresRead;
 
-    Facts(VisitorState state) {
+    Facts(VisitorState state, boolean trackReads) {
       this.state = state;
+      this.trackReads = trackReads;
     }
 
     @Override
@@ -223,7 +230,7 @@ public final class LostTaskFailure extends BugChecker
     @Override
     public Void visitLambdaExpression(LambdaExpressionTree tree, Void unused) {
       handoff();
-      if (tree.getBody() instanceof ExpressionTree body && isFutureish(body)) {
+      if (trackReads && tree.getBody() instanceof ExpressionTree body && isFutureish(body)) {
         futuresRead = true; // a future handed on by a function
       }
       return super.visitLambdaExpression(tree, null);
@@ -274,7 +281,7 @@ public final class LostTaskFailure extends BugChecker
           waits.add(new Wait(tree, null, pool));
         }
       }
-      if (!futuresRead) {
+      if (trackReads && !futuresRead) {
         futuresRead = readsFutures(tree);
       }
       return super.visitMethodInvocation(tree, null);
@@ -306,7 +313,7 @@ public final class LostTaskFailure extends BugChecker
 
     @Override
     public Void visitReturn(ReturnTree tree, Void unused) {
-      if (tree.getExpression() != null && isFutureish(tree.getExpression())) {
+      if (trackReads && tree.getExpression() != null && isFutureish(tree.getExpression())) {
         futuresRead = true; // the caller reads them
       }
       return super.visitReturn(tree, null);
@@ -315,7 +322,8 @@ public final class LostTaskFailure extends BugChecker
     @Override
     public Void visitAssignment(AssignmentTree tree, Void unused) {
       Symbol target = ASTHelpers.getSymbol(tree.getVariable());
-      if ((target == null || target.getKind() != ElementKind.LOCAL_VARIABLE)
+      if (trackReads
+          && (target == null || target.getKind() != ElementKind.LOCAL_VARIABLE)
           && isFutureish(tree.getExpression())) {
         futuresRead = true; // stored in a field or an array: read elsewhere
       }
