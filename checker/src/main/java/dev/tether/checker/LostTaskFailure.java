@@ -1,0 +1,492 @@
+package dev.tether.checker;
+
+import static com.google.errorprone.BugPattern.LinkType.CUSTOM;
+import static com.google.errorprone.BugPattern.SeverityLevel.WARNING;
+import static com.google.errorprone.BugPattern.StandardTags.CONCURRENCY;
+import static com.google.errorprone.matchers.Description.NO_MATCH;
+import static com.google.errorprone.matchers.Matchers.anyOf;
+import static com.google.errorprone.matchers.method.MethodMatchers.instanceMethod;
+import static dev.tether.checker.Links.BUGPATTERN;
+
+import com.google.auto.service.AutoService;
+import com.google.errorprone.BugPattern;
+import com.google.errorprone.VisitorState;
+import com.google.errorprone.bugpatterns.BugChecker;
+import com.google.errorprone.bugpatterns.BugChecker.BlockTreeMatcher;
+import com.google.errorprone.bugpatterns.BugChecker.MethodTreeMatcher;
+import com.google.errorprone.matchers.Description;
+import com.google.errorprone.matchers.Matcher;
+import com.google.errorprone.suppliers.Supplier;
+import com.google.errorprone.suppliers.Suppliers;
+import com.google.errorprone.util.ASTHelpers;
+import com.sun.source.tree.AssignmentTree;
+import com.sun.source.tree.BlockTree;
+import com.sun.source.tree.CatchTree;
+import com.sun.source.tree.ClassTree;
+import com.sun.source.tree.ExpressionStatementTree;
+import com.sun.source.tree.ExpressionTree;
+import com.sun.source.tree.IdentifierTree;
+import com.sun.source.tree.LambdaExpressionTree;
+import com.sun.source.tree.MemberReferenceTree;
+import com.sun.source.tree.MethodInvocationTree;
+import com.sun.source.tree.MethodTree;
+import com.sun.source.tree.NewClassTree;
+import com.sun.source.tree.ParenthesizedTree;
+import com.sun.source.tree.ReturnTree;
+import com.sun.source.tree.Tree;
+import com.sun.source.util.TreePath;
+import com.sun.source.util.TreePathScanner;
+import com.sun.source.util.TreeScanner;
+import com.sun.tools.javac.code.Symbol;
+import com.sun.tools.javac.code.Symbol.VarSymbol;
+import com.sun.tools.javac.code.Type;
+import com.sun.tools.javac.code.Type.ArrayType;
+import dev.tether.checker.ConcurrentCode.Handoff;
+import dev.tether.checker.ConcurrentCode.Kind;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+import javax.lang.model.element.ElementKind;
+import javax.lang.model.type.TypeKind;
+import org.jspecify.annotations.Nullable;
+
+/** A {@link BugChecker} that flags fan-outs whose task failures never reach the waiting code. */
+@AutoService(BugChecker.class)
+@BugPattern(
+    summary = "Propagate the failures of fanned-out tasks to the code that waits for them",
+    link = BUGPATTERN + "LostTaskFailure.md",
+    linkType = CUSTOM,
+    severity = WARNING,
+    tags = CONCURRENCY)
+public final class LostTaskFailure extends BugChecker
+    implements MethodTreeMatcher, BlockTreeMatcher {
+  private static final long serialVersionUID = 1L;
+
+  private static final String REMEDY =
+      ": collect the futures and get() them, or use Tether's TaskGroup, whose await() rethrows the"
+          + " first failure and cancels the other tasks";
+
+  private static final String FUTURE = "java.util.concurrent.Future";
+  private static final Supplier<Type> FUTURE_TYPE = Suppliers.typeFromString(FUTURE);
+  private static final Supplier<Type> COMPLETION_STAGE_TYPE =
+      Suppliers.typeFromString("java.util.concurrent.CompletionStage");
+
+  private static final Matcher<ExpressionTree> INVOKE_ALL =
+      instanceMethod().onDescendantOf("java.util.concurrent.ExecutorService").named("invokeAll");
+
+  /** Calls that wait for tasks to signal, without seeing how they ended. */
+  private static final Matcher<ExpressionTree> SIGNAL_WAIT =
+      anyOf(
+          instanceMethod().onDescendantOf("java.util.concurrent.CountDownLatch").named("await"),
+          instanceMethod().onDescendantOf("java.util.concurrent.CyclicBarrier").named("await"),
+          instanceMethod()
+              .onDescendantOf("java.util.concurrent.Phaser")
+              .namedAnyOf("arriveAndAwaitAdvance", "awaitAdvance", "awaitAdvanceInterruptibly"));
+
+  private static final Matcher<ExpressionTree> TERMINATION_WAIT =
+      instanceMethod()
+          .onDescendantOf("java.util.concurrent.ExecutorService")
+          .named("awaitTermination");
+
+  private static final Set<String> SYNCHRONIZERS =
+      Set.of(
+          "java.util.concurrent.CountDownLatch",
+          "java.util.concurrent.CyclicBarrier",
+          "java.util.concurrent.Phaser");
+
+  /** Calls on futures (or collections of them) that do not look at how the tasks ended. */
+  private static final Set<String> NOT_READING =
+      Set.of("cancel", "isDone", "isCancelled", "add", "addAll", "size", "isEmpty", "clear");
+
+  /** Calls that put a future into a collection without reading it. */
+  private static final Set<String> COLLECTING = Set.of("add", "addAll", "offer", "put");
+
+  /** Methods that only report an exception: handing the exception to them does not record it. */
+  private static final Pattern LOGGING_METHOD =
+      Pattern.compile(
+          "trace|debug|info|warn|warning|error|fatal|severe|fine|finer|finest|config|log"
+              + "|printStackTrace|println|print|printf|format|append|valueOf|toString"
+              + "|getMessage|getLocalizedMessage|getClass|getName|getSimpleName");
+
+  @Override
+  public Description matchMethod(MethodTree tree, VisitorState state) {
+    if (tree.getBody() != null) {
+      analyze(new TreePath(state.getPath(), tree.getBody()), state);
+    }
+    return NO_MATCH;
+  }
+
+  @Override
+  public Description matchBlock(BlockTree tree, VisitorState state) {
+    TreePath parent = state.getPath().getParentPath();
+    if (parent != null && parent.getLeaf() instanceof ClassTree) {
+      analyze(state.getPath(), state); // an initializer block
+    }
+    return NO_MATCH;
+  }
+
+  /** One task handed to {@code execute}/{@code submit}. */
+  private record Fanned(
+      MethodInvocationTree call,
+      Tree task,
+      ExpressionTree executor,
+      boolean submit,
+      boolean kept) {}
+
+  /** A wait for signals or termination, outside the tasks. */
+  private record Wait(
+      MethodInvocationTree call, @Nullable VarSymbol synchronizer, @Nullable ExpressionTree pool) {}
+
+  private void analyze(TreePath body, VisitorState state) {
+    Facts facts = new Facts(state, false);
+    facts.scan(body, null);
+    if (facts.fanned.isEmpty() && facts.invokeAlls.isEmpty()) {
+      return;
+    }
+    if (!facts.kept.isEmpty() || facts.fanned.stream().anyMatch(f -> f.submit() && f.kept())) {
+      Facts reads = new Facts(state, true); // only now: whether the method reads its futures
+      reads.scan(body, null);
+      facts.futuresRead = reads.futuresRead;
+    }
+    for (MethodInvocationTree invokeAll : facts.invokeAlls) {
+      if (!facts.kept.contains(invokeAll) || !facts.futuresRead) {
+        state.reportMatch(
+            buildDescription(invokeAll)
+                .setMessage(
+                    "The futures that invokeAll returns are never read with get(), so the failures"
+                        + " of these tasks are lost"
+                        + REMEDY)
+                .build());
+      }
+    }
+    for (Fanned fanned : facts.fanned) {
+      if (fanned.submit() && fanned.kept() && facts.futuresRead) {
+        continue; // the futures are read: get() rethrows the failure
+      }
+      Wait wait = waiterOf(fanned, facts.waits, state);
+      if (wait == null || !doesWork(fanned.task()) || recordsFailures(fanned.task(), state)) {
+        continue;
+      }
+      state.reportMatch(
+          buildDescription(fanned.call())
+              .setMessage(
+                  "A failure of this task never reaches the code that waits for it at "
+                      + state.getSourceForNode(wait.call())
+                      + ", which goes on as if every task succeeded"
+                      + REMEDY)
+              .build());
+    }
+  }
+
+  /** The wait after the hand-off, outside its task, that coordinates with it. */
+  private static @Nullable Wait waiterOf(Fanned fanned, List<Wait> waits, VisitorState state) {
+    int callStart = ASTHelpers.getStartPosition(fanned.call());
+    int taskStart = ASTHelpers.getStartPosition(fanned.task());
+    int taskEnd = state.getEndPosition(fanned.task());
+    for (Wait wait : waits) {
+      int at = ASTHelpers.getStartPosition(wait.call());
+      if (at < callStart || (at >= taskStart && at < taskEnd)) {
+        continue;
+      }
+      if (wait.pool() != null
+          ? SameVariable.of(wait.pool(), fanned.executor())
+          : mentions(fanned.task(), wait.synchronizer())) {
+        return wait;
+      }
+    }
+    return null;
+  }
+
+  /** The facts of one method (or initializer) body, found in one scan. */
+  private static final class Facts extends TreePathScanner<Void, Void> {
+    private final VisitorState state;
+    private final List<Fanned> fanned = new ArrayList<>();
+    private final List<MethodInvocationTree> invokeAlls = new ArrayList<>();
+    private final List<MethodInvocationTree> kept = new ArrayList<>();
+    private final List<Wait> waits = new ArrayList<>();
+    private final boolean trackReads;
+    private boolean futuresRead;
+
+    Facts(VisitorState state, boolean trackReads) {
+      this.state = state;
+      this.trackReads = trackReads;
+    }
+
+    @Override
+    public Void visitClass(ClassTree tree, Void unused) {
+      return null; // its methods are matched on their own
+    }
+
+    @Override
+    public Void visitNewClass(NewClassTree tree, Void unused) {
+      handoff();
+      scan(tree.getEnclosingExpression(), null);
+      scan(tree.getArguments(), null);
+      return null; // not the body: its methods are matched on their own
+    }
+
+    @Override
+    public Void visitLambdaExpression(LambdaExpressionTree tree, Void unused) {
+      handoff();
+      if (trackReads && tree.getBody() instanceof ExpressionTree body && isFutureish(body)) {
+        futuresRead = true; // a future handed on by a function
+      }
+      return super.visitLambdaExpression(tree, null);
+    }
+
+    @Override
+    public Void visitMemberReference(MemberReferenceTree tree, Void unused) {
+      return super.visitMemberReference(tree, null); // its body is elsewhere: not judged
+    }
+
+    private void handoff() {
+      Optional<Handoff> handoff = ConcurrentCode.handoff(getCurrentPath(), state);
+      if (handoff.isEmpty()
+          || handoff.get().kind() != Kind.EXECUTOR
+          || !(handoff.get().call() instanceof MethodInvocationTree call)
+          || handoff.get().executor() == null) {
+        return;
+      }
+      Symbol method = ASTHelpers.getSymbol(call.getMethodSelect());
+      String name = method == null ? "" : method.getSimpleName().toString();
+      if (!name.equals("execute") && !name.equals("submit")) {
+        return;
+      }
+      fanned.add(
+          new Fanned(
+              call,
+              handoff.get().task(),
+              handoff.get().executor(),
+              name.equals("submit"),
+              !isDropped(getCurrentPath().getParentPath())));
+    }
+
+    @Override
+    public Void visitMethodInvocation(MethodInvocationTree tree, Void unused) {
+      if (INVOKE_ALL.matches(tree, state)) {
+        invokeAlls.add(tree);
+        if (!isDropped(getCurrentPath())) {
+          kept.add(tree);
+        }
+      } else if (SIGNAL_WAIT.matches(tree, state)) {
+        VarSymbol synchronizer = SameVariable.variable(ASTHelpers.getReceiver(tree));
+        if (synchronizer != null) {
+          waits.add(new Wait(tree, synchronizer, null));
+        }
+      } else if (TERMINATION_WAIT.matches(tree, state)) {
+        ExpressionTree pool = ASTHelpers.getReceiver(tree);
+        if (SameVariable.variable(pool) != null) {
+          waits.add(new Wait(tree, null, pool));
+        }
+      }
+      if (trackReads && !futuresRead) {
+        futuresRead = readsFutures(tree);
+      }
+      return super.visitMethodInvocation(tree, null);
+    }
+
+    private boolean readsFutures(MethodInvocationTree tree) {
+      Symbol method = ASTHelpers.getSymbol(tree.getMethodSelect());
+      if (method == null) {
+        return false;
+      }
+      String name = method.getSimpleName().toString();
+      ExpressionTree receiver = ASTHelpers.getReceiver(tree);
+      if (receiver != null && isFutureish(receiver) && !NOT_READING.contains(name)) {
+        return true; // get(), join(), resultNow(), forEach(f -> …), stream(), iterator() …
+      }
+      if (COLLECTING.contains(name)) {
+        VarSymbol collection = SameVariable.variable(receiver);
+        // into a local collection: still here to be read (or not); into a field: read elsewhere
+        return (collection == null || collection.getKind() != ElementKind.LOCAL_VARIABLE)
+            && tree.getArguments().stream().anyMatch(this::isFutureish);
+      }
+      for (ExpressionTree argument : tree.getArguments()) {
+        if (isFutureish(argument)) {
+          return true; // handed on: allOf(…), Futures.getDone(…), a helper that waits
+        }
+      }
+      return false;
+    }
+
+    @Override
+    public Void visitReturn(ReturnTree tree, Void unused) {
+      if (trackReads && tree.getExpression() != null && isFutureish(tree.getExpression())) {
+        futuresRead = true; // the caller reads them
+      }
+      return super.visitReturn(tree, null);
+    }
+
+    @Override
+    public Void visitAssignment(AssignmentTree tree, Void unused) {
+      Symbol target = ASTHelpers.getSymbol(tree.getVariable());
+      if (trackReads
+          && (target == null || target.getKind() != ElementKind.LOCAL_VARIABLE)
+          && isFutureish(tree.getExpression())) {
+        futuresRead = true; // stored in a field or an array: read elsewhere
+      }
+      return super.visitAssignment(tree, null);
+    }
+
+    private boolean isFutureish(ExpressionTree tree) {
+      return isFutureish(ASTHelpers.getType(tree), 0);
+    }
+
+    private boolean isFutureish(@Nullable Type type, int depth) {
+      if (type == null || type.getKind() == TypeKind.ERROR || depth > 2) {
+        return false;
+      }
+      if (type instanceof ArrayType array) {
+        return isFutureish(array.getComponentType(), depth + 1);
+      }
+      if (!type.isPrimitive()
+          && (ASTHelpers.isSubtype(type, FUTURE_TYPE.get(state), state)
+              || ASTHelpers.isSubtype(type, COMPLETION_STAGE_TYPE.get(state), state))) {
+        return true;
+      }
+      for (Type argument : type.getTypeArguments()) {
+        if (isFutureish(argument, depth + 1)) {
+          return true;
+        }
+      }
+      return false;
+    }
+  }
+
+  /** Whether the value of the call at {@code path} is thrown away: it is a statement of its own. */
+  private static boolean isDropped(@Nullable TreePath path) {
+    TreePath p = path;
+    while (p != null
+        && p.getParentPath() != null
+        && p.getParentPath().getLeaf() instanceof ParenthesizedTree) {
+      p = p.getParentPath();
+    }
+    return p != null
+        && p.getParentPath() != null
+        && p.getParentPath().getLeaf() instanceof ExpressionStatementTree;
+  }
+
+  private static boolean mentions(Tree tree, @Nullable VarSymbol var) {
+    if (var == null) {
+      return false;
+    }
+    boolean[] found = new boolean[1];
+    new TreeScanner<Void, Void>() {
+      @Override
+      public Void scan(Tree node, Void unused) {
+        return found[0] ? null : super.scan(node, null);
+      }
+
+      @Override
+      public Void visitIdentifier(IdentifierTree node, Void unused) {
+        found[0] |= var.equals(ASTHelpers.getSymbol(node));
+        return null;
+      }
+
+      @Override
+      public Void visitMemberSelect(com.sun.source.tree.MemberSelectTree node, Void unused) {
+        found[0] |= var.equals(ASTHelpers.getSymbol(node));
+        return super.visitMemberSelect(node, null);
+      }
+    }.scan(tree, null);
+    return found[0];
+  }
+
+  /**
+   * Whether the task calls anything but the synchronizers ({@code latch::countDown} as a task only
+   * signals that the executor got to it, and cannot fail).
+   */
+  private static boolean doesWork(Tree task) {
+    boolean[] works = new boolean[1];
+    new TreeScanner<Void, Void>() {
+      @Override
+      public Void scan(Tree node, Void unused) {
+        return works[0] ? null : super.scan(node, null);
+      }
+
+      @Override
+      public Void visitMethodInvocation(MethodInvocationTree node, Void unused) {
+        Symbol method = ASTHelpers.getSymbol(node.getMethodSelect());
+        works[0] |=
+            method == null || !SYNCHRONIZERS.contains(method.owner.getQualifiedName().toString());
+        return super.visitMethodInvocation(node, null);
+      }
+
+      @Override
+      public Void visitNewClass(NewClassTree node, Void unused) {
+        works[0] |= node != task;
+        return super.visitNewClass(node, null);
+      }
+    }.scan(task, null);
+    return works[0];
+  }
+
+  /**
+   * Whether the task hands a failure it catches to someone: a catch block passes the exception to a
+   * method that does not merely log it, to a constructor whose result is not thrown, or stores it.
+   * Rethrowing or logging does not count: the waiter sees neither.
+   */
+  private static boolean recordsFailures(Tree task, VisitorState state) {
+    boolean[] records = new boolean[1];
+    new TreeScanner<Void, Void>() {
+      @Override
+      public Void scan(Tree node, Void unused) {
+        return records[0] ? null : super.scan(node, null);
+      }
+
+      @Override
+      public Void visitCatch(CatchTree tree, Void unused) {
+        Symbol exception = ASTHelpers.getSymbol(tree.getParameter());
+        if (exception != null && catchRecords(tree, exception, state)) {
+          records[0] = true;
+          return null;
+        }
+        return super.visitCatch(tree, null);
+      }
+    }.scan(task, null);
+    return records[0];
+  }
+
+  private static boolean catchRecords(CatchTree tree, Symbol exception, VisitorState state) {
+    boolean[] records = new boolean[1];
+    new TreeScanner<Void, Void>() {
+      @Override
+      public Void scan(Tree node, Void unused) {
+        return records[0] ? null : super.scan(node, null);
+      }
+
+      @Override
+      public Void visitThrow(com.sun.source.tree.ThrowTree node, Void unused) {
+        return null; // rethrown (wrapped or not): the executor, not the waiter, sees it
+      }
+
+      @Override
+      public Void visitMethodInvocation(MethodInvocationTree node, Void unused) {
+        Symbol method = ASTHelpers.getSymbol(node.getMethodSelect());
+        String name = method == null ? "" : method.getSimpleName().toString();
+        if (!LOGGING_METHOD.matcher(name).matches()) {
+          for (ExpressionTree argument : node.getArguments()) {
+            if (mentionsSymbol(argument, exception)) {
+              records[0] = true;
+              return null;
+            }
+          }
+        }
+        return super.visitMethodInvocation(node, null);
+      }
+
+      @Override
+      public Void visitAssignment(AssignmentTree node, Void unused) {
+        records[0] |= mentionsSymbol(node.getExpression(), exception);
+        return super.visitAssignment(node, null);
+      }
+    }.scan(tree.getBlock(), null);
+    return records[0];
+  }
+
+  private static boolean mentionsSymbol(Tree tree, Symbol symbol) {
+    return symbol instanceof VarSymbol var && mentions(tree, var);
+  }
+}
