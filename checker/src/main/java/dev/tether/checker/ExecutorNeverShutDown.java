@@ -43,7 +43,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.regex.Pattern;
 import javax.lang.model.element.ElementKind;
-import javax.lang.model.type.TypeKind;
 import org.jspecify.annotations.Nullable;
 
 /** A {@link BugChecker} that flags executors and timers that a method creates and never stops. */
@@ -81,7 +80,8 @@ public final class ExecutorNeverShutDown extends BugChecker
       Set.of("shutdown", "shutdownNow", "close", "cancel", "stop");
 
   /** Periodic scheduling: a {@code shutdown()} would cancel such tasks. */
-  private static final Set<String> PERIODIC = Set.of("scheduleAtFixedRate", "scheduleWithFixedDelay");
+  private static final Set<String> PERIODIC =
+      Set.of("scheduleAtFixedRate", "scheduleWithFixedDelay");
 
   private static final Supplier<Type> EXECUTOR_SERVICE =
       Suppliers.typeFromString("java.util.concurrent.ExecutorService");
@@ -108,8 +108,7 @@ public final class ExecutorNeverShutDown extends BugChecker
       return NO_MATCH;
     }
     receiver = ASTHelpers.stripParentheses(receiver);
-    if (!(receiver instanceof NewClassTree
-        || receiver instanceof MethodInvocationTree)) {
+    if (!(receiver instanceof NewClassTree || receiver instanceof MethodInvocationTree)) {
       return NO_MATCH;
     }
     Symbol method = ASTHelpers.getSymbol(tree);
