@@ -33,6 +33,7 @@ import com.sun.source.tree.NewClassTree;
 import com.sun.source.tree.StatementTree;
 import com.sun.source.tree.Tree;
 import com.sun.source.tree.TryTree;
+import com.sun.source.tree.TypeCastTree;
 import com.sun.source.tree.VariableTree;
 import com.sun.source.util.TreePath;
 import com.sun.source.util.TreePathScanner;
@@ -135,6 +136,9 @@ public final class ExecutorNeverShutDown extends BugChecker
       return NO_MATCH; // fields are owned by their object; resources are closed by the try
     }
     init = ASTHelpers.stripParentheses(init);
+    if (init instanceof TypeCastTree cast) {
+      init = ASTHelpers.stripParentheses(cast.getExpression()); // (ThreadPoolExecutor) new…()
+    }
     boolean timer = ExecutorFacts.createsTimer(init, state);
     if (!timer && !ExecutorFacts.createsExecutor(init, state)) {
       return NO_MATCH;
