@@ -20,9 +20,9 @@ import com.google.errorprone.matchers.Matcher;
 import com.google.errorprone.suppliers.Supplier;
 import com.google.errorprone.suppliers.Suppliers;
 import com.google.errorprone.util.ASTHelpers;
+import com.sun.source.tree.ClassTree;
 import com.sun.source.tree.ExpressionStatementTree;
 import com.sun.source.tree.ExpressionTree;
-import com.sun.source.tree.ClassTree;
 import com.sun.source.tree.IdentifierTree;
 import com.sun.source.tree.IfTree;
 import com.sun.source.tree.LambdaExpressionTree;
@@ -97,9 +97,7 @@ public final class UnownedThread extends BugChecker
   public Description matchMethodInvocation(MethodInvocationTree tree, VisitorState state) {
     if (THREAD_START.matches(tree, state)) {
       ExpressionTree receiver = ASTHelpers.getReceiver(tree);
-      return receiver != null
-              && createsUnstartedThread(receiver, state)
-              && !hasImplicitOwner(state)
+      return receiver != null && createsUnstartedThread(receiver, state) && !hasImplicitOwner(state)
           ? unowned(receiver)
           : NO_MATCH;
     }
