@@ -1,0 +1,359 @@
+package dev.tether.checker;
+
+import static com.google.errorprone.BugPattern.LinkType.CUSTOM;
+import static com.google.errorprone.BugPattern.SeverityLevel.WARNING;
+import static com.google.errorprone.BugPattern.StandardTags.CONCURRENCY;
+import static com.google.errorprone.matchers.Description.NO_MATCH;
+import static com.google.errorprone.matchers.Matchers.anyOf;
+import static com.google.errorprone.matchers.method.MethodMatchers.instanceMethod;
+import static com.google.errorprone.matchers.method.MethodMatchers.staticMethod;
+import static dev.tether.checker.Links.BUGPATTERN;
+
+import com.google.auto.service.AutoService;
+import com.google.errorprone.BugPattern;
+import com.google.errorprone.VisitorState;
+import com.google.errorprone.bugpatterns.BugChecker;
+import com.google.errorprone.bugpatterns.BugChecker.MethodInvocationTreeMatcher;
+import com.google.errorprone.bugpatterns.BugChecker.VariableTreeMatcher;
+import com.google.errorprone.fixes.SuggestedFix;
+import com.google.errorprone.matchers.Description;
+import com.google.errorprone.matchers.Matcher;
+import com.google.errorprone.suppliers.Supplier;
+import com.google.errorprone.suppliers.Suppliers;
+import com.google.errorprone.util.ASTHelpers;
+import com.sun.source.tree.BlockTree;
+import com.sun.source.tree.ClassTree;
+import com.sun.source.tree.ExpressionTree;
+import com.sun.source.tree.IdentifierTree;
+import com.sun.source.tree.LambdaExpressionTree;
+import com.sun.source.tree.MemberReferenceTree;
+import com.sun.source.tree.MemberSelectTree;
+import com.sun.source.tree.MethodInvocationTree;
+import com.sun.source.tree.NewClassTree;
+import com.sun.source.tree.StatementTree;
+import com.sun.source.tree.Tree;
+import com.sun.source.tree.TryTree;
+import com.sun.source.tree.TypeCastTree;
+import com.sun.source.tree.VariableTree;
+import com.sun.source.util.TreePath;
+import com.sun.source.util.TreePathScanner;
+import com.sun.tools.javac.code.Symbol;
+import com.sun.tools.javac.code.Symbol.VarSymbol;
+import com.sun.tools.javac.code.Type;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Pattern;
+import javax.lang.model.element.ElementKind;
+import org.jspecify.annotations.Nullable;
+
+/** A {@link BugChecker} that flags executors and timers that a method creates and never stops. */
+@AutoService(BugChecker.class)
+@BugPattern(
+    summary = "Shut down the executor or timer that a method creates, or hand it to an owner",
+    link = BUGPATTERN + "ExecutorNeverShutDown.md",
+    linkType = CUSTOM,
+    severity = WARNING,
+    tags = CONCURRENCY)
+public final class ExecutorNeverShutDown extends BugChecker
+    implements MethodInvocationTreeMatcher, VariableTreeMatcher {
+  private static final long serialVersionUID = 1L;
+
+  private static final String LOCAL_MESSAGE =
+      "This %s is never shut down and never handed to an owner, so its threads outlive the call"
+          + " (non-daemon ones keep the JVM alive and pile up per call): %s";
+
+  private static final String ONE_SHOT_MESSAGE =
+      "This %s is created for one call and dropped, so nothing ever shuts its thread down"
+          + " (a non-daemon one keeps the JVM alive, and one piles up per call): keep it in a"
+          + " variable and shut it down in a finally block, or use a long-lived shared executor"
+          + " or Tether's TaskGroup";
+
+  private static final String SHUTDOWN_ADVICE =
+      "shut it down in a finally block (or try-with-resources on JDK 19+), or use a long-lived"
+          + " shared executor or Tether's TaskGroup";
+
+  private static final String TIMER_ADVICE =
+      "cancel it when its work is done, or schedule on a long-lived shared scheduler or Tether's"
+          + " ticker";
+
+  /** Calls that release an executor or timer: {@code stop} is Netty's {@code HashedWheelTimer}. */
+  private static final Set<String> RELEASE =
+      Set.of("shutdown", "shutdownNow", "close", "cancel", "stop");
+
+  /** Periodic scheduling: a {@code shutdown()} would cancel such tasks. */
+  private static final Set<String> PERIODIC =
+      Set.of("scheduleAtFixedRate", "scheduleWithFixedDelay");
+
+  private static final Supplier<Type> EXECUTOR_SERVICE =
+      Suppliers.typeFromString("java.util.concurrent.ExecutorService");
+  private static final Supplier<Type> AUTO_CLOSEABLE =
+      Suppliers.typeFromString("java.lang.AutoCloseable");
+
+  /** Methods that use an executor argument for a task without keeping it beyond the task. */
+  private static final Matcher<ExpressionTree> BORROWS_EXECUTOR =
+      anyOf(
+          staticMethod()
+              .onClass("java.util.concurrent.CompletableFuture")
+              .namedAnyOf("runAsync", "supplyAsync"),
+          instanceMethod()
+              .onDescendantOf("java.util.concurrent.CompletionStage")
+              .withNameMatching(Pattern.compile(".*Async")));
+
+  /** Methods whose lambda argument runs before they return, on the calling thread. */
+  private static final Set<String> RUNS_NOW = Set.of("forEach", "forEachOrdered");
+
+  @Override
+  public Description matchMethodInvocation(MethodInvocationTree tree, VisitorState state) {
+    ExpressionTree receiver = ASTHelpers.getReceiver(tree);
+    if (receiver == null) {
+      return NO_MATCH;
+    }
+    receiver = ASTHelpers.stripParentheses(receiver);
+    if (!(receiver instanceof NewClassTree || receiver instanceof MethodInvocationTree)) {
+      return NO_MATCH;
+    }
+    Symbol method = ASTHelpers.getSymbol(tree);
+    if (method == null || RELEASE.contains(method.getSimpleName().toString())) {
+      return NO_MATCH;
+    }
+    boolean timer = ExecutorFacts.createsTimer(receiver, state);
+    if (!timer && !ExecutorFacts.createsExecutor(receiver, state)) {
+      return NO_MATCH;
+    }
+    return buildDescription(receiver)
+        .setMessage(String.format(ONE_SHOT_MESSAGE, timer ? "timer" : "executor"))
+        .build();
+  }
+
+  @Override
+  public Description matchVariable(VariableTree tree, VisitorState state) {
+    ExpressionTree init = tree.getInitializer();
+    if (init == null) {
+      return NO_MATCH;
+    }
+    VarSymbol sym = ASTHelpers.getSymbol(tree);
+    if (sym == null || sym.getKind() != ElementKind.LOCAL_VARIABLE) {
+      return NO_MATCH; // fields are owned by their object; resources are closed by the try
+    }
+    init = ASTHelpers.stripParentheses(init);
+    if (init instanceof TypeCastTree cast) {
+      init = ASTHelpers.stripParentheses(cast.getExpression()); // (ThreadPoolExecutor) new…()
+    }
+    boolean timer = ExecutorFacts.createsTimer(init, state);
+    if (!timer && !ExecutorFacts.createsExecutor(init, state)) {
+      return NO_MATCH;
+    }
+    TreePath scope = state.getPath().getParentPath();
+    if (scope == null || scope.getLeaf() instanceof TryTree) {
+      return NO_MATCH;
+    }
+    Uses uses = new Uses(sym, scope.getLeaf(), state);
+    uses.scan(scope, null);
+    if (uses.released || uses.escapes) {
+      return NO_MATCH;
+    }
+    Description.Builder description =
+        buildDescription(tree)
+            .setMessage(
+                String.format(
+                    LOCAL_MESSAGE,
+                    timer ? "timer" : "executor",
+                    timer ? TIMER_ADVICE : SHUTDOWN_ADVICE));
+    if (!timer && !uses.periodic) {
+      SuggestedFix fix = shutdownFix(tree, sym, scope, state);
+      if (fix != null) {
+        description.addFix(fix);
+      }
+    }
+    return description.build();
+  }
+
+  /**
+   * Wraps the statements after the declaration in try-with-resources when {@code ExecutorService}
+   * is {@code AutoCloseable} (JDK 19+), else in {@code try { … } finally { x.shutdown(); }}.
+   */
+  private static @Nullable SuggestedFix shutdownFix(
+      VariableTree decl, VarSymbol sym, TreePath scope, VisitorState state) {
+    Type executorService = EXECUTOR_SERVICE.get(state);
+    if (!(scope.getLeaf() instanceof BlockTree block)
+        || executorService == null
+        || sym.type == null
+        || !ASTHelpers.isSubtype(sym.type, executorService, state)) {
+      return null;
+    }
+    List<? extends StatementTree> statements = block.getStatements();
+    int index = statements.indexOf(decl);
+    if (index < 0 || index == statements.size() - 1) {
+      return null;
+    }
+    StatementTree first = statements.get(index + 1);
+    StatementTree last = statements.get(statements.size() - 1);
+    int restStart = ASTHelpers.getStartPosition(first);
+    int restEnd = state.getEndPosition(last);
+    int declStart = ASTHelpers.getStartPosition(decl);
+    int declEnd = state.getEndPosition(decl);
+    if (restStart < 0 || restEnd < 0 || declStart < 0 || declEnd < 0) {
+      return null;
+    }
+    CharSequence source = state.getSourceCode();
+    String indent = indentOf(source, declStart);
+    String rest = reindent(source.subSequence(restStart, restEnd).toString());
+    Type autoCloseable = AUTO_CLOSEABLE.get(state);
+    if (autoCloseable != null && ASTHelpers.isSubtype(executorService, autoCloseable, state)) {
+      String declaration = source.subSequence(declStart, declEnd).toString().strip();
+      if (declaration.endsWith(";")) {
+        declaration = declaration.substring(0, declaration.length() - 1).strip();
+      }
+      return SuggestedFix.replace(
+          declStart,
+          restEnd,
+          "try (" + declaration + ") {\n" + indent + "  " + rest + "\n" + indent + "}");
+    }
+    return SuggestedFix.replace(
+        restStart,
+        restEnd,
+        "try {\n"
+            + indent
+            + "  "
+            + rest
+            + "\n"
+            + indent
+            + "} finally {\n"
+            + indent
+            + "  "
+            + sym.getSimpleName()
+            + ".shutdown();\n"
+            + indent
+            + "}");
+  }
+
+  /** Indents every line after the first by two more spaces, unless a text block is inside. */
+  private static String reindent(String code) {
+    return code.contains("\"\"\"") ? code : code.replace("\n", "\n  ").replace("\n  \n", "\n\n");
+  }
+
+  /** The whitespace that starts the line of {@code pos}. */
+  private static String indentOf(CharSequence source, int pos) {
+    int lineStart = pos;
+    while (lineStart > 0 && source.charAt(lineStart - 1) != '\n') {
+      lineStart--;
+    }
+    int end = lineStart;
+    while (end < source.length() && (source.charAt(end) == ' ' || source.charAt(end) == '\t')) {
+      end++;
+    }
+    return source.subSequence(lineStart, end).toString();
+  }
+
+  /** What the code in the variable's scope does with the executor, found in one scan. */
+  private static final class Uses extends TreePathScanner<Void, Void> {
+    private final VarSymbol executor;
+    private final Tree root;
+    private final VisitorState state;
+    private boolean released;
+    private boolean escapes;
+    private boolean periodic;
+
+    Uses(VarSymbol executor, Tree root, VisitorState state) {
+      this.executor = executor;
+      this.root = root;
+      this.state = state;
+    }
+
+    @Override
+    public Void scan(Tree tree, Void unused) {
+      return released || escapes ? null : super.scan(tree, null);
+    }
+
+    @Override
+    public Void visitIdentifier(IdentifierTree tree, Void unused) {
+      if (executor.equals(ASTHelpers.getSymbol(tree))) {
+        classify(getCurrentPath());
+      }
+      return null;
+    }
+
+    private void classify(TreePath path) {
+      TreePath parent = path.getParentPath();
+      Tree parentLeaf = parent == null ? null : parent.getLeaf();
+      if (parentLeaf instanceof TryTree) {
+        released = true; // try (executor) { … }
+        return;
+      }
+      if (parentLeaf instanceof MemberReferenceTree reference) {
+        if (RELEASE.contains(reference.getName().toString())) {
+          released = true;
+        } else if (!runsNow(parent)) {
+          escapes = true; // a bound method reference that may be kept
+        }
+        return;
+      }
+      String called = calledMethod(path);
+      if (called != null && RELEASE.contains(called)) {
+        released = true;
+        return;
+      }
+      if (called == null) {
+        if (!(parentLeaf instanceof MethodInvocationTree call && isBorrowed(call))) {
+          escapes = true; // stored, returned, passed on, reassigned
+        }
+        return;
+      }
+      if (PERIODIC.contains(called)) {
+        periodic = true;
+      }
+      if (isCapturedByEscapingCode(path)) {
+        escapes = true;
+      }
+    }
+
+    /** Whether the lambda or method reference at {@code path} is run at once by a forEach. */
+    private static boolean runsNow(TreePath path) {
+      TreePath parent = path.getParentPath();
+      if (parent == null || !(parent.getLeaf() instanceof MethodInvocationTree call)) {
+        return false;
+      }
+      Symbol method = ASTHelpers.getSymbol(call);
+      return method != null && RUNS_NOW.contains(method.getSimpleName().toString());
+    }
+
+    private boolean isBorrowed(MethodInvocationTree call) {
+      return BORROWS_EXECUTOR.matches(call, state);
+    }
+
+    /**
+     * Whether the use at {@code path} sits in a lambda or class body that may run later, after the
+     * method returned: anything but a lambda that a {@code forEach} runs at once.
+     */
+    private boolean isCapturedByEscapingCode(TreePath path) {
+      for (TreePath p = path; p != null; p = p.getParentPath()) {
+        Tree leaf = p.getLeaf();
+        if (leaf instanceof ClassTree) {
+          return true;
+        }
+        if (leaf instanceof LambdaExpressionTree && !runsNow(p)) {
+          return true;
+        }
+        if (leaf == root) {
+          return false;
+        }
+      }
+      return false;
+    }
+  }
+
+  /** The name of the method called on the identifier at {@code path}, if it is a receiver. */
+  private static @Nullable String calledMethod(TreePath path) {
+    TreePath select = path.getParentPath();
+    if (select == null || !(select.getLeaf() instanceof MemberSelectTree member)) {
+      return null;
+    }
+    TreePath call = select.getParentPath();
+    if (call == null
+        || !(call.getLeaf() instanceof MethodInvocationTree invocation)
+        || invocation.getMethodSelect() != member) {
+      return null;
+    }
+    return member.getIdentifier().toString();
+  }
+}

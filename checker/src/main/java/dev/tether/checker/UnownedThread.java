@@ -1,0 +1,244 @@
+package dev.tether.checker;
+
+import static com.google.errorprone.BugPattern.LinkType.CUSTOM;
+import static com.google.errorprone.BugPattern.SeverityLevel.WARNING;
+import static com.google.errorprone.BugPattern.StandardTags.CONCURRENCY;
+import static com.google.errorprone.matchers.Description.NO_MATCH;
+import static com.google.errorprone.matchers.Matchers.anyOf;
+import static com.google.errorprone.matchers.method.MethodMatchers.instanceMethod;
+import static com.google.errorprone.matchers.method.MethodMatchers.staticMethod;
+import static dev.tether.checker.Links.BUGPATTERN;
+
+import com.google.auto.service.AutoService;
+import com.google.errorprone.BugPattern;
+import com.google.errorprone.VisitorState;
+import com.google.errorprone.bugpatterns.BugChecker;
+import com.google.errorprone.bugpatterns.BugChecker.MethodInvocationTreeMatcher;
+import com.google.errorprone.bugpatterns.BugChecker.VariableTreeMatcher;
+import com.google.errorprone.matchers.Description;
+import com.google.errorprone.matchers.Matcher;
+import com.google.errorprone.suppliers.Supplier;
+import com.google.errorprone.suppliers.Suppliers;
+import com.google.errorprone.util.ASTHelpers;
+import com.sun.source.tree.ClassTree;
+import com.sun.source.tree.ExpressionStatementTree;
+import com.sun.source.tree.ExpressionTree;
+import com.sun.source.tree.IdentifierTree;
+import com.sun.source.tree.IfTree;
+import com.sun.source.tree.LambdaExpressionTree;
+import com.sun.source.tree.MemberSelectTree;
+import com.sun.source.tree.MethodInvocationTree;
+import com.sun.source.tree.MethodTree;
+import com.sun.source.tree.NewClassTree;
+import com.sun.source.tree.Tree;
+import com.sun.source.tree.VariableTree;
+import com.sun.source.util.TreePath;
+import com.sun.source.util.TreePathScanner;
+import com.sun.tools.javac.code.Symbol;
+import com.sun.tools.javac.code.Symbol.MethodSymbol;
+import com.sun.tools.javac.code.Symbol.VarSymbol;
+import com.sun.tools.javac.code.Type;
+import java.util.Set;
+import javax.lang.model.element.ElementKind;
+import javax.lang.model.type.TypeKind;
+import org.jspecify.annotations.Nullable;
+
+/** A {@link BugChecker} that flags threads that are started and then kept by nobody. */
+@AutoService(BugChecker.class)
+@BugPattern(
+    summary = "Keep a started thread and join or interrupt it, or hand the work to an owner",
+    link = BUGPATTERN + "UnownedThread.md",
+    linkType = CUSTOM,
+    severity = WARNING,
+    tags = CONCURRENCY)
+public final class UnownedThread extends BugChecker
+    implements MethodInvocationTreeMatcher, VariableTreeMatcher {
+  private static final long serialVersionUID = 1L;
+
+  private static final String MESSAGE =
+      "This thread is started and then dropped, so nobody can join or interrupt it and its work"
+          + " is cut off at exit or outlives its caller: keep it and join or interrupt it, or run"
+          + " the work in an executor that you shut down (or in Tether's TaskGroup)";
+
+  private static final Supplier<Type> THREAD = Suppliers.typeFromString("java.lang.Thread");
+  private static final Supplier<Type> EXECUTOR =
+      Suppliers.typeFromString("java.util.concurrent.Executor");
+
+  private static final Matcher<ExpressionTree> THREAD_START =
+      instanceMethod().onDescendantOf("java.lang.Thread").named("start").withNoParameters();
+
+  /** Calls that create and start a thread, returning it. */
+  private static final Matcher<ExpressionTree> STARTS_NEW_THREAD =
+      anyOf(
+          staticMethod().onClass("java.lang.Thread").named("startVirtualThread"),
+          instanceMethod().onDescendantOf("java.lang.Thread.Builder").named("start"));
+
+  /** Calls that create a thread that is not started yet. */
+  private static final Matcher<ExpressionTree> CREATES_UNSTARTED_THREAD =
+      anyOf(
+          instanceMethod().onDescendantOf("java.lang.Thread.Builder").named("unstarted"),
+          instanceMethod().onDescendantOf("java.util.concurrent.ThreadFactory").named("newThread"));
+
+  /** Methods of a thread that neither join, interrupt nor hand it to anyone. */
+  private static final Set<String> NEUTRAL =
+      Set.of(
+          "setDaemon",
+          "setName",
+          "setPriority",
+          "setUncaughtExceptionHandler",
+          "setContextClassLoader",
+          "getName",
+          "getId",
+          "threadId",
+          "isDaemon",
+          "getPriority");
+
+  @Override
+  public Description matchMethodInvocation(MethodInvocationTree tree, VisitorState state) {
+    if (THREAD_START.matches(tree, state)) {
+      ExpressionTree receiver = ASTHelpers.getReceiver(tree);
+      return receiver != null && createsUnstartedThread(receiver, state) && !hasImplicitOwner(state)
+          ? unowned(receiver)
+          : NO_MATCH;
+    }
+    if (STARTS_NEW_THREAD.matches(tree, state)
+        && state.getPath().getParentPath().getLeaf() instanceof ExpressionStatementTree
+        && !hasImplicitOwner(state)) {
+      return unowned(tree);
+    }
+    return NO_MATCH;
+  }
+
+  @Override
+  public Description matchVariable(VariableTree tree, VisitorState state) {
+    ExpressionTree init = tree.getInitializer();
+    if (init == null) {
+      return NO_MATCH;
+    }
+    VarSymbol sym = ASTHelpers.getSymbol(tree);
+    if (sym == null
+        || sym.getKind() != ElementKind.LOCAL_VARIABLE
+        || sym.type == null
+        || sym.type.getKind() == TypeKind.ERROR
+        || !ASTHelpers.isSubtype(sym.type, THREAD.get(state), state)) {
+      return NO_MATCH;
+    }
+    init = ASTHelpers.stripParentheses(init);
+    boolean startedHere = STARTS_NEW_THREAD.matches(init, state);
+    if (!startedHere && !createsUnstartedThread(init, state)) {
+      return NO_MATCH;
+    }
+    TreePath scope = state.getPath().getParentPath();
+    if (scope == null) {
+      return NO_MATCH;
+    }
+    Uses uses = new Uses(sym);
+    uses.scan(scope, null);
+    return (startedHere || uses.started) && !uses.owned && !hasImplicitOwner(state)
+        ? unowned(tree)
+        : NO_MATCH;
+  }
+
+  /**
+   * Whether the code around the current node owns the thread by construction: it implements {@code
+   * Executor.execute} (a thread-per-task executor, whose tasks are owned by the caller of {@code
+   * execute}), or it starts the thread only under an {@code if (x.compareAndSet(…))} guard (a
+   * singleton service thread whose running state the class tracks in {@code x}).
+   */
+  private static boolean hasImplicitOwner(VisitorState state) {
+    Tree child = null;
+    for (TreePath p = state.getPath(); p != null; p = p.getParentPath()) {
+      Tree leaf = p.getLeaf();
+      if (leaf instanceof IfTree ifTree
+          && child == ifTree.getThenStatement()
+          && ASTHelpers.stripParentheses(ifTree.getCondition())
+              instanceof MethodInvocationTree condition
+          && ASTHelpers.getSymbol(condition) != null
+          && ASTHelpers.getSymbol(condition).getSimpleName().contentEquals("compareAndSet")) {
+        return true;
+      }
+      if (leaf instanceof LambdaExpressionTree) {
+        Type type = ASTHelpers.getType(leaf);
+        if (type != null && ASTHelpers.isSubtype(type, EXECUTOR.get(state), state)) {
+          return true;
+        }
+      }
+      if (leaf instanceof MethodTree method) {
+        MethodSymbol sym = ASTHelpers.getSymbol(method);
+        return sym != null
+            && sym.getSimpleName().contentEquals("execute")
+            && sym.getParameters().size() == 1
+            && ASTHelpers.isSubtype(sym.owner.type, EXECUTOR.get(state), state);
+      }
+      if (leaf instanceof ClassTree) {
+        return false;
+      }
+      child = leaf;
+    }
+    return false;
+  }
+
+  private Description unowned(Tree tree) {
+    return buildDescription(tree).setMessage(MESSAGE).build();
+  }
+
+  /**
+   * Whether {@code tree} makes a new, unstarted thread: a {@code Thread} (or subclass) constructor,
+   * {@code Thread.Builder.unstarted(…)} or {@code ThreadFactory.newThread(…)}.
+   */
+  private static boolean createsUnstartedThread(ExpressionTree tree, VisitorState state) {
+    tree = ASTHelpers.stripParentheses(tree);
+    if (tree instanceof NewClassTree) {
+      Type type = ASTHelpers.getType(tree);
+      return type != null
+          && type.getKind() != TypeKind.ERROR
+          && ASTHelpers.isSubtype(type, THREAD.get(state), state);
+    }
+    return CREATES_UNSTARTED_THREAD.matches(tree, state);
+  }
+
+  /** What the code in the variable's scope does with the thread, found in one scan. */
+  private static final class Uses extends TreePathScanner<Void, Void> {
+    private final VarSymbol thread;
+    private boolean started;
+    private boolean owned;
+
+    Uses(VarSymbol thread) {
+      this.thread = thread;
+    }
+
+    @Override
+    public Void scan(Tree tree, Void unused) {
+      return owned ? null : super.scan(tree, null);
+    }
+
+    @Override
+    public Void visitIdentifier(IdentifierTree tree, Void unused) {
+      Symbol sym = ASTHelpers.getSymbol(tree);
+      if (thread.equals(sym)) {
+        String called = calledMethod(getCurrentPath());
+        if ("start".equals(called)) {
+          started = true;
+        } else if (called == null || !NEUTRAL.contains(called)) {
+          owned = true; // joined, interrupted, stored, returned, passed on or captured
+        }
+      }
+      return null;
+    }
+
+    /** The name of the method called on the identifier at {@code path}, if it is a receiver. */
+    private static @Nullable String calledMethod(TreePath path) {
+      TreePath select = path.getParentPath();
+      if (select == null || !(select.getLeaf() instanceof MemberSelectTree member)) {
+        return null;
+      }
+      TreePath call = select.getParentPath();
+      if (call == null
+          || !(call.getLeaf() instanceof MethodInvocationTree invocation)
+          || invocation.getMethodSelect() != member) {
+        return null;
+      }
+      return member.getIdentifier().toString();
+    }
+  }
+}
