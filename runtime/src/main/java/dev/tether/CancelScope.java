@@ -192,8 +192,8 @@ public final class CancelScope implements AutoCloseable {
    * Does nothing if the scope is already cancelled.
    *
    * @throws UnsupportedOperationException if this is the {@link #root()}
-   * @throws RuntimeException the first exception thrown by an {@linkplain #onCancel callback}, after
-   *     every callback ran
+   * @throws RuntimeException the first exception thrown by an {@linkplain #onCancel callback},
+   *     after every callback ran
    */
   public void cancel() {
     cancel(new CancellationException("scope cancelled"));
@@ -205,8 +205,8 @@ public final class CancelScope implements AutoCloseable {
    *
    * @param cause why the scope is cancelled
    * @throws UnsupportedOperationException if this is the {@link #root()}
-   * @throws RuntimeException the first exception thrown by an {@linkplain #onCancel callback}, after
-   *     every callback ran
+   * @throws RuntimeException the first exception thrown by an {@linkplain #onCancel callback},
+   *     after every callback ran
    */
   public void cancel(Throwable cause) {
     Objects.requireNonNull(cause, "cause");
@@ -290,6 +290,11 @@ public final class CancelScope implements AutoCloseable {
       Set<Registration> set = listeners;
       return set == null ? 0 : set.size();
     }
+  }
+
+  /** Returns how many deadlines the shared timer holds; for tests. */
+  static int pendingDeadlines() {
+    return DeadlineTimer.EXECUTOR.getQueue().size();
   }
 
   private boolean removeListener(Registration registration) {

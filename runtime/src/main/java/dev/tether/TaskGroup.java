@@ -52,8 +52,8 @@ import org.jspecify.annotations.Nullable;
  *       some task was therefore cancelled or not started, {@link #await()} throws a {@link
  *       CancellationException} whose cause is the scope's cause. Otherwise it returns normally, and
  *       closes the scope.
- *   <li>{@link #close()} without {@link #await()} (an exception in the try block) cancels the
- *       group and waits for its tasks: a group never leaks a running task.
+ *   <li>{@link #close()} without {@link #await()} (an exception in the try block) cancels the group
+ *       and waits for its tasks: a group never leaks a running task.
  *   <li>With {@link #withLimit(int) a limit}, at most that many tasks are pending at once.
  * </ul>
  *
@@ -148,8 +148,8 @@ public final class TaskGroup implements AutoCloseable {
   }
 
   /**
-   * Runs the tasks on {@code executor} instead of the runtime's shared daemon pool. The group
-   * does not shut it down. To give each task a thread of your own, pass {@code r ->
+   * Runs the tasks on {@code executor} instead of the runtime's shared daemon pool. The group does
+   * not shut it down. To give each task a thread of your own, pass {@code r ->
    * factory.newThread(r).start()}.
    *
    * @return this group
@@ -342,15 +342,15 @@ public final class TaskGroup implements AutoCloseable {
   }
 
   /**
-   * Waits for every task to finish, then closes the group's scope and reports the outcome (see
-   * the class documentation). Later calls of {@link #go} throw {@link IllegalStateException}; a
-   * later {@code await()} reports the same outcome again.
+   * Waits for every task to finish, then closes the group's scope and reports the outcome (see the
+   * class documentation). Later calls of {@link #go} throw {@link IllegalStateException}; a later
+   * {@code await()} reports the same outcome again.
    *
    * @throws RuntimeException the first failure, if a task failed with an unchecked exception
    * @throws Error the first {@link Error} a task failed with
    * @throws TaskFailedException if the first failure is a checked exception, its cause
-   * @throws CancellationException if the group was cancelled before every task completed, though
-   *     no task failed; its cause is the scope's cause
+   * @throws CancellationException if the group was cancelled before every task completed, though no
+   *     task failed; its cause is the scope's cause
    * @throws InterruptedException if the thread was interrupted while waiting; the group was then
    *     cancelled and its tasks have finished, the interrupt status is set again, and the failures
    *     of the tasks are suppressed in the exception (an {@link Error} is thrown instead)
@@ -388,8 +388,8 @@ public final class TaskGroup implements AutoCloseable {
   }
 
   /**
-   * Cancels the group unless it was awaited, and waits for its tasks to finish. The failures of
-   * the tasks are dropped, except an {@link Error}, which is thrown. If the thread is interrupted
+   * Cancels the group unless it was awaited, and waits for its tasks to finish. The failures of the
+   * tasks are dropped, except an {@link Error}, which is thrown. If the thread is interrupted
    * meanwhile, it keeps waiting and sets the interrupt status again before it returns.
    */
   @Override
