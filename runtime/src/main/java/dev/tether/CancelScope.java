@@ -651,6 +651,7 @@ public final class CancelScope implements AutoCloseable {
     }
 
     /** Stops future firing; returns true if this interrupter did interrupt the thread. */
+    @SuppressWarnings("ThreadPriorityCheck") // a bounded wait for another thread's two stores
     private boolean disarm() {
       if (state == ARMED && STATE.compareAndSet(this, ARMED, DISARMED)) {
         return false;
@@ -659,7 +660,9 @@ public final class CancelScope implements AutoCloseable {
         return false;
       }
       while (state != FIRED) {
-        Thread.onSpinWait();
+        // The cancelling thread is inside Thread.interrupt(); on a busy machine spinning would
+        // steal its CPU, so give the CPU away instead (as FutureTask does).
+        Thread.yield();
       }
       return true;
     }

@@ -485,6 +485,7 @@ public final class TaskGroup implements AutoCloseable {
     }
 
     @Override
+    @SuppressWarnings("ThreadPriorityCheck") // a bounded wait for another thread's two stores
     public void run() {
       try {
         if (scope.isCancelled()) {
@@ -508,7 +509,7 @@ public final class TaskGroup implements AutoCloseable {
         running.remove(this);
         if (!RunnerState.STATE.compareAndSet(this, RUNNING, DONE)) {
           while (state != INTERRUPTED) {
-            Thread.onSpinWait();
+            Thread.yield(); // the interrupting thread is inside Thread.interrupt(): let it finish
           }
           Thread.interrupted(); // the group's interrupt must not outlive the task
         }
