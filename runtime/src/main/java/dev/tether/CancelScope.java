@@ -224,7 +224,9 @@ public final class CancelScope implements AutoCloseable {
   @Override
   public void close() {
     if (this != ROOT) {
-      cancel0(new CancellationException("scope closed"));
+      if (cause == null) {
+        cancel0(new ClosedException());
+      }
     }
   }
 
@@ -356,6 +358,23 @@ public final class CancelScope implements AutoCloseable {
     }
     if (firstRuntime != null) {
       throw firstRuntime;
+    }
+  }
+
+  /**
+   * The cause of a scope that was closed before anything else cancelled it. Closing is the normal
+   * end of a scope, so this exception skips the cost of a stack trace.
+   */
+  private static final class ClosedException extends CancellationException {
+    private static final long serialVersionUID = 1L;
+
+    ClosedException() {
+      super("scope closed");
+    }
+
+    @Override
+    public synchronized Throwable fillInStackTrace() {
+      return this;
     }
   }
 
