@@ -300,6 +300,11 @@ public final class CancelScope implements AutoCloseable {
   }
 
   private boolean removeListener(Registration registration) {
+    // Once cancelled, the callbacks belong to the cancelling thread: skip the lock, which every
+    // woken waiter would otherwise contend for.
+    if (cause != null) {
+      return false;
+    }
     synchronized (lock) {
       Set<Registration> set = listeners;
       return set != null && set.remove(registration);
