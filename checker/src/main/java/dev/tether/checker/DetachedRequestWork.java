@@ -98,8 +98,16 @@ public final class DetachedRequestWork extends BugChecker
   /** Methods that handle a request when they override one of {@link #HANDLER_TYPES}. */
   private static final Set<String> HANDLER_METHODS =
       Set.of(
-          "handle", "service", "doGet", "doPost", "doPut", "doDelete", "doHead", "doOptions",
-          "doTrace", "doPatch");
+          "handle",
+          "service",
+          "doGet",
+          "doPost",
+          "doPut",
+          "doDelete",
+          "doHead",
+          "doOptions",
+          "doTrace",
+          "doPatch");
 
   private static final Set<String> HANDLER_TYPES =
       Set.of(
@@ -271,11 +279,11 @@ public final class DetachedRequestWork extends BugChecker
     }
 
     private boolean isRequestCompletion(@Nullable Type type) {
-      if (type == null || type.getKind() == TypeKind.ERROR) {
+      if (type == null || type.getKind() != TypeKind.DECLARED) {
         return false;
       }
       for (Type t : state.getTypes().closure(type)) {
-        if (REQUEST_COMPLETIONS.contains(t.tsym.getQualifiedName().toString())) {
+        if (t.tsym != null && REQUEST_COMPLETIONS.contains(t.tsym.getQualifiedName().toString())) {
           return true;
         }
       }

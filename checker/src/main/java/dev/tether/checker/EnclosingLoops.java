@@ -40,8 +40,8 @@ final class EnclosingLoops {
 
   /**
    * Returns the loops around {@code path}, innermost first, whose every iteration runs the code at
-   * {@code path}: a loop statement whose condition, update or body holds it, or (as the path of
-   * the call) a {@code forEach}/stream call whose lambda argument holds it. The walk stops at the
+   * {@code path}: a loop statement whose condition, update or body holds it, or (as the path of the
+   * call) a {@code forEach}/stream call whose lambda argument holds it. The walk stops at the
    * enclosing method, class, or a lambda that is neither; with {@code throughTasks}, it goes on
    * through lambdas and anonymous classes handed to another thread (they run once per hand-off).
    */

@@ -45,8 +45,17 @@ public final class TimerInLoop extends BugChecker
   /** Methods that keep their argument beyond the call: a collection or registry of executors. */
   private static final Set<String> STORING_METHODS =
       Set.of(
-          "add", "addFirst", "addLast", "offer", "offerFirst", "offerLast", "push", "put",
-          "putIfAbsent", "set", "register");
+          "add",
+          "addFirst",
+          "addLast",
+          "offer",
+          "offerFirst",
+          "offerLast",
+          "push",
+          "put",
+          "putIfAbsent",
+          "set",
+          "register");
 
   private static final Supplier<Type> SCHEDULER =
       Suppliers.typeFromString("java.util.concurrent.ScheduledExecutorService");

@@ -109,22 +109,19 @@ public final class UnboundedFanOut extends BugChecker
   private static final Matcher<ExpressionTree> NEXT_INPUT =
       anyOf(
           instanceMethod().onDescendantOf("java.net.ServerSocket").named("accept"),
-          instanceMethod()
-              .onDescendantOf("java.nio.channels.ServerSocketChannel")
-              .named("accept"),
+          instanceMethod().onDescendantOf("java.nio.channels.ServerSocketChannel").named("accept"),
           instanceMethod()
               .onDescendantOf("java.util.concurrent.BlockingQueue")
               .namedAnyOf("take", "poll"));
 
   /** Sources whose size is written in the code: {@code List.of(a, b)}, {@code Stream.of(a, b)}. */
-  private static final Set<String> LITERAL_FACTORIES = Set.of("of", "asList", "ofEntries");
+  private static final Set<String> LITERAL_FACTORIES =
+      Set.of("of", "asList", "ofEntries", "singleton", "singletonList", "emptyList", "emptySet");
 
   private static final Matcher<ExpressionTree> RANGE =
       anyOf(
           staticMethod().onClass("java.util.stream.IntStream").namedAnyOf("range", "rangeClosed"),
-          staticMethod()
-              .onClass("java.util.stream.LongStream")
-              .namedAnyOf("range", "rangeClosed"));
+          staticMethod().onClass("java.util.stream.LongStream").namedAnyOf("range", "rangeClosed"));
 
   private static final Matcher<ExpressionTree> STREAM_OP =
       instanceMethod().onDescendantOf("java.util.stream.BaseStream");
