@@ -72,7 +72,7 @@ public final class TimerInLoop extends BugChecker
 
   private Description match(ExpressionTree tree, VisitorState state) {
     boolean timer = ExecutorFacts.createsTimer(tree, state);
-    if (!timer && !ExecutorFacts.createsExecutor(tree, state)) {
+    if (!timer && (!ExecutorFacts.createsExecutor(tree, state) || isThreadPerTask(tree))) {
       return NO_MATCH;
     }
     if (EnclosingLoops.of(state.getPath(), state, false).isEmpty() || isKept(state.getPath())) {
@@ -91,6 +91,18 @@ public final class TimerInLoop extends BugChecker
                 + " on every iteration: create it once outside the loop and reuse it (for periodic"
                 + " work, one scheduler or Tether's ticker)")
         .build();
+  }
+
+  /**
+   * Whether {@code tree} is {@code Executors.newVirtualThreadPerTaskExecutor()} or {@code
+   * newThreadPerTaskExecutor(…)} (JDK 21): they keep no idle threads, so one per iteration (as a
+   * try-with-resources scope) costs nothing more than the tasks' own threads.
+   */
+  private static boolean isThreadPerTask(ExpressionTree tree) {
+    Symbol sym = ASTHelpers.getSymbol(tree);
+    return sym != null
+        && (sym.getSimpleName().contentEquals("newVirtualThreadPerTaskExecutor")
+            || sym.getSimpleName().contentEquals("newThreadPerTaskExecutor"));
   }
 
   /**
