@@ -12,6 +12,7 @@ import com.sun.source.tree.EnhancedForLoopTree;
 import com.sun.source.tree.ExpressionTree;
 import com.sun.source.tree.ForLoopTree;
 import com.sun.source.tree.LambdaExpressionTree;
+import com.sun.source.tree.MemberReferenceTree;
 import com.sun.source.tree.MethodInvocationTree;
 import com.sun.source.tree.MethodTree;
 import com.sun.source.tree.NewClassTree;
@@ -48,6 +49,13 @@ final class EnclosingLoops {
   static List<TreePath> of(TreePath path, VisitorState state, boolean throughTasks) {
     List<TreePath> loops = new ArrayList<>();
     Tree child = path.getLeaf();
+    if (child instanceof MemberReferenceTree
+        && path.getParentPath() != null
+        && path.getParentPath().getLeaf() instanceof MethodInvocationTree invocation
+        && invocation.getArguments().contains(child)
+        && PER_ELEMENT.matches(invocation, state)) {
+      loops.add(path.getParentPath()); // items.forEach(pool::execute), stream.map(Thread::new)
+    }
     for (TreePath p = path.getParentPath(); p != null; child = p.getLeaf(), p = p.getParentPath()) {
       Tree leaf = p.getLeaf();
       if (leaf instanceof ForLoopTree loop) {

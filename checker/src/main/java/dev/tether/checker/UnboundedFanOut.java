@@ -14,6 +14,7 @@ import com.google.errorprone.BugPattern;
 import com.google.errorprone.ErrorProneFlags;
 import com.google.errorprone.VisitorState;
 import com.google.errorprone.bugpatterns.BugChecker;
+import com.google.errorprone.bugpatterns.BugChecker.MemberReferenceTreeMatcher;
 import com.google.errorprone.bugpatterns.BugChecker.MethodInvocationTreeMatcher;
 import com.google.errorprone.bugpatterns.BugChecker.NewClassTreeMatcher;
 import com.google.errorprone.matchers.Description;
@@ -25,6 +26,8 @@ import com.sun.source.tree.DoWhileLoopTree;
 import com.sun.source.tree.EnhancedForLoopTree;
 import com.sun.source.tree.ExpressionTree;
 import com.sun.source.tree.ForLoopTree;
+import com.sun.source.tree.MemberReferenceTree;
+import com.sun.source.tree.MemberReferenceTree.ReferenceMode;
 import com.sun.source.tree.MemberSelectTree;
 import com.sun.source.tree.MethodInvocationTree;
 import com.sun.source.tree.NewArrayTree;
@@ -51,7 +54,7 @@ import org.jspecify.annotations.Nullable;
     severity = WARNING,
     tags = CONCURRENCY)
 public final class UnboundedFanOut extends BugChecker
-    implements MethodInvocationTreeMatcher, NewClassTreeMatcher {
+    implements MemberReferenceTreeMatcher, MethodInvocationTreeMatcher, NewClassTreeMatcher {
   private static final long serialVersionUID = 1L;
 
   /** The flag that extends the check to virtual threads. */
@@ -158,6 +161,28 @@ public final class UnboundedFanOut extends BugChecker
     return report(tree, Spawn.PLATFORM_THREAD, state);
   }
 
+  /** {@code items.forEach(pool::execute)}, {@code tasks.stream().map(Thread::new)}. */
+  @Override
+  public Description matchMemberReference(MemberReferenceTree tree, VisitorState state) {
+    Symbol sym = ASTHelpers.getSymbol(tree);
+    if (sym == null) {
+      return NO_MATCH;
+    }
+    if (tree.getMode() == ReferenceMode.NEW) {
+      Type type = ASTHelpers.getType(tree.getQualifierExpression());
+      return type != null
+              && type.getKind() != TypeKind.ERROR
+              && ASTHelpers.isSubtype(type, THREAD.get(state), state)
+          ? report(tree, Spawn.PLATFORM_THREAD, state)
+          : NO_MATCH;
+    }
+    if (!SUBMIT.matches(tree, state)) {
+      return NO_MATCH;
+    }
+    Spawn spawn = spawnOnExecutor(tree.getQualifierExpression(), state);
+    return spawn == null ? NO_MATCH : report(tree, spawn, state);
+  }
+
   @Override
   public Description matchMethodInvocation(MethodInvocationTree tree, VisitorState state) {
     Spawn spawn = spawnOf(tree, state);
@@ -187,6 +212,12 @@ public final class UnboundedFanOut extends BugChecker
     } else {
       return null;
     }
+    return spawnOnExecutor(executor, state);
+  }
+
+  /** What a task handed to {@code executor} starts, when its creation is known and unbounded. */
+  private static @Nullable Spawn spawnOnExecutor(
+      @Nullable ExpressionTree executor, VisitorState state) {
     Optional<ExpressionTree> creation = ExecutorFacts.creation(executor, state);
     if (creation.isEmpty()) {
       return null;
