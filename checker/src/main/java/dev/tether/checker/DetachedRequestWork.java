@@ -1,0 +1,507 @@
+package dev.tether.checker;
+
+import static com.google.errorprone.BugPattern.LinkType.CUSTOM;
+import static com.google.errorprone.BugPattern.SeverityLevel.WARNING;
+import static com.google.errorprone.BugPattern.StandardTags.CONCURRENCY;
+import static com.google.errorprone.matchers.Description.NO_MATCH;
+import static com.google.errorprone.matchers.Matchers.anyOf;
+import static com.google.errorprone.matchers.method.MethodMatchers.instanceMethod;
+import static com.google.errorprone.matchers.method.MethodMatchers.staticMethod;
+import static dev.tether.checker.Links.BUGPATTERN;
+
+import com.google.auto.service.AutoService;
+import com.google.errorprone.BugPattern;
+import com.google.errorprone.VisitorState;
+import com.google.errorprone.bugpatterns.BugChecker;
+import com.google.errorprone.bugpatterns.BugChecker.LambdaExpressionTreeMatcher;
+import com.google.errorprone.bugpatterns.BugChecker.MethodTreeMatcher;
+import com.google.errorprone.matchers.Description;
+import com.google.errorprone.matchers.Matcher;
+import com.google.errorprone.suppliers.Supplier;
+import com.google.errorprone.suppliers.Suppliers;
+import com.google.errorprone.util.ASTHelpers;
+import com.sun.source.tree.AssignmentTree;
+import com.sun.source.tree.ClassTree;
+import com.sun.source.tree.ExpressionStatementTree;
+import com.sun.source.tree.ExpressionTree;
+import com.sun.source.tree.IdentifierTree;
+import com.sun.source.tree.LambdaExpressionTree;
+import com.sun.source.tree.MemberSelectTree;
+import com.sun.source.tree.MethodInvocationTree;
+import com.sun.source.tree.MethodTree;
+import com.sun.source.tree.NewArrayTree;
+import com.sun.source.tree.NewClassTree;
+import com.sun.source.tree.ParenthesizedTree;
+import com.sun.source.tree.ReturnTree;
+import com.sun.source.tree.Tree;
+import com.sun.source.tree.TypeCastTree;
+import com.sun.source.tree.VariableTree;
+import com.sun.source.util.TreePath;
+import com.sun.source.util.TreePathScanner;
+import com.sun.source.util.TreeScanner;
+import com.sun.tools.javac.code.Symbol;
+import com.sun.tools.javac.code.Symbol.MethodSymbol;
+import com.sun.tools.javac.code.Symbol.VarSymbol;
+import com.sun.tools.javac.code.Type;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import javax.lang.model.element.ElementKind;
+import javax.lang.model.type.TypeKind;
+import org.jspecify.annotations.Nullable;
+
+/** A {@link BugChecker} that flags request handlers that start work they never wait for. */
+@AutoService(BugChecker.class)
+@BugPattern(
+    summary = "Await or return the work a request handler starts on another thread",
+    link = BUGPATTERN + "DetachedRequestWork.md",
+    linkType = CUSTOM,
+    severity = WARNING,
+    tags = CONCURRENCY)
+public final class DetachedRequestWork extends BugChecker
+    implements MethodTreeMatcher, LambdaExpressionTreeMatcher {
+  private static final long serialVersionUID = 1L;
+
+  private static final String MESSAGE =
+      "This request handler starts work on another thread that it neither awaits nor returns, so"
+          + " the work outlives the request and keeps running after the client has gone: wait for"
+          + " it before returning, return its future from an async handler, or run it in a task"
+          + " group owned by the request (Tether's TaskGroup)";
+
+  /** Annotations that make a method an HTTP endpoint (Spring MVC, JAX-RS), matched by name. */
+  private static final List<String> HANDLER_ANNOTATIONS =
+      List.of(
+          "org.springframework.web.bind.annotation.RequestMapping",
+          "org.springframework.web.bind.annotation.GetMapping",
+          "org.springframework.web.bind.annotation.PostMapping",
+          "org.springframework.web.bind.annotation.PutMapping",
+          "org.springframework.web.bind.annotation.DeleteMapping",
+          "org.springframework.web.bind.annotation.PatchMapping",
+          "javax.ws.rs.GET",
+          "javax.ws.rs.POST",
+          "javax.ws.rs.PUT",
+          "javax.ws.rs.DELETE",
+          "javax.ws.rs.PATCH",
+          "javax.ws.rs.HEAD",
+          "javax.ws.rs.OPTIONS",
+          "javax.ws.rs.Path",
+          "jakarta.ws.rs.GET",
+          "jakarta.ws.rs.POST",
+          "jakarta.ws.rs.PUT",
+          "jakarta.ws.rs.DELETE",
+          "jakarta.ws.rs.PATCH",
+          "jakarta.ws.rs.HEAD",
+          "jakarta.ws.rs.OPTIONS",
+          "jakarta.ws.rs.Path");
+
+  /** Methods that handle a request when they override one of {@link #HANDLER_TYPES}. */
+  private static final Set<String> HANDLER_METHODS =
+      Set.of(
+          "handle",
+          "service",
+          "doGet",
+          "doPost",
+          "doPut",
+          "doDelete",
+          "doHead",
+          "doOptions",
+          "doTrace",
+          "doPatch");
+
+  private static final Set<String> HANDLER_TYPES =
+      Set.of(
+          "com.sun.net.httpserver.HttpHandler",
+          "javax.servlet.Servlet",
+          "javax.servlet.GenericServlet",
+          "javax.servlet.http.HttpServlet",
+          "jakarta.servlet.Servlet",
+          "jakarta.servlet.GenericServlet",
+          "jakarta.servlet.http.HttpServlet");
+
+  /**
+   * Objects through which detached work can still answer its own request: the handler hands the
+   * request to it (servlet and JAX-RS async, Spring's deferred results, an {@code HttpExchange}
+   * that is only complete when closed).
+   */
+  private static final Set<String> REQUEST_COMPLETIONS =
+      Set.of(
+          "javax.servlet.AsyncContext",
+          "jakarta.servlet.AsyncContext",
+          "javax.ws.rs.container.AsyncResponse",
+          "jakarta.ws.rs.container.AsyncResponse",
+          "org.springframework.web.context.request.async.DeferredResult",
+          "org.springframework.web.servlet.mvc.method.annotation.ResponseBodyEmitter",
+          "com.sun.net.httpserver.HttpExchange");
+
+  private static final Supplier<Type> HTTP_HANDLER =
+      Suppliers.typeFromString("com.sun.net.httpserver.HttpHandler");
+  private static final Supplier<Type> THREAD = Suppliers.typeFromString("java.lang.Thread");
+
+  /** Hand-offs that return nothing to wait for. */
+  private static final Matcher<ExpressionTree> FIRE_AND_FORGET =
+      anyOf(
+          instanceMethod().onDescendantOf("java.util.concurrent.Executor").named("execute"),
+          instanceMethod()
+              .onDescendantOf("java.util.Timer")
+              .namedAnyOf("schedule", "scheduleAtFixedRate"));
+
+  /** Hand-offs that return a future (or a thread) to wait for. */
+  private static final Matcher<ExpressionTree> FORKING =
+      anyOf(
+          instanceMethod().onDescendantOf("java.util.concurrent.ExecutorService").named("submit"),
+          instanceMethod()
+              .onDescendantOf("java.util.concurrent.ScheduledExecutorService")
+              .namedAnyOf("schedule", "scheduleAtFixedRate", "scheduleWithFixedDelay"),
+          staticMethod()
+              .onClass("java.util.concurrent.CompletableFuture")
+              .namedAnyOf("runAsync", "supplyAsync"));
+
+  private static final Matcher<ExpressionTree> THREAD_START =
+      instanceMethod().onDescendantOf("java.lang.Thread").named("start");
+
+  /** Calls that wait for the thing they are called on: a future, thread, latch, executor. */
+  private static final Set<String> AWAITING =
+      Set.of(
+          "get",
+          "join",
+          "await",
+          "awaitTermination",
+          "close",
+          "acquire",
+          "acquireUninterruptibly",
+          "take",
+          "poll",
+          "invokeAll",
+          "invokeAny",
+          "arriveAndAwaitAdvance",
+          "awaitAdvance",
+          "awaitAdvanceInterruptibly",
+          "getNow",
+          "resultNow");
+
+  /** Executors that run the task in the calling thread. */
+  private static final Set<String> DIRECT_EXECUTORS =
+      Set.of("directExecutor", "newDirectExecutorService", "sameThreadExecutor");
+
+  @Override
+  public Description matchMethod(MethodTree tree, VisitorState state) {
+    if (tree.getBody() == null || !isHandler(ASTHelpers.getSymbol(tree), state)) {
+      return NO_MATCH;
+    }
+    analyze(tree.getBody(), state);
+    return NO_MATCH;
+  }
+
+  @Override
+  public Description matchLambdaExpression(LambdaExpressionTree tree, VisitorState state) {
+    Type type = ASTHelpers.getType(tree);
+    if (type == null
+        || type.getKind() == TypeKind.ERROR
+        || !ASTHelpers.isSubtype(type, HTTP_HANDLER.get(state), state)) {
+      return NO_MATCH;
+    }
+    analyze(tree.getBody(), state);
+    return NO_MATCH;
+  }
+
+  private static boolean isHandler(@Nullable MethodSymbol sym, VisitorState state) {
+    if (sym == null) {
+      return false;
+    }
+    for (String annotation : HANDLER_ANNOTATIONS) {
+      if (ASTHelpers.hasAnnotation(sym, annotation, state)) {
+        return true;
+      }
+    }
+    if (sym.isStatic() || !HANDLER_METHODS.contains(sym.getSimpleName().toString())) {
+      return false;
+    }
+    for (MethodSymbol overridden : ASTHelpers.findSuperMethods(sym, state.getTypes())) {
+      if (HANDLER_TYPES.contains(overridden.owner.getQualifiedName().toString())) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** One scan of the handler's body; then reports the work nothing waits for. */
+  private void analyze(Tree body, VisitorState state) {
+    Facts facts = new Facts(state);
+    facts.scan(new TreePath(state.getPath(), body), null);
+    for (Site site : facts.sites) {
+      if (!facts.isAwaited(site)) {
+        state.reportMatch(buildDescription(site.report()).setMessage(MESSAGE).build());
+      }
+    }
+  }
+
+  /**
+   * Work handed to another thread.
+   *
+   * @param report where to report it
+   * @param handle the local variable holding its future or thread, if any
+   * @param executor the local variable naming its executor, if any
+   * @param captured the variables the task refers to
+   */
+  private record Site(
+      Tree report, @Nullable Symbol handle, @Nullable Symbol executor, Set<Symbol> captured) {}
+
+  /** What the handler starts, waits for, returns and passes on, found in one scan. */
+  private static final class Facts extends TreePathScanner<Void, Void> {
+    private final VisitorState state;
+    private final List<Site> sites = new ArrayList<>();
+    private final Set<Symbol> awaited = new HashSet<>();
+    private final Set<Symbol> escaped = new HashSet<>();
+    private final Set<Symbol> returned = new HashSet<>();
+
+    Facts(VisitorState state) {
+      this.state = state;
+    }
+
+    boolean isAwaited(Site site) {
+      if (site.handle() != null
+          && (awaited.contains(site.handle()) || escaped.contains(site.handle()))) {
+        return true;
+      }
+      if (site.executor() != null && awaited.contains(site.executor())) {
+        return true; // a local executor that the handler waits for (awaitTermination, close)
+      }
+      for (Symbol captured : site.captured()) {
+        if (awaited.contains(captured) || returned.contains(captured)) {
+          return true; // a latch the handler awaits, a result it returns
+        }
+        if (isRequestCompletion(captured.type)) {
+          return true; // the task answers the request itself
+        }
+      }
+      return false;
+    }
+
+    private boolean isRequestCompletion(@Nullable Type type) {
+      if (type == null || type.getKind() != TypeKind.DECLARED) {
+        return false;
+      }
+      for (Type t : state.getTypes().closure(type)) {
+        if (t.tsym != null && REQUEST_COMPLETIONS.contains(t.tsym.getQualifiedName().toString())) {
+          return true;
+        }
+      }
+      return false;
+    }
+
+    @Override
+    public Void visitClass(ClassTree tree, Void unused) {
+      return null; // local and anonymous classes run when called
+    }
+
+    @Override
+    public Void visitLambdaExpression(LambdaExpressionTree tree, Void unused) {
+      Tree parent = getCurrentPath().getParentPath().getLeaf();
+      if (!(parent instanceof MethodInvocationTree)
+          || ConcurrentCode.handoff(getCurrentPath(), state).isPresent()) {
+        return null; // a task (its hand-off is the site), or code kept to run later
+      }
+      return super.visitLambdaExpression(tree, null);
+    }
+
+    @Override
+    public Void visitReturn(ReturnTree tree, Void unused) {
+      markEscaped(tree.getExpression());
+      Symbol local = localOf(tree.getExpression());
+      if (local != null) {
+        returned.add(local);
+      }
+      return super.visitReturn(tree, null);
+    }
+
+    @Override
+    public Void visitVariable(VariableTree tree, Void unused) {
+      markEscaped(tree.getInitializer());
+      return super.visitVariable(tree, null);
+    }
+
+    @Override
+    public Void visitAssignment(AssignmentTree tree, Void unused) {
+      markEscaped(tree.getExpression());
+      return super.visitAssignment(tree, null);
+    }
+
+    @Override
+    public Void visitNewArray(NewArrayTree tree, Void unused) {
+      if (tree.getInitializers() != null) {
+        tree.getInitializers().forEach(this::markEscaped);
+      }
+      return super.visitNewArray(tree, null);
+    }
+
+    @Override
+    public Void visitNewClass(NewClassTree tree, Void unused) {
+      tree.getArguments().forEach(this::markEscaped);
+      return super.visitNewClass(tree, null);
+    }
+
+    @Override
+    public Void visitMethodInvocation(MethodInvocationTree tree, Void unused) {
+      Symbol sym = ASTHelpers.getSymbol(tree);
+      if (sym == null) {
+        return super.visitMethodInvocation(tree, null);
+      }
+      ExpressionTree receiver = ASTHelpers.getReceiver(tree);
+      if (AWAITING.contains(sym.getSimpleName().toString())) {
+        Symbol target = localOf(receiver);
+        if (target != null) {
+          awaited.add(target);
+        }
+        tree.getArguments().forEach(arg -> markAwaited(arg));
+      } else {
+        tree.getArguments().forEach(this::markEscaped);
+      }
+      if (FIRE_AND_FORGET.matches(tree, state)) {
+        if (!isDirect(receiver)) {
+          sites.add(new Site(tree, null, localOf(receiver), captured(tree.getArguments())));
+        }
+        return null;
+      }
+      if (FORKING.matches(tree, state) || startsThread(tree, sym)) {
+        forked(tree, localOf(receiver), captured(tree.getArguments()));
+        return null;
+      }
+      if (THREAD_START.matches(tree, state)) {
+        ExpressionTree thread = receiver == null ? null : ASTHelpers.stripParentheses(receiver);
+        if (thread instanceof NewClassTree newThread) {
+          sites.add(new Site(tree, null, null, captured(List.of(newThread))));
+          return null;
+        }
+        Symbol local = localOf(thread);
+        if (local != null) {
+          sites.add(new Site(tree, local, null, Set.of()));
+        }
+      }
+      return super.visitMethodInvocation(tree, null);
+    }
+
+    /** {@code Thread.startVirtualThread(r)}, {@code Thread.ofVirtual().start(r)}: by name. */
+    private boolean startsThread(MethodInvocationTree tree, Symbol sym) {
+      String name = sym.getSimpleName().toString();
+      if (!(name.equals("startVirtualThread") || (name.equals("start") && !sym.isStatic()))
+          || tree.getArguments().size() != 1) {
+        return false;
+      }
+      Type type = ASTHelpers.getType(tree);
+      return type != null
+          && type.getKind() != TypeKind.ERROR
+          && ASTHelpers.isSubtype(type, THREAD.get(state), state);
+    }
+
+    /**
+     * A call that returns a future or thread: follows the chain of calls on it ({@code
+     * thenApply(…)}); awaited when the chain waits ({@code get}, {@code join}), detached when the
+     * chain's result is dropped or kept only in a local.
+     */
+    private void forked(MethodInvocationTree call, @Nullable Symbol executor, Set<Symbol> task) {
+      TreePath path = getCurrentPath();
+      Tree result = call;
+      while (path.getParentPath() != null
+          && path.getParentPath().getLeaf() instanceof MemberSelectTree select
+          && select.getExpression() == result
+          && path.getParentPath().getParentPath() != null
+          && path.getParentPath().getParentPath().getLeaf() instanceof MethodInvocationTree next) {
+        Symbol nextSym = ASTHelpers.getSymbol(next);
+        if (nextSym != null && AWAITING.contains(nextSym.getSimpleName().toString())) {
+          return;
+        }
+        path = path.getParentPath().getParentPath();
+        result = next;
+      }
+      TreePath parentPath = path.getParentPath();
+      while (parentPath != null
+          && (parentPath.getLeaf() instanceof ParenthesizedTree
+              || parentPath.getLeaf() instanceof TypeCastTree)) {
+        parentPath = parentPath.getParentPath();
+      }
+      Tree parent = parentPath == null ? null : parentPath.getLeaf();
+      if (parent instanceof ExpressionStatementTree
+          || (parent instanceof LambdaExpressionTree lambda && returnsVoid(lambda))) {
+        sites.add(new Site(call, null, executor, task));
+      } else if (parent instanceof VariableTree variable) {
+        VarSymbol var = ASTHelpers.getSymbol(variable);
+        if (var != null && var.getKind() == ElementKind.LOCAL_VARIABLE) {
+          sites.add(new Site(call, var, executor, task));
+        }
+      }
+      // otherwise returned, passed on or stored: someone else owns it
+    }
+
+    private boolean returnsVoid(LambdaExpressionTree lambda) {
+      Type type = ASTHelpers.getType(lambda);
+      if (type == null || type.getKind() == TypeKind.ERROR) {
+        return false;
+      }
+      try {
+        Type descriptor = state.getTypes().findDescriptorType(type);
+        return descriptor != null && descriptor.getReturnType().getKind() == TypeKind.VOID;
+      } catch (RuntimeException notFunctional) { // javac's FunctionDescriptorLookupError
+        return false;
+      }
+    }
+
+    private void markEscaped(@Nullable ExpressionTree expr) {
+      Symbol local = localOf(expr);
+      if (local != null) {
+        escaped.add(local);
+      }
+    }
+
+    private void markAwaited(@Nullable ExpressionTree expr) {
+      Symbol local = localOf(expr);
+      if (local != null) {
+        awaited.add(local); // CompletableFuture.allOf(f).join(), latch-style helpers
+      }
+    }
+
+    private static boolean isDirect(@Nullable ExpressionTree executor) {
+      ExpressionTree e = executor == null ? null : ASTHelpers.stripParentheses(executor);
+      if (e instanceof MethodInvocationTree call) {
+        Symbol sym = ASTHelpers.getSymbol(call);
+        return sym != null && DIRECT_EXECUTORS.contains(sym.getSimpleName().toString());
+      }
+      return false;
+    }
+
+    /** The variables (locals, parameters, fields) that {@code trees} refer to. */
+    private static Set<Symbol> captured(List<? extends Tree> trees) {
+      Set<Symbol> symbols = new HashSet<>();
+      TreeScanner<Void, Void> scanner =
+          new TreeScanner<>() {
+            @Override
+            public Void visitIdentifier(IdentifierTree id, Void unused) {
+              if (ASTHelpers.getSymbol(id) instanceof VarSymbol var) {
+                symbols.add(var);
+              }
+              return null;
+            }
+          };
+      trees.forEach(t -> scanner.scan(t, null));
+      return symbols;
+    }
+  }
+
+  private static @Nullable Symbol localOf(@Nullable ExpressionTree expr) {
+    if (expr == null) {
+      return null;
+    }
+    ExpressionTree e = ASTHelpers.stripParentheses(expr);
+    if (!(e instanceof IdentifierTree)) {
+      return null;
+    }
+    Symbol sym = ASTHelpers.getSymbol(e);
+    return sym != null && isLocal(sym) ? sym : null;
+  }
+
+  private static boolean isLocal(Symbol sym) {
+    return sym.getKind() == ElementKind.LOCAL_VARIABLE
+        || sym.getKind() == ElementKind.PARAMETER
+        || sym.getKind() == ElementKind.RESOURCE_VARIABLE;
+  }
+}
