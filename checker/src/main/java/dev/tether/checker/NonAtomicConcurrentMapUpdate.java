@@ -18,6 +18,7 @@ import com.google.errorprone.fixes.SuggestedFix;
 import com.google.errorprone.matchers.Description;
 import com.google.errorprone.matchers.Matcher;
 import com.google.errorprone.util.ASTHelpers;
+import com.google.errorprone.util.FindIdentifiers;
 import com.sun.source.tree.AssignmentTree;
 import com.sun.source.tree.BinaryTree;
 import com.sun.source.tree.BlockTree;
@@ -44,7 +45,10 @@ import com.sun.tools.javac.code.Flags;
 import com.sun.tools.javac.code.Symbol;
 import com.sun.tools.javac.code.Symbol.VarSymbol;
 import com.sun.tools.javac.code.Type;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
+import java.util.Set;
 import javax.lang.model.element.ElementKind;
 import javax.lang.model.type.TypeKind;
 import org.jspecify.annotations.Nullable;
@@ -118,7 +122,7 @@ public final class NonAtomicConcurrentMapUpdate extends BugChecker
             isCheap(value)
                 ? map + ".putIfAbsent(" + key + ", " + v + ");"
                 : capturable(value)
-                    ? map + ".computeIfAbsent(" + key + ", k -> " + v + ");"
+                    ? map + ".computeIfAbsent(" + key + ", " + freshName(state) + " -> " + v + ");"
                     : null;
         if (replacement != null && !(value instanceof LiteralTree literal && literal.getValue() == null)) {
           description.addFix(SuggestedFix.replace(tree, replacement));
@@ -287,7 +291,7 @@ public final class NonAtomicConcurrentMapUpdate extends BugChecker
    * {@code m.put(k, m.getOrDefault(k, 0) + n)} becomes {@code m.merge(k, n, Integer::sum)}: the
    * same value when the key is present and when it is absent.
    */
-  private static java.util.Optional<SuggestedFix> counterFix(
+  private static Optional<SuggestedFix> counterFix(
       MethodInvocationTree put,
       ExpressionTree map,
       ExpressionTree key,
@@ -299,20 +303,20 @@ public final class NonAtomicConcurrentMapUpdate extends BugChecker
         || sum.getKind() != Tree.Kind.PLUS
         || !isZero(read.getArguments().get(1))
         || !(state.getPath().getParentPath().getLeaf() instanceof ExpressionStatementTree)) {
-      return java.util.Optional.empty();
+      return Optional.empty();
     }
     ExpressionTree left = ASTHelpers.stripParentheses(sum.getLeftOperand());
     ExpressionTree right = ASTHelpers.stripParentheses(sum.getRightOperand());
     ExpressionTree n = left == read ? sum.getRightOperand() : right == read ? sum.getLeftOperand() : null;
     if (n == null) {
-      return java.util.Optional.empty();
+      return Optional.empty();
     }
     Type valueType = ASTHelpers.getType(read);
     String summer = valueType == null ? null : sumMethod(valueType, state);
     if (summer == null) {
-      return java.util.Optional.empty();
+      return Optional.empty();
     }
-    return java.util.Optional.of(
+    return Optional.of(
         SuggestedFix.replace(
             put,
             state.getSourceForNode(map)
@@ -374,6 +378,24 @@ public final class NonAtomicConcurrentMapUpdate extends BugChecker
         || (e instanceof MemberSelectTree select && isStable(select.getExpression()));
   }
 
+  /** A name for the lambda parameter that no variable in scope has. */
+  private static String freshName(VisitorState state) {
+    Set<String> taken = new HashSet<>();
+    for (Symbol sym : FindIdentifiers.findAllIdents(state)) {
+      taken.add(sym.getSimpleName().toString());
+    }
+    for (String name : List.of("k", "key", "unused")) {
+      if (!taken.contains(name)) {
+        return name;
+      }
+    }
+    for (int i = 1; ; i++) {
+      if (!taken.contains("k" + i)) {
+        return "k" + i;
+      }
+    }
+  }
+
   /** Whether {@code tree} can move into a lambda: every local it names is effectively final. */
   private static boolean capturable(ExpressionTree tree) {
     boolean[] ok = {true};
@@ -384,9 +406,6 @@ public final class NonAtomicConcurrentMapUpdate extends BugChecker
             && var.getKind() != ElementKind.FIELD
             && (var.flags() & (Flags.FINAL | Flags.EFFECTIVELY_FINAL)) == 0) {
           ok[0] = false;
-        }
-        if (id.getName().contentEquals("k")) {
-          ok[0] = false; // would be shadowed by the lambda's parameter
         }
         return null;
       }

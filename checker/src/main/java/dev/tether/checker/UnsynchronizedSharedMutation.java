@@ -344,15 +344,16 @@ public final class UnsynchronizedSharedMutation extends BugChecker
         return; // add(x) on this object: its own class decides about thread safety
       }
       VarSymbol var = sharedVariable(receiver);
-      if (var == null || !isUnsafeCollection(var, receiver) || isGuarded(path)) {
+      String unsafe = var == null ? null : unsafeCollection(var);
+      if (unsafe == null || isGuarded(path)) {
         return;
       }
       report(
           node,
           String.format(
-              "'%s' is a %s shared by %s, and %s() mutates it without synchronization: %s",
+              "'%s' (%s) is shared by %s, and %s() mutates it without synchronization: %s",
               var.getSimpleName(),
-              ASTHelpers.getType(receiver).tsym.getSimpleName(),
+              unsafe,
               where(),
               method,
               handoff.kind() == Kind.PARALLEL_STREAM
@@ -485,26 +486,33 @@ public final class UnsynchronizedSharedMutation extends BugChecker
               && outer.getIdentifier().contentEquals("this"));
     }
 
-    private boolean isUnsafeCollection(VarSymbol var, ExpressionTree use) {
+    /**
+     * The simple name of the non-thread-safe class of the collection {@code var} holds, or {@code
+     * null} when it is thread-safe or not known.
+     */
+    private @Nullable String unsafeCollection(VarSymbol var) {
       Type type = var.type;
       if (type == null || type.getKind() == TypeKind.ERROR) {
-        return false;
+        return null;
       }
       if (isUnsafeType(type)) {
-        return true;
+        return type.tsym.getSimpleName().toString();
       }
       // Declared through an interface (List, Map, …): only when the initializer shows the class.
       if (var.getKind() == ElementKind.FIELD && (var.flags() & Flags.FINAL) == 0) {
-        return false;
+        return null;
       }
       VariableTree decl = declaration(var);
       if (decl == null
+          || decl.getInitializer() == null
           || !(ASTHelpers.stripParentheses(decl.getInitializer()) instanceof NewClassTree init)
           || init.getClassBody() != null) {
-        return false;
+        return null;
       }
       Type created = ASTHelpers.getType(init);
-      return created != null && isUnsafeType(created);
+      return created != null && isUnsafeType(created)
+          ? created.tsym.getSimpleName().toString()
+          : null;
     }
 
     private boolean isUnsafeType(Type type) {
