@@ -56,7 +56,8 @@ import org.jspecify.annotations.Nullable;
 /** A {@link BugChecker} that flags check-then-act sequences on a {@code ConcurrentMap}. */
 @AutoService(BugChecker.class)
 @BugPattern(
-    summary = "Update a ConcurrentMap with one atomic call instead of a get or check followed by put",
+    summary =
+        "Update a ConcurrentMap with one atomic call instead of a get or check followed by put",
     link = BUGPATTERN + "NonAtomicConcurrentMapUpdate.md",
     linkType = CUSTOM,
     severity = WARNING,
@@ -76,7 +77,10 @@ public final class NonAtomicConcurrentMapUpdate extends BugChecker
   private static final Matcher<ExpressionTree> PUT =
       instanceMethod().onDescendantOf(CONCURRENT_MAP).named("put");
   private static final Matcher<ExpressionTree> REMOVE =
-      instanceMethod().onDescendantOf(CONCURRENT_MAP).named("remove").withParameters("java.lang.Object");
+      instanceMethod()
+          .onDescendantOf(CONCURRENT_MAP)
+          .named("remove")
+          .withParameters("java.lang.Object");
   private static final Matcher<ExpressionTree> OBJECTS_EQUALS =
       staticMethod().onClass("java.util.Objects").named("equals");
 
@@ -124,7 +128,8 @@ public final class NonAtomicConcurrentMapUpdate extends BugChecker
                 : capturable(value)
                     ? map + ".computeIfAbsent(" + key + ", " + freshName(state) + " -> " + v + ");"
                     : null;
-        if (replacement != null && !(value instanceof LiteralTree literal && literal.getValue() == null)) {
+        if (replacement != null
+            && !(value instanceof LiteralTree literal && literal.getValue() == null)) {
           description.addFix(SuggestedFix.replace(tree, replacement));
         }
       }
@@ -220,7 +225,9 @@ public final class NonAtomicConcurrentMapUpdate extends BugChecker
     if (equals.getArguments().size() == 1) {
       ExpressionTree receiver = ASTHelpers.getReceiver(equals);
       ExpressionTree arg = ASTHelpers.stripParentheses(equals.getArguments().get(0));
-      if (arg instanceof MethodInvocationTree call && GET.matches(call, state) && receiver != null) {
+      if (arg instanceof MethodInvocationTree call
+          && GET.matches(call, state)
+          && receiver != null) {
         return check(call, receiver);
       }
       if (receiver instanceof MethodInvocationTree call && GET.matches(call, state)) {
@@ -307,7 +314,8 @@ public final class NonAtomicConcurrentMapUpdate extends BugChecker
     }
     ExpressionTree left = ASTHelpers.stripParentheses(sum.getLeftOperand());
     ExpressionTree right = ASTHelpers.stripParentheses(sum.getRightOperand());
-    ExpressionTree n = left == read ? sum.getRightOperand() : right == read ? sum.getLeftOperand() : null;
+    ExpressionTree n =
+        left == read ? sum.getRightOperand() : right == read ? sum.getLeftOperand() : null;
     if (n == null) {
       return Optional.empty();
     }
@@ -351,9 +359,7 @@ public final class NonAtomicConcurrentMapUpdate extends BugChecker
       return false;
     }
     Symbol sa = ASTHelpers.getSymbol(a);
-    return sa instanceof VarSymbol
-        && sa.equals(ASTHelpers.getSymbol(b))
-        && sameSource(a, b, state);
+    return sa instanceof VarSymbol && sa.equals(ASTHelpers.getSymbol(b)) && sameSource(a, b, state);
   }
 
   private static boolean sameSource(ExpressionTree a, ExpressionTree b, VisitorState state) {

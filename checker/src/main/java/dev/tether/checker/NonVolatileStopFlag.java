@@ -98,8 +98,7 @@ public final class NonVolatileStopFlag extends BugChecker implements ClassTreeMa
                             + " write that should stop it (the JIT may hoist the read): declare"
                             + " the field volatile, or use an AtomicBoolean or a CancelScope",
                         read.field().getSimpleName()));
-        SuggestedFixes.addModifiers(decl, state, Modifier.VOLATILE)
-            .ifPresent(description::addFix);
+        SuggestedFixes.addModifiers(decl, state, Modifier.VOLATILE).ifPresent(description::addFix);
         state.reportMatch(description.build());
       }
     }
@@ -256,7 +255,9 @@ public final class NonVolatileStopFlag extends BugChecker implements ClassTreeMa
       // Outer.this.flag, or a static field named through its class
       return (receiver instanceof MemberSelectTree outer
               && outer.getIdentifier().contentEquals("this"))
-          || (sym != null && sym.isStatic() && ASTHelpers.getSymbol(receiver) != null
+          || (sym != null
+              && sym.isStatic()
+              && ASTHelpers.getSymbol(receiver) != null
               && ASTHelpers.getSymbol(receiver).getKind().isClass());
     }
     return false;

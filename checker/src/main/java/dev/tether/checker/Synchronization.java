@@ -49,7 +49,9 @@ final class Synchronization {
           && callsNamed(tryTree.getFinallyBlock(), "unlock")) {
         return true;
       }
-      if (leaf instanceof BlockTree block && child instanceof StatementTree && locksBefore(block, child)) {
+      if (leaf instanceof BlockTree block
+          && child instanceof StatementTree
+          && locksBefore(block, child)) {
         return true;
       }
       child = leaf;

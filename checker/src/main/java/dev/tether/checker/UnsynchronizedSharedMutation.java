@@ -179,7 +179,9 @@ public final class UnsynchronizedSharedMutation extends BugChecker
     return NO_MATCH;
   }
 
-  /** Which state a task shares: captured locals (other copies of the task run at once) and fields. */
+  /**
+   * Which state a task shares: captured locals (other copies of the task run at once) and fields.
+   */
   private record Sharing(boolean locals, boolean fields, @Nullable Tree repeat) {
     static Sharing of(Handoff handoff, VisitorState state) {
       if (handoff.kind() == Kind.PARALLEL_STREAM) {
@@ -406,10 +408,7 @@ public final class UnsynchronizedSharedMutation extends BugChecker
     }
 
     private void checkArrayWrite(
-        Tree node,
-        ArrayAccessTree access,
-        boolean readModifyWrite,
-        @Nullable ExpressionTree rhs) {
+        Tree node, ArrayAccessTree access, boolean readModifyWrite, @Nullable ExpressionTree rhs) {
       if (!sharing.locals && !sharing.fields) {
         return;
       }
@@ -422,10 +421,7 @@ public final class UnsynchronizedSharedMutation extends BugChecker
       if (var == null || isGuarded(getCurrentPath())) {
         return;
       }
-      boolean races =
-          readModifyWrite
-              ? true
-              : constant && rhs != null && mentions(rhs, var);
+      boolean races = readModifyWrite ? true : constant && rhs != null && mentions(rhs, var);
       if (!races) {
         return;
       }
@@ -476,6 +472,11 @@ public final class UnsynchronizedSharedMutation extends BugChecker
     private boolean isOwnField(ExpressionTree tree, VarSymbol field) {
       if (field.pos >= taskStart && field.pos < taskEnd) {
         return false; // a field of the task object itself (an anonymous class)
+      }
+      if (handoff.task() instanceof NewClassTree anonymous
+          && field.owner != null
+          && ASTHelpers.isSubtype(ASTHelpers.getType(anonymous), field.owner.type, state)) {
+        return false; // a field the task object inherits
       }
       if (field.isStatic() || tree instanceof IdentifierTree) {
         return true;
@@ -605,8 +606,7 @@ public final class UnsynchronizedSharedMutation extends BugChecker
         if (name.equals("parallel") && ASTHelpers.getReceiver(link) != null) {
           ExpressionTree receiver = ASTHelpers.getReceiver(link);
           return Optional.of(
-              SuggestedFix.replace(
-                  state.getEndPosition(receiver), state.getEndPosition(link), ""));
+              SuggestedFix.replace(state.getEndPosition(receiver), state.getEndPosition(link), ""));
         }
       }
       return Optional.empty();
