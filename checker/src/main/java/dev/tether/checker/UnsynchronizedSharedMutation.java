@@ -475,6 +475,7 @@ public final class UnsynchronizedSharedMutation extends BugChecker
       }
       if (handoff.task() instanceof NewClassTree anonymous
           && field.owner != null
+          && ASTHelpers.getType(anonymous) != null
           && ASTHelpers.isSubtype(ASTHelpers.getType(anonymous), field.owner.type, state)) {
         return false; // a field the task object inherits
       }
