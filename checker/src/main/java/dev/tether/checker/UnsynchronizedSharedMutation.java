@@ -135,6 +135,10 @@ public final class UnsynchronizedSharedMutation extends BugChecker
           "reverse",
           "flip");
 
+  /** Factories of executors that run each task on the thread that submits it. */
+  private static final ImmutableSet<String> DIRECT_EXECUTORS =
+      ImmutableSet.of("directExecutor", "newDirectExecutorService", "sameThreadExecutor");
+
   private static final Matcher<ExpressionTree> COMMON_POOL =
       staticMethod().onClass("java.util.concurrent.ForkJoinPool").named("commonPool");
 
@@ -193,7 +197,7 @@ public final class UnsynchronizedSharedMutation extends BugChecker
       Optional<ExpressionTree> creation = ExecutorFacts.creation(handoff.executor(), state);
       ExecutorFacts.Bound bound =
           creation.map(c -> ExecutorFacts.bound(c, state)).orElse(ExecutorFacts.Bound.UNKNOWN);
-      if (bound == ExecutorFacts.Bound.SINGLE) {
+      if (bound == ExecutorFacts.Bound.SINGLE || isDirect(handoff.executor())) {
         return new Sharing(false, false, null);
       }
       boolean multi =
@@ -213,6 +217,19 @@ public final class UnsynchronizedSharedMutation extends BugChecker
       Tree repeat = handoff.call() == null ? null : repeatingScope(state.getPath(), state);
       return new Sharing(repeat != null, multi || repeat != null, repeat);
     }
+  }
+
+  /**
+   * Whether {@code executor} runs tasks on the calling thread: {@code directExecutor()}, {@code
+   * Runnable::run}.
+   */
+  private static boolean isDirect(@Nullable ExpressionTree executor) {
+    ExpressionTree e = executor == null ? null : ASTHelpers.stripParentheses(executor);
+    if (e instanceof MemberReferenceTree ref) {
+      return ref.getName().contentEquals("run");
+    }
+    Symbol sym = e instanceof MethodInvocationTree ? ASTHelpers.getSymbol(e) : null;
+    return sym != null && DIRECT_EXECUTORS.contains(sym.getSimpleName().toString());
   }
 
   /**
