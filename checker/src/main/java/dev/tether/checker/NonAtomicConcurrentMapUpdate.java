@@ -1,0 +1,553 @@
+package dev.tether.checker;
+
+import static com.google.errorprone.BugPattern.LinkType.CUSTOM;
+import static com.google.errorprone.BugPattern.SeverityLevel.WARNING;
+import static com.google.errorprone.BugPattern.StandardTags.CONCURRENCY;
+import static com.google.errorprone.matchers.Description.NO_MATCH;
+import static com.google.errorprone.matchers.method.MethodMatchers.instanceMethod;
+import static com.google.errorprone.matchers.method.MethodMatchers.staticMethod;
+import static dev.tether.checker.Links.BUGPATTERN;
+
+import com.google.auto.service.AutoService;
+import com.google.errorprone.BugPattern;
+import com.google.errorprone.VisitorState;
+import com.google.errorprone.bugpatterns.BugChecker;
+import com.google.errorprone.bugpatterns.BugChecker.IfTreeMatcher;
+import com.google.errorprone.bugpatterns.BugChecker.MethodInvocationTreeMatcher;
+import com.google.errorprone.fixes.SuggestedFix;
+import com.google.errorprone.matchers.Description;
+import com.google.errorprone.matchers.Matcher;
+import com.google.errorprone.util.ASTHelpers;
+import com.google.errorprone.util.FindIdentifiers;
+import com.sun.source.tree.AssignmentTree;
+import com.sun.source.tree.BinaryTree;
+import com.sun.source.tree.BlockTree;
+import com.sun.source.tree.ClassTree;
+import com.sun.source.tree.ExpressionStatementTree;
+import com.sun.source.tree.ExpressionTree;
+import com.sun.source.tree.IdentifierTree;
+import com.sun.source.tree.IfTree;
+import com.sun.source.tree.LambdaExpressionTree;
+import com.sun.source.tree.LiteralTree;
+import com.sun.source.tree.MemberReferenceTree;
+import com.sun.source.tree.MemberSelectTree;
+import com.sun.source.tree.MethodInvocationTree;
+import com.sun.source.tree.MethodTree;
+import com.sun.source.tree.NewClassTree;
+import com.sun.source.tree.ReturnTree;
+import com.sun.source.tree.StatementTree;
+import com.sun.source.tree.Tree;
+import com.sun.source.tree.UnaryTree;
+import com.sun.source.tree.VariableTree;
+import com.sun.source.util.TreePath;
+import com.sun.source.util.TreeScanner;
+import com.sun.tools.javac.code.Flags;
+import com.sun.tools.javac.code.Symbol;
+import com.sun.tools.javac.code.Symbol.VarSymbol;
+import com.sun.tools.javac.code.Type;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import javax.lang.model.element.ElementKind;
+import javax.lang.model.type.TypeKind;
+import org.jspecify.annotations.Nullable;
+
+/** A {@link BugChecker} that flags check-then-act sequences on a {@code ConcurrentMap}. */
+@AutoService(BugChecker.class)
+@BugPattern(
+    summary =
+        "Update a ConcurrentMap with one atomic call instead of a get or check followed by put",
+    link = BUGPATTERN + "NonAtomicConcurrentMapUpdate.md",
+    linkType = CUSTOM,
+    severity = WARNING,
+    tags = CONCURRENCY)
+public final class NonAtomicConcurrentMapUpdate extends BugChecker
+    implements IfTreeMatcher, MethodInvocationTreeMatcher {
+  private static final long serialVersionUID = 1L;
+
+  private static final String CONCURRENT_MAP = "java.util.concurrent.ConcurrentMap";
+
+  private static final Matcher<ExpressionTree> CONTAINS_KEY =
+      instanceMethod().onDescendantOf(CONCURRENT_MAP).named("containsKey");
+  private static final Matcher<ExpressionTree> GET =
+      instanceMethod().onDescendantOf(CONCURRENT_MAP).named("get");
+  private static final Matcher<ExpressionTree> GET_OR_DEFAULT =
+      instanceMethod().onDescendantOf(CONCURRENT_MAP).named("getOrDefault");
+  private static final Matcher<ExpressionTree> PUT =
+      instanceMethod().onDescendantOf(CONCURRENT_MAP).named("put");
+  private static final Matcher<ExpressionTree> REMOVE =
+      instanceMethod()
+          .onDescendantOf(CONCURRENT_MAP)
+          .named("remove")
+          .withParameters("java.lang.Object");
+  private static final Matcher<ExpressionTree> OBJECTS_EQUALS =
+      staticMethod().onClass("java.util.Objects").named("equals");
+
+  @Override
+  public Description matchIf(IfTree tree, VisitorState state) {
+    ExpressionTree condition = ASTHelpers.stripParentheses(tree.getCondition());
+    Check check = absentCheck(condition, state);
+    boolean absent = check != null;
+    if (check == null) {
+      check = equalsCheck(condition, state);
+    }
+    if (check == null) {
+      return NO_MATCH;
+    }
+    List<? extends StatementTree> statements = statements(tree.getThenStatement());
+    MethodInvocationTree act = null;
+    for (StatementTree statement : statements) {
+      if (statement instanceof ExpressionStatementTree expression
+          && expression.getExpression() instanceof MethodInvocationTree call
+          && (absent ? PUT.matches(call, state) : REMOVE.matches(call, state))
+          && sameMap(check.map(), ASTHelpers.getReceiver(call), state)
+          && sameSource(check.key(), call.getArguments().get(0), state)) {
+        act = call;
+        break;
+      }
+    }
+    if (act == null || isExempt(check.map(), state)) {
+      return NO_MATCH;
+    }
+    String map = state.getSourceForNode(check.map());
+    String key = state.getSourceForNode(check.key());
+    Description.Builder description = buildDescription(tree);
+    boolean onlyStatement = statements.size() == 1 && tree.getElseStatement() == null;
+    if (absent) {
+      description.setMessage(
+          "Another thread can put the key between this check and the put, and its value is then"
+              + " overwritten: use putIfAbsent or computeIfAbsent, which check and insert"
+              + " atomically");
+      ExpressionTree value = act.getArguments().get(1);
+      if (onlyStatement) {
+        String v = state.getSourceForNode(value);
+        String replacement =
+            isCheap(value)
+                ? map + ".putIfAbsent(" + key + ", " + v + ");"
+                : capturable(value)
+                    ? map + ".computeIfAbsent(" + key + ", " + freshName(state) + " -> " + v + ");"
+                    : null;
+        if (replacement != null
+            && !(value instanceof LiteralTree literal && literal.getValue() == null)) {
+          description.addFix(SuggestedFix.replace(tree, replacement));
+        }
+      }
+    } else {
+      description.setMessage(
+          "Another thread can replace the value between this check and the remove, which then"
+              + " removes the new value: use remove(key, value), which checks and removes"
+              + " atomically");
+      if (onlyStatement && check.value() != null && isCheap(check.value())) {
+        description.addFix(
+            SuggestedFix.replace(
+                tree,
+                map + ".remove(" + key + ", " + state.getSourceForNode(check.value()) + ");"));
+      }
+    }
+    return description.build();
+  }
+
+  @Override
+  public Description matchMethodInvocation(MethodInvocationTree tree, VisitorState state) {
+    if (!PUT.matches(tree, state) || tree.getArguments().size() != 2) {
+      return NO_MATCH;
+    }
+    ExpressionTree map = ASTHelpers.getReceiver(tree);
+    ExpressionTree key = tree.getArguments().get(0);
+    ExpressionTree value = ASTHelpers.stripParentheses(tree.getArguments().get(1));
+    MethodInvocationTree read = readOf(value, map, key, state);
+    if (read == null || isExempt(map, state)) {
+      return NO_MATCH;
+    }
+    Description.Builder description =
+        buildDescription(tree)
+            .setMessage(
+                "Another thread can update the value between this read and the put, and its"
+                    + " update is lost: use merge (e.g. merge(key, n, Integer::sum)) or compute,"
+                    + " which read and write atomically");
+    counterFix(tree, map, key, value, read, state).ifPresent(description::addFix);
+    return description.build();
+  }
+
+  /** The map, key and (for remove) expected value that an {@code if} condition checks. */
+  private record Check(ExpressionTree map, ExpressionTree key, @Nullable ExpressionTree value) {}
+
+  /** {@code !m.containsKey(k)}, {@code m.get(k) == null} or {@code null == m.get(k)}. */
+  private static @Nullable Check absentCheck(ExpressionTree condition, VisitorState state) {
+    if (condition instanceof UnaryTree not && not.getKind() == Tree.Kind.LOGICAL_COMPLEMENT) {
+      ExpressionTree operand = ASTHelpers.stripParentheses(not.getExpression());
+      if (operand instanceof MethodInvocationTree call && CONTAINS_KEY.matches(call, state)) {
+        return check(call, null);
+      }
+      return null;
+    }
+    if (condition instanceof BinaryTree binary && binary.getKind() == Tree.Kind.EQUAL_TO) {
+      ExpressionTree other = nullComparand(binary);
+      if (other instanceof MethodInvocationTree call && GET.matches(call, state)) {
+        return check(call, null);
+      }
+    }
+    return null;
+  }
+
+  /** {@code v.equals(m.get(k))}, {@code Objects.equals(m.get(k), v)} or {@code m.get(k) == v}. */
+  private static @Nullable Check equalsCheck(ExpressionTree condition, VisitorState state) {
+    if (condition instanceof BinaryTree binary && binary.getKind() == Tree.Kind.EQUAL_TO) {
+      ExpressionTree left = ASTHelpers.stripParentheses(binary.getLeftOperand());
+      ExpressionTree right = ASTHelpers.stripParentheses(binary.getRightOperand());
+      if (left instanceof MethodInvocationTree call && GET.matches(call, state)) {
+        return isNull(right) ? null : check(call, null); // == compares identity: no fix
+      }
+      if (right instanceof MethodInvocationTree call && GET.matches(call, state)) {
+        return isNull(left) ? null : check(call, null);
+      }
+      return null;
+    }
+    if (!(condition instanceof MethodInvocationTree equals)) {
+      return null;
+    }
+    Symbol sym = ASTHelpers.getSymbol(equals);
+    if (sym == null || !sym.getSimpleName().contentEquals("equals")) {
+      return null;
+    }
+    if (OBJECTS_EQUALS.matches(equals, state) && equals.getArguments().size() == 2) {
+      ExpressionTree a = ASTHelpers.stripParentheses(equals.getArguments().get(0));
+      ExpressionTree b = ASTHelpers.stripParentheses(equals.getArguments().get(1));
+      if (a instanceof MethodInvocationTree call && GET.matches(call, state)) {
+        return check(call, b);
+      }
+      if (b instanceof MethodInvocationTree call && GET.matches(call, state)) {
+        return check(call, a);
+      }
+      return null;
+    }
+    if (equals.getArguments().size() == 1) {
+      ExpressionTree receiver = ASTHelpers.getReceiver(equals);
+      ExpressionTree arg = ASTHelpers.stripParentheses(equals.getArguments().get(0));
+      if (arg instanceof MethodInvocationTree call
+          && GET.matches(call, state)
+          && receiver != null) {
+        return check(call, receiver);
+      }
+      if (receiver instanceof MethodInvocationTree call && GET.matches(call, state)) {
+        return check(call, null); // m.get(k).equals(v) throws when absent: no fix
+      }
+    }
+    return null;
+  }
+
+  private static @Nullable Check check(MethodInvocationTree call, @Nullable ExpressionTree value) {
+    ExpressionTree map = ASTHelpers.getReceiver(call);
+    if (map == null || call.getArguments().isEmpty() || !isStable(call.getArguments().get(0))) {
+      return null;
+    }
+    return new Check(map, call.getArguments().get(0), value);
+  }
+
+  private static @Nullable ExpressionTree nullComparand(BinaryTree binary) {
+    ExpressionTree left = ASTHelpers.stripParentheses(binary.getLeftOperand());
+    ExpressionTree right = ASTHelpers.stripParentheses(binary.getRightOperand());
+    return isNull(right) ? left : isNull(left) ? right : null;
+  }
+
+  private static boolean isNull(ExpressionTree tree) {
+    return tree.getKind() == Tree.Kind.NULL_LITERAL;
+  }
+
+  private static List<? extends StatementTree> statements(StatementTree statement) {
+    return statement instanceof BlockTree block ? block.getStatements() : List.of(statement);
+  }
+
+  /**
+   * The {@code m.get(k)} or {@code m.getOrDefault(k, d)} that the value of {@code m.put(k, value)}
+   * is computed from, if any.
+   */
+  private static @Nullable MethodInvocationTree readOf(
+      ExpressionTree value, @Nullable ExpressionTree map, ExpressionTree key, VisitorState state) {
+    if (map == null || !isStable(key)) {
+      return null;
+    }
+    MethodInvocationTree[] found = new MethodInvocationTree[1];
+    new TreeScanner<Void, Void>() {
+      @Override
+      public Void visitMethodInvocation(MethodInvocationTree call, Void unused) {
+        if ((GET.matches(call, state) || GET_OR_DEFAULT.matches(call, state))
+            && sameMap(map, ASTHelpers.getReceiver(call), state)
+            && sameSource(key, call.getArguments().get(0), state)) {
+          found[0] = call;
+          return null;
+        }
+        return super.visitMethodInvocation(call, null);
+      }
+
+      @Override
+      public Void visitLambdaExpression(LambdaExpressionTree tree, Void unused) {
+        return null;
+      }
+
+      @Override
+      public Void visitClass(ClassTree tree, Void unused) {
+        return null;
+      }
+    }.scan(value, null);
+    return found[0];
+  }
+
+  /**
+   * {@code m.put(k, m.getOrDefault(k, 0) + n)} becomes {@code m.merge(k, n, Integer::sum)}: the
+   * same value when the key is present and when it is absent.
+   */
+  private static Optional<SuggestedFix> counterFix(
+      MethodInvocationTree put,
+      ExpressionTree map,
+      ExpressionTree key,
+      ExpressionTree value,
+      MethodInvocationTree read,
+      VisitorState state) {
+    if (!GET_OR_DEFAULT.matches(read, state)
+        || !(value instanceof BinaryTree sum)
+        || sum.getKind() != Tree.Kind.PLUS
+        || !isZero(read.getArguments().get(1))
+        || !(state.getPath().getParentPath().getLeaf() instanceof ExpressionStatementTree)) {
+      return Optional.empty();
+    }
+    ExpressionTree left = ASTHelpers.stripParentheses(sum.getLeftOperand());
+    ExpressionTree right = ASTHelpers.stripParentheses(sum.getRightOperand());
+    ExpressionTree n =
+        left == read ? sum.getRightOperand() : right == read ? sum.getLeftOperand() : null;
+    if (n == null) {
+      return Optional.empty();
+    }
+    Type valueType = ASTHelpers.getType(read);
+    String summer = valueType == null ? null : sumMethod(valueType, state);
+    if (summer == null) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        SuggestedFix.replace(
+            put,
+            state.getSourceForNode(map)
+                + ".merge("
+                + state.getSourceForNode(key)
+                + ", "
+                + state.getSourceForNode(n)
+                + ", "
+                + summer
+                + ")"));
+  }
+
+  private static @Nullable String sumMethod(Type type, VisitorState state) {
+    Type unboxed = state.getTypes().unboxedTypeOrType(type);
+    return switch (unboxed.getKind()) {
+      case INT -> "Integer::sum";
+      case LONG -> "Long::sum";
+      case DOUBLE -> "Double::sum";
+      default -> null;
+    };
+  }
+
+  private static boolean isZero(ExpressionTree tree) {
+    Object value = ASTHelpers.constValue(tree);
+    return value instanceof Number number && number.doubleValue() == 0 && !(value instanceof Float);
+  }
+
+  /** Whether both expressions name the same map variable. */
+  private static boolean sameMap(
+      @Nullable ExpressionTree a, @Nullable ExpressionTree b, VisitorState state) {
+    if (a == null || b == null) {
+      return false;
+    }
+    Symbol sa = ASTHelpers.getSymbol(a);
+    return sa instanceof VarSymbol && sa.equals(ASTHelpers.getSymbol(b)) && sameSource(a, b, state);
+  }
+
+  private static boolean sameSource(ExpressionTree a, ExpressionTree b, VisitorState state) {
+    String sa = state.getSourceForNode(a);
+    return sa != null && sa.equals(state.getSourceForNode(b));
+  }
+
+  /** A key that evaluates to the same value twice: a variable, a constant, a field chain. */
+  private static boolean isStable(ExpressionTree tree) {
+    ExpressionTree e = ASTHelpers.stripParentheses(tree);
+    if (e instanceof LiteralTree || e instanceof IdentifierTree) {
+      return true;
+    }
+    return e instanceof MemberSelectTree select && isStable(select.getExpression());
+  }
+
+  /** A value that is as cheap to compute when it is not used: a constant or a variable. */
+  private static boolean isCheap(ExpressionTree tree) {
+    ExpressionTree e = ASTHelpers.stripParentheses(tree);
+    return e instanceof LiteralTree
+        || e instanceof IdentifierTree
+        || (e instanceof MemberSelectTree select && isStable(select.getExpression()));
+  }
+
+  /** A name for the lambda parameter that no variable in scope has. */
+  private static String freshName(VisitorState state) {
+    Set<String> taken = new HashSet<>();
+    for (Symbol sym : FindIdentifiers.findAllIdents(state)) {
+      taken.add(sym.getSimpleName().toString());
+    }
+    for (String name : List.of("k", "key", "unused")) {
+      if (!taken.contains(name)) {
+        return name;
+      }
+    }
+    for (int i = 1; ; i++) {
+      if (!taken.contains("k" + i)) {
+        return "k" + i;
+      }
+    }
+  }
+
+  /** Whether {@code tree} can move into a lambda: every local it names is effectively final. */
+  private static boolean capturable(ExpressionTree tree) {
+    boolean[] ok = {true};
+    new TreeScanner<Void, Void>() {
+      @Override
+      public Void visitIdentifier(IdentifierTree id, Void unused) {
+        if (ASTHelpers.getSymbol(id) instanceof VarSymbol var
+            && var.getKind() != ElementKind.FIELD
+            && (var.flags() & (Flags.FINAL | Flags.EFFECTIVELY_FINAL)) == 0) {
+          ok[0] = false;
+        }
+        return null;
+      }
+
+      @Override
+      public Void visitLambdaExpression(LambdaExpressionTree lambda, Void unused) {
+        ok[0] = false;
+        return null;
+      }
+
+      @Override
+      public Void visitClass(ClassTree cls, Void unused) {
+        ok[0] = false;
+        return null;
+      }
+    }.scan(tree, null);
+    return ok[0];
+  }
+
+  /**
+   * Whether the sequence is safe anyway: it holds a lock, or the map is a local that never escapes
+   * the method (only this thread can see it).
+   */
+  private static boolean isExempt(ExpressionTree map, VisitorState state) {
+    if (Synchronization.isGuarded(state.getPath(), null)) {
+      return true;
+    }
+    Symbol sym = ASTHelpers.getSymbol(map);
+    if (!(sym instanceof VarSymbol var) || var.getKind() != ElementKind.LOCAL_VARIABLE) {
+      return false;
+    }
+    Type type = ASTHelpers.getType(map);
+    if (type == null || type.getKind() == TypeKind.ERROR) {
+      return true;
+    }
+    Tree body = null;
+    for (TreePath p = state.getPath(); p != null; p = p.getParentPath()) {
+      if (p.getLeaf() instanceof MethodTree method) {
+        body = method.getBody();
+        break;
+      }
+      if (p.getLeaf() instanceof ClassTree) {
+        break;
+      }
+    }
+    return body != null && !escapes(var, body);
+  }
+
+  /**
+   * Whether the local map {@code var} may be seen by another thread: it is initialized from
+   * something other than a constructor, passed, returned, stored, or captured by a lambda or class.
+   */
+  private static boolean escapes(VarSymbol var, Tree body) {
+    boolean[] escapes = new boolean[1];
+    new TreeScanner<Void, Boolean>() {
+      @Override
+      public Void visitVariable(VariableTree tree, Boolean captured) {
+        if (ASTHelpers.getSymbol(tree) == var
+            && !(tree.getInitializer() instanceof NewClassTree newClass
+                && newClass.getClassBody() == null)) {
+          escapes[0] = true;
+        }
+        markIfNamed(tree.getInitializer());
+        return super.visitVariable(tree, captured);
+      }
+
+      @Override
+      public Void visitIdentifier(IdentifierTree tree, Boolean captured) {
+        if (ASTHelpers.getSymbol(tree) == var) {
+          escapes[0] |= Boolean.TRUE.equals(captured);
+        }
+        return null;
+      }
+
+      @Override
+      public Void visitMemberSelect(MemberSelectTree tree, Boolean captured) {
+        // m.get(…): a call on the map is not an escape
+        if (tree.getExpression() instanceof IdentifierTree id && ASTHelpers.getSymbol(id) == var) {
+          escapes[0] |= Boolean.TRUE.equals(captured);
+          return null;
+        }
+        return super.visitMemberSelect(tree, captured);
+      }
+
+      @Override
+      public Void visitMethodInvocation(MethodInvocationTree tree, Boolean captured) {
+        scan(tree.getMethodSelect(), captured);
+        for (ExpressionTree arg : tree.getArguments()) {
+          markIfNamed(arg);
+          scan(arg, captured);
+        }
+        return null;
+      }
+
+      @Override
+      public Void visitNewClass(NewClassTree tree, Boolean captured) {
+        for (ExpressionTree arg : tree.getArguments()) {
+          markIfNamed(arg);
+        }
+        return super.visitNewClass(tree, captured);
+      }
+
+      @Override
+      public Void visitReturn(ReturnTree tree, Boolean captured) {
+        markIfNamed(tree.getExpression());
+        return super.visitReturn(tree, captured);
+      }
+
+      @Override
+      public Void visitAssignment(AssignmentTree tree, Boolean captured) {
+        markIfNamed(tree.getExpression());
+        return super.visitAssignment(tree, captured);
+      }
+
+      @Override
+      public Void visitLambdaExpression(LambdaExpressionTree tree, Boolean captured) {
+        return super.visitLambdaExpression(tree, true);
+      }
+
+      @Override
+      public Void visitMemberReference(MemberReferenceTree tree, Boolean captured) {
+        markIfNamed(tree.getQualifierExpression());
+        return super.visitMemberReference(tree, captured);
+      }
+
+      @Override
+      public Void visitClass(ClassTree tree, Boolean captured) {
+        return super.visitClass(tree, true);
+      }
+
+      private void markIfNamed(@Nullable ExpressionTree tree) {
+        if (tree != null && ASTHelpers.getSymbol(ASTHelpers.stripParentheses(tree)) == var) {
+          escapes[0] = true;
+        }
+      }
+    }.scan(body, false);
+    return escapes[0];
+  }
+}

@@ -1,0 +1,375 @@
+package dev.tether.checker;
+
+import static com.google.errorprone.BugPattern.LinkType.CUSTOM;
+import static com.google.errorprone.BugPattern.SeverityLevel.WARNING;
+import static com.google.errorprone.BugPattern.StandardTags.CONCURRENCY;
+import static com.google.errorprone.matchers.Description.NO_MATCH;
+import static dev.tether.checker.Links.BUGPATTERN;
+
+import com.google.auto.service.AutoService;
+import com.google.errorprone.BugPattern;
+import com.google.errorprone.VisitorState;
+import com.google.errorprone.bugpatterns.BugChecker;
+import com.google.errorprone.bugpatterns.BugChecker.ClassTreeMatcher;
+import com.google.errorprone.fixes.SuggestedFixes;
+import com.google.errorprone.matchers.Description;
+import com.google.errorprone.suppliers.Supplier;
+import com.google.errorprone.suppliers.Suppliers;
+import com.google.errorprone.util.ASTHelpers;
+import com.sun.source.tree.AssignmentTree;
+import com.sun.source.tree.ClassTree;
+import com.sun.source.tree.CompilationUnitTree;
+import com.sun.source.tree.DoWhileLoopTree;
+import com.sun.source.tree.ExpressionTree;
+import com.sun.source.tree.ForLoopTree;
+import com.sun.source.tree.IdentifierTree;
+import com.sun.source.tree.LambdaExpressionTree;
+import com.sun.source.tree.MemberSelectTree;
+import com.sun.source.tree.MethodInvocationTree;
+import com.sun.source.tree.MethodTree;
+import com.sun.source.tree.ReturnTree;
+import com.sun.source.tree.StatementTree;
+import com.sun.source.tree.SynchronizedTree;
+import com.sun.source.tree.Tree;
+import com.sun.source.tree.UnaryTree;
+import com.sun.source.tree.VariableTree;
+import com.sun.source.tree.WhileLoopTree;
+import com.sun.source.util.TreePath;
+import com.sun.source.util.TreePathScanner;
+import com.sun.source.util.TreeScanner;
+import com.sun.tools.javac.code.Flags;
+import com.sun.tools.javac.code.Symbol;
+import com.sun.tools.javac.code.Symbol.MethodSymbol;
+import com.sun.tools.javac.code.Symbol.VarSymbol;
+import com.sun.tools.javac.code.Type;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import javax.lang.model.element.ElementKind;
+import javax.lang.model.element.Modifier;
+import javax.lang.model.type.TypeKind;
+import org.jspecify.annotations.Nullable;
+
+/** A {@link BugChecker} that flags loops in concurrent code that wait on a non-volatile flag. */
+@AutoService(BugChecker.class)
+@BugPattern(
+    summary = "Make a boolean field volatile when a loop on another thread waits for it to change",
+    link = BUGPATTERN + "NonVolatileStopFlag.md",
+    linkType = CUSTOM,
+    severity = WARNING,
+    tags = CONCURRENCY)
+public final class NonVolatileStopFlag extends BugChecker implements ClassTreeMatcher {
+  private static final long serialVersionUID = 1L;
+
+  private static final Supplier<Type> RUNNABLE = Suppliers.typeFromString("java.lang.Runnable");
+
+  @Override
+  public Description matchClass(ClassTree tree, VisitorState state) {
+    TreePath parent = state.getPath().getParentPath();
+    if (parent == null || !(parent.getLeaf() instanceof CompilationUnitTree)) {
+      return NO_MATCH; // one scan per top-level class covers its nested classes
+    }
+    Facts facts = new Facts();
+    facts.scan(state.getPath(), null);
+    Set<VarSymbol> reported = new HashSet<>();
+    for (Map.Entry<TreePath, List<Read>> loop : facts.loops.entrySet()) {
+      TreePath loopPath = loop.getKey();
+      if (!runsConcurrently(loopPath, state) || synchronizes(loopPath)) {
+        continue;
+      }
+      Tree function = enclosingFunction(loopPath);
+      for (Read read : loop.getValue()) {
+        VariableTree decl = facts.fields.get(read.field());
+        if (decl == null
+            || reported.contains(read.field())
+            || !writtenElsewhere(facts.writes.get(read.field()), function)) {
+          continue;
+        }
+        reported.add(read.field());
+        Description.Builder description =
+            buildDescription(read.tree())
+                .setMessage(
+                    String.format(
+                        "'%s' is not volatile, so this loop on another thread may never see the"
+                            + " write that should stop it (the JIT may hoist the read): declare"
+                            + " the field volatile, or use an AtomicBoolean or a CancelScope",
+                        read.field().getSimpleName()));
+        SuggestedFixes.addModifiers(decl, state, Modifier.VOLATILE).ifPresent(description::addFix);
+        state.reportMatch(description.build());
+      }
+    }
+    return NO_MATCH;
+  }
+
+  /** A read of a candidate field in a loop condition, directly or through a trivial getter. */
+  private record Read(Tree tree, VarSymbol field) {}
+
+  /** What one scan of a top-level class finds. */
+  private static final class Facts extends TreePathScanner<Void, Void> {
+    final Map<VarSymbol, VariableTree> fields = new HashMap<>();
+    final Map<VarSymbol, List<TreePath>> writes = new HashMap<>();
+    final Map<MethodSymbol, VarSymbol> getters = new HashMap<>();
+    final Map<TreePath, ExpressionTree> conditions = new LinkedHashMap<>();
+    final Map<TreePath, List<Read>> loops = new LinkedHashMap<>();
+
+    @Override
+    public Void scan(TreePath path, Void unused) {
+      super.scan(path, null);
+      for (Map.Entry<TreePath, ExpressionTree> loop : conditions.entrySet()) {
+        List<Read> reads = reads(loop.getValue());
+        if (!reads.isEmpty()) {
+          loops.put(loop.getKey(), reads);
+        }
+      }
+      return null;
+    }
+
+    @Override
+    public Void visitVariable(VariableTree tree, Void unused) {
+      VarSymbol var = ASTHelpers.getSymbol(tree);
+      if (var != null && isCandidate(var)) {
+        fields.put(var, tree);
+      }
+      return super.visitVariable(tree, null);
+    }
+
+    @Override
+    public Void visitMethod(MethodTree tree, Void unused) {
+      MethodSymbol sym = ASTHelpers.getSymbol(tree);
+      if (sym != null
+          && tree.getParameters().isEmpty()
+          && tree.getBody() != null
+          && tree.getBody().getStatements().size() == 1
+          && tree.getBody().getStatements().get(0) instanceof ReturnTree ret
+          && ret.getExpression() != null) {
+        VarSymbol field = thisField(unnegated(ret.getExpression()));
+        if (field != null) {
+          getters.put(sym, field);
+        }
+      }
+      return super.visitMethod(tree, null);
+    }
+
+    @Override
+    public Void visitAssignment(AssignmentTree tree, Void unused) {
+      if (ASTHelpers.getSymbol(tree.getVariable()) instanceof VarSymbol var
+          && var.getKind() == ElementKind.FIELD) {
+        writes.computeIfAbsent(var, v -> new ArrayList<>()).add(getCurrentPath());
+      }
+      return super.visitAssignment(tree, null);
+    }
+
+    @Override
+    public Void visitWhileLoop(WhileLoopTree tree, Void unused) {
+      conditions.put(getCurrentPath(), tree.getCondition());
+      return super.visitWhileLoop(tree, null);
+    }
+
+    @Override
+    public Void visitDoWhileLoop(DoWhileLoopTree tree, Void unused) {
+      conditions.put(getCurrentPath(), tree.getCondition());
+      return super.visitDoWhileLoop(tree, null);
+    }
+
+    @Override
+    public Void visitForLoop(ForLoopTree tree, Void unused) {
+      if (tree.getCondition() != null) {
+        conditions.put(getCurrentPath(), tree.getCondition());
+      }
+      return super.visitForLoop(tree, null);
+    }
+
+    private List<Read> reads(ExpressionTree condition) {
+      List<Read> reads = new ArrayList<>();
+      new TreeScanner<Void, Void>() {
+        @Override
+        public Void visitIdentifier(IdentifierTree tree, Void unused) {
+          add(tree, thisField(tree));
+          return null;
+        }
+
+        @Override
+        public Void visitMemberSelect(MemberSelectTree tree, Void unused) {
+          add(tree, thisField(tree));
+          return null;
+        }
+
+        @Override
+        public Void visitMethodInvocation(MethodInvocationTree tree, Void unused) {
+          if (tree.getArguments().isEmpty()
+              && ASTHelpers.getSymbol(tree) != null
+              && isThisReceiver(tree.getMethodSelect())) {
+            add(tree, getters.get(ASTHelpers.getSymbol(tree)));
+          }
+          return null; // the result of a call with arguments is not a field read
+        }
+
+        @Override
+        public Void visitLambdaExpression(LambdaExpressionTree tree, Void unused) {
+          return null;
+        }
+
+        private void add(Tree tree, @Nullable VarSymbol field) {
+          if (field != null && fields.containsKey(field)) {
+            reads.add(new Read(tree, field));
+          }
+        }
+      }.scan(condition, null);
+      return reads;
+    }
+  }
+
+  private static ExpressionTree unnegated(ExpressionTree tree) {
+    ExpressionTree e = ASTHelpers.stripParentheses(tree);
+    while (e instanceof UnaryTree unary && unary.getKind() == Tree.Kind.LOGICAL_COMPLEMENT) {
+      e = ASTHelpers.stripParentheses(unary.getExpression());
+    }
+    return e;
+  }
+
+  /** The field that {@code tree} reads on this object ({@code flag}, {@code this.flag}), if any. */
+  private static @Nullable VarSymbol thisField(ExpressionTree tree) {
+    if (!(tree instanceof IdentifierTree || tree instanceof MemberSelectTree)
+        || !isThisReceiver(tree)) {
+      return null;
+    }
+    return ASTHelpers.getSymbol(tree) instanceof VarSymbol var && var.getKind() == ElementKind.FIELD
+        ? var
+        : null;
+  }
+
+  private static boolean isThisReceiver(ExpressionTree select) {
+    if (select instanceof IdentifierTree) {
+      return true;
+    }
+    if (select instanceof MemberSelectTree member) {
+      ExpressionTree receiver = member.getExpression();
+      if (receiver instanceof IdentifierTree id && id.getName().contentEquals("this")) {
+        return true;
+      }
+      Symbol sym = ASTHelpers.getSymbol(member);
+      // Outer.this.flag, or a static field named through its class
+      return (receiver instanceof MemberSelectTree outer
+              && outer.getIdentifier().contentEquals("this"))
+          || (sym != null
+              && sym.isStatic()
+              && ASTHelpers.getSymbol(receiver) != null
+              && ASTHelpers.getSymbol(receiver).getKind().isClass());
+    }
+    return false;
+  }
+
+  /** A non-volatile, non-final boolean field. */
+  private static boolean isCandidate(VarSymbol var) {
+    return var.getKind() == ElementKind.FIELD
+        && (var.flags() & (Flags.VOLATILE | Flags.FINAL)) == 0
+        && var.type != null
+        && (var.type.getKind() == TypeKind.BOOLEAN
+            || var.type.tsym.getQualifiedName().contentEquals("java.lang.Boolean"));
+  }
+
+  /**
+   * Whether the loop runs on another thread: inside code handed to an executor, thread, timer,
+   * async stage or parallel stream, or in {@code run()} of a {@code Runnable} (or {@code Thread}).
+   */
+  private static boolean runsConcurrently(TreePath loopPath, VisitorState state) {
+    if (ConcurrentCode.enclosing(loopPath, state).isPresent()) {
+      return true;
+    }
+    for (TreePath p = loopPath; p != null; p = p.getParentPath()) {
+      Tree leaf = p.getLeaf();
+      if (leaf instanceof LambdaExpressionTree || leaf instanceof ClassTree) {
+        return false;
+      }
+      if (leaf instanceof MethodTree method) {
+        MethodSymbol sym = ASTHelpers.getSymbol(method);
+        return sym != null
+            && sym.getSimpleName().contentEquals("run")
+            && sym.getParameters().isEmpty()
+            && !sym.isStatic()
+            && sym.owner != null
+            && ASTHelpers.isSubtype(sym.owner.type, RUNNABLE.get(state), state);
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Whether the loop synchronizes: it runs inside a critical section, or its body enters one (a
+   * {@code synchronized} block, a {@code lock()}, a {@code wait()}), which makes it re-read.
+   */
+  private static boolean synchronizes(TreePath loopPath) {
+    if (Synchronization.isGuarded(loopPath, null)) {
+      return true;
+    }
+    Tree loop = loopPath.getLeaf();
+    StatementTree body =
+        loop instanceof WhileLoopTree w
+            ? w.getStatement()
+            : loop instanceof DoWhileLoopTree d
+                ? d.getStatement()
+                : ((ForLoopTree) loop).getStatement();
+    boolean[] found = new boolean[1];
+    new TreeScanner<Void, Void>() {
+      @Override
+      public Void visitSynchronized(SynchronizedTree tree, Void unused) {
+        found[0] = true;
+        return null;
+      }
+
+      @Override
+      public Void visitMethodInvocation(MethodInvocationTree tree, Void unused) {
+        Symbol sym = ASTHelpers.getSymbol(tree);
+        if (sym != null
+            && (sym.getSimpleName().contentEquals("wait")
+                || sym.getSimpleName().contentEquals("lock")
+                || sym.getSimpleName().contentEquals("lockInterruptibly"))) {
+          found[0] = true;
+          return null;
+        }
+        return super.visitMethodInvocation(tree, null);
+      }
+    }.scan(body, null);
+    return found[0];
+  }
+
+  /**
+   * Whether one of {@code writes} happens in another method or lambda than {@code function}, and
+   * not while the object is being constructed.
+   */
+  private static boolean writtenElsewhere(@Nullable List<TreePath> writes, Tree function) {
+    if (writes == null) {
+      return false;
+    }
+    for (TreePath write : writes) {
+      Tree writer = enclosingFunction(write);
+      if (writer == null || writer == function) {
+        continue; // a field or block initializer, or the loop's own thread
+      }
+      if (writer instanceof MethodTree method
+          && ASTHelpers.getSymbol(method) != null
+          && ASTHelpers.getSymbol(method).isConstructor()) {
+        continue;
+      }
+      return true;
+    }
+    return false;
+  }
+
+  private static @Nullable Tree enclosingFunction(TreePath path) {
+    for (TreePath p = path; p != null; p = p.getParentPath()) {
+      Tree leaf = p.getLeaf();
+      if (leaf instanceof MethodTree || leaf instanceof LambdaExpressionTree) {
+        return leaf;
+      }
+      if (leaf instanceof ClassTree) {
+        return null;
+      }
+    }
+    return null;
+  }
+}
