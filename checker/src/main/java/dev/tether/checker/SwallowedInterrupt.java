@@ -45,6 +45,7 @@ import com.sun.source.tree.WhileLoopTree;
 import com.sun.source.util.TreePath;
 import com.sun.source.util.TreeScanner;
 import com.sun.tools.javac.code.Symbol;
+import com.sun.tools.javac.code.Symbol.MethodSymbol;
 import com.sun.tools.javac.code.Type;
 import dev.tether.checker.ConcurrentCode.Handoff;
 import java.util.List;
@@ -69,6 +70,12 @@ public final class SwallowedInterrupt extends BugChecker implements CatchTreeMat
       "This catch swallows the interruption: call Thread.currentThread().interrupt() or rethrow,"
           + " so that the code that owns the thread can still see the cancellation";
 
+  private static final String BROAD_MESSAGE =
+      "This broad catch also catches the InterruptedException thrown in its try block and swallows"
+          + " it: restore the flag with Thread.currentThread().interrupt() when the exception is an"
+          + " InterruptedException, or rethrow, so that the code that owns the thread can still see"
+          + " the cancellation";
+
   private static final Supplier<Type> INTERRUPTED_EXCEPTION =
       Suppliers.typeFromString("java.lang.InterruptedException");
 
@@ -89,7 +96,8 @@ public final class SwallowedInterrupt extends BugChecker implements CatchTreeMat
 
   @Override
   public Description matchCatch(CatchTree tree, VisitorState state) {
-    if (!catchesInterruptedException(tree, state)) {
+    boolean direct = catchesInterruptedException(tree, state);
+    if (!direct && !(catchesBroadly(tree, state) && reachedByInterruption(tree, state))) {
       return NO_MATCH;
     }
     Symbol exception = ASTHelpers.getSymbol(tree.getParameter());
@@ -102,14 +110,140 @@ public final class SwallowedInterrupt extends BugChecker implements CatchTreeMat
         || leavesOwnThread(state)) {
       return NO_MATCH;
     }
-    return buildDescription(tree).setMessage(MESSAGE).addFix(restoreFix(tree, state)).build();
+    if (!direct) {
+      return buildDescription(tree)
+          .setMessage(BROAD_MESSAGE)
+          .addFix(restoreFix(tree, state, /* broad= */ true))
+          .build();
+    }
+    return buildDescription(tree)
+        .setMessage(MESSAGE)
+        .addFix(restoreFix(tree, state, /* broad= */ false))
+        .build();
+  }
+
+  /** Whether the catch names a supertype of {@code InterruptedException}: Exception, Throwable. */
+  private static boolean catchesBroadly(CatchTree tree, VisitorState state) {
+    Type interrupted = INTERRUPTED_EXCEPTION.get(state);
+    if (interrupted == null) {
+      return false;
+    }
+    for (Tree alternative : alternatives(tree)) {
+      Type caught = ASTHelpers.getType(alternative);
+      if (caught != null
+          && caught.getKind() != TypeKind.ERROR
+          && ASTHelpers.isSubtype(interrupted, caught, state)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static List<? extends Tree> alternatives(CatchTree tree) {
+    Tree type = tree.getParameter().getType();
+    return type instanceof UnionTypeTree union ? union.getTypeAlternatives() : List.of(type);
+  }
+
+  /**
+   * Whether an {@code InterruptedException} thrown in the try block of this (broad) catch reaches
+   * it: a call there declares it, no inner try catches it first, and no earlier catch clause of the
+   * same try does.
+   */
+  private static boolean reachedByInterruption(CatchTree tree, VisitorState state) {
+    TreePath parent = state.getPath().getParentPath();
+    if (parent == null || !(parent.getLeaf() instanceof TryTree tryTree)) {
+      return false;
+    }
+    for (CatchTree earlier : tryTree.getCatches()) {
+      if (earlier == tree) {
+        break;
+      }
+      if (catchesBroadly(earlier, state) || catchesInterruptedException(earlier, state)) {
+        return false;
+      }
+    }
+    InterruptibleCalls scanner = new InterruptibleCalls(state);
+    scanner.scan(tryTree.getResources(), null);
+    scanner.scan(tryTree.getBlock(), null);
+    return scanner.found;
+  }
+
+  /** Finds a call that declares {@code InterruptedException} and is not caught on the way out. */
+  private static final class InterruptibleCalls extends TreeScanner<Void, Void> {
+    private final VisitorState state;
+    private boolean found;
+
+    InterruptibleCalls(VisitorState state) {
+      this.state = state;
+    }
+
+    @Override
+    public Void scan(Tree tree, Void unused) {
+      return found ? null : super.scan(tree, null);
+    }
+
+    @Override
+    public Void visitMethodInvocation(MethodInvocationTree tree, Void unused) {
+      if (throwsInterrupted(ASTHelpers.getSymbol(tree))) {
+        found = true;
+        return null;
+      }
+      return super.visitMethodInvocation(tree, null);
+    }
+
+    @Override
+    public Void visitNewClass(NewClassTree tree, Void unused) {
+      if (throwsInterrupted(ASTHelpers.getSymbol(tree))) {
+        found = true;
+        return null;
+      }
+      scan(tree.getEnclosingExpression(), null);
+      scan(tree.getArguments(), null);
+      return null; // an anonymous class body runs later, if at all
+    }
+
+    @Override
+    public Void visitTry(TryTree tree, Void unused) {
+      scan(tree.getFinallyBlock(), null);
+      for (CatchTree c : tree.getCatches()) {
+        scan(c.getBlock(), null);
+      }
+      for (CatchTree c : tree.getCatches()) {
+        if (catchesBroadly(c, state) || catchesInterruptedException(c, state)) {
+          return null; // the inner try handles it: that catch is checked on its own
+        }
+      }
+      scan(tree.getResources(), null);
+      scan(tree.getBlock(), null);
+      return null;
+    }
+
+    @Override
+    public Void visitLambdaExpression(LambdaExpressionTree tree, Void unused) {
+      return null;
+    }
+
+    @Override
+    public Void visitClass(ClassTree tree, Void unused) {
+      return null;
+    }
+
+    private boolean throwsInterrupted(@Nullable Symbol sym) {
+      if (!(sym instanceof MethodSymbol method)) {
+        return false;
+      }
+      Type interrupted = INTERRUPTED_EXCEPTION.get(state);
+      for (Type thrown : method.getThrownTypes()) {
+        if (interrupted != null && ASTHelpers.isSameType(thrown, interrupted, state)) {
+          return true;
+        }
+      }
+      return false;
+    }
   }
 
   private static boolean catchesInterruptedException(CatchTree tree, VisitorState state) {
-    Tree type = tree.getParameter().getType();
-    List<? extends Tree> alternatives =
-        type instanceof UnionTypeTree union ? union.getTypeAlternatives() : List.of(type);
-    for (Tree alternative : alternatives) {
+    for (Tree alternative : alternatives(tree)) {
       Type caught = ASTHelpers.getType(alternative);
       if (caught != null
           && caught.getKind() != TypeKind.ERROR
@@ -343,9 +477,21 @@ public final class SwallowedInterrupt extends BugChecker implements CatchTreeMat
         || tree instanceof EnhancedForLoopTree;
   }
 
-  /** Inserts {@code Thread.currentThread().interrupt();} as the first statement of the catch. */
-  private static SuggestedFix restoreFix(CatchTree tree, VisitorState state) {
-    String restore = "Thread.currentThread().interrupt();";
+  /**
+   * Inserts {@code Thread.currentThread().interrupt();} as the first statement of the catch; for a
+   * broad catch, guarded by {@code if (e instanceof InterruptedException)}.
+   */
+  private static SuggestedFix restoreFix(CatchTree tree, VisitorState state, boolean broad) {
+    String restore =
+        broad
+            ? "if ("
+                + tree.getParameter().getName()
+                + " instanceof InterruptedException) {\n"
+                + indentOf(state.getSourceCode(), ASTHelpers.getStartPosition(tree))
+                + "    Thread.currentThread().interrupt();\n"
+                + indentOf(state.getSourceCode(), ASTHelpers.getStartPosition(tree))
+                + "  }"
+            : "Thread.currentThread().interrupt();";
     BlockTree block = tree.getBlock();
     CharSequence source = state.getSourceCode();
     if (!block.getStatements().isEmpty()) {
