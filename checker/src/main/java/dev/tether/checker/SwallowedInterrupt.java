@@ -47,6 +47,7 @@ import com.sun.source.util.TreeScanner;
 import com.sun.tools.javac.code.Symbol;
 import com.sun.tools.javac.code.Symbol.MethodSymbol;
 import com.sun.tools.javac.code.Type;
+import com.sun.tools.javac.tree.JCTree.JCNewClass;
 import dev.tether.checker.ConcurrentCode.Handoff;
 import java.util.List;
 import java.util.Optional;
@@ -184,7 +185,7 @@ public final class SwallowedInterrupt extends BugChecker implements CatchTreeMat
 
     @Override
     public Void visitMethodInvocation(MethodInvocationTree tree, Void unused) {
-      if (throwsInterrupted(ASTHelpers.getSymbol(tree))) {
+      if (throwsInterrupted(ASTHelpers.getSymbol(tree.getMethodSelect()))) {
         found = true;
         return null;
       }
@@ -193,7 +194,7 @@ public final class SwallowedInterrupt extends BugChecker implements CatchTreeMat
 
     @Override
     public Void visitNewClass(NewClassTree tree, Void unused) {
-      if (throwsInterrupted(ASTHelpers.getSymbol(tree))) {
+      if (throwsInterrupted(((JCNewClass) tree).constructor)) {
         found = true;
         return null;
       }
@@ -229,7 +230,7 @@ public final class SwallowedInterrupt extends BugChecker implements CatchTreeMat
     }
 
     private boolean throwsInterrupted(@Nullable Symbol sym) {
-      if (!(sym instanceof MethodSymbol method)) {
+      if (!(sym instanceof MethodSymbol method) || method.type == null) {
         return false;
       }
       Type interrupted = INTERRUPTED_EXCEPTION.get(state);
@@ -292,7 +293,7 @@ public final class SwallowedInterrupt extends BugChecker implements CatchTreeMat
 
     @Override
     public Void visitMethodInvocation(MethodInvocationTree tree, Void unused) {
-      Symbol method = ASTHelpers.getSymbol(tree);
+      Symbol method = ASTHelpers.getSymbol(tree.getMethodSelect());
       String name = method == null ? "" : method.getSimpleName().toString();
       if (isSelfInterrupt(tree, state)
           || ALWAYS_THROWS.contains(name)
