@@ -32,6 +32,7 @@ import com.sun.source.tree.IdentifierTree;
 import com.sun.source.tree.IfTree;
 import com.sun.source.tree.LabeledStatementTree;
 import com.sun.source.tree.LambdaExpressionTree;
+import com.sun.source.tree.MemberSelectTree;
 import com.sun.source.tree.MethodInvocationTree;
 import com.sun.source.tree.MethodTree;
 import com.sun.source.tree.NewClassTree;
@@ -45,11 +46,13 @@ import com.sun.source.tree.WhileLoopTree;
 import com.sun.source.util.TreePath;
 import com.sun.source.util.TreeScanner;
 import com.sun.tools.javac.code.Symbol;
+import com.sun.tools.javac.code.Symbol.ClassSymbol;
 import com.sun.tools.javac.code.Symbol.MethodSymbol;
 import com.sun.tools.javac.code.Type;
 import com.sun.tools.javac.tree.JCTree.JCNewClass;
 import dev.tether.checker.ConcurrentCode.Handoff;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -80,6 +83,11 @@ public final class SwallowedInterrupt extends BugChecker implements CatchTreeMat
   private static final Supplier<Type> INTERRUPTED_EXCEPTION =
       Suppliers.typeFromString("java.lang.InterruptedException");
 
+  private static final Supplier<Type> THREAD = Suppliers.typeFromString("java.lang.Thread");
+  private static final Supplier<Type> RUNNABLE = Suppliers.typeFromString("java.lang.Runnable");
+  private static final Supplier<Type> EXECUTOR =
+      Suppliers.typeFromString("java.util.concurrent.Executor");
+
   private static final Matcher<ExpressionTree> CURRENT_THREAD =
       staticMethod().onClass("java.lang.Thread").named("currentThread");
 
@@ -108,7 +116,8 @@ public final class SwallowedInterrupt extends BugChecker implements CatchTreeMat
     Propagation propagation = Propagation.of(tree.getBlock(), exception, state);
     if (propagation.propagates
         || (propagation.setsFlag && restoresLater(tree, state))
-        || leavesOwnThread(state)) {
+        || leavesOwnThread(state)
+        || (isDeliberate(tree, state) && isThreadOwnerCode(state))) {
       return NO_MATCH;
     }
     if (!direct) {
@@ -262,6 +271,78 @@ public final class SwallowedInterrupt extends BugChecker implements CatchTreeMat
         && CURRENT_THREAD.matches(receiver, state);
   }
 
+  /**
+   * Whether {@code call} is a helper that restores the flag, such as Guava's {@code
+   * interruptCurrentThread()} or {@code restoreInterrupt(e)}: a call without a receiver object (or
+   * on a class) whose name mentions "interrupt" but is not {@code interrupted}, {@code
+   * isInterrupted} or {@code interrupt}.
+   */
+  private static boolean isRestoreHelper(MethodInvocationTree call) {
+    ExpressionTree select = call.getMethodSelect();
+    String name;
+    if (select instanceof IdentifierTree id) {
+      name = id.getName().toString();
+    } else if (select instanceof MemberSelectTree member
+        && ASTHelpers.getSymbol(member.getExpression()) instanceof ClassSymbol) {
+      name = member.getIdentifier().toString();
+    } else {
+      return false;
+    }
+    String lower = name.toLowerCase(Locale.ROOT);
+    return lower.contains("interrupt")
+        && !name.equals("interrupted")
+        && !name.equals("isInterrupted")
+        && !name.equals("interrupt")
+        && !lower.startsWith("clear");
+  }
+
+  /**
+   * Whether the catch says that it ignores the interruption on purpose: its parameter is named
+   * {@code ignore} or {@code ignored}, or its block holds a comment.
+   */
+  private static boolean isDeliberate(CatchTree tree, VisitorState state) {
+    String name = tree.getParameter().getName().toString();
+    if (name.equals("ignore") || name.equals("ignored")) {
+      return true;
+    }
+    String block = state.getSourceForNode(tree.getBlock());
+    return block != null && (block.contains("//") || block.contains("/*"));
+  }
+
+  /**
+   * Whether the catch is in code that sets the interruption policy of its own thread: the body of
+   * a thread it starts ({@link Handoff#ownsThread()}, or a lambda given to a call that returns a
+   * {@code Thread}), or a method of a class that implements {@code Runnable} (a thread's body, not
+   * handed to an executor in sight) or {@code Executor} (an executor's own worker code).
+   */
+  private static boolean isThreadOwnerCode(VisitorState state) {
+    Optional<Handoff> handoff = ConcurrentCode.enclosing(state);
+    if (handoff.isPresent()) {
+      return handoff.get().ownsThread();
+    }
+    Type thread = THREAD.get(state);
+    for (TreePath p = state.getPath(); p != null; p = p.getParentPath()) {
+      Tree leaf = p.getLeaf();
+      if (leaf instanceof LambdaExpressionTree && p.getParentPath() != null) {
+        Type made = ASTHelpers.getType(p.getParentPath().getLeaf());
+        if (thread != null
+            && made != null
+            && (p.getParentPath().getLeaf() instanceof MethodInvocationTree
+                || p.getParentPath().getLeaf() instanceof NewClassTree)
+            && ASTHelpers.isSubtype(made, thread, state)) {
+          return true;
+        }
+      }
+      if (leaf instanceof ClassTree cls) {
+        ClassSymbol sym = ASTHelpers.getSymbol(cls);
+        return sym != null
+            && (ASTHelpers.isSubtype(sym.type, RUNNABLE.get(state), state)
+                || ASTHelpers.isSubtype(sym.type, EXECUTOR.get(state), state));
+      }
+    }
+    return false;
+  }
+
   /** What a catch block does with the exception, found in one scan of the block. */
   private static final class Propagation extends TreeScanner<Void, Void> {
     private final Symbol exception;
@@ -296,6 +377,7 @@ public final class SwallowedInterrupt extends BugChecker implements CatchTreeMat
       Symbol method = ASTHelpers.getSymbol(tree.getMethodSelect());
       String name = method == null ? "" : method.getSimpleName().toString();
       if (isSelfInterrupt(tree, state)
+          || isRestoreHelper(tree)
           || ALWAYS_THROWS.contains(name)
           || (!LOGGING_METHOD.matcher(name).matches() && mentionsException(tree.getArguments()))) {
         propagates = true;
@@ -373,7 +455,7 @@ public final class SwallowedInterrupt extends BugChecker implements CatchTreeMat
 
       @Override
       public Void visitMethodInvocation(MethodInvocationTree call, Void unused) {
-        if (isSelfInterrupt(call, state)) {
+        if (isSelfInterrupt(call, state) || isRestoreHelper(call)) {
           found[0] = true;
           return null;
         }
