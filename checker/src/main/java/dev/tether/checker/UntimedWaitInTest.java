@@ -142,9 +142,14 @@ public final class UntimedWaitInTest extends BugChecker implements MethodInvocat
 
   private final boolean globalTimeout;
 
+  /** Without flags; the {@code ServiceLoader} that loads plugin checks needs this constructor. */
+  public UntimedWaitInTest() {
+    this(ErrorProneFlags.empty());
+  }
+
   /** Reads {@code -XepOpt:UntimedWaitInTest:GlobalTimeout=true}. */
   @Inject
-  UntimedWaitInTest(ErrorProneFlags flags) {
+  public UntimedWaitInTest(ErrorProneFlags flags) {
     this.globalTimeout = flags.getBoolean(GLOBAL_TIMEOUT_FLAG).orElse(false);
   }
 
