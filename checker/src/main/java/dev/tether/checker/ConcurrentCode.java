@@ -301,7 +301,8 @@ public final class ConcurrentCode {
     return false;
   }
 
-  private static final Supplier<Type> RUNNABLE_TYPE = Suppliers.typeFromString("java.lang.Runnable");
+  private static final Supplier<Type> RUNNABLE_TYPE =
+      Suppliers.typeFromString("java.lang.Runnable");
 
   /**
    * Whether {@code sym} is {@code run()} of a class that implements {@link Runnable} (a {@code

@@ -310,8 +310,8 @@ public final class SwallowedInterrupt extends BugChecker implements CatchTreeMat
   }
 
   /**
-   * Whether the catch is in code that sets the interruption policy of its own thread: the body of
-   * a thread it starts ({@link Handoff#ownsThread()}, or a lambda given to a call that returns a
+   * Whether the catch is in code that sets the interruption policy of its own thread: the body of a
+   * thread it starts ({@link Handoff#ownsThread()}, or a lambda given to a call that returns a
    * {@code Thread}), or a method of a class that implements {@code Runnable} (a thread's body, not
    * handed to an executor in sight) or {@code Executor} (an executor's own worker code).
    */

@@ -97,7 +97,8 @@ public final class UncancellableTaskLoop extends BugChecker
 
   private static final Supplier<Type> INTERRUPTED_EXCEPTION =
       Suppliers.typeFromString("java.lang.InterruptedException");
-  private static final Supplier<Type> IO_EXCEPTION = Suppliers.typeFromString("java.io.IOException");
+  private static final Supplier<Type> IO_EXCEPTION =
+      Suppliers.typeFromString("java.io.IOException");
   private static final Supplier<Type> ATOMIC_BOOLEAN =
       Suppliers.typeFromString("java.util.concurrent.atomic.AtomicBoolean");
 
@@ -609,7 +610,8 @@ public final class UncancellableTaskLoop extends BugChecker
       boolean alwaysTrue,
       VisitorState state) {
     SuggestedFix.Builder fix = SuggestedFix.builder();
-    String check = String.format(NOT_INTERRUPTED, SuggestedFixes.qualifyType(state, fix, "java.lang.Thread"));
+    String check =
+        String.format(NOT_INTERRUPTED, SuggestedFixes.qualifyType(state, fix, "java.lang.Thread"));
     if (condition != null) {
       ExpressionTree inner =
           condition instanceof ParenthesizedTree parens ? parens.getExpression() : condition;

@@ -76,7 +76,10 @@ public final class UntimedWaitInTest extends BugChecker implements MethodInvocat
   private static final Matcher<ExpressionTree> FUTURE_GET =
       instanceMethod().onDescendantOf(CONCURRENT + "Future").named("get").withNoParameters();
   private static final Matcher<ExpressionTree> BARRIER_AWAIT =
-      instanceMethod().onDescendantOf(CONCURRENT + "CyclicBarrier").named("await").withNoParameters();
+      instanceMethod()
+          .onDescendantOf(CONCURRENT + "CyclicBarrier")
+          .named("await")
+          .withNoParameters();
   private static final Matcher<ExpressionTree> BOOLEAN_AWAIT =
       anyOf(
           instanceMethod()
@@ -94,9 +97,7 @@ public final class UntimedWaitInTest extends BugChecker implements MethodInvocat
               .named("join")
               .withNoParameters(),
           instanceMethod().onDescendantOf("java.lang.Thread").named("join").withNoParameters(),
-          instanceMethod()
-              .onDescendantOf(CONCURRENT + "BlockingQueue")
-              .namedAnyOf("take", "put"),
+          instanceMethod().onDescendantOf(CONCURRENT + "BlockingQueue").namedAnyOf("take", "put"),
           instanceMethod()
               .onDescendantOf(CONCURRENT + "Semaphore")
               .namedAnyOf("acquire", "acquireUninterruptibly"),
@@ -133,6 +134,7 @@ public final class UntimedWaitInTest extends BugChecker implements MethodInvocat
           "org.junit.Assert",
           "org.testng.Assert",
           "org.testng.AssertJUnit");
+
   /** Assertion classes with {@code assertThat(boolean).isTrue()}. */
   private static final List<String> ASSERT_THAT_CLASSES =
       List.of("org.assertj.core.api.Assertions", "com.google.common.truth.Truth");
@@ -291,14 +293,13 @@ public final class UntimedWaitInTest extends BugChecker implements MethodInvocat
         && !method.isStatic()
         && !method.isConstructor()
         && method.owner instanceof ClassSymbol cls
-        && cls.getAnnotationMirrors().stream()
-            .anyMatch(a -> annotationName(a).equals(TESTNG_TEST));
+        && cls.getAnnotationMirrors().stream().anyMatch(a -> annotationName(a).equals(TESTNG_TEST));
   }
 
   /**
-   * Whether the class has a timeout for its tests: JUnit 5's {@code @Timeout}, TestNG's {@code
-   * @Test(timeOut = …)}, or a JUnit 4 {@code @Rule}/{@code @ClassRule} field of a {@code Timeout}
-   * type.
+   * Whether the class has a timeout for its tests: JUnit 5's {@code @Timeout}, TestNG's
+   * {@code @Test(timeOut = …)}, or a JUnit 4 {@code @Rule}/{@code @ClassRule} field of a {@code
+   * Timeout} type.
    */
   private static boolean classHasTimeout(ClassSymbol cls) {
     for (Attribute.Compound annotation : cls.getAnnotationMirrors()) {
@@ -449,8 +450,7 @@ public final class UntimedWaitInTest extends BugChecker implements MethodInvocat
     }
     String unit = SuggestedFixes.qualifyType(state, fix, CONCURRENT + "TimeUnit");
     String head = state.getSourceCode().subSequence(start, selectEnd).toString();
-    return fix.replace(start, end, wrap[0] + head + "(10, " + unit + ".SECONDS)" + wrap[1])
-        .build();
+    return fix.replace(start, end, wrap[0] + head + "(10, " + unit + ".SECONDS)" + wrap[1]).build();
   }
 
   /**
