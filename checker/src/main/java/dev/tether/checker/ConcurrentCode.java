@@ -300,4 +300,21 @@ public final class ConcurrentCode {
     }
     return false;
   }
+
+  private static final Supplier<Type> RUNNABLE_TYPE =
+      Suppliers.typeFromString("java.lang.Runnable");
+
+  /**
+   * Whether {@code sym} is {@code run()} of a class that implements {@link Runnable} (a {@code
+   * Thread} or {@code TimerTask} subclass included): code written to run as a task on another
+   * thread, even when the hand-off is not in sight.
+   */
+  public static boolean isRunnableRun(@Nullable MethodSymbol sym, VisitorState state) {
+    return sym != null
+        && sym.getSimpleName().contentEquals("run")
+        && sym.getParameters().isEmpty()
+        && !sym.isStatic()
+        && sym.owner != null
+        && ASTHelpers.isSubtype(sym.owner.type, RUNNABLE_TYPE.get(state), state);
+  }
 }

@@ -32,6 +32,7 @@ import com.sun.source.tree.IdentifierTree;
 import com.sun.source.tree.IfTree;
 import com.sun.source.tree.LabeledStatementTree;
 import com.sun.source.tree.LambdaExpressionTree;
+import com.sun.source.tree.MemberSelectTree;
 import com.sun.source.tree.MethodInvocationTree;
 import com.sun.source.tree.MethodTree;
 import com.sun.source.tree.NewClassTree;
@@ -45,9 +46,13 @@ import com.sun.source.tree.WhileLoopTree;
 import com.sun.source.util.TreePath;
 import com.sun.source.util.TreeScanner;
 import com.sun.tools.javac.code.Symbol;
+import com.sun.tools.javac.code.Symbol.ClassSymbol;
+import com.sun.tools.javac.code.Symbol.MethodSymbol;
 import com.sun.tools.javac.code.Type;
+import com.sun.tools.javac.tree.JCTree.JCNewClass;
 import dev.tether.checker.ConcurrentCode.Handoff;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -69,8 +74,19 @@ public final class SwallowedInterrupt extends BugChecker implements CatchTreeMat
       "This catch swallows the interruption: call Thread.currentThread().interrupt() or rethrow,"
           + " so that the code that owns the thread can still see the cancellation";
 
+  private static final String BROAD_MESSAGE =
+      "This broad catch also catches the InterruptedException thrown in its try block and swallows"
+          + " it: restore the flag with Thread.currentThread().interrupt() when the exception is an"
+          + " InterruptedException, or rethrow, so that the code that owns the thread can still see"
+          + " the cancellation";
+
   private static final Supplier<Type> INTERRUPTED_EXCEPTION =
       Suppliers.typeFromString("java.lang.InterruptedException");
+
+  private static final Supplier<Type> THREAD = Suppliers.typeFromString("java.lang.Thread");
+  private static final Supplier<Type> RUNNABLE = Suppliers.typeFromString("java.lang.Runnable");
+  private static final Supplier<Type> EXECUTOR =
+      Suppliers.typeFromString("java.util.concurrent.Executor");
 
   private static final Matcher<ExpressionTree> CURRENT_THREAD =
       staticMethod().onClass("java.lang.Thread").named("currentThread");
@@ -89,7 +105,8 @@ public final class SwallowedInterrupt extends BugChecker implements CatchTreeMat
 
   @Override
   public Description matchCatch(CatchTree tree, VisitorState state) {
-    if (!catchesInterruptedException(tree, state)) {
+    boolean direct = catchesInterruptedException(tree, state);
+    if (!direct && !(catchesBroadly(tree, state) && reachedByInterruption(tree, state))) {
       return NO_MATCH;
     }
     Symbol exception = ASTHelpers.getSymbol(tree.getParameter());
@@ -99,17 +116,144 @@ public final class SwallowedInterrupt extends BugChecker implements CatchTreeMat
     Propagation propagation = Propagation.of(tree.getBlock(), exception, state);
     if (propagation.propagates
         || (propagation.setsFlag && restoresLater(tree, state))
-        || leavesOwnThread(state)) {
+        || leavesOwnThread(state)
+        || (isDeliberate(tree, state) && isThreadOwnerCode(state))) {
       return NO_MATCH;
     }
-    return buildDescription(tree).setMessage(MESSAGE).addFix(restoreFix(tree, state)).build();
+    if (!direct) {
+      return buildDescription(tree)
+          .setMessage(BROAD_MESSAGE)
+          .addFix(restoreFix(tree, state, /* broad= */ true))
+          .build();
+    }
+    return buildDescription(tree)
+        .setMessage(MESSAGE)
+        .addFix(restoreFix(tree, state, /* broad= */ false))
+        .build();
+  }
+
+  /** Whether the catch names a supertype of {@code InterruptedException}: Exception, Throwable. */
+  private static boolean catchesBroadly(CatchTree tree, VisitorState state) {
+    Type interrupted = INTERRUPTED_EXCEPTION.get(state);
+    if (interrupted == null) {
+      return false;
+    }
+    for (Tree alternative : alternatives(tree)) {
+      Type caught = ASTHelpers.getType(alternative);
+      if (caught != null
+          && caught.getKind() != TypeKind.ERROR
+          && ASTHelpers.isSubtype(interrupted, caught, state)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static List<? extends Tree> alternatives(CatchTree tree) {
+    Tree type = tree.getParameter().getType();
+    return type instanceof UnionTypeTree union ? union.getTypeAlternatives() : List.of(type);
+  }
+
+  /**
+   * Whether an {@code InterruptedException} thrown in the try block of this (broad) catch reaches
+   * it: a call there declares it, no inner try catches it first, and no earlier catch clause of the
+   * same try does.
+   */
+  private static boolean reachedByInterruption(CatchTree tree, VisitorState state) {
+    TreePath parent = state.getPath().getParentPath();
+    if (parent == null || !(parent.getLeaf() instanceof TryTree tryTree)) {
+      return false;
+    }
+    for (CatchTree earlier : tryTree.getCatches()) {
+      if (earlier == tree) {
+        break;
+      }
+      if (catchesBroadly(earlier, state) || catchesInterruptedException(earlier, state)) {
+        return false;
+      }
+    }
+    InterruptibleCalls scanner = new InterruptibleCalls(state);
+    scanner.scan(tryTree.getResources(), null);
+    scanner.scan(tryTree.getBlock(), null);
+    return scanner.found;
+  }
+
+  /** Finds a call that declares {@code InterruptedException} and is not caught on the way out. */
+  private static final class InterruptibleCalls extends TreeScanner<Void, Void> {
+    private final VisitorState state;
+    private boolean found;
+
+    InterruptibleCalls(VisitorState state) {
+      this.state = state;
+    }
+
+    @Override
+    public Void scan(Tree tree, Void unused) {
+      return found ? null : super.scan(tree, null);
+    }
+
+    @Override
+    public Void visitMethodInvocation(MethodInvocationTree tree, Void unused) {
+      if (throwsInterrupted(ASTHelpers.getSymbol(tree.getMethodSelect()))) {
+        found = true;
+        return null;
+      }
+      return super.visitMethodInvocation(tree, null);
+    }
+
+    @Override
+    public Void visitNewClass(NewClassTree tree, Void unused) {
+      if (throwsInterrupted(((JCNewClass) tree).constructor)) {
+        found = true;
+        return null;
+      }
+      scan(tree.getEnclosingExpression(), null);
+      scan(tree.getArguments(), null);
+      return null; // an anonymous class body runs later, if at all
+    }
+
+    @Override
+    public Void visitTry(TryTree tree, Void unused) {
+      scan(tree.getFinallyBlock(), null);
+      for (CatchTree c : tree.getCatches()) {
+        scan(c.getBlock(), null);
+      }
+      for (CatchTree c : tree.getCatches()) {
+        if (catchesBroadly(c, state) || catchesInterruptedException(c, state)) {
+          return null; // the inner try handles it: that catch is checked on its own
+        }
+      }
+      scan(tree.getResources(), null);
+      scan(tree.getBlock(), null);
+      return null;
+    }
+
+    @Override
+    public Void visitLambdaExpression(LambdaExpressionTree tree, Void unused) {
+      return null;
+    }
+
+    @Override
+    public Void visitClass(ClassTree tree, Void unused) {
+      return null;
+    }
+
+    private boolean throwsInterrupted(@Nullable Symbol sym) {
+      if (!(sym instanceof MethodSymbol method) || method.type == null) {
+        return false;
+      }
+      Type interrupted = INTERRUPTED_EXCEPTION.get(state);
+      for (Type thrown : method.getThrownTypes()) {
+        if (interrupted != null && ASTHelpers.isSameType(thrown, interrupted, state)) {
+          return true;
+        }
+      }
+      return false;
+    }
   }
 
   private static boolean catchesInterruptedException(CatchTree tree, VisitorState state) {
-    Tree type = tree.getParameter().getType();
-    List<? extends Tree> alternatives =
-        type instanceof UnionTypeTree union ? union.getTypeAlternatives() : List.of(type);
-    for (Tree alternative : alternatives) {
+    for (Tree alternative : alternatives(tree)) {
       Type caught = ASTHelpers.getType(alternative);
       if (caught != null
           && caught.getKind() != TypeKind.ERROR
@@ -125,6 +269,78 @@ public final class SwallowedInterrupt extends BugChecker implements CatchTreeMat
     return INTERRUPT.matches(call, state)
         && ASTHelpers.getReceiver(call) instanceof MethodInvocationTree receiver
         && CURRENT_THREAD.matches(receiver, state);
+  }
+
+  /**
+   * Whether {@code call} is a helper that restores the flag, such as Guava's {@code
+   * interruptCurrentThread()} or {@code restoreInterrupt(e)}: a call without a receiver object (or
+   * on a class) whose name mentions "interrupt" but is not {@code interrupted}, {@code
+   * isInterrupted} or {@code interrupt}.
+   */
+  private static boolean isRestoreHelper(MethodInvocationTree call) {
+    ExpressionTree select = call.getMethodSelect();
+    String name;
+    if (select instanceof IdentifierTree id) {
+      name = id.getName().toString();
+    } else if (select instanceof MemberSelectTree member
+        && ASTHelpers.getSymbol(member.getExpression()) instanceof ClassSymbol) {
+      name = member.getIdentifier().toString();
+    } else {
+      return false;
+    }
+    String lower = name.toLowerCase(Locale.ROOT);
+    return lower.contains("interrupt")
+        && !name.equals("interrupted")
+        && !name.equals("isInterrupted")
+        && !name.equals("interrupt")
+        && !lower.startsWith("clear");
+  }
+
+  /**
+   * Whether the catch says that it ignores the interruption on purpose: its parameter is named
+   * {@code ignore} or {@code ignored}, or its block holds a comment.
+   */
+  private static boolean isDeliberate(CatchTree tree, VisitorState state) {
+    String name = tree.getParameter().getName().toString();
+    if (name.equals("ignore") || name.equals("ignored")) {
+      return true;
+    }
+    String block = state.getSourceForNode(tree.getBlock());
+    return block != null && (block.contains("//") || block.contains("/*"));
+  }
+
+  /**
+   * Whether the catch is in code that sets the interruption policy of its own thread: the body of a
+   * thread it starts ({@link Handoff#ownsThread()}, or a lambda given to a call that returns a
+   * {@code Thread}), or a method of a class that implements {@code Runnable} (a thread's body, not
+   * handed to an executor in sight) or {@code Executor} (an executor's own worker code).
+   */
+  private static boolean isThreadOwnerCode(VisitorState state) {
+    Optional<Handoff> handoff = ConcurrentCode.enclosing(state);
+    if (handoff.isPresent()) {
+      return handoff.get().ownsThread();
+    }
+    Type thread = THREAD.get(state);
+    for (TreePath p = state.getPath(); p != null; p = p.getParentPath()) {
+      Tree leaf = p.getLeaf();
+      if (leaf instanceof LambdaExpressionTree && p.getParentPath() != null) {
+        Type made = ASTHelpers.getType(p.getParentPath().getLeaf());
+        if (thread != null
+            && made != null
+            && (p.getParentPath().getLeaf() instanceof MethodInvocationTree
+                || p.getParentPath().getLeaf() instanceof NewClassTree)
+            && ASTHelpers.isSubtype(made, thread, state)) {
+          return true;
+        }
+      }
+      if (leaf instanceof ClassTree cls) {
+        ClassSymbol sym = ASTHelpers.getSymbol(cls);
+        return sym != null
+            && (ASTHelpers.isSubtype(sym.type, RUNNABLE.get(state), state)
+                || ASTHelpers.isSubtype(sym.type, EXECUTOR.get(state), state));
+      }
+    }
+    return false;
   }
 
   /** What a catch block does with the exception, found in one scan of the block. */
@@ -158,9 +374,10 @@ public final class SwallowedInterrupt extends BugChecker implements CatchTreeMat
 
     @Override
     public Void visitMethodInvocation(MethodInvocationTree tree, Void unused) {
-      Symbol method = ASTHelpers.getSymbol(tree);
+      Symbol method = ASTHelpers.getSymbol(tree.getMethodSelect());
       String name = method == null ? "" : method.getSimpleName().toString();
       if (isSelfInterrupt(tree, state)
+          || isRestoreHelper(tree)
           || ALWAYS_THROWS.contains(name)
           || (!LOGGING_METHOD.matcher(name).matches() && mentionsException(tree.getArguments()))) {
         propagates = true;
@@ -238,7 +455,7 @@ public final class SwallowedInterrupt extends BugChecker implements CatchTreeMat
 
       @Override
       public Void visitMethodInvocation(MethodInvocationTree call, Void unused) {
-        if (isSelfInterrupt(call, state)) {
+        if (isSelfInterrupt(call, state) || isRestoreHelper(call)) {
           found[0] = true;
           return null;
         }
@@ -343,9 +560,21 @@ public final class SwallowedInterrupt extends BugChecker implements CatchTreeMat
         || tree instanceof EnhancedForLoopTree;
   }
 
-  /** Inserts {@code Thread.currentThread().interrupt();} as the first statement of the catch. */
-  private static SuggestedFix restoreFix(CatchTree tree, VisitorState state) {
-    String restore = "Thread.currentThread().interrupt();";
+  /**
+   * Inserts {@code Thread.currentThread().interrupt();} as the first statement of the catch; for a
+   * broad catch, guarded by {@code if (e instanceof InterruptedException)}.
+   */
+  private static SuggestedFix restoreFix(CatchTree tree, VisitorState state, boolean broad) {
+    String restore =
+        broad
+            ? "if ("
+                + tree.getParameter().getName()
+                + " instanceof InterruptedException) {\n"
+                + indentOf(state.getSourceCode(), ASTHelpers.getStartPosition(tree))
+                + "    Thread.currentThread().interrupt();\n"
+                + indentOf(state.getSourceCode(), ASTHelpers.getStartPosition(tree))
+                + "  }"
+            : "Thread.currentThread().interrupt();";
     BlockTree block = tree.getBlock();
     CharSequence source = state.getSourceCode();
     if (!block.getStatements().isEmpty()) {

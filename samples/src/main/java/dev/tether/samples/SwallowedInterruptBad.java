@@ -1,7 +1,9 @@
 package dev.tether.samples;
 
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 
 /** {@code SwallowedInterrupt}: a worker that keeps running after it was asked to stop. */
 public final class SwallowedInterruptBad {
@@ -14,6 +16,16 @@ public final class SwallowedInterruptBad {
     } catch (InterruptedException e) {
       System.err.println("interrupted while waiting: " + e);
       return null;
+    }
+  }
+
+  /** Waits for a reply; an interruption is logged as a failure and forgotten. */
+  public String reply(Future<String> reply) {
+    try {
+      return reply.get(2, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      System.err.println("no reply: " + e);
+      return "";
     }
   }
 

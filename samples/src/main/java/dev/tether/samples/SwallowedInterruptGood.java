@@ -2,7 +2,9 @@ package dev.tether.samples;
 
 import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 
 /** {@code SwallowedInterrupt}: the same worker, restoring or propagating the interruption. */
 public final class SwallowedInterruptGood {
@@ -15,6 +17,19 @@ public final class SwallowedInterruptGood {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return Optional.empty();
+    }
+  }
+
+  /** Waits for a reply; a failure gives an empty reply, an interruption restores the flag too. */
+  public String reply(Future<String> reply) {
+    try {
+      return reply.get(2, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      if (e instanceof InterruptedException) {
+        Thread.currentThread().interrupt();
+      }
+      System.err.println("no reply: " + e);
+      return "";
     }
   }
 

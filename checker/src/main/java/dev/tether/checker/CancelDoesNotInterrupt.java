@@ -1,0 +1,165 @@
+package dev.tether.checker;
+
+import static com.google.errorprone.BugPattern.LinkType.CUSTOM;
+import static com.google.errorprone.BugPattern.SeverityLevel.WARNING;
+import static com.google.errorprone.BugPattern.StandardTags.CONCURRENCY;
+import static com.google.errorprone.matchers.Description.NO_MATCH;
+import static com.google.errorprone.matchers.method.MethodMatchers.instanceMethod;
+import static dev.tether.checker.Links.BUGPATTERN;
+
+import com.google.auto.service.AutoService;
+import com.google.errorprone.BugPattern;
+import com.google.errorprone.VisitorState;
+import com.google.errorprone.bugpatterns.BugChecker;
+import com.google.errorprone.bugpatterns.BugChecker.MethodInvocationTreeMatcher;
+import com.google.errorprone.matchers.Description;
+import com.google.errorprone.matchers.Matcher;
+import com.google.errorprone.suppliers.Supplier;
+import com.google.errorprone.suppliers.Suppliers;
+import com.google.errorprone.util.ASTHelpers;
+import com.sun.source.tree.BlockTree;
+import com.sun.source.tree.ClassTree;
+import com.sun.source.tree.ExpressionTree;
+import com.sun.source.tree.IdentifierTree;
+import com.sun.source.tree.MemberSelectTree;
+import com.sun.source.tree.MethodInvocationTree;
+import com.sun.source.tree.Tree;
+import com.sun.source.tree.VariableTree;
+import com.sun.source.util.TreePath;
+import com.sun.tools.javac.code.Flags;
+import com.sun.tools.javac.code.Symbol;
+import com.sun.tools.javac.code.Symbol.ClassSymbol;
+import com.sun.tools.javac.code.Symbol.VarSymbol;
+import com.sun.tools.javac.code.Type;
+import javax.lang.model.element.ElementKind;
+import javax.lang.model.type.TypeKind;
+import org.jspecify.annotations.Nullable;
+
+/** A {@link BugChecker} that flags {@code cancel(true)} on a {@code CompletableFuture}. */
+@AutoService(BugChecker.class)
+@BugPattern(
+    summary = "Do not expect CompletableFuture.cancel(true) to interrupt the running task",
+    link = BUGPATTERN + "CancelDoesNotInterrupt.md",
+    linkType = CUSTOM,
+    severity = WARNING,
+    tags = CONCURRENCY)
+public final class CancelDoesNotInterrupt extends BugChecker
+    implements MethodInvocationTreeMatcher {
+  private static final long serialVersionUID = 1L;
+
+  private static final String MESSAGE =
+      "CompletableFuture ignores mayInterruptIfRunning, so cancel(true) only completes the future"
+          + " and the task keeps running: to make the work stoppable, submit it to an executor and"
+          + " cancel the Future that submit returns, or run it in a Tether TaskGroup and let it"
+          + " check its CancelScope";
+
+  private static final Matcher<ExpressionTree> FUTURE_CANCEL =
+      instanceMethod()
+          .onDescendantOf("java.util.concurrent.Future")
+          .named("cancel")
+          .withParameters("boolean");
+
+  private static final Supplier<Type> COMPLETABLE_FUTURE =
+      Suppliers.typeFromString("java.util.concurrent.CompletableFuture");
+
+  @Override
+  public Description matchMethodInvocation(MethodInvocationTree tree, VisitorState state) {
+    if (!FUTURE_CANCEL.matches(tree, state)
+        || tree.getArguments().size() != 1
+        || !Boolean.TRUE.equals(ASTHelpers.constValue(tree.getArguments().get(0)))) {
+      return NO_MATCH;
+    }
+    ExpressionTree receiver = ASTHelpers.getReceiver(tree);
+    if (receiver == null
+        || (receiver instanceof IdentifierTree id
+            && (id.getName().contentEquals("super") || id.getName().contentEquals("this")))) {
+      return NO_MATCH; // cancel(true) inside a Future implementation: its own business
+    }
+    Type type = ASTHelpers.getType(receiver);
+    if (!isPlainCompletableFuture(type, state)) {
+      Type initializer = initializerType(receiver, state);
+      if (initializer == null || !isPlainCompletableFuture(initializer, state)) {
+        return NO_MATCH;
+      }
+    }
+    return buildDescription(tree).setMessage(MESSAGE).build();
+  }
+
+  /**
+   * Whether {@code type} is {@code CompletableFuture} or a subtype that keeps its {@code cancel}: a
+   * subclass that overrides {@code cancel(boolean)} may well interrupt.
+   */
+  private static boolean isPlainCompletableFuture(@Nullable Type type, VisitorState state) {
+    Type completable = COMPLETABLE_FUTURE.get(state);
+    if (type == null
+        || completable == null
+        || type.getKind() == TypeKind.ERROR
+        || !ASTHelpers.isSubtype(type, completable, state)) {
+      return false;
+    }
+    Type erased = state.getTypes().erasure(completable);
+    for (Type t = type; t != null && t.getKind() == TypeKind.DECLARED; ) {
+      if (state.getTypes().isSameType(state.getTypes().erasure(t), erased)) {
+        return true;
+      }
+      if (t.tsym instanceof ClassSymbol cls && overridesCancel(cls)) {
+        return false;
+      }
+      t = state.getTypes().supertype(t);
+    }
+    return type.getKind() == TypeKind.TYPEVAR; // bounded by CompletableFuture
+  }
+
+  private static boolean overridesCancel(ClassSymbol cls) {
+    for (Symbol member : cls.getEnclosedElements()) {
+      if (member.getKind() == ElementKind.METHOD
+          && member.getSimpleName().contentEquals("cancel")
+          && member.type != null
+          && member.type.getParameterTypes().size() == 1) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * The type of the initializer of the effectively final local, or final field, that {@code
+   * receiver} names (declared as a {@code Future}, initialized with a {@code CompletableFuture});
+   * {@code null} when unknown. Looks only at the statements before the use in the enclosing blocks
+   * and at the members of the enclosing classes.
+   */
+  private static @Nullable Type initializerType(ExpressionTree receiver, VisitorState state) {
+    ExpressionTree e = ASTHelpers.stripParentheses(receiver);
+    if (!(e instanceof IdentifierTree || e instanceof MemberSelectTree)
+        || !(ASTHelpers.getSymbol(e) instanceof VarSymbol var)) {
+      return null;
+    }
+    boolean field = var.getKind() == ElementKind.FIELD;
+    if (field ? (var.flags() & Flags.FINAL) == 0 : !isEffectivelyFinalLocal(var)) {
+      return null;
+    }
+    for (TreePath p = state.getPath(); p != null; p = p.getParentPath()) {
+      Tree leaf = p.getLeaf();
+      Iterable<? extends Tree> candidates =
+          leaf instanceof BlockTree block && !field
+              ? block.getStatements()
+              : leaf instanceof ClassTree cls && field ? cls.getMembers() : null;
+      if (candidates == null) {
+        continue;
+      }
+      for (Tree candidate : candidates) {
+        if (candidate instanceof VariableTree decl
+            && ASTHelpers.getSymbol(decl) == var
+            && decl.getInitializer() != null) {
+          return ASTHelpers.getType(decl.getInitializer());
+        }
+      }
+    }
+    return null;
+  }
+
+  private static boolean isEffectivelyFinalLocal(VarSymbol var) {
+    return var.getKind() == ElementKind.LOCAL_VARIABLE
+        && (var.flags() & (Flags.FINAL | Flags.EFFECTIVELY_FINAL)) != 0;
+  }
+}

@@ -1,0 +1,670 @@
+package dev.tether.checker;
+
+import static com.google.errorprone.BugPattern.LinkType.CUSTOM;
+import static com.google.errorprone.BugPattern.SeverityLevel.WARNING;
+import static com.google.errorprone.BugPattern.StandardTags.CONCURRENCY;
+import static com.google.errorprone.matchers.Description.NO_MATCH;
+import static com.google.errorprone.matchers.Matchers.anyOf;
+import static com.google.errorprone.matchers.method.MethodMatchers.instanceMethod;
+import static com.google.errorprone.matchers.method.MethodMatchers.staticMethod;
+import static dev.tether.checker.Links.BUGPATTERN;
+
+import com.google.auto.service.AutoService;
+import com.google.errorprone.BugPattern;
+import com.google.errorprone.VisitorState;
+import com.google.errorprone.bugpatterns.BugChecker;
+import com.google.errorprone.bugpatterns.BugChecker.DoWhileLoopTreeMatcher;
+import com.google.errorprone.bugpatterns.BugChecker.ForLoopTreeMatcher;
+import com.google.errorprone.bugpatterns.BugChecker.WhileLoopTreeMatcher;
+import com.google.errorprone.fixes.SuggestedFix;
+import com.google.errorprone.fixes.SuggestedFixes;
+import com.google.errorprone.matchers.Description;
+import com.google.errorprone.matchers.Matcher;
+import com.google.errorprone.suppliers.Supplier;
+import com.google.errorprone.suppliers.Suppliers;
+import com.google.errorprone.util.ASTHelpers;
+import com.google.errorprone.util.ErrorProneToken;
+import com.sun.source.tree.BinaryTree;
+import com.sun.source.tree.BreakTree;
+import com.sun.source.tree.CatchTree;
+import com.sun.source.tree.ClassTree;
+import com.sun.source.tree.ContinueTree;
+import com.sun.source.tree.DoWhileLoopTree;
+import com.sun.source.tree.EnhancedForLoopTree;
+import com.sun.source.tree.ExpressionStatementTree;
+import com.sun.source.tree.ExpressionTree;
+import com.sun.source.tree.ForLoopTree;
+import com.sun.source.tree.IdentifierTree;
+import com.sun.source.tree.LabeledStatementTree;
+import com.sun.source.tree.LambdaExpressionTree;
+import com.sun.source.tree.LiteralTree;
+import com.sun.source.tree.MemberSelectTree;
+import com.sun.source.tree.MethodInvocationTree;
+import com.sun.source.tree.MethodTree;
+import com.sun.source.tree.NewClassTree;
+import com.sun.source.tree.ParenthesizedTree;
+import com.sun.source.tree.ReturnTree;
+import com.sun.source.tree.StatementTree;
+import com.sun.source.tree.SwitchExpressionTree;
+import com.sun.source.tree.SwitchTree;
+import com.sun.source.tree.ThrowTree;
+import com.sun.source.tree.Tree;
+import com.sun.source.tree.TryTree;
+import com.sun.source.tree.UnaryTree;
+import com.sun.source.tree.UnionTypeTree;
+import com.sun.source.tree.WhileLoopTree;
+import com.sun.source.tree.YieldTree;
+import com.sun.source.util.TreePath;
+import com.sun.source.util.TreeScanner;
+import com.sun.tools.javac.code.Flags;
+import com.sun.tools.javac.code.Symbol;
+import com.sun.tools.javac.code.Symbol.MethodSymbol;
+import com.sun.tools.javac.code.Symbol.VarSymbol;
+import com.sun.tools.javac.code.Type;
+import com.sun.tools.javac.parser.Tokens.TokenKind;
+import com.sun.tools.javac.tree.JCTree.JCNewClass;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.regex.Pattern;
+import javax.lang.model.element.ElementKind;
+import javax.lang.model.type.TypeKind;
+import org.jspecify.annotations.Nullable;
+
+/** A {@link BugChecker} that flags endless loops in tasks that never look at cancellation. */
+@AutoService(BugChecker.class)
+@BugPattern(
+    summary = "Check for interruption or cancellation in the endless loop of a task",
+    link = BUGPATTERN + "UncancellableTaskLoop.md",
+    linkType = CUSTOM,
+    severity = WARNING,
+    tags = CONCURRENCY)
+public final class UncancellableTaskLoop extends BugChecker
+    implements WhileLoopTreeMatcher, DoWhileLoopTreeMatcher, ForLoopTreeMatcher {
+  private static final long serialVersionUID = 1L;
+
+  private static final String MESSAGE =
+      "This loop runs on another thread, can only end by an exception and never looks at"
+          + " cancellation, so nothing can stop the task: loop while"
+          + " !Thread.currentThread().isInterrupted(), check a volatile flag or a CancelScope, or"
+          + " let an InterruptedException from a blocking call end it";
+
+  private static final String NOT_INTERRUPTED = "!%s.currentThread().isInterrupted()";
+
+  private static final Supplier<Type> INTERRUPTED_EXCEPTION =
+      Suppliers.typeFromString("java.lang.InterruptedException");
+  private static final Supplier<Type> IO_EXCEPTION =
+      Suppliers.typeFromString("java.io.IOException");
+  private static final Supplier<Type> ATOMIC_BOOLEAN =
+      Suppliers.typeFromString("java.util.concurrent.atomic.AtomicBoolean");
+
+  /** Calls that end the program, and with it the loop. */
+  private static final Matcher<ExpressionTree> EXITS =
+      anyOf(
+          staticMethod().onClass("java.lang.System").named("exit"),
+          instanceMethod().onDescendantOf("java.lang.Runtime").namedAnyOf("exit", "halt"));
+
+  private static final Matcher<ExpressionTree> SUBMIT =
+      instanceMethod().onDescendantOf("java.util.concurrent.ExecutorService").named("submit");
+
+  /** Words in the name of a method that asks whether the work should stop. */
+  private static final Pattern STOP_WORD =
+      Pattern.compile(
+          "cancel|interrupt|shut|terminat|clos|stop|running|alive|active|open|done|dispos|quit"
+              + "|exit|halt|abort|finish");
+
+  /** Prefixes of methods that throw when the work should stop, e.g. {@code throwIfCancelled}. */
+  private static final Pattern THROWING_CHECK = Pattern.compile("^(throwIf|check|ensure|assert).*");
+
+  @Override
+  public Description matchWhileLoop(WhileLoopTree tree, VisitorState state) {
+    return match(tree, tree.getCondition(), List.of(tree.getStatement()), state);
+  }
+
+  @Override
+  public Description matchDoWhileLoop(DoWhileLoopTree tree, VisitorState state) {
+    return match(tree, tree.getCondition(), List.of(tree.getStatement()), state);
+  }
+
+  @Override
+  public Description matchForLoop(ForLoopTree tree, VisitorState state) {
+    List<Tree> scanned = new ArrayList<>();
+    scanned.add(tree.getStatement());
+    scanned.addAll(tree.getUpdate());
+    return match(tree, tree.getCondition(), scanned, state);
+  }
+
+  private Description match(
+      StatementTree loop,
+      @Nullable ExpressionTree condition,
+      List<? extends Tree> body,
+      VisitorState state) {
+    Object constant =
+        condition == null ? null : ASTHelpers.constValue(ASTHelpers.stripParentheses(condition));
+    boolean alwaysTrue = condition == null || Boolean.TRUE.equals(constant);
+    if (constant != null && !alwaysTrue) {
+      return NO_MATCH; // do { … } while (false)
+    }
+    if (!alwaysTrue && !isFrozen(condition)) {
+      return NO_MATCH;
+    }
+    if (!inConcurrentCode(state)) {
+      return NO_MATCH;
+    }
+    LoopFacts facts = new LoopFacts(state, ownLabel(state));
+    for (Tree part : body) {
+      facts.scan(part, null);
+    }
+    if (facts.stops) {
+      return NO_MATCH;
+    }
+    Description.Builder description = buildDescription(loop).setMessage(MESSAGE);
+    if (mayCompleteNormally(state)) {
+      SuggestedFix fix = fix(loop, condition, alwaysTrue, state);
+      if (fix != null) {
+        description.addFix(fix);
+      }
+    }
+    return description.build();
+  }
+
+  /**
+   * Whether nothing can change the value of {@code condition}: it combines only literals, final or
+   * effectively final locals and parameters, and final fields.
+   */
+  private static boolean isFrozen(@Nullable ExpressionTree condition) {
+    ExpressionTree e = condition == null ? null : ASTHelpers.stripParentheses(condition);
+    if (e instanceof LiteralTree) {
+      return true;
+    }
+    if (e instanceof UnaryTree unary) {
+      return e.getKind() == Tree.Kind.LOGICAL_COMPLEMENT && isFrozen(unary.getExpression());
+    }
+    if (e instanceof BinaryTree binary) {
+      return isFrozen(binary.getLeftOperand()) && isFrozen(binary.getRightOperand());
+    }
+    if (e instanceof IdentifierTree || e instanceof MemberSelectTree) {
+      if (!(ASTHelpers.getSymbol(e) instanceof VarSymbol var)) {
+        return false;
+      }
+      if (e instanceof MemberSelectTree select
+          && !(select.getExpression() instanceof IdentifierTree)
+          && !isFrozen(select.getExpression())) {
+        return false;
+      }
+      ElementKind kind = var.getKind();
+      if (kind == ElementKind.FIELD) {
+        return (var.flags() & Flags.FINAL) != 0 && (var.flags() & Flags.VOLATILE) == 0;
+      }
+      return (kind == ElementKind.LOCAL_VARIABLE || kind == ElementKind.PARAMETER)
+          && (var.flags() & (Flags.FINAL | Flags.EFFECTIVELY_FINAL)) != 0;
+    }
+    return false;
+  }
+
+  /**
+   * Whether the loop is in code that runs on another thread: a task handed to an executor, thread,
+   * timer or async stage, or the {@code run()} of a {@code Runnable}.
+   */
+  private static boolean inConcurrentCode(VisitorState state) {
+    if (ConcurrentCode.enclosing(state).isPresent()) {
+      return true;
+    }
+    for (TreePath p = state.getPath(); p != null; p = p.getParentPath()) {
+      Tree leaf = p.getLeaf();
+      if (leaf instanceof MethodTree method) {
+        return ConcurrentCode.isRunnableRun(ASTHelpers.getSymbol(method), state);
+      }
+      if (leaf instanceof ClassTree) {
+        return false;
+      }
+    }
+    return false;
+  }
+
+  private static @Nullable String ownLabel(VisitorState state) {
+    TreePath parent = state.getPath().getParentPath();
+    return parent != null && parent.getLeaf() instanceof LabeledStatementTree labeled
+        ? labeled.getLabel().toString()
+        : null;
+  }
+
+  /**
+   * What the loop body does, found in one scan: {@link #stops} when it leaves the loop ({@code
+   * break}, {@code return}), looks at cancellation, or makes a call whose {@code
+   * InterruptedException} (or {@code IOException}, as after a {@code close()}) ends the loop.
+   * Lambdas and classes in the body run elsewhere and are skipped.
+   */
+  private static final class LoopFacts extends TreeScanner<Void, Void> {
+    private final VisitorState state;
+    private final @Nullable String ownLabel;
+    private final Set<String> innerLabels = new HashSet<>();
+    private final Deque<TryTree> tries = new ArrayDeque<>();
+    private int breakTargets; // inner loops and switch statements
+    private int switchExpressions;
+    private boolean stops;
+
+    LoopFacts(VisitorState state, @Nullable String ownLabel) {
+      this.state = state;
+      this.ownLabel = ownLabel;
+    }
+
+    @Override
+    public Void scan(Tree tree, Void unused) {
+      return stops ? null : super.scan(tree, null);
+    }
+
+    @Override
+    public Void visitLambdaExpression(LambdaExpressionTree tree, Void unused) {
+      return null;
+    }
+
+    @Override
+    public Void visitClass(ClassTree tree, Void unused) {
+      return null;
+    }
+
+    @Override
+    public Void visitReturn(ReturnTree tree, Void unused) {
+      stops = true;
+      return null;
+    }
+
+    @Override
+    public Void visitBreak(BreakTree tree, Void unused) {
+      if (tree.getLabel() == null
+          ? breakTargets == 0
+          : !innerLabels.contains(tree.getLabel().toString())) {
+        stops = true;
+      }
+      return null;
+    }
+
+    @Override
+    public Void visitContinue(ContinueTree tree, Void unused) {
+      if (tree.getLabel() != null
+          && !innerLabels.contains(tree.getLabel().toString())
+          && !tree.getLabel().contentEquals(String.valueOf(ownLabel))) {
+        stops = true; // continues an outer loop
+      }
+      return null;
+    }
+
+    @Override
+    public Void visitYield(YieldTree tree, Void unused) {
+      if (switchExpressions == 0) {
+        stops = true;
+      }
+      return super.visitYield(tree, null);
+    }
+
+    @Override
+    public Void visitLabeledStatement(LabeledStatementTree tree, Void unused) {
+      String label = tree.getLabel().toString();
+      boolean added = innerLabels.add(label);
+      super.visitLabeledStatement(tree, null);
+      if (added) {
+        innerLabels.remove(label);
+      }
+      return null;
+    }
+
+    @Override
+    public Void visitWhileLoop(WhileLoopTree tree, Void unused) {
+      breakTargets++;
+      super.visitWhileLoop(tree, null);
+      breakTargets--;
+      return null;
+    }
+
+    @Override
+    public Void visitDoWhileLoop(DoWhileLoopTree tree, Void unused) {
+      breakTargets++;
+      super.visitDoWhileLoop(tree, null);
+      breakTargets--;
+      return null;
+    }
+
+    @Override
+    public Void visitForLoop(ForLoopTree tree, Void unused) {
+      breakTargets++;
+      super.visitForLoop(tree, null);
+      breakTargets--;
+      return null;
+    }
+
+    @Override
+    public Void visitEnhancedForLoop(EnhancedForLoopTree tree, Void unused) {
+      breakTargets++;
+      super.visitEnhancedForLoop(tree, null);
+      breakTargets--;
+      return null;
+    }
+
+    @Override
+    public Void visitSwitch(SwitchTree tree, Void unused) {
+      breakTargets++;
+      super.visitSwitch(tree, null);
+      breakTargets--;
+      return null;
+    }
+
+    @Override
+    public Void visitSwitchExpression(SwitchExpressionTree tree, Void unused) {
+      switchExpressions++;
+      super.visitSwitchExpression(tree, null);
+      switchExpressions--;
+      return null;
+    }
+
+    @Override
+    public Void visitTry(TryTree tree, Void unused) {
+      tries.push(tree);
+      scan(tree.getResources(), null);
+      scan(tree.getBlock(), null);
+      tries.pop();
+      scan(tree.getCatches(), null);
+      scan(tree.getFinallyBlock(), null);
+      return null;
+    }
+
+    @Override
+    public Void visitIdentifier(IdentifierTree tree, Void unused) {
+      if (isVolatile(ASTHelpers.getSymbol(tree))) {
+        stops = true; // reads a flag that another thread can set
+      }
+      return null;
+    }
+
+    @Override
+    public Void visitMemberSelect(MemberSelectTree tree, Void unused) {
+      if (isVolatile(ASTHelpers.getSymbol(tree))) {
+        stops = true;
+        return null;
+      }
+      return super.visitMemberSelect(tree, null);
+    }
+
+    @Override
+    public Void visitMethodInvocation(MethodInvocationTree tree, Void unused) {
+      MethodSymbol method = symbol(tree);
+      if (method == null // does not resolve: stay quiet
+          || EXITS.matches(tree, state)
+          || looksAtCancellation(method, tree)
+          || endsLoopOnFailure(method)) {
+        stops = true;
+        return null;
+      }
+      return super.visitMethodInvocation(tree, null);
+    }
+
+    @Override
+    public Void visitNewClass(NewClassTree tree, Void unused) {
+      MethodSymbol constructor = symbol(tree);
+      if (constructor == null || endsLoopOnFailure(constructor)) {
+        stops = true;
+        return null;
+      }
+      return super.visitNewClass(tree, null);
+    }
+
+    private static boolean isVolatile(@Nullable Symbol sym) {
+      return sym instanceof VarSymbol && (sym.flags() & Flags.VOLATILE) != 0;
+    }
+
+    /**
+     * Whether the call asks whether the work should stop: {@code Thread.interrupted()}, {@code
+     * isInterrupted()}, {@code future.isCancelled()}, {@code isRunning()}, {@code
+     * scope.throwIfCancelled()}, any call on an {@code AtomicBoolean} or a cancellation object.
+     */
+    private boolean looksAtCancellation(MethodSymbol method, MethodInvocationTree call) {
+      String name = method.getSimpleName().toString();
+      String lower = name.toLowerCase(Locale.ROOT);
+      boolean stopWord = STOP_WORD.matcher(lower).find();
+      if (stopWord
+          && (method.getReturnType().getKind() == TypeKind.BOOLEAN
+              || THROWING_CHECK.matcher(name).matches())) {
+        return true;
+      }
+      Type receiver = ASTHelpers.getReceiverType(call);
+      if (receiver == null || receiver.getKind() == TypeKind.ERROR) {
+        return false;
+      }
+      Type atomic = ATOMIC_BOOLEAN.get(state);
+      if (atomic != null && ASTHelpers.isSameType(receiver, atomic, state)) {
+        return true;
+      }
+      String receiverName = receiver.tsym == null ? "" : receiver.tsym.getSimpleName().toString();
+      return receiverName.contains("Cancel") || receiverName.contains("Cancellation");
+    }
+
+    /**
+     * Whether the call may throw {@code InterruptedException} (or an {@code IOException}, or
+     * declares {@code Exception}) and nothing in the loop swallows it: the loop ends with it.
+     */
+    private boolean endsLoopOnFailure(MethodSymbol method) {
+      Type interrupted = INTERRUPTED_EXCEPTION.get(state);
+      Type io = IO_EXCEPTION.get(state);
+      if (interrupted == null || io == null) {
+        return false;
+      }
+      for (Type thrown : method.getThrownTypes()) {
+        boolean relevant =
+            ASTHelpers.isSubtype(thrown, interrupted, state)
+                || ASTHelpers.isSubtype(interrupted, thrown, state)
+                || ASTHelpers.isSubtype(thrown, io, state);
+        if (relevant && escapesLoop(thrown)) {
+          return true;
+        }
+      }
+      return false;
+    }
+
+    /** Whether {@code thrown} leaves the loop: no try inside it catches it without rethrowing. */
+    private boolean escapesLoop(Type thrown) {
+      for (TryTree tryTree : tries) { // innermost first
+        for (CatchTree c : tryTree.getCatches()) {
+          if (catches(c, thrown)) {
+            if (!rethrows(c)) {
+              return false;
+            }
+            break;
+          }
+        }
+      }
+      return true;
+    }
+
+    private boolean catches(CatchTree c, Type thrown) {
+      Tree type = c.getParameter().getType();
+      List<? extends Tree> alternatives =
+          type instanceof UnionTypeTree union ? union.getTypeAlternatives() : List.of(type);
+      for (Tree alternative : alternatives) {
+        Type caught = ASTHelpers.getType(alternative);
+        if (caught != null
+            && caught.getKind() != TypeKind.ERROR
+            && ASTHelpers.isSubtype(thrown, caught, state)) {
+          return true;
+        }
+      }
+      return false;
+    }
+
+    private static boolean rethrows(CatchTree c) {
+      boolean[] found = new boolean[1];
+      new TreeScanner<Void, Void>() {
+        @Override
+        public Void visitThrow(ThrowTree tree, Void unused) {
+          found[0] = true;
+          return null;
+        }
+
+        @Override
+        public Void visitReturn(ReturnTree tree, Void unused) {
+          found[0] = true; // leaves the loop, too
+          return null;
+        }
+
+        @Override
+        public Void visitLambdaExpression(LambdaExpressionTree tree, Void unused) {
+          return null;
+        }
+
+        @Override
+        public Void visitClass(ClassTree tree, Void unused) {
+          return null;
+        }
+      }.scan(c.getBlock(), null);
+      return found[0];
+    }
+  }
+
+  /**
+   * Whether the code around the loop may complete normally once the loop can end: the enclosing
+   * method or lambda returns nothing (or is a {@code Callable} given to {@code submit}, which has a
+   * {@code Runnable} overload, whose result is dropped) and no switch expression is in between.
+   */
+  private static boolean mayCompleteNormally(VisitorState state) {
+    for (TreePath p = state.getPath().getParentPath(); p != null; p = p.getParentPath()) {
+      Tree leaf = p.getLeaf();
+      if (leaf instanceof SwitchExpressionTree) {
+        return false;
+      }
+      if (leaf instanceof MethodTree method) {
+        MethodSymbol sym = ASTHelpers.getSymbol(method);
+        return sym != null
+            && (sym.isConstructor() || sym.getReturnType().getKind() == TypeKind.VOID);
+      }
+      if (leaf instanceof ClassTree) {
+        return true; // an initializer block
+      }
+      if (leaf instanceof LambdaExpressionTree lambda) {
+        return returnsVoid(lambda, state) || isDroppedSubmit(lambda, p, state);
+      }
+    }
+    return false;
+  }
+
+  private static boolean returnsVoid(LambdaExpressionTree lambda, VisitorState state) {
+    Type type = ASTHelpers.getType(lambda);
+    if (type == null || type.getKind() == TypeKind.ERROR) {
+      return false;
+    }
+    try {
+      Type descriptor = state.getTypes().findDescriptorType(type);
+      return descriptor != null && descriptor.getReturnType().getKind() == TypeKind.VOID;
+    } catch (RuntimeException e) { // not a functional interface after all
+      return false;
+    }
+  }
+
+  private static boolean isDroppedSubmit(
+      LambdaExpressionTree lambda, TreePath lambdaPath, VisitorState state) {
+    TreePath callPath = lambdaPath.getParentPath();
+    if (callPath == null
+        || !(callPath.getLeaf() instanceof MethodInvocationTree call)
+        || !SUBMIT.matches(call, state)
+        || call.getArguments().size() != 1
+        || callPath.getParentPath() == null
+        || !(callPath.getParentPath().getLeaf() instanceof ExpressionStatementTree)) {
+      return false;
+    }
+    boolean[] returns = new boolean[1];
+    new TreeScanner<Void, Void>() {
+      @Override
+      public Void visitReturn(ReturnTree tree, Void unused) {
+        returns[0] = true;
+        return null;
+      }
+
+      @Override
+      public Void visitLambdaExpression(LambdaExpressionTree tree, Void unused) {
+        return null;
+      }
+
+      @Override
+      public Void visitClass(ClassTree tree, Void unused) {
+        return null;
+      }
+    }.scan(lambda.getBody(), null);
+    return !returns[0];
+  }
+
+  /** The method or constructor a call resolves to; {@code null} when it does not resolve. */
+  private static @Nullable MethodSymbol symbol(Tree call) {
+    Symbol sym =
+        call instanceof MethodInvocationTree invocation
+            ? ASTHelpers.getSymbol(invocation.getMethodSelect())
+            : call instanceof JCNewClass newClass ? newClass.constructor : null;
+    return sym instanceof MethodSymbol method && method.type != null ? method : null;
+  }
+
+  /** Makes the loop run while the thread is not interrupted. */
+  private static @Nullable SuggestedFix fix(
+      StatementTree loop,
+      @Nullable ExpressionTree condition,
+      boolean alwaysTrue,
+      VisitorState state) {
+    SuggestedFix.Builder fix = SuggestedFix.builder();
+    String check =
+        String.format(NOT_INTERRUPTED, SuggestedFixes.qualifyType(state, fix, "java.lang.Thread"));
+    if (condition != null) {
+      ExpressionTree inner =
+          condition instanceof ParenthesizedTree parens ? parens.getExpression() : condition;
+      if (alwaysTrue) {
+        fix.replace(inner, check);
+      } else {
+        ExpressionTree stripped = ASTHelpers.stripParentheses(inner);
+        String source = state.getSourceForNode(inner);
+        if (source == null) {
+          return null;
+        }
+        boolean simple =
+            stripped != inner
+                || stripped instanceof IdentifierTree
+                || stripped instanceof MemberSelectTree
+                || stripped instanceof UnaryTree
+                || stripped.getKind() == Tree.Kind.CONDITIONAL_AND;
+        fix.replace(inner, (simple ? source : "(" + source + ")") + " && " + check);
+      }
+      return fix.build();
+    }
+    ForLoopTree forLoop = (ForLoopTree) loop;
+    List<ErrorProneToken> tokens = state.getOffsetTokensForNode(forLoop);
+    int depth = 0;
+    int firstSemi = -1;
+    int secondSemi = -1;
+    int close = -1;
+    for (ErrorProneToken token : tokens) {
+      TokenKind kind = token.kind();
+      if (kind == TokenKind.LPAREN) {
+        depth++;
+      } else if (kind == TokenKind.RPAREN) {
+        depth--;
+        if (depth == 0) {
+          close = token.endPos();
+          break;
+        }
+      } else if (kind == TokenKind.SEMI && depth == 1) {
+        if (firstSemi < 0) {
+          firstSemi = token.endPos();
+        } else if (secondSemi < 0) {
+          secondSemi = token.pos();
+        }
+      }
+    }
+    if (firstSemi < 0 || secondSemi < 0 || close < 0) {
+      return null;
+    }
+    if (forLoop.getInitializer().isEmpty() && forLoop.getUpdate().isEmpty()) {
+      fix.replace(ASTHelpers.getStartPosition(forLoop), close, "while (" + check + ")");
+    } else {
+      fix.replace(firstSemi, secondSemi, " " + check);
+    }
+    return fix.build();
+  }
+}
