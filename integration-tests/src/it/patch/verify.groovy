@@ -1,4 +1,4 @@
-def ds = evaluate(new File(itSources, 'Downstream.groovy'))
+def ds = evaluate(new File(itSources, 'support.groovy'))
 def checks = ds.checks(basedir)
 def runs = ds.invocations(basedir)
 ds.require(runs.size() == 2, "expected 2 Maven invocations, found ${runs.size()}")

@@ -1,4 +1,4 @@
-def ds = evaluate(new File(itSources, 'Downstream.groovy'))
+def ds = evaluate(new File(itSources, 'support.groovy'))
 def checks = ds.checks(basedir)
 def runs = ds.invocations(basedir)
 ds.require(runs.size() == 3, "expected 3 Maven invocations, found ${runs.size()}")

@@ -1,5 +1,5 @@
 // What the scenarios' prebuild.groovy and verify.groovy scripts share. They load it with
-//   evaluate(new File(itSources, 'Downstream.groovy'))
+//   evaluate(new File(itSources, 'support.groovy'))
 // which returns the class below. Nothing here names a check: the checks are the samples'
 // <Name>Bad.java files, checked against the checker jar's BugChecker services file.
 
@@ -81,7 +81,7 @@ class Downstream {
 
   /** The log of each Maven invocation of this scenario, in order (showVersion starts each one). */
   static List<String> invocations(File basedir) {
-    String log = new File(basedir, 'build.log').getText('UTF-8')
+    String log = new File(basedir, 'build.log').getText('UTF-8').replaceAll(/\u001B\[[0-9;]*m/, '')
     log.split(/(?m)^(?=Apache Maven \d)/).findAll { it.startsWith('Apache Maven') }
   }
 
