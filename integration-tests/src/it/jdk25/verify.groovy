@@ -1,0 +1,6 @@
+def ds = evaluate(new File(itSources, 'support.groovy'))
+def runs = ds.invocations(basedir)
+ds.require(runs.size() == 1, "expected 1 Maven invocation, found ${runs.size()}")
+ds.require((runs[0] =~ /(?m)^Java version: 25\b/).find(), 'Maven did not run on JDK 25')
+ds.assertWarnsForEveryCheck(runs[0], ds.checks(basedir))
+return true

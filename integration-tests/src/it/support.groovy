@@ -1,0 +1,145 @@
+// What the scenarios' prebuild.groovy and verify.groovy scripts share. They load it with
+//   evaluate(new File(itSources, 'support.groovy'))
+// which returns the class below. Nothing here names a check: the checks are the samples'
+// <Name>Bad.java files, checked against the checker jar's BugChecker services file.
+
+import java.util.zip.ZipFile
+
+class Downstream {
+  static final String PACKAGE_DIR = 'src/main/java/dev/tether/samples'
+
+  /** A compiler diagnostic as maven-compiler-plugin logs it: [LEVEL] /path/File.java:[line,col] [Check] message */
+  static final FINDING = ~/^\[(WARNING|ERROR)\] (\S+\/(\w+)\.java):\[(\d+),(\d+)\] \[(\w+)\] (.*)$/
+
+  /** A top-level type declaration (column 0), where @SuppressWarnings goes. */
+  static final TOP_LEVEL_TYPE =
+      ~/(?m)^(?=(?:(?:public|protected|private|abstract|final|sealed|non-sealed|static|strictfp)\s+)*(?:class|interface|enum|record|@interface)\s)/
+
+  /**
+   * Makes the scenario in {@code basedir} a project with one instance of each anti-pattern: the
+   * samples (every <Name>Bad.java, <Name>Good.java and any helper), plus <Name>Suppressed.java, the
+   * bad sample under @SuppressWarnings("<Name>"); Tether's .mvn/jvm.config, as the README says; and
+   * the discovered checks with the flags that name them (tether-checks.txt, off.properties,
+   * patch.properties). Returns the checks.
+   */
+  static List<String> prepare(Map vars) {
+    File basedir = vars.basedir as File
+    File samples = new File(vars.samplesDir as String)
+    List<String> checks = samples.listFiles()*.name.findAll { it.endsWith('Bad.java') }
+        .collect { it - 'Bad.java' }.sort()
+    require(!checks.isEmpty(), "no <Name>Bad.java sample in $samples")
+    List<String> inJar = checksInJar(vars)
+    require(inJar.toSet() == checks.toSet(),
+        "the checker jar's checks $inJar and the samples' <Name>Bad.java files $checks differ")
+
+    File pkg = new File(basedir, PACKAGE_DIR)
+    pkg.deleteDir()
+    pkg.mkdirs()
+    samples.listFiles().findAll { it.name.endsWith('.java') }.each {
+      new File(pkg, it.name).bytes = it.bytes
+    }
+    checks.each { check ->
+      String bad = new File(samples, "${check}Bad.java").getText('UTF-8')
+      String suppressed = bad.replaceAll(/\b${check}Bad\b/, "${check}Suppressed")
+      require((suppressed =~ TOP_LEVEL_TYPE).find(), "no top-level type declaration in ${check}Bad.java")
+      suppressed = suppressed.replaceAll(TOP_LEVEL_TYPE, "@SuppressWarnings(\"${check}\")\n")
+      new File(pkg, "${check}Suppressed.java").setText(suppressed, 'UTF-8')
+    }
+
+    File mvn = new File(basedir, '.mvn')
+    mvn.mkdirs()
+    new File(mvn, 'jvm.config').bytes = new File(vars.jvmConfig as String).bytes
+
+    new File(basedir, 'tether-checks.txt').text = checks.join('\n') + '\n'
+    new File(basedir, 'off.properties').text =
+        'errorprone.flags=' + checks.collect { "-Xep:${it}:OFF" }.join(' ') + '\n'
+    new File(basedir, 'patch.properties').text =
+        "errorprone.flags=-XepPatchChecks:${checks.join(',')} -XepPatchLocation:IN_PLACE\n"
+    println "Tether checks: $checks"
+    return checks
+  }
+
+  /** The simple names in tether-checker's META-INF/services BugChecker file, as installed in it-repo. */
+  static List<String> checksInJar(Map vars) {
+    String version = vars.tetherVersion
+    File jar = new File(vars.localRepositoryPath as File,
+        "dev/tether/tether-checker/$version/tether-checker-${version}.jar")
+    require(jar.isFile(), "no $jar: did invoker:install run?")
+    new ZipFile(jar).withCloseable { zip ->
+      def entry = zip.getEntry('META-INF/services/com.google.errorprone.bugpatterns.BugChecker')
+      require(entry != null, "$jar has no BugChecker services file")
+      zip.getInputStream(entry).getText('UTF-8').readLines()*.trim()
+          .findAll { it && !it.startsWith('#') }
+          .collect { it.substring(it.lastIndexOf('.') + 1) }
+          .sort()
+    }
+  }
+
+  static List<String> checks(File basedir) {
+    new File(basedir, 'tether-checks.txt').readLines().findAll { it }
+  }
+
+  /** The log of each Maven invocation of this scenario, in order (showVersion starts each one). */
+  static List<String> invocations(File basedir) {
+    String log = new File(basedir, 'build.log').getText('UTF-8').replaceAll(/\u001B\[[0-9;]*m/, '')
+    log.split(/(?m)^(?=Apache Maven \d)/).findAll { it.startsWith('Apache Maven') }
+  }
+
+  /**
+   * The findings of {@code checks} in one invocation's log, each once: level, path, file (the class
+   * name), line, column, check, text (the message with its continuation lines, such as "Did you mean").
+   */
+  static List<Map> findings(String log, List<String> checks) {
+    List<Map> all = []
+    Map current = null
+    log.eachLine { String line ->
+      def m = line =~ FINDING
+      if (m.matches()) {
+        current = [level: m.group(1), path: m.group(2), file: m.group(3), line: m.group(4) as int,
+                   column: m.group(5) as int, check: m.group(6), text: m.group(7)]
+        all << current
+      } else if (current != null && !line.startsWith('[')) {
+        current.text += '\n' + line
+      } else {
+        current = null
+      }
+    }
+    all.findAll { it.check in checks }.unique { [it.level, it.path, it.line, it.column, it.check] }
+  }
+
+  static boolean hasFix(Map finding) {
+    finding.text.contains('Did you mean')
+  }
+
+  static String describe(Map f) {
+    "[${f.level}] ${f.file}.java:[${f.line},${f.column}] [${f.check}]"
+  }
+
+  /**
+   * (a), (c) and (e): the build succeeded; every check warned, with file, line and name, in its
+   * <Name>Bad.java; and no Tether check warned anywhere else (<Name>Good.java is clean,
+   * @SuppressWarnings silences <Name>Suppressed.java).
+   */
+  static void assertWarnsForEveryCheck(String log, List<String> checks) {
+    require(log.contains('BUILD SUCCESS'), 'the downstream build failed')
+    List<Map> findings = findings(log, checks)
+    checks.each { check ->
+      List<Map> hits = findings.findAll {
+        it.level == 'WARNING' && it.check == check && it.file == "${check}Bad"
+      }
+      require(!hits.isEmpty(), "no '[WARNING] …/${check}Bad.java:[line,col] [${check}]' in the log")
+      println "OK ${check}: ${hits.collect { describe(it) }}"
+    }
+    List<Map> stray = findings.findAll { !it.file.endsWith('Bad') }
+    require(stray.isEmpty(), "Tether reported outside the *Bad samples: ${stray.collect { describe(it) }}")
+    println "OK no Tether finding in the *Good and *Suppressed (@SuppressWarnings) files"
+  }
+
+  static void require(boolean ok, String message) {
+    if (!ok) {
+      throw new AssertionError(message)
+    }
+  }
+}
+
+return Downstream
