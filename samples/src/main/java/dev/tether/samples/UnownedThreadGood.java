@@ -1,8 +1,5 @@
 package dev.tether.samples;
 
-import java.util.ArrayList;
-import java.util.List;
-
 /** {@code UnownedThread}: the same work on threads that the caller keeps and joins. */
 public final class UnownedThreadGood {
   /** Sends a notification on a thread, and waits until it is sent. */
@@ -12,16 +9,13 @@ public final class UnownedThreadGood {
     notifier.join();
   }
 
-  /** Warms every cache on its own thread and returns when all of them are done. */
-  public void warmUp(List<Runnable> caches) throws InterruptedException {
-    List<Thread> warmers = new ArrayList<>();
-    for (Runnable cache : caches) {
-      Thread warmer = new Thread(cache);
-      warmers.add(warmer);
-      warmer.start();
-    }
-    for (Thread warmer : warmers) {
-      warmer.join();
-    }
+  /** Warms both caches, each on its own thread, and returns when both are done. */
+  public void warmUp(Runnable users, Runnable orders) throws InterruptedException {
+    Thread usersWarmer = new Thread(users, "warm-users");
+    Thread ordersWarmer = new Thread(orders, "warm-orders");
+    usersWarmer.start();
+    ordersWarmer.start();
+    usersWarmer.join();
+    ordersWarmer.join();
   }
 }
