@@ -209,7 +209,8 @@ public final class DetachedRequestWork extends BugChecker
     if (sym == null) {
       return false;
     }
-    for (String annotation : HANDLER_ANNOTATIONS) {
+    for (String annotation :
+        sym.getRawAttributes().isEmpty() ? Set.<String>of() : HANDLER_ANNOTATIONS) {
       if (ASTHelpers.hasAnnotation(sym, annotation, state)) {
         return true;
       }

@@ -29,6 +29,7 @@ import dev.tether.checker.ConcurrentCode.Handoff;
 import dev.tether.checker.ConcurrentCode.Kind;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.Set;
 import javax.lang.model.element.ElementKind;
 import org.jspecify.annotations.Nullable;
 
@@ -71,8 +72,15 @@ public final class ExecutorSelfDeadlock extends BugChecker implements MethodInvo
           staticMethod().onClass(COMPLETABLE_FUTURE).namedAnyOf("runAsync", "supplyAsync"),
           instanceMethod().onDescendantOf("java.util.concurrent.CompletionStage"));
 
+  /** The names of every wait above: a cheap first filter. */
+  private static final Set<String> WAIT_NAMES =
+      Set.of("close", "awaitTermination", "invokeAll", "invokeAny", "get", "join");
+
   @Override
   public Description matchMethodInvocation(MethodInvocationTree tree, VisitorState state) {
+    if (!WAIT_NAMES.contains(UntimedWaitInTest.calledName(tree))) {
+      return NO_MATCH; // cheap: most calls are not waits, and type checks cost
+    }
     boolean termination = AWAITS_TERMINATION.matches(tree, state);
     boolean invokes = !termination && INVOKES.matches(tree, state);
     boolean future = !termination && !invokes && AWAITS_FUTURE.matches(tree, state);

@@ -12,8 +12,7 @@ import com.google.auto.service.AutoService;
 import com.google.errorprone.BugPattern;
 import com.google.errorprone.VisitorState;
 import com.google.errorprone.bugpatterns.BugChecker;
-import com.google.errorprone.bugpatterns.BugChecker.BlockTreeMatcher;
-import com.google.errorprone.bugpatterns.BugChecker.MethodTreeMatcher;
+import com.google.errorprone.bugpatterns.BugChecker.MethodInvocationTreeMatcher;
 import com.google.errorprone.matchers.Description;
 import com.google.errorprone.matchers.Matcher;
 import com.google.errorprone.suppliers.Supplier;
@@ -23,11 +22,13 @@ import com.sun.source.tree.AssignmentTree;
 import com.sun.source.tree.BlockTree;
 import com.sun.source.tree.CatchTree;
 import com.sun.source.tree.ClassTree;
+import com.sun.source.tree.CompilationUnitTree;
 import com.sun.source.tree.ExpressionStatementTree;
 import com.sun.source.tree.ExpressionTree;
 import com.sun.source.tree.IdentifierTree;
 import com.sun.source.tree.LambdaExpressionTree;
 import com.sun.source.tree.MemberReferenceTree;
+import com.sun.source.tree.MemberSelectTree;
 import com.sun.source.tree.MethodInvocationTree;
 import com.sun.source.tree.MethodTree;
 import com.sun.source.tree.NewClassTree;
@@ -44,6 +45,8 @@ import com.sun.tools.javac.code.Type.ArrayType;
 import dev.tether.checker.ConcurrentCode.Handoff;
 import dev.tether.checker.ConcurrentCode.Kind;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -60,8 +63,7 @@ import org.jspecify.annotations.Nullable;
     linkType = CUSTOM,
     severity = WARNING,
     tags = CONCURRENCY)
-public final class LostTaskFailure extends BugChecker
-    implements MethodTreeMatcher, BlockTreeMatcher {
+public final class LostTaskFailure extends BugChecker implements MethodInvocationTreeMatcher {
   private static final long serialVersionUID = 1L;
 
   private static final String REMEDY =
@@ -72,6 +74,8 @@ public final class LostTaskFailure extends BugChecker
   private static final Supplier<Type> FUTURE_TYPE = Suppliers.typeFromString(FUTURE);
   private static final Supplier<Type> COMPLETION_STAGE_TYPE =
       Suppliers.typeFromString("java.util.concurrent.CompletionStage");
+
+  private static final Set<String> FAN_OUT_CALLS = Set.of("execute", "submit", "invokeAll");
 
   private static final Matcher<ExpressionTree> INVOKE_ALL =
       instanceMethod().onDescendantOf("java.util.concurrent.ExecutorService").named("invokeAll");
@@ -110,21 +114,48 @@ public final class LostTaskFailure extends BugChecker
               + "|printStackTrace|println|print|printf|format|append|valueOf|toString"
               + "|getMessage|getLocalizedMessage|getClass|getName|getSimpleName");
 
+  /** The bodies of the current compilation unit analyzed so far (each is analyzed once). */
+  private final transient Set<Tree> analyzed = Collections.newSetFromMap(new IdentityHashMap<>());
+
+  private transient @Nullable CompilationUnitTree unit;
+
+  /**
+   * A fan-out needs a call to {@code execute}, {@code submit} or {@code invokeAll}: only a method
+   * (or initializer) that contains one is analyzed, once, when the first such call is visited.
+   */
   @Override
-  public Description matchMethod(MethodTree tree, VisitorState state) {
-    if (tree.getBody() != null) {
-      analyze(new TreePath(state.getPath(), tree.getBody()), state);
+  public Description matchMethodInvocation(MethodInvocationTree tree, VisitorState state) {
+    if (!FAN_OUT_CALLS.contains(calledName(tree))) {
+      return NO_MATCH;
+    }
+    if (state.getPath().getCompilationUnit() != unit) {
+      unit = state.getPath().getCompilationUnit();
+      analyzed.clear();
+    }
+    for (TreePath p = state.getPath(); p != null; p = p.getParentPath()) {
+      Tree leaf = p.getLeaf();
+      TreePath parent = p.getParentPath();
+      if (leaf instanceof MethodTree method && method.getBody() != null) {
+        if (analyzed.add(method.getBody())) {
+          TreePath body = new TreePath(p, method.getBody());
+          analyze(body, state.withPath(body));
+        }
+      } else if (leaf instanceof BlockTree
+          && parent != null
+          && parent.getLeaf() instanceof ClassTree
+          && analyzed.add(leaf)) {
+        analyze(p, state.withPath(p)); // an initializer block
+      }
     }
     return NO_MATCH;
   }
 
-  @Override
-  public Description matchBlock(BlockTree tree, VisitorState state) {
-    TreePath parent = state.getPath().getParentPath();
-    if (parent != null && parent.getLeaf() instanceof ClassTree) {
-      analyze(state.getPath(), state); // an initializer block
+  private static String calledName(MethodInvocationTree tree) {
+    ExpressionTree select = tree.getMethodSelect();
+    if (select instanceof MemberSelectTree member) {
+      return member.getIdentifier().toString();
     }
-    return NO_MATCH;
+    return select instanceof IdentifierTree identifier ? identifier.getName().toString() : "";
   }
 
   /** One task handed to {@code execute}/{@code submit}. */

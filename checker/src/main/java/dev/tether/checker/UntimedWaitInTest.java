@@ -108,6 +108,20 @@ public final class UntimedWaitInTest extends BugChecker implements MethodInvocat
               .onDescendantOf(CONCURRENT + "ExecutorService")
               .namedAnyOf("invokeAll", "invokeAny"));
 
+  /** The names of every wait above: a cheap first filter. */
+  private static final Set<String> WAIT_NAMES =
+      Set.of(
+          "get",
+          "await",
+          "join",
+          "take",
+          "put",
+          "acquire",
+          "acquireUninterruptibly",
+          "awaitUninterruptibly",
+          "invokeAll",
+          "invokeAny");
+
   /** Queues whose {@code put} never blocks. */
   private static final Set<String> UNBOUNDED_QUEUES =
       Set.of(
@@ -157,6 +171,9 @@ public final class UntimedWaitInTest extends BugChecker implements MethodInvocat
 
   @Override
   public Description matchMethodInvocation(MethodInvocationTree tree, VisitorState state) {
+    if (!WAIT_NAMES.contains(calledName(tree))) {
+      return NO_MATCH; // cheap: most calls are not waits, and type checks cost
+    }
     boolean throwsTimeout = FUTURE_GET.matches(tree, state) || BARRIER_AWAIT.matches(tree, state);
     boolean booleanAwait = !throwsTimeout && BOOLEAN_AWAIT.matches(tree, state);
     if (!throwsTimeout && !booleanAwait && !isOtherWait(tree, state)) {
@@ -197,6 +214,14 @@ public final class UntimedWaitInTest extends BugChecker implements MethodInvocat
       }
     }
     return description.build();
+  }
+
+  static String calledName(MethodInvocationTree tree) {
+    ExpressionTree select = tree.getMethodSelect();
+    if (select instanceof MemberSelectTree member) {
+      return member.getIdentifier().toString();
+    }
+    return select instanceof IdentifierTree identifier ? identifier.getName().toString() : "";
   }
 
   private static boolean isOtherWait(MethodInvocationTree tree, VisitorState state) {
