@@ -1,10 +1,12 @@
 package dev.tether;
 
+import java.util.ArrayDeque;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import org.jspecify.annotations.Nullable;
 
@@ -135,15 +137,12 @@ public final class Channel<E> {
 
   private final int capacity;
 
-  /** The ring buffer; one slot when {@link #capacity} is 0. */
+  /** The ring buffer of a buffered channel; empty for a hand-off channel. */
   private final @Nullable Object[] items;
 
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition notEmpty = lock.newCondition();
   private final Condition notFull = lock.newCondition();
-
-  /** Signalled when a value is taken; only hand-off senders wait on it. */
-  private final Condition taken = lock.newCondition();
 
   private final SenderView sender = new SenderView();
   private final ReceiverView receiver = new ReceiverView();
@@ -151,20 +150,37 @@ public final class Channel<E> {
   // All guarded by lock.
   private int head;
   private int count;
-  private boolean closed;
 
-  /** How many values were ever taken: a hand-off sender waits until it passes its ticket. */
-  private long takes;
+  /** Written under the lock; read without it by parked hand-off waiters. */
+  private volatile boolean closed;
 
-  /** How many values were ever put. */
-  private long puts;
+  /**
+   * Hand-off only: the parked senders, or the parked receivers (never both), in arrival order. A
+   * sender that finds a parked receiver gives it the value directly and returns; a receiver that
+   * finds a parked sender takes its value and releases it: one wake-up per value.
+   */
+  private final ArrayDeque<Waiter> senders = new ArrayDeque<>();
 
-  /** Receivers blocked in {@link ReceiverView#receive}; for the hand-off {@code trySend}. */
-  private int waitingReceivers;
+  private final ArrayDeque<Waiter> receivers = new ArrayDeque<>();
+
+  /** A thread parked in a hand-off {@code send} or {@code receive}. */
+  private static final class Waiter {
+    final Thread thread = Thread.currentThread();
+
+    /** A sender's value; the value a receiver was given. */
+    volatile @Nullable Object item;
+
+    /** Set, under the lock, once the value has changed hands. */
+    volatile boolean done;
+
+    Waiter(@Nullable Object item) {
+      this.item = item;
+    }
+  }
 
   private Channel(int capacity) {
     this.capacity = capacity;
-    this.items = new Object[Math.max(1, capacity)];
+    this.items = new Object[capacity];
   }
 
   /**
@@ -204,51 +220,33 @@ public final class Channel<E> {
     try {
       notEmpty.signalAll();
       notFull.signalAll();
-      taken.signalAll();
+      for (Waiter w : senders) {
+        LockSupport.unpark(w.thread);
+      }
+      for (Waiter w : receivers) {
+        LockSupport.unpark(w.thread);
+      }
     } finally {
       lock.unlock();
     }
   }
 
-  /** Called with the lock held before waiting: registers the wake-up, or throws if cancelled. */
-  private CancelScope.Registration arm(CancelScope scope) {
+  /**
+   * Registers the wake-up before waiting, or throws if cancelled; null for the root scope, which is
+   * never cancelled.
+   */
+  private CancelScope.@Nullable Registration arm(CancelScope scope) {
+    if (scope == CancelScope.root()) {
+      return null;
+    }
     scope.throwIfCancelled();
     return scope.onCancel(this::wakeAll); // runs at once (re-entrantly) if cancelled meanwhile
   }
 
-  /** Puts a value; the lock is held and there is room. Returns its ticket. */
-  private long enqueue(E value) {
-    Object[] a = items;
-    int tail = head + count;
-    if (tail >= a.length) {
-      tail -= a.length;
+  private static void disarm(CancelScope.@Nullable Registration registration) {
+    if (registration != null) {
+      registration.remove();
     }
-    a[tail] = value;
-    count++;
-    notEmpty.signal();
-    return puts++;
-  }
-
-  /** Takes the head; the lock is held and the buffer is not empty. */
-  private E dequeue() {
-    Object[] a = items;
-    @SuppressWarnings("unchecked") // only enqueue(E) writes
-    E value = (E) Objects.requireNonNull(a[head]);
-    a[head] = null;
-    if (++head == a.length) {
-      head = 0;
-    }
-    count--;
-    takes++;
-    if (capacity == 0) {
-      taken.signalAll();
-    }
-    notFull.signal();
-    return value;
-  }
-
-  private int room() {
-    return (capacity == 0 ? 1 : capacity) - count;
   }
 
   private void lockInterruptibly() throws InterruptedException {
@@ -264,18 +262,54 @@ public final class Channel<E> {
     return new IllegalStateException("send on a closed channel");
   }
 
+  private static InterruptedException interrupted() {
+    return new InterruptedException("interrupted (the interrupt status stays set)");
+  }
+
+  // Buffered channels: a ring buffer and two conditions, as in ArrayBlockingQueue.
+
+  private void enqueue(E value) {
+    Object[] a = items;
+    int tail = head + count;
+    if (tail >= a.length) {
+      tail -= a.length;
+    }
+    a[tail] = value;
+    count++;
+    notEmpty.signal();
+  }
+
+  private E dequeue() {
+    Object[] a = items;
+    @SuppressWarnings("unchecked") // only enqueue(E) writes
+    E value = (E) Objects.requireNonNull(a[head]);
+    a[head] = null;
+    if (++head == a.length) {
+      head = 0;
+    }
+    count--;
+    notFull.signal();
+    return value;
+  }
+
   private void send(CancelScope scope, E value) throws InterruptedException {
     Objects.requireNonNull(value, "value");
     scope.throwIfCancelled();
+    if (capacity == 0) {
+      handOff(scope, value);
+      return;
+    }
     lockInterruptibly();
     CancelScope.Registration registration = null;
+    boolean armed = false;
     try {
       if (closed) {
         throw closedException();
       }
-      while (room() == 0) {
-        if (registration == null) {
+      while (count == capacity) {
+        if (!armed) {
           registration = arm(scope);
+          armed = true;
         }
         scope.throwIfCancelled(); // only while there is no room, so no signal is lost
         notFull.await();
@@ -283,60 +317,147 @@ public final class Channel<E> {
           throw closedException();
         }
       }
-      long ticket = enqueue(value);
-      if (capacity == 0) {
-        awaitTaken(scope, ticket, registration);
-        registration = null; // removed by awaitTaken
-      }
+      enqueue(value);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw e;
     } finally {
       lock.unlock();
-      if (registration != null) {
-        registration.remove();
-      }
+      disarm(registration);
     }
   }
 
-  /** A hand-off: waits until the value with {@code ticket} is taken, or withdraws it. */
-  private void awaitTaken(
-      CancelScope scope, long ticket, CancelScope.@Nullable Registration registration)
-      throws InterruptedException {
-    CancelScope.Registration r = registration;
+  private @Nullable E receive(CancelScope scope) throws InterruptedException {
+    scope.throwIfCancelled();
+    if (capacity == 0) {
+      return takeHandOff(scope);
+    }
+    lockInterruptibly();
+    CancelScope.Registration registration = null;
+    boolean armed = false;
     try {
-      while (takes <= ticket) {
-        if (r == null) {
-          r = arm(scope);
+      while (count == 0) {
+        scope.throwIfCancelled(); // before "closed": a stage closes its output after cancellation
+        if (closed) {
+          return null;
         }
-        try {
-          scope.throwIfCancelled();
-          taken.await();
-        } catch (CancellationException | InterruptedException e) {
-          if (takes <= ticket) {
-            withdraw();
-            throw e;
-          }
-          // Taken in the meantime: the send succeeded. Keep the interrupt for the caller.
-          if (e instanceof InterruptedException) {
-            Thread.currentThread().interrupt();
-          }
-          return;
+        if (!armed) {
+          registration = arm(scope);
+          armed = true;
         }
+        notEmpty.await();
       }
+      return dequeue();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw e;
     } finally {
-      if (r != null) {
-        r.remove();
-      }
+      lock.unlock();
+      disarm(registration);
     }
   }
 
-  /** Removes the one value of a hand-off channel that nobody took. */
-  private void withdraw() {
-    items[head] = null;
-    count = 0;
-    puts--;
-    notFull.signal();
+  // Hand-off channels: a dual queue of parked threads.
+
+  private void handOff(CancelScope scope, E value) throws InterruptedException {
+    Waiter me;
+    lockInterruptibly();
+    try {
+      if (closed) {
+        throw closedException();
+      }
+      Waiter r = receivers.pollFirst();
+      if (r != null) {
+        r.item = value;
+        r.done = true;
+        LockSupport.unpark(r.thread);
+        return;
+      }
+      me = new Waiter(value);
+      senders.addLast(me);
+    } finally {
+      lock.unlock();
+    }
+    park(scope, me, senders);
+  }
+
+  private @Nullable E takeHandOff(CancelScope scope) throws InterruptedException {
+    Waiter me;
+    lockInterruptibly();
+    try {
+      Waiter s = senders.pollFirst();
+      if (s != null) {
+        return release(s);
+      }
+      if (closed) {
+        return null;
+      }
+      me = new Waiter(null);
+      receivers.addLast(me);
+    } finally {
+      lock.unlock();
+    }
+    if (!park(scope, me, receivers)) {
+      return null;
+    }
+    @SuppressWarnings("unchecked") // only send(E) hands values
+    E value = (E) Objects.requireNonNull(me.item);
+    return value;
+  }
+
+  /** Takes a parked sender's value and lets it return; the lock is held. */
+  private E release(Waiter s) {
+    @SuppressWarnings("unchecked") // only send(E) parks values
+    E value = (E) Objects.requireNonNull(s.item);
+    s.item = null;
+    s.done = true;
+    LockSupport.unpark(s.thread);
+    return value;
+  }
+
+  /**
+   * Parks until {@code me} is done, or leaves {@code queue} and throws (or, for a receiver of a
+   * closed channel, returns false) if it is cancelled, interrupted or closed first.
+   */
+  private boolean park(CancelScope scope, Waiter me, ArrayDeque<Waiter> queue)
+      throws InterruptedException {
+    if (me.done) {
+      return true;
+    }
+    CancelScope.Registration registration = arm0(scope);
+    try {
+      Thread thread = me.thread;
+      while (!me.done) {
+        if (scope.isCancelled() || thread.isInterrupted() || closed) {
+          lock.lock();
+          try {
+            if (me.done) {
+              return true; // the value changed hands first: the transfer stands
+            }
+            queue.remove(me);
+          } finally {
+            lock.unlock();
+          }
+          scope.throwIfCancelled();
+          if (thread.isInterrupted()) {
+            throw interrupted();
+          }
+          if (queue == senders) {
+            throw closedException();
+          }
+          return false;
+        }
+        LockSupport.park(this);
+      }
+      return true;
+    } finally {
+      disarm(registration);
+    }
+  }
+
+  /** Like {@link #arm} but never throws: the caller checks the scope itself. */
+  private CancelScope.@Nullable Registration arm0(CancelScope scope) {
+    return scope == CancelScope.root() ? null : scope.onCancel(this::wakeAll);
   }
 
   private boolean trySend(E value) {
@@ -346,11 +467,34 @@ public final class Channel<E> {
       if (closed) {
         throw closedException();
       }
-      if (capacity == 0 ? (count == 0 && waitingReceivers > 0) : count < capacity) {
-        var unused = enqueue(value);
+      if (capacity == 0) {
+        Waiter r = receivers.pollFirst();
+        if (r == null) {
+          return false;
+        }
+        r.item = value;
+        r.done = true;
+        LockSupport.unpark(r.thread);
+        return true;
+      }
+      if (count < capacity) {
+        enqueue(value);
         return true;
       }
       return false;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private @Nullable E tryReceive() {
+    lock.lock();
+    try {
+      if (capacity == 0) {
+        Waiter s = senders.pollFirst();
+        return s == null ? null : release(s);
+      }
+      return count == 0 ? null : dequeue();
     } finally {
       lock.unlock();
     }
@@ -363,48 +507,13 @@ public final class Channel<E> {
         closed = true;
         notEmpty.signalAll();
         notFull.signalAll();
-      }
-    } finally {
-      lock.unlock();
-    }
-  }
-
-  private @Nullable E receive(CancelScope scope) throws InterruptedException {
-    scope.throwIfCancelled();
-    lockInterruptibly();
-    CancelScope.Registration registration = null;
-    try {
-      while (count == 0) {
-        if (closed) {
-          return null;
+        for (Waiter w : senders) {
+          LockSupport.unpark(w.thread);
         }
-        if (registration == null) {
-          registration = arm(scope);
-        }
-        scope.throwIfCancelled();
-        waitingReceivers++;
-        try {
-          notEmpty.await();
-        } finally {
-          waitingReceivers--;
+        for (Waiter w : receivers) {
+          LockSupport.unpark(w.thread);
         }
       }
-      return dequeue();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw e;
-    } finally {
-      lock.unlock();
-      if (registration != null) {
-        registration.remove();
-      }
-    }
-  }
-
-  private @Nullable E tryReceive() {
-    lock.lock();
-    try {
-      return count == 0 ? null : dequeue();
     } finally {
       lock.unlock();
     }
@@ -413,7 +522,7 @@ public final class Channel<E> {
   private boolean isDrained() {
     lock.lock();
     try {
-      return closed && count == 0;
+      return closed && count == 0 && senders.isEmpty();
     } finally {
       lock.unlock();
     }
@@ -423,7 +532,10 @@ public final class Channel<E> {
   public String toString() {
     lock.lock();
     try {
-      return "Channel[" + count + "/" + capacity + (closed ? ", closed" : "") + "]";
+      return "Channel["
+          + (capacity == 0 ? senders.size() + " senders waiting, hand-off" : count + "/" + capacity)
+          + (closed ? ", closed" : "")
+          + "]";
     } finally {
       lock.unlock();
     }

@@ -166,6 +166,19 @@ class ChannelTest {
   }
 
   @Test
+  void closeFailsAParkedHandOffSender() throws Exception {
+    Channel<String> ch = Channel.create(0);
+    AtomicReference<@Nullable Throwable> failure = new AtomicReference<>();
+    Thread t = spawn("sender", () -> ch.sender().send(CancelScope.root(), "x"), failure);
+    awaitBlocked(t);
+    ch.sender().close();
+    t.join();
+    assertTrue(failure.get() instanceof IllegalStateException, String.valueOf(failure.get()));
+    assertNull(ch.receiver().receive(CancelScope.root()), "the failed send sent nothing");
+    assertTrue(ch.receiver().isClosed());
+  }
+
+  @Test
   void receiveIsCancellable() throws Exception {
     Channel<String> ch = Channel.create(2);
     CancelScope scope = CancelScope.root().withCancel();

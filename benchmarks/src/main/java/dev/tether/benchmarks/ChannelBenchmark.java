@@ -24,8 +24,9 @@ import org.openjdk.jmh.annotations.TearDown;
  * Moves {@value #ITEMS} values from P producers to P consumers (P ∈ {1, 4}) through a {@link
  * Channel} (buffered: capacity 1024, or hand-off: capacity 0) against an {@link ArrayBlockingQueue}
  * of 1024 and a {@link SynchronousQueue}, with blocking {@code send}/{@code put} and {@code
- * receive}/{@code take}. The producer and consumer threads are pooled: one invocation hands each of
- * them its share and waits for all of them. Throughput in values per second.
+ * receive}/{@code take}, on the root scope ({@code channel1024Scoped}: on a cancellable one). The
+ * producer and consumer threads are pooled: one invocation hands each of them its share and waits
+ * for all of them. Throughput in values per second.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
@@ -83,9 +84,8 @@ public class ChannelBenchmark {
     }
   }
 
-  private void channel(int capacity) throws InterruptedException {
+  private void channel(int capacity, CancelScope root) throws InterruptedException {
     Channel<Integer> ch = Channel.create(capacity);
-    CancelScope root = CancelScope.root();
     Channel.Sender<Integer> tx = ch.sender();
     Channel.Receiver<Integer> rx = ch.receiver();
     transfer(
@@ -119,7 +119,16 @@ public class ChannelBenchmark {
   @Benchmark
   @OperationsPerInvocation(ITEMS)
   public void channel1024() throws InterruptedException {
-    channel(1024);
+    channel(1024, CancelScope.root());
+  }
+
+  /** As {@link #channel1024()}, with a cancellable scope: each wait registers on it. */
+  @Benchmark
+  @OperationsPerInvocation(ITEMS)
+  public void channel1024Scoped() throws InterruptedException {
+    try (CancelScope scope = CancelScope.root().withCancel()) {
+      channel(1024, scope);
+    }
   }
 
   @Benchmark
@@ -131,7 +140,7 @@ public class ChannelBenchmark {
   @Benchmark
   @OperationsPerInvocation(ITEMS)
   public void channelHandOff() throws InterruptedException {
-    channel(0);
+    channel(0, CancelScope.root());
   }
 
   @Benchmark
