@@ -15,9 +15,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * N periodic tasks with the same period, all started together, for a few seconds: how many threads
- * they take and how late each tick runs (lateness = actual time − its fixed-rate grid time). Not a
- * JMH benchmark, because neither quantity is the time of a benchmark method.
+ * N periodic tasks with the same period, all started together (within the scheduling loop), for a
+ * few seconds: how many threads they take and how late each tick runs (lateness = actual time − its
+ * fixed-rate grid time). Not a JMH benchmark, because neither quantity is the time of a benchmark
+ * method.
  *
  * <p>{@code java -cp benchmarks/target/benchmarks.jar dev.tether.benchmarks.TickerJitter [N]
  * [timers] [periodMs] [seconds]}
@@ -66,21 +67,31 @@ public final class TickerJitter {
     System.out.printf(
         "period %d ms, %d s per run, %d cores, %s%n",
         periodMs, seconds, Runtime.getRuntime().availableProcessors(), Runtime.version());
-    for (int round = 0; round < 2; round++) { // round 0 warms up
-      boolean report = round == 1;
-      ticker(n, periodMs, seconds, report);
-      executor(n, periodMs, seconds, report);
-      timers(timers, periodMs, seconds, report);
-      if (report && timers != n) {
+    // Warm up the two shared-thread forms, then measure; the Timers go last, because tearing
+    // down their threads disturbs whatever runs next.
+    ticker(n, periodMs, seconds, false);
+    executor(n, periodMs, seconds, false);
+    ticker(n, periodMs, seconds, true);
+    executor(n, periodMs, seconds, true);
+    if (timers > 0) {
+      if (timers != n) {
         ticker(timers, periodMs, seconds, true);
         executor(timers, periodMs, seconds, true);
       }
+      timers(timers, periodMs, seconds, true);
     }
+  }
+
+  /** Lets the previous run's threads end and its garbage go, before the next run. */
+  private static void settle() throws InterruptedException {
+    System.gc();
+    Thread.sleep(1_000);
   }
 
   private static void ticker(int n, long periodMs, int seconds, boolean report)
       throws InterruptedException {
     long period = TimeUnit.MILLISECONDS.toNanos(periodMs);
+    settle();
     Samples samples = new Samples(capacity(n, periodMs, seconds));
     int before = threads();
     CancelScope all = CancelScope.root().withCancel();
@@ -109,6 +120,7 @@ public final class TickerJitter {
 
   private static void executor(int n, long periodMs, int seconds, boolean report)
       throws InterruptedException {
+    settle();
     Samples samples = new Samples(capacity(n, periodMs, seconds));
     int before = threads();
     ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1);
@@ -138,6 +150,7 @@ public final class TickerJitter {
 
   private static void timers(int n, long periodMs, int seconds, boolean report)
       throws InterruptedException {
+    settle();
     Samples samples = new Samples(capacity(n, periodMs, seconds));
     int before = threads();
     List<Timer> all = new ArrayList<>(n);
