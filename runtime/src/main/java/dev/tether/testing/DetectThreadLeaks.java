@@ -20,6 +20,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * <p>The check runs after the {@code @AfterEach} (or {@code @AfterAll}) methods, so that they can
  * shut down what the test started. To check a whole suite without annotating it, register {@link
  * ThreadLeakExtension} through JUnit's extension auto-detection.
+ *
+ * <p>The check compares all the threads of the JVM, so it assumes that tests do not run in
+ * parallel: with JUnit's parallel execution, another test's threads would count as leaks.
  */
 @Documented
 @Inherited
