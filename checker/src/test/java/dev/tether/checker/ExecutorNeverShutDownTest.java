@@ -1,8 +1,11 @@
 package dev.tether.checker;
 
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
 import com.google.errorprone.BugCheckerRefactoringTestHelper;
 import com.google.errorprone.BugCheckerRefactoringTestHelper.TestMode;
 import com.google.errorprone.CompilationTestHelper;
+import java.util.concurrent.ExecutorService;
 import org.junit.jupiter.api.Test;
 
 final class ExecutorNeverShutDownTest {
@@ -436,6 +439,45 @@ final class ExecutorNeverShutDownTest {
             "    executor.execute(r);",
             "  }",
             "}")
+        .setArgs("--release", "17") // ExecutorService is not AutoCloseable before JDK 19
         .doTest(TestMode.TEXT_MATCH);
+  }
+
+  @Test
+  void replacementWithTryWithResourcesFromJdk19() {
+    assumeTrue(
+        AutoCloseable.class.isAssignableFrom(ExecutorService.class),
+        "ExecutorService is AutoCloseable from JDK 19 on");
+    BugCheckerRefactoringTestHelper.newInstance(ExecutorNeverShutDown.class, getClass())
+        .addInputLines(
+            "A.java",
+            "import java.util.*;",
+            "import java.util.concurrent.*;",
+            "class A {",
+            "  List<String> fetchAll(List<Callable<String>> calls) throws Exception {",
+            "    ExecutorService executor = Executors.newFixedThreadPool(4);",
+            "    List<String> results = new ArrayList<>();",
+            "    for (Future<String> f : executor.invokeAll(calls)) {",
+            "      results.add(f.get());",
+            "    }",
+            "    return results;",
+            "  }",
+            "}")
+        .addOutputLines(
+            "A.java",
+            "import java.util.*;",
+            "import java.util.concurrent.*;",
+            "class A {",
+            "  List<String> fetchAll(List<Callable<String>> calls) throws Exception {",
+            "    try (ExecutorService executor = Executors.newFixedThreadPool(4)) {",
+            "      List<String> results = new ArrayList<>();",
+            "      for (Future<String> f : executor.invokeAll(calls)) {",
+            "        results.add(f.get());",
+            "      }",
+            "      return results;",
+            "    }",
+            "  }",
+            "}")
+        .doTest(TestMode.AST_MATCH);
   }
 }
