@@ -419,6 +419,7 @@ public final class Channel<E> {
    * Parks until {@code me} is done, or leaves {@code queue} and throws (or, for a receiver of a
    * closed channel, returns false) if it is cancelled, interrupted or closed first.
    */
+  @SuppressWarnings("ReferenceEquality") // which of the two queues: identity is the question
   private boolean park(CancelScope scope, Waiter me, ArrayDeque<Waiter> queue)
       throws InterruptedException {
     if (me.done) {
