@@ -148,6 +148,7 @@ public final class StateOwner<S> implements AutoCloseable {
     }
   }
 
+  @SuppressWarnings("ReferenceEquality") // the same exception instance, not an equal one
   private void recordTellFailure(Throwable failure) {
     synchronized (failureLock) {
       if (tellFailure == null) {

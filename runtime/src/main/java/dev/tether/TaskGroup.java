@@ -328,6 +328,7 @@ public final class TaskGroup implements AutoCloseable {
     }
   }
 
+  @SuppressWarnings("ReferenceEquality") // the same exception instance, not an equal one
   private static void suppress(Throwable into, Throwable failure) {
     if (into != failure) {
       into.addSuppressed(failure);

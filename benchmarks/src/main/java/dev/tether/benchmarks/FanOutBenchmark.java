@@ -79,6 +79,7 @@ public class FanOutBenchmark {
   }
 
   @Benchmark
+  @SuppressWarnings("LostTaskFailure") // the baseline is the executor + latch fan-out itself
   public void executorLatch() throws InterruptedException {
     Runnable t = task;
     CountDownLatch done = new CountDownLatch(tasks);

@@ -148,6 +148,7 @@ public final class TickerJitter {
     }
   }
 
+  @SuppressWarnings("TimerInLoop") // the naive baseline: one Timer per ticker
   private static void timers(int n, long periodMs, int seconds, boolean report)
       throws InterruptedException {
     settle();
