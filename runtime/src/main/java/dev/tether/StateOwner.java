@@ -110,6 +110,11 @@ public final class StateOwner<S> implements AutoCloseable {
     try {
       send(scope, new Ask<>(query, reply));
       return scope.get(reply);
+    } catch (CancellationException e) {
+      // JDK 23+ wraps a future's CancellationException in a new one: rethrow the owner's own.
+      Throwable stored =
+          reply.isCompletedExceptionally() ? reply.handle((v, t) -> t).getNow(null) : null;
+      throw stored instanceof CancellationException own ? own : e;
     } catch (ExecutionException e) {
       Throwable cause = Objects.requireNonNull(e.getCause());
       if (cause instanceof RuntimeException unchecked) {

@@ -104,7 +104,8 @@ class StateOwnerTest {
     CancelScope parent = ROOT.withCancel();
     CountDownLatch busy = new CountDownLatch(1);
     CountDownLatch release = new CountDownLatch(1);
-    try (StateOwner<List<String>> owner = StateOwner.start(parent, new ArrayList<>())) {
+    StateOwner<List<String>> owner = StateOwner.start(parent, new ArrayList<>());
+    try {
       owner.tell(
           ROOT,
           l -> {
@@ -123,6 +124,9 @@ class StateOwnerTest {
       release.countDown();
       assertThrows(CancellationException.class, () -> owner.tell(ROOT, List::clear));
       assertThrows(CancellationException.class, () -> owner.ask(ROOT, List::size));
+    } finally {
+      release.countDown(); // a failed assertion must not leave close() waiting for the task
+      owner.close();
     }
   }
 
