@@ -1,6 +1,6 @@
 package dev.tether.checker;
 
-/** Where Tether's documentation lives; every {@code @BugPattern} links to its page. */
+/** Where Tether's documentation lives: the link of every check points at its page. */
 final class Links {
   /** The folder of the per-check pages: {@code docs/bugpattern/<Name>.md} in the repository. */
   static final String BUGPATTERN =
