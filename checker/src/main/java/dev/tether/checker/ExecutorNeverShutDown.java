@@ -27,7 +27,6 @@ import com.sun.source.tree.ExpressionTree;
 import com.sun.source.tree.IdentifierTree;
 import com.sun.source.tree.LambdaExpressionTree;
 import com.sun.source.tree.MemberReferenceTree;
-import com.sun.source.tree.MemberSelectTree;
 import com.sun.source.tree.MethodInvocationTree;
 import com.sun.source.tree.NewClassTree;
 import com.sun.source.tree.StatementTree;
@@ -196,7 +195,7 @@ public final class ExecutorNeverShutDown extends BugChecker
       return null;
     }
     CharSequence source = state.getSourceCode();
-    String indent = indentOf(source, declStart);
+    String indent = Trees.indentOf(source, declStart);
     String rest = reindent(source.subSequence(restStart, restEnd).toString());
     Type autoCloseable = AUTO_CLOSEABLE.get(state);
     if (autoCloseable != null && ASTHelpers.isSubtype(executorService, autoCloseable, state)) {
@@ -230,19 +229,6 @@ public final class ExecutorNeverShutDown extends BugChecker
   /** Indents every line after the first by two more spaces, unless a text block is inside. */
   private static String reindent(String code) {
     return code.contains("\"\"\"") ? code : code.replace("\n", "\n  ").replace("\n  \n", "\n\n");
-  }
-
-  /** The whitespace that starts the line of {@code pos}. */
-  private static String indentOf(CharSequence source, int pos) {
-    int lineStart = pos;
-    while (lineStart > 0 && source.charAt(lineStart - 1) != '\n') {
-      lineStart--;
-    }
-    int end = lineStart;
-    while (end < source.length() && (source.charAt(end) == ' ' || source.charAt(end) == '\t')) {
-      end++;
-    }
-    return source.subSequence(lineStart, end).toString();
   }
 
   /** What the code in the variable's scope does with the executor, found in one scan. */
@@ -288,7 +274,7 @@ public final class ExecutorNeverShutDown extends BugChecker
         }
         return;
       }
-      String called = calledMethod(path);
+      String called = Trees.calledOn(path);
       if (called != null && RELEASE.contains(called)) {
         released = true;
         return;
@@ -340,20 +326,5 @@ public final class ExecutorNeverShutDown extends BugChecker
       }
       return false;
     }
-  }
-
-  /** The name of the method called on the identifier at {@code path}, if it is a receiver. */
-  private static @Nullable String calledMethod(TreePath path) {
-    TreePath select = path.getParentPath();
-    if (select == null || !(select.getLeaf() instanceof MemberSelectTree member)) {
-      return null;
-    }
-    TreePath call = select.getParentPath();
-    if (call == null
-        || !(call.getLeaf() instanceof MethodInvocationTree invocation)
-        || invocation.getMethodSelect() != member) {
-      return null;
-    }
-    return member.getIdentifier().toString();
   }
 }

@@ -78,7 +78,7 @@ public final class ExecutorSelfDeadlock extends BugChecker implements MethodInvo
 
   @Override
   public Description matchMethodInvocation(MethodInvocationTree tree, VisitorState state) {
-    if (!WAIT_NAMES.contains(UntimedWaitInTest.calledName(tree))) {
+    if (!WAIT_NAMES.contains(Trees.calledName(tree))) {
       return NO_MATCH; // cheap: most calls are not waits, and type checks cost
     }
     boolean termination = AWAITS_TERMINATION.matches(tree, state);

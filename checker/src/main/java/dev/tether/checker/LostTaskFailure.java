@@ -125,7 +125,7 @@ public final class LostTaskFailure extends BugChecker implements MethodInvocatio
    */
   @Override
   public Description matchMethodInvocation(MethodInvocationTree tree, VisitorState state) {
-    if (!FAN_OUT_CALLS.contains(calledName(tree))) {
+    if (!FAN_OUT_CALLS.contains(Trees.calledName(tree))) {
       return NO_MATCH;
     }
     if (state.getPath().getCompilationUnit() != unit) {
@@ -148,14 +148,6 @@ public final class LostTaskFailure extends BugChecker implements MethodInvocatio
       }
     }
     return NO_MATCH;
-  }
-
-  private static String calledName(MethodInvocationTree tree) {
-    ExpressionTree select = tree.getMethodSelect();
-    if (select instanceof MemberSelectTree member) {
-      return member.getIdentifier().toString();
-    }
-    return select instanceof IdentifierTree identifier ? identifier.getName().toString() : "";
   }
 
   /** One task handed to {@code execute}/{@code submit}. */
@@ -417,7 +409,7 @@ public final class LostTaskFailure extends BugChecker implements MethodInvocatio
       }
 
       @Override
-      public Void visitMemberSelect(com.sun.source.tree.MemberSelectTree node, Void unused) {
+      public Void visitMemberSelect(MemberSelectTree node, Void unused) {
         found[0] |= var.equals(ASTHelpers.getSymbol(node));
         return super.visitMemberSelect(node, null);
       }

@@ -473,7 +473,7 @@ public final class PermitNotReleasedInFinally extends BugChecker
     if (work.contains("\"\"\"")) {
       return null;
     }
-    String indent = indentOf(source, start);
+    String indent = Trees.indentOf(source, start);
     String release = state.getSourceForNode(held.get(k));
     String replacement =
         "try {\n"
@@ -502,18 +502,5 @@ public final class PermitNotReleasedInFinally extends BugChecker
       }
     }.scan(statements, null);
     return found[0];
-  }
-
-  /** The whitespace that starts the line of {@code pos}. */
-  private static String indentOf(CharSequence source, int pos) {
-    int lineStart = pos;
-    while (lineStart > 0 && source.charAt(lineStart - 1) != '\n') {
-      lineStart--;
-    }
-    int end = lineStart;
-    while (end < source.length() && (source.charAt(end) == ' ' || source.charAt(end) == '\t')) {
-      end++;
-    }
-    return source.subSequence(lineStart, end).toString();
   }
 }

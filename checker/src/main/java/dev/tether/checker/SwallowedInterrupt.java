@@ -565,43 +565,30 @@ public final class SwallowedInterrupt extends BugChecker implements CatchTreeMat
    * broad catch, guarded by {@code if (e instanceof InterruptedException)}.
    */
   private static SuggestedFix restoreFix(CatchTree tree, VisitorState state, boolean broad) {
+    CharSequence source = state.getSourceCode();
+    String indent = Trees.indentOf(source, ASTHelpers.getStartPosition(tree));
     String restore =
         broad
             ? "if ("
                 + tree.getParameter().getName()
                 + " instanceof InterruptedException) {\n"
-                + indentOf(state.getSourceCode(), ASTHelpers.getStartPosition(tree))
+                + indent
                 + "    Thread.currentThread().interrupt();\n"
-                + indentOf(state.getSourceCode(), ASTHelpers.getStartPosition(tree))
+                + indent
                 + "  }"
             : "Thread.currentThread().interrupt();";
     BlockTree block = tree.getBlock();
-    CharSequence source = state.getSourceCode();
     if (!block.getStatements().isEmpty()) {
       StatementTree first = block.getStatements().get(0);
       int start = ASTHelpers.getStartPosition(first);
-      return SuggestedFix.replace(start, start, restore + "\n" + indentOf(source, start));
+      return SuggestedFix.replace(start, start, restore + "\n" + Trees.indentOf(source, start));
     }
     int open = ASTHelpers.getStartPosition(block);
     int close = state.getEndPosition(block) - 1;
-    String indent = indentOf(source, ASTHelpers.getStartPosition(tree));
     String inside = source.subSequence(open + 1, close).toString();
     return SuggestedFix.replace(
         open,
         close + 1,
         "{\n" + indent + "  " + restore + (inside.isBlank() ? "\n" + indent : inside) + "}");
-  }
-
-  /** The whitespace that starts the line of {@code pos} (up to the first non-blank character). */
-  private static String indentOf(CharSequence source, int pos) {
-    int lineStart = pos;
-    while (lineStart > 0 && source.charAt(lineStart - 1) != '\n') {
-      lineStart--;
-    }
-    int end = lineStart;
-    while (end < source.length() && (source.charAt(end) == ' ' || source.charAt(end) == '\t')) {
-      end++;
-    }
-    return source.subSequence(lineStart, end).toString();
   }
 }

@@ -26,7 +26,6 @@ import com.sun.source.tree.ExpressionTree;
 import com.sun.source.tree.IdentifierTree;
 import com.sun.source.tree.IfTree;
 import com.sun.source.tree.LambdaExpressionTree;
-import com.sun.source.tree.MemberSelectTree;
 import com.sun.source.tree.MethodInvocationTree;
 import com.sun.source.tree.MethodTree;
 import com.sun.source.tree.NewClassTree;
@@ -41,7 +40,6 @@ import com.sun.tools.javac.code.Type;
 import java.util.Set;
 import javax.lang.model.element.ElementKind;
 import javax.lang.model.type.TypeKind;
-import org.jspecify.annotations.Nullable;
 
 /** A {@link BugChecker} that flags threads that are started and then kept by nobody. */
 @AutoService(BugChecker.class)
@@ -216,7 +214,7 @@ public final class UnownedThread extends BugChecker
     public Void visitIdentifier(IdentifierTree tree, Void unused) {
       Symbol sym = ASTHelpers.getSymbol(tree);
       if (thread.equals(sym)) {
-        String called = calledMethod(getCurrentPath());
+        String called = Trees.calledOn(getCurrentPath());
         if ("start".equals(called)) {
           started = true;
         } else if (called == null || !NEUTRAL.contains(called)) {
@@ -224,21 +222,6 @@ public final class UnownedThread extends BugChecker
         }
       }
       return null;
-    }
-
-    /** The name of the method called on the identifier at {@code path}, if it is a receiver. */
-    private static @Nullable String calledMethod(TreePath path) {
-      TreePath select = path.getParentPath();
-      if (select == null || !(select.getLeaf() instanceof MemberSelectTree member)) {
-        return null;
-      }
-      TreePath call = select.getParentPath();
-      if (call == null
-          || !(call.getLeaf() instanceof MethodInvocationTree invocation)
-          || invocation.getMethodSelect() != member) {
-        return null;
-      }
-      return member.getIdentifier().toString();
     }
   }
 }

@@ -25,7 +25,6 @@ import com.sun.source.tree.CatchTree;
 import com.sun.source.tree.ClassTree;
 import com.sun.source.tree.ExpressionStatementTree;
 import com.sun.source.tree.ExpressionTree;
-import com.sun.source.tree.IdentifierTree;
 import com.sun.source.tree.ImportTree;
 import com.sun.source.tree.LambdaExpressionTree;
 import com.sun.source.tree.MemberReferenceTree;
@@ -171,7 +170,7 @@ public final class UntimedWaitInTest extends BugChecker implements MethodInvocat
 
   @Override
   public Description matchMethodInvocation(MethodInvocationTree tree, VisitorState state) {
-    if (!WAIT_NAMES.contains(calledName(tree))) {
+    if (!WAIT_NAMES.contains(Trees.calledName(tree))) {
       return NO_MATCH; // cheap: most calls are not waits, and type checks cost
     }
     boolean throwsTimeout = FUTURE_GET.matches(tree, state) || BARRIER_AWAIT.matches(tree, state);
@@ -216,14 +215,6 @@ public final class UntimedWaitInTest extends BugChecker implements MethodInvocat
     return description.build();
   }
 
-  static String calledName(MethodInvocationTree tree) {
-    ExpressionTree select = tree.getMethodSelect();
-    if (select instanceof MemberSelectTree member) {
-      return member.getIdentifier().toString();
-    }
-    return select instanceof IdentifierTree identifier ? identifier.getName().toString() : "";
-  }
-
   private static boolean isOtherWait(MethodInvocationTree tree, VisitorState state) {
     if (!OTHER_WAITS.matches(tree, state)) {
       return false;
@@ -263,12 +254,7 @@ public final class UntimedWaitInTest extends BugChecker implements MethodInvocat
     if (!(parent instanceof MethodInvocationTree call)) {
       return false;
     }
-    ExpressionTree select = call.getMethodSelect();
-    String name =
-        select instanceof MemberSelectTree member
-            ? member.getIdentifier().toString()
-            : select instanceof IdentifierTree id ? id.getName().toString() : "";
-    return name.equals("assertTimeoutPreemptively");
+    return Trees.calledName(call).equals("assertTimeoutPreemptively");
   }
 
   /** Whether {@code method} is a JUnit 4/5 or TestNG test that runs without a timeout. */

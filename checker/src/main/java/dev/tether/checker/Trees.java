@@ -1,0 +1,56 @@
+package dev.tether.checker;
+
+import com.sun.source.tree.ExpressionTree;
+import com.sun.source.tree.IdentifierTree;
+import com.sun.source.tree.MemberSelectTree;
+import com.sun.source.tree.MethodInvocationTree;
+import com.sun.source.util.TreePath;
+import org.jspecify.annotations.Nullable;
+
+/** Syntax-level facts that several checks need, read from the tree or the source text alone. */
+final class Trees {
+  private Trees() {}
+
+  /**
+   * The simple name of the method {@code call} invokes, read from the tree without resolving it: a
+   * cheap filter to run before any type-based matcher.
+   */
+  static String calledName(MethodInvocationTree call) {
+    ExpressionTree select = call.getMethodSelect();
+    if (select instanceof MemberSelectTree member) {
+      return member.getIdentifier().toString();
+    }
+    return select instanceof IdentifierTree identifier ? identifier.getName().toString() : "";
+  }
+
+  /**
+   * The name of the method called on the expression at {@code path}, when that expression is the
+   * receiver of a call ({@code path.leaf().name(…)}); otherwise {@code null}.
+   */
+  static @Nullable String calledOn(TreePath path) {
+    TreePath select = path.getParentPath();
+    if (select == null || !(select.getLeaf() instanceof MemberSelectTree member)) {
+      return null;
+    }
+    TreePath call = select.getParentPath();
+    if (call == null
+        || !(call.getLeaf() instanceof MethodInvocationTree invocation)
+        || invocation.getMethodSelect() != member) {
+      return null;
+    }
+    return member.getIdentifier().toString();
+  }
+
+  /** The whitespace that starts the line of {@code pos} (up to its first non-blank character). */
+  static String indentOf(CharSequence source, int pos) {
+    int lineStart = pos;
+    while (lineStart > 0 && source.charAt(lineStart - 1) != '\n') {
+      lineStart--;
+    }
+    int end = lineStart;
+    while (end < source.length() && (source.charAt(end) == ' ' || source.charAt(end) == '\t')) {
+      end++;
+    }
+    return source.subSequence(lineStart, end).toString();
+  }
+}
