@@ -7,7 +7,7 @@ import static com.google.errorprone.matchers.Description.NO_MATCH;
 import static com.google.errorprone.matchers.Matchers.anyOf;
 import static com.google.errorprone.matchers.method.MethodMatchers.instanceMethod;
 import static com.google.errorprone.matchers.method.MethodMatchers.staticMethod;
-import static dev.tether.checker.Links.BUGPATTERN;
+import static dev.tether.checker.utils.Links.BUGPATTERN;
 
 import com.google.auto.service.AutoService;
 import com.google.errorprone.BugPattern;
@@ -39,6 +39,8 @@ import com.sun.source.util.TreePathScanner;
 import com.sun.tools.javac.code.Symbol;
 import com.sun.tools.javac.code.Symbol.VarSymbol;
 import com.sun.tools.javac.code.Type;
+import dev.tether.checker.utils.ExecutorFacts;
+import dev.tether.checker.utils.Trees;
 import java.util.List;
 import java.util.Set;
 import java.util.regex.Pattern;

@@ -4,7 +4,7 @@ import static com.google.errorprone.BugPattern.LinkType.CUSTOM;
 import static com.google.errorprone.BugPattern.SeverityLevel.WARNING;
 import static com.google.errorprone.BugPattern.StandardTags.CONCURRENCY;
 import static com.google.errorprone.matchers.Description.NO_MATCH;
-import static dev.tether.checker.Links.BUGPATTERN;
+import static dev.tether.checker.utils.Links.BUGPATTERN;
 
 import com.google.auto.service.AutoService;
 import com.google.errorprone.BugPattern;
@@ -42,6 +42,8 @@ import com.sun.tools.javac.code.Symbol;
 import com.sun.tools.javac.code.Symbol.MethodSymbol;
 import com.sun.tools.javac.code.Symbol.VarSymbol;
 import com.sun.tools.javac.code.Type;
+import dev.tether.checker.utils.ConcurrentCode;
+import dev.tether.checker.utils.Synchronization;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;

@@ -7,7 +7,7 @@ import static com.google.errorprone.matchers.Description.NO_MATCH;
 import static com.google.errorprone.matchers.Matchers.anyOf;
 import static com.google.errorprone.matchers.method.MethodMatchers.instanceMethod;
 import static com.google.errorprone.matchers.method.MethodMatchers.staticMethod;
-import static dev.tether.checker.Links.BUGPATTERN;
+import static dev.tether.checker.utils.Links.BUGPATTERN;
 
 import com.google.auto.service.AutoService;
 import com.google.errorprone.BugPattern;
@@ -63,6 +63,7 @@ import com.sun.tools.javac.code.Symbol.VarSymbol;
 import com.sun.tools.javac.code.Type;
 import com.sun.tools.javac.parser.Tokens.TokenKind;
 import com.sun.tools.javac.tree.JCTree.JCNewClass;
+import dev.tether.checker.utils.ConcurrentCode;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;

@@ -6,7 +6,7 @@ import static com.google.errorprone.BugPattern.StandardTags.CONCURRENCY;
 import static com.google.errorprone.matchers.Description.NO_MATCH;
 import static com.google.errorprone.matchers.Matchers.anyOf;
 import static com.google.errorprone.matchers.method.MethodMatchers.instanceMethod;
-import static dev.tether.checker.Links.BUGPATTERN;
+import static dev.tether.checker.utils.Links.BUGPATTERN;
 
 import com.google.auto.service.AutoService;
 import com.google.errorprone.BugPattern;
@@ -42,6 +42,8 @@ import com.sun.tools.javac.code.Symbol;
 import com.sun.tools.javac.code.Symbol.ClassSymbol;
 import com.sun.tools.javac.code.Symbol.MethodSymbol;
 import com.sun.tools.javac.code.Type;
+import dev.tether.checker.utils.ConcurrentCode;
+import dev.tether.checker.utils.Trees;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;

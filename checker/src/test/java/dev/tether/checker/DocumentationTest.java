@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.errorprone.BugPattern;
 import com.google.errorprone.bugpatterns.BugChecker;
+import dev.tether.checker.utils.Links;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,4 +1,4 @@
-package dev.tether.checker;
+package dev.tether.checker.utils;
 
 import static com.google.errorprone.matchers.Matchers.anyOf;
 import static com.google.errorprone.matchers.method.MethodMatchers.instanceMethod;
@@ -27,7 +27,7 @@ import org.jspecify.annotations.Nullable;
  * Answers "which loops run this code once per iteration?" for {@code TimerInLoop} and {@code
  * UnboundedFanOut}: loop statements, and lambdas passed to {@code forEach} or a stream operation.
  */
-final class EnclosingLoops {
+public final class EnclosingLoops {
   /** Calls that run a lambda argument once per element. */
   private static final Matcher<ExpressionTree> PER_ELEMENT =
       anyOf(
@@ -46,7 +46,7 @@ final class EnclosingLoops {
    * enclosing method, class, or a lambda that is neither; with {@code throughTasks}, it goes on
    * through lambdas and anonymous classes handed to another thread (they run once per hand-off).
    */
-  static List<TreePath> of(TreePath path, VisitorState state, boolean throughTasks) {
+  public static List<TreePath> of(TreePath path, VisitorState state, boolean throughTasks) {
     List<TreePath> loops = new ArrayList<>();
     Tree child = path.getLeaf();
     if (child instanceof MemberReferenceTree
@@ -105,7 +105,7 @@ final class EnclosingLoops {
   }
 
   /** The statements or lambda body that run once per iteration of {@code loop}. */
-  static Tree body(TreePath loop) {
+  public static Tree body(TreePath loop) {
     Tree leaf = loop.getLeaf();
     if (leaf instanceof ForLoopTree f) {
       return f.getStatement();
@@ -123,7 +123,7 @@ final class EnclosingLoops {
   }
 
   /** Whether {@code tree} is a loop statement. */
-  static boolean isLoopStatement(Tree tree) {
+  public static boolean isLoopStatement(Tree tree) {
     return tree instanceof ForLoopTree
         || tree instanceof EnhancedForLoopTree
         || tree instanceof WhileLoopTree
@@ -131,7 +131,7 @@ final class EnclosingLoops {
   }
 
   /** The receiver of the call at {@code loop}, when it is a forEach/stream call. */
-  static @Nullable ExpressionTree receiver(TreePath loop) {
+  public static @Nullable ExpressionTree receiver(TreePath loop) {
     return loop.getLeaf() instanceof MethodInvocationTree call
         ? ASTHelpers.getReceiver(call)
         : null;

@@ -1,4 +1,4 @@
-package dev.tether.checker;
+package dev.tether.checker.utils;
 
 import com.google.errorprone.util.ASTHelpers;
 import com.sun.source.tree.ExpressionTree;
@@ -12,7 +12,7 @@ import org.jspecify.annotations.Nullable;
  * Answers "do these two expressions name the same variable?" for the receivers of a semaphore's or
  * an executor's calls: {@code sem} and {@code this.sem}, {@code a.sem} and {@code a.sem}.
  */
-final class SameVariable {
+public final class SameVariable {
   private SameVariable() {}
 
   /**
@@ -20,7 +20,7 @@ final class SameVariable {
    * through the same chain of variables ({@code this.} and class qualifiers are ignored). Method
    * calls and anything that does not resolve never match.
    */
-  static boolean of(@Nullable ExpressionTree a, @Nullable ExpressionTree b) {
+  public static boolean of(@Nullable ExpressionTree a, @Nullable ExpressionTree b) {
     if (a == null || b == null) {
       return false;
     }
@@ -43,7 +43,7 @@ final class SameVariable {
   }
 
   /** The symbol of the variable that {@code tree} names, or {@code null}. */
-  static @Nullable VarSymbol variable(@Nullable ExpressionTree tree) {
+  public static @Nullable VarSymbol variable(@Nullable ExpressionTree tree) {
     if (tree == null) {
       return null;
     }

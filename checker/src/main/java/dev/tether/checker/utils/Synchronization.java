@@ -1,4 +1,4 @@
-package dev.tether.checker;
+package dev.tether.checker.utils;
 
 import com.google.errorprone.util.ASTHelpers;
 import com.sun.source.tree.BlockTree;
@@ -21,7 +21,7 @@ import org.jspecify.annotations.Nullable;
  * synchronized} block or method, or a region of a {@code Lock} ({@code lock()} … {@code finally
  * unlock()}).
  */
-final class Synchronization {
+public final class Synchronization {
   private Synchronization() {}
 
   /**
@@ -30,7 +30,7 @@ final class Synchronization {
    * unlocks, or follows a {@code lock()} call in the same block. The walk stops at {@code stop}
    * (exclusive), at a method and at a class.
    */
-  static boolean isGuarded(TreePath path, @Nullable Tree stop) {
+  public static boolean isGuarded(TreePath path, @Nullable Tree stop) {
     Tree child = null;
     for (TreePath p = path; p != null; p = p.getParentPath()) {
       Tree leaf = p.getLeaf();
@@ -75,7 +75,7 @@ final class Synchronization {
   }
 
   /** Whether {@code tree} contains a call of a method whose name starts with {@code prefix}. */
-  static boolean callsNamed(Tree tree, String prefix) {
+  public static boolean callsNamed(Tree tree, String prefix) {
     boolean[] found = new boolean[1];
     new TreeScanner<Void, Void>() {
       @Override

@@ -1,4 +1,4 @@
-package dev.tether.checker;
+package dev.tether.checker.utils;
 
 import com.sun.source.tree.ExpressionTree;
 import com.sun.source.tree.IdentifierTree;
@@ -8,14 +8,14 @@ import com.sun.source.util.TreePath;
 import org.jspecify.annotations.Nullable;
 
 /** Syntax-level facts that several checks need, read from the tree or the source text alone. */
-final class Trees {
+public final class Trees {
   private Trees() {}
 
   /**
    * The simple name of the method {@code call} invokes, read from the tree without resolving it: a
    * cheap filter to run before any type-based matcher.
    */
-  static String calledName(MethodInvocationTree call) {
+  public static String calledName(MethodInvocationTree call) {
     ExpressionTree select = call.getMethodSelect();
     if (select instanceof MemberSelectTree member) {
       return member.getIdentifier().toString();
@@ -27,7 +27,7 @@ final class Trees {
    * The name of the method called on the expression at {@code path}, when that expression is the
    * receiver of a call ({@code path.leaf().name(…)}); otherwise {@code null}.
    */
-  static @Nullable String calledOn(TreePath path) {
+  public static @Nullable String calledOn(TreePath path) {
     TreePath select = path.getParentPath();
     if (select == null || !(select.getLeaf() instanceof MemberSelectTree member)) {
       return null;
@@ -42,7 +42,7 @@ final class Trees {
   }
 
   /** The whitespace that starts the line of {@code pos} (up to its first non-blank character). */
-  static String indentOf(CharSequence source, int pos) {
+  public static String indentOf(CharSequence source, int pos) {
     int lineStart = pos;
     while (lineStart > 0 && source.charAt(lineStart - 1) != '\n') {
       lineStart--;

@@ -1,4 +1,4 @@
-package dev.tether.checker;
+package dev.tether.checker.utils;
 
 import static com.google.errorprone.BugPattern.SeverityLevel.WARNING;
 
