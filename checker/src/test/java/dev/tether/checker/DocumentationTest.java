@@ -12,6 +12,7 @@ import dev.tether.checker.utils.Links;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
 import java.util.SortedMap;
@@ -80,6 +81,61 @@ final class DocumentationTest {
               assertFalse(summary.endsWith("."), name + ": summary ends with a period");
               assertTrue(Character.isUpperCase(summary.charAt(0)), name + ": " + summary);
             });
+  }
+
+  /**
+   * The head of every page restates the check's {@code @BugPattern} (summary, severity, tags) and
+   * says whether it suggests a fix; "yes" exactly when its test has a {@code replacement…} test.
+   */
+  @Test
+  void pageHeadsMatchTheirChecks() throws IOException {
+    for (Map.Entry<String, BugPattern> check : checks().entrySet()) {
+      String name = check.getKey();
+      BugPattern pattern = check.getValue();
+      List<String> lines = Files.readAllLines(PAGES.resolve(name + ".md"), UTF_8);
+      assertEquals("**" + pattern.summary() + "**", lines.get(2), name + ".md: summary line");
+      String fix = suggestsFix(name) ? "yes" : "no";
+      String expected =
+          "Severity: "
+              + pattern.severity()
+              + " · Tags: "
+              + String.join(", ", pattern.tags())
+              + " · Suggested fix: "
+              + fix;
+      String head = lines.get(4);
+      assertTrue(
+          head.equals(expected) || head.startsWith(expected + " ("),
+          name
+              + ".md: expected '"
+              + expected
+              + "' (optionally followed by ' (…)'), was '"
+              + head
+              + "'");
+      String row =
+          readme()
+              .lines()
+              .filter(line -> line.startsWith("| [" + name + "]("))
+              .findFirst()
+              .orElseThrow(() -> new AssertionError("README.md has no row for " + name));
+      List<String> cells = List.of(row.split(" \\| "));
+      String last = cells.get(cells.size() - 1);
+      assertEquals(
+          pattern.severity().toString(), cells.get(cells.size() - 2), name + ": README severity");
+      assertTrue(last.startsWith(fix), name + ": README says fix '" + last + "', page says " + fix);
+    }
+  }
+
+  private static boolean suggestsFix(String check) {
+    try {
+      return Stream.of(Class.forName("dev.tether.checker." + check + "Test").getDeclaredMethods())
+          .anyMatch(method -> method.getName().startsWith("replacement"));
+    } catch (ClassNotFoundException e) {
+      throw new AssertionError(check + " has no " + check + "Test", e);
+    }
+  }
+
+  private static String readme() throws IOException {
+    return Files.readString(ROOT.resolve("README.md"), UTF_8);
   }
 
   @Test
