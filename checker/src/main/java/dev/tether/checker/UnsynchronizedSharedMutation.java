@@ -15,9 +15,11 @@ import com.google.common.collect.ImmutableSet;
 import com.google.errorprone.BugPattern;
 import com.google.errorprone.VisitorState;
 import com.google.errorprone.bugpatterns.BugChecker;
-import com.google.errorprone.bugpatterns.BugChecker.LambdaExpressionTreeMatcher;
+import com.google.errorprone.bugpatterns.BugChecker.AssignmentTreeMatcher;
+import com.google.errorprone.bugpatterns.BugChecker.CompoundAssignmentTreeMatcher;
 import com.google.errorprone.bugpatterns.BugChecker.MemberReferenceTreeMatcher;
-import com.google.errorprone.bugpatterns.BugChecker.NewClassTreeMatcher;
+import com.google.errorprone.bugpatterns.BugChecker.MethodInvocationTreeMatcher;
+import com.google.errorprone.bugpatterns.BugChecker.UnaryTreeMatcher;
 import com.google.errorprone.fixes.SuggestedFix;
 import com.google.errorprone.fixes.SuggestedFixes;
 import com.google.errorprone.matchers.Description;
@@ -45,7 +47,6 @@ import com.sun.source.tree.UnaryTree;
 import com.sun.source.tree.VariableTree;
 import com.sun.source.tree.WhileLoopTree;
 import com.sun.source.util.TreePath;
-import com.sun.source.util.TreePathScanner;
 import com.sun.source.util.TreeScanner;
 import com.sun.tools.javac.code.Flags;
 import com.sun.tools.javac.code.Symbol;
@@ -57,8 +58,7 @@ import dev.tether.checker.utils.ConcurrentCode.Handoff;
 import dev.tether.checker.utils.ConcurrentCode.Kind;
 import dev.tether.checker.utils.ExecutorFacts;
 import dev.tether.checker.utils.Synchronization;
-import java.util.HashMap;
-import java.util.Map;
+import dev.tether.checker.utils.Trees;
 import java.util.Optional;
 import javax.lang.model.element.ElementKind;
 import javax.lang.model.type.TypeKind;
@@ -73,7 +73,11 @@ import org.jspecify.annotations.Nullable;
     severity = WARNING,
     tags = CONCURRENCY)
 public final class UnsynchronizedSharedMutation extends BugChecker
-    implements LambdaExpressionTreeMatcher, MemberReferenceTreeMatcher, NewClassTreeMatcher {
+    implements AssignmentTreeMatcher,
+        CompoundAssignmentTreeMatcher,
+        UnaryTreeMatcher,
+        MethodInvocationTreeMatcher,
+        MemberReferenceTreeMatcher {
   private static final long serialVersionUID = 1L;
 
   /** Classes whose instances must not be mutated by two threads at once. */
@@ -153,37 +157,74 @@ public final class UnsynchronizedSharedMutation extends BugChecker
           instanceMethod().onDescendantOf("java.util.stream.BaseStream"));
 
   @Override
-  public Description matchLambdaExpression(LambdaExpressionTree tree, VisitorState state) {
-    return matchTask(tree, state);
+  public Description matchAssignment(AssignmentTree tree, VisitorState state) {
+    return matchWrite(tree, tree.getVariable(), false, tree.getExpression(), state);
   }
 
+  @Override
+  public Description matchCompoundAssignment(CompoundAssignmentTree tree, VisitorState state) {
+    return matchWrite(tree, tree.getVariable(), true, null, state);
+  }
+
+  @Override
+  public Description matchUnary(UnaryTree tree, VisitorState state) {
+    return switch (tree.getKind()) {
+      case PREFIX_INCREMENT, PREFIX_DECREMENT, POSTFIX_INCREMENT, POSTFIX_DECREMENT ->
+          matchWrite(tree, tree.getExpression(), true, null, state);
+      default -> NO_MATCH;
+    };
+  }
+
+  @Override
+  public Description matchMethodInvocation(MethodInvocationTree tree, VisitorState state) {
+    String method = Trees.calledName(tree);
+    ExpressionTree receiver = ASTHelpers.getReceiver(tree);
+    if (!MUTATORS.contains(method) || receiver == null) {
+      return NO_MATCH; // add(x) on this object: its own class decides about thread safety
+    }
+    Task task = taskAround(state.getPath(), state);
+    return task == null ? NO_MATCH : task.checkCollection(tree, receiver, method);
+  }
+
+  /** {@code list::add} as (or inside) the task. */
   @Override
   public Description matchMemberReference(MemberReferenceTree tree, VisitorState state) {
-    return matchTask(tree, state);
-  }
-
-  @Override
-  public Description matchNewClass(NewClassTree tree, VisitorState state) {
-    return tree.getClassBody() == null ? NO_MATCH : matchTask(tree, state);
-  }
-
-  private Description matchTask(Tree task, VisitorState state) {
-    Optional<Handoff> maybe = ConcurrentCode.handoff(state.getPath(), state);
-    if (maybe.isEmpty()) {
+    ExpressionTree qualifier = tree.getQualifierExpression();
+    String method = tree.getName().toString();
+    if (!MUTATORS.contains(method)
+        || !(qualifier instanceof IdentifierTree || qualifier instanceof MemberSelectTree)) {
       return NO_MATCH;
     }
-    Handoff handoff = maybe.get();
-    Sharing sharing = Sharing.of(handoff, state);
-    if (!sharing.locals && !sharing.fields) {
+    Task task = taskAround(state.getPath(), state);
+    return task == null ? NO_MATCH : task.checkCollection(tree, qualifier, method);
+  }
+
+  private Description matchWrite(
+      Tree node,
+      ExpressionTree target,
+      boolean readModifyWrite,
+      @Nullable ExpressionTree rhs,
+      VisitorState state) {
+    ExpressionTree variable = ASTHelpers.stripParentheses(target);
+    if (variable instanceof ArrayAccessTree access) {
+      if (!(ASTHelpers.stripParentheses(access.getExpression()) instanceof IdentifierTree
+          || ASTHelpers.stripParentheses(access.getExpression()) instanceof MemberSelectTree)) {
+        return NO_MATCH;
+      }
+      Task task = taskAround(state.getPath(), state);
+      return task == null ? NO_MATCH : task.checkArrayWrite(node, access, readModifyWrite, rhs);
+    }
+    if (!(variable instanceof IdentifierTree || variable instanceof MemberSelectTree)
+        || !(ASTHelpers.getSymbol(variable) instanceof VarSymbol field)
+        || field.getKind() != ElementKind.FIELD) {
       return NO_MATCH;
     }
-    Finder finder = new Finder(handoff, sharing, state);
-    if (task instanceof MemberReferenceTree ref) {
-      finder.checkReference(ref, state.getPath());
-    } else {
-      finder.scan(state.getPath(), null);
+    long flags = field.flags();
+    if ((flags & Flags.FINAL) != 0 || ((flags & Flags.VOLATILE) != 0 && !readModifyWrite)) {
+      return NO_MATCH;
     }
-    return NO_MATCH;
+    Task task = taskAround(state.getPath(), state);
+    return task == null ? NO_MATCH : task.checkFieldWrite(node, variable, field, readModifyWrite);
   }
 
   /**
@@ -264,113 +305,67 @@ public final class UnsynchronizedSharedMutation extends BugChecker
     return null;
   }
 
-  /** Scans one task for writes to shared state; reports each. */
-  private final class Finder extends TreePathScanner<Void, Void> {
+  /**
+   * The innermost lambda, method reference or anonymous class around (or at) {@code path} that runs
+   * on another thread, if it shares any state; {@code null} otherwise. Lambdas that are not handed
+   * off are looked through; a local or named class stops the walk (it runs when called).
+   */
+  private @Nullable Task taskAround(TreePath path, VisitorState state) {
+    for (TreePath p = path; p != null; p = p.getParentPath()) {
+      Tree leaf = p.getLeaf();
+      if (leaf instanceof LambdaExpressionTree
+          || leaf instanceof MemberReferenceTree
+          || (leaf instanceof NewClassTree newClass && newClass.getClassBody() != null)) {
+        Optional<Handoff> handoff = ConcurrentCode.handoff(p, state);
+        if (handoff.isPresent()) {
+          VisitorState atTask = state.withPath(p);
+          Sharing sharing = Sharing.of(handoff.get(), atTask);
+          return sharing.locals || sharing.fields
+              ? new Task(handoff.get(), p, sharing, atTask, path)
+              : null;
+        }
+      } else if (leaf instanceof ClassTree cls && !isAnonymous(cls)) {
+        return null;
+      }
+    }
+    return null;
+  }
+
+  /**
+   * The innermost task around a write: the code handed to another thread, how it gets there, and
+   * which state it shares. Built per match, never kept.
+   */
+  private final class Task {
     private final Handoff handoff;
+    private final TreePath taskPath;
     private final Sharing sharing;
     private final VisitorState state;
+    private final TreePath writePath;
     private final int taskStart;
     private final int taskEnd;
-    private @Nullable Map<VarSymbol, VariableTree> locals;
-    private boolean fixed;
 
-    Finder(Handoff handoff, Sharing sharing, VisitorState state) {
+    private Task(
+        Handoff handoff,
+        TreePath taskPath,
+        Sharing sharing,
+        VisitorState state,
+        TreePath writePath) {
       this.handoff = handoff;
+      this.taskPath = taskPath;
       this.sharing = sharing;
       this.state = state;
+      this.writePath = writePath;
       this.taskStart = ASTHelpers.getStartPosition(handoff.task());
       this.taskEnd = state.getEndPosition(handoff.task());
     }
 
-    @Override
-    public Void visitLambdaExpression(LambdaExpressionTree tree, Void unused) {
-      if (tree != handoff.task() && ConcurrentCode.handoff(getCurrentPath(), state).isPresent()) {
-        return null; // a nested task is matched on its own
-      }
-      return super.visitLambdaExpression(tree, null);
-    }
-
-    @Override
-    public Void visitMemberReference(MemberReferenceTree tree, Void unused) {
-      if (ConcurrentCode.handoff(getCurrentPath(), state).isEmpty()) {
-        checkReference(tree, getCurrentPath());
-      }
-      return null;
-    }
-
-    @Override
-    public Void visitNewClass(NewClassTree tree, Void unused) {
-      if (tree != handoff.task()
-          && tree.getClassBody() != null
-          && ConcurrentCode.handoff(getCurrentPath(), state).isPresent()) {
-        return null;
-      }
-      return super.visitNewClass(tree, null);
-    }
-
-    @Override
-    public Void visitClass(ClassTree tree, Void unused) {
-      Symbol sym = ASTHelpers.getSymbol(tree);
-      if (!(sym instanceof ClassSymbol cls) || !cls.isAnonymous()) {
-        return null; // a local class runs only when called
-      }
-      return super.visitClass(tree, null);
-    }
-
-    @Override
-    public Void visitMethodInvocation(MethodInvocationTree tree, Void unused) {
-      Symbol sym = ASTHelpers.getSymbol(tree);
-      if (sym != null && MUTATORS.contains(sym.getSimpleName().toString())) {
-        ExpressionTree receiver = ASTHelpers.getReceiver(tree);
-        if (receiver != null || tree.getMethodSelect() instanceof IdentifierTree) {
-          checkCollection(tree, receiver, sym.getSimpleName().toString(), getCurrentPath());
-        }
-      }
-      return super.visitMethodInvocation(tree, null);
-    }
-
-    @Override
-    public Void visitAssignment(AssignmentTree tree, Void unused) {
-      checkWrite(tree, tree.getVariable(), false, tree.getExpression());
-      return super.visitAssignment(tree, null);
-    }
-
-    @Override
-    public Void visitCompoundAssignment(CompoundAssignmentTree tree, Void unused) {
-      checkWrite(tree, tree.getVariable(), true, null);
-      return super.visitCompoundAssignment(tree, null);
-    }
-
-    @Override
-    public Void visitUnary(UnaryTree tree, Void unused) {
-      switch (tree.getKind()) {
-        case PREFIX_INCREMENT, PREFIX_DECREMENT, POSTFIX_INCREMENT, POSTFIX_DECREMENT ->
-            checkWrite(tree, tree.getExpression(), true, null);
-        default -> {}
-      }
-      return super.visitUnary(tree, null);
-    }
-
-    /** {@code list::add} as (or inside) the task. */
-    void checkReference(MemberReferenceTree ref, TreePath path) {
-      ExpressionTree qualifier = ref.getQualifierExpression();
-      if (MUTATORS.contains(ref.getName().toString())
-          && (qualifier instanceof IdentifierTree || qualifier instanceof MemberSelectTree)) {
-        checkCollection(ref, qualifier, ref.getName().toString(), path);
-      }
-    }
-
-    private void checkCollection(
-        Tree node, @Nullable ExpressionTree receiver, String method, TreePath path) {
-      if (receiver == null) {
-        return; // add(x) on this object: its own class decides about thread safety
-      }
+    Description checkCollection(Tree node, ExpressionTree receiver, String method) {
       VarSymbol var = sharedVariable(receiver);
       String unsafe = var == null ? null : unsafeCollection(var);
-      if (unsafe == null || isGuarded(path)) {
-        return;
+      if (unsafe == null || isGuarded()) {
+        return NO_MATCH;
       }
-      report(
+      return report(
           node,
           String.format(
               "'%s' (%s) is shared by %s, and %s() mutates it without synchronization: %s",
@@ -384,26 +379,12 @@ public final class UnsynchronizedSharedMutation extends BugChecker
                   : "use a concurrent collection, or guard every access with one lock"));
     }
 
-    private void checkWrite(
-        Tree node, ExpressionTree target, boolean readModifyWrite, @Nullable ExpressionTree rhs) {
-      ExpressionTree variable = ASTHelpers.stripParentheses(target);
-      if (variable instanceof ArrayAccessTree access) {
-        checkArrayWrite(node, access, readModifyWrite, rhs);
-        return;
-      }
-      if (!sharing.fields
-          || !(variable instanceof IdentifierTree || variable instanceof MemberSelectTree)
-          || !(ASTHelpers.getSymbol(variable) instanceof VarSymbol field)
-          || field.getKind() != ElementKind.FIELD
-          || !isOwnField(variable, field)) {
-        return;
+    Description checkFieldWrite(
+        Tree node, ExpressionTree variable, VarSymbol field, boolean readModifyWrite) {
+      if (!sharing.fields || !isOwnField(variable, field) || isGuarded()) {
+        return NO_MATCH;
       }
       long flags = field.flags();
-      if ((flags & Flags.FINAL) != 0
-          || ((flags & Flags.VOLATILE) != 0 && !readModifyWrite)
-          || isGuarded(getCurrentPath())) {
-        return;
-      }
       String advice;
       Type type = field.type;
       if (readModifyWrite && type != null && isCounter(type)) {
@@ -416,7 +397,7 @@ public final class UnsynchronizedSharedMutation extends BugChecker
       } else {
         advice = "make the field volatile, use an atomic type, or guard every access with one lock";
       }
-      report(
+      return report(
           node,
           String.format(
               "'%s' is a%s field written by %s without synchronization, so updates race and"
@@ -427,25 +408,22 @@ public final class UnsynchronizedSharedMutation extends BugChecker
               advice));
     }
 
-    private void checkArrayWrite(
+    Description checkArrayWrite(
         Tree node, ArrayAccessTree access, boolean readModifyWrite, @Nullable ExpressionTree rhs) {
-      if (!sharing.locals && !sharing.fields) {
-        return;
-      }
       ExpressionTree index = ASTHelpers.stripParentheses(access.getIndex());
       boolean constant = ASTHelpers.constValue(index) != null;
       if (index instanceof IdentifierTree && !constant) {
-        return; // a[i]: each task (or element) writes its own slot
+        return NO_MATCH; // a[i]: each task (or element) writes its own slot
       }
       VarSymbol var = sharedVariable(access.getExpression());
-      if (var == null || isGuarded(getCurrentPath())) {
-        return;
+      if (var == null || isGuarded()) {
+        return NO_MATCH;
       }
       boolean races = readModifyWrite ? true : constant && rhs != null && mentions(rhs, var);
       if (!races) {
-        return;
+        return NO_MATCH;
       }
-      report(
+      return report(
           node,
           String.format(
               "'%s' is an array shared by %s, and this read-modify-write of one of its elements"
@@ -547,9 +525,9 @@ public final class UnsynchronizedSharedMutation extends BugChecker
       return false;
     }
 
-    /** The declaration of a captured local (one scan of its method) or of a field. */
+    /** The declaration of a captured local (a scan of its method, until found) or of a field. */
     private @Nullable VariableTree declaration(VarSymbol var) {
-      for (TreePath p = state.getPath(); p != null; p = p.getParentPath()) {
+      for (TreePath p = taskPath; p != null; p = p.getParentPath()) {
         Tree leaf = p.getLeaf();
         if (var.getKind() == ElementKind.FIELD) {
           if (leaf instanceof ClassTree cls && ASTHelpers.getSymbol(cls) == var.owner) {
@@ -561,27 +539,14 @@ public final class UnsynchronizedSharedMutation extends BugChecker
             return null;
           }
         } else if (leaf instanceof MethodTree || leaf instanceof ClassTree) {
-          if (locals == null) {
-            locals = new HashMap<>();
-            new TreeScanner<Void, Void>() {
-              @Override
-              public Void visitVariable(VariableTree tree, Void unused) {
-                VarSymbol local = ASTHelpers.getSymbol(tree);
-                if (local != null) {
-                  locals.put(local, tree);
-                }
-                return super.visitVariable(tree, null);
-              }
-            }.scan(leaf, null);
-          }
-          return locals.get(var);
+          return findLocal(var, leaf);
         }
       }
       return null;
     }
 
-    private boolean isGuarded(TreePath path) {
-      return Synchronization.isGuarded(path, handoff.task());
+    private boolean isGuarded() {
+      return Synchronization.isGuarded(writePath, handoff.task());
     }
 
     private String where() {
@@ -595,18 +560,15 @@ public final class UnsynchronizedSharedMutation extends BugChecker
       };
     }
 
-    private void report(Tree node, String message) {
+    private Description report(Tree node, String message) {
       Description.Builder description = buildDescription(node).setMessage(message);
-      if (!fixed) {
-        sequentialFix().ifPresent(description::addFix);
-        fixed = true;
-      }
-      state.reportMatch(description.build());
+      sequentialFix().ifPresent(description::addFix);
+      return description.build();
     }
 
     /**
      * For a parallel stream made parallel in the same chain, the fix runs it sequentially: the
-     * result every caller expects, without the race.
+     * result every caller expects, without the race. Every write in the task carries the same fix.
      */
     private Optional<SuggestedFix> sequentialFix() {
       if (handoff.kind() != Kind.PARALLEL_STREAM
@@ -632,6 +594,32 @@ public final class UnsynchronizedSharedMutation extends BugChecker
       }
       return Optional.empty();
     }
+  }
+
+  private static boolean isAnonymous(ClassTree cls) {
+    ClassSymbol sym = ASTHelpers.getSymbol(cls);
+    return sym != null && sym.isAnonymous();
+  }
+
+  /** The declaration of the local {@code var} in {@code scope}; stops at the first match. */
+  private static @Nullable VariableTree findLocal(VarSymbol var, Tree scope) {
+    VariableTree[] found = new VariableTree[1];
+    new TreeScanner<Void, Void>() {
+      @Override
+      public Void scan(Tree tree, Void unused) {
+        return found[0] == null ? super.scan(tree, null) : null;
+      }
+
+      @Override
+      public Void visitVariable(VariableTree tree, Void unused) {
+        if (ASTHelpers.getSymbol(tree) == var) {
+          found[0] = tree;
+          return null;
+        }
+        return super.visitVariable(tree, null);
+      }
+    }.scan(scope, null);
+    return found[0];
   }
 
   private static boolean isCounter(Type type) {
