@@ -17,12 +17,15 @@ import com.google.errorprone.bugpatterns.BugChecker.MethodInvocationTreeMatcher;
 import com.google.errorprone.fixes.SuggestedFix;
 import com.google.errorprone.matchers.Description;
 import com.google.errorprone.matchers.Matcher;
+import com.google.errorprone.suppliers.Supplier;
+import com.google.errorprone.suppliers.Suppliers;
 import com.google.errorprone.util.ASTHelpers;
 import com.google.errorprone.util.FindIdentifiers;
 import com.sun.source.tree.AssignmentTree;
 import com.sun.source.tree.BinaryTree;
 import com.sun.source.tree.BlockTree;
 import com.sun.source.tree.ClassTree;
+import com.sun.source.tree.ConditionalExpressionTree;
 import com.sun.source.tree.ExpressionStatementTree;
 import com.sun.source.tree.ExpressionTree;
 import com.sun.source.tree.IdentifierTree;
@@ -36,6 +39,7 @@ import com.sun.source.tree.MethodTree;
 import com.sun.source.tree.NewClassTree;
 import com.sun.source.tree.ReturnTree;
 import com.sun.source.tree.StatementTree;
+import com.sun.source.tree.ThrowTree;
 import com.sun.source.tree.Tree;
 import com.sun.source.tree.UnaryTree;
 import com.sun.source.tree.VariableTree;
@@ -45,6 +49,8 @@ import com.sun.tools.javac.code.Flags;
 import com.sun.tools.javac.code.Symbol;
 import com.sun.tools.javac.code.Symbol.VarSymbol;
 import com.sun.tools.javac.code.Type;
+import dev.tether.checker.utils.AssignedValues;
+import dev.tether.checker.utils.SameVariable;
 import dev.tether.checker.utils.Synchronization;
 import java.util.HashSet;
 import java.util.List;
@@ -67,21 +73,25 @@ public final class NonAtomicConcurrentMapUpdate extends BugChecker
     implements IfTreeMatcher, MethodInvocationTreeMatcher {
   private static final long serialVersionUID = 1L;
 
-  private static final String CONCURRENT_MAP = "java.util.concurrent.ConcurrentMap";
+  /**
+   * The calls are matched on any {@code Map}; {@link #isConcurrent} then keeps the maps known to be
+   * concurrent: declared so, or a {@code Map} variable that only ever holds one.
+   */
+  private static final String MAP = "java.util.Map";
+
+  private static final Supplier<Type> CONCURRENT_MAP =
+      Suppliers.typeFromString("java.util.concurrent.ConcurrentMap");
 
   private static final Matcher<ExpressionTree> CONTAINS_KEY =
-      instanceMethod().onDescendantOf(CONCURRENT_MAP).named("containsKey");
+      instanceMethod().onDescendantOf(MAP).named("containsKey");
   private static final Matcher<ExpressionTree> GET =
-      instanceMethod().onDescendantOf(CONCURRENT_MAP).named("get");
+      instanceMethod().onDescendantOf(MAP).named("get");
   private static final Matcher<ExpressionTree> GET_OR_DEFAULT =
-      instanceMethod().onDescendantOf(CONCURRENT_MAP).named("getOrDefault");
+      instanceMethod().onDescendantOf(MAP).named("getOrDefault");
   private static final Matcher<ExpressionTree> PUT =
-      instanceMethod().onDescendantOf(CONCURRENT_MAP).named("put");
+      instanceMethod().onDescendantOf(MAP).named("put");
   private static final Matcher<ExpressionTree> REMOVE =
-      instanceMethod()
-          .onDescendantOf(CONCURRENT_MAP)
-          .named("remove")
-          .withParameters("java.lang.Object");
+      instanceMethod().onDescendantOf(MAP).named("remove").withParameters("java.lang.Object");
   private static final Matcher<ExpressionTree> OBJECTS_EQUALS =
       staticMethod().onClass("java.util.Objects").named("equals");
 
@@ -94,7 +104,11 @@ public final class NonAtomicConcurrentMapUpdate extends BugChecker
       check = equalsCheck(condition, state);
     }
     if (check == null) {
-      return NO_MATCH;
+      check = absentLocalCheck(condition, state);
+      absent = check != null;
+    }
+    if (check == null) {
+      return presentCheck(tree, condition, state);
     }
     List<? extends StatementTree> statements = statements(tree.getThenStatement());
     MethodInvocationTree act = null;
@@ -108,13 +122,14 @@ public final class NonAtomicConcurrentMapUpdate extends BugChecker
         break;
       }
     }
-    if (act == null || isExempt(check.map(), state)) {
+    if (act == null || !isConcurrent(check.map(), state) || isExempt(check.map(), state)) {
       return NO_MATCH;
     }
     String map = state.getSourceForNode(check.map());
     String key = state.getSourceForNode(check.key());
     Description.Builder description = buildDescription(tree);
-    boolean onlyStatement = statements.size() == 1 && tree.getElseStatement() == null;
+    boolean onlyStatement =
+        statements.size() == 1 && tree.getElseStatement() == null && !check.viaLocal();
     if (absent) {
       description.setMessage(
           "Another thread can put the key between this check and the put, and its value is then"
@@ -149,6 +164,66 @@ public final class NonAtomicConcurrentMapUpdate extends BugChecker
     return description.build();
   }
 
+  /**
+   * {@code if (m.containsKey(k)) throw …; m.put(k, v);}, and the same with {@code m.get(k) != null}
+   * or a local read from {@code m.get(k)}: a branch that leaves when the key is present, followed
+   * by a put of that key in the same block.
+   */
+  private Description presentCheck(IfTree tree, ExpressionTree condition, VisitorState state) {
+    Check check = presentCondition(condition, state);
+    if (check == null
+        || tree.getElseStatement() != null
+        || !exitsAbruptly(tree.getThenStatement())
+        || !(state.getPath().getParentPath().getLeaf() instanceof BlockTree block)) {
+      return NO_MATCH;
+    }
+    List<? extends StatementTree> statements = block.getStatements();
+    int at = statements.indexOf(tree);
+    ExpressionStatementTree putStatement = null;
+    MethodInvocationTree put = null;
+    for (int i = at + 1; i < statements.size() && put == null; i++) {
+      if (statements.get(i) instanceof ExpressionStatementTree expression
+          && expression.getExpression() instanceof MethodInvocationTree call
+          && PUT.matches(call, state)
+          && sameMap(check.map(), ASTHelpers.getReceiver(call), state)
+          && sameSource(check.key(), call.getArguments().get(0), state)) {
+        putStatement = expression;
+        put = call;
+      }
+    }
+    if (put == null || !isConcurrent(check.map(), state) || isExempt(check.map(), state)) {
+      return NO_MATCH;
+    }
+    Description.Builder description =
+        buildDescription(tree)
+            .setMessage(
+                "Another thread can put the key between this check and the put that follows, and"
+                    + " its value is then overwritten: test the result of putIfAbsent instead"
+                    + " (if (m.putIfAbsent(k, v) != null) …), or use computeIfAbsent, which check"
+                    + " and insert atomically");
+    ExpressionTree value = put.getArguments().get(1);
+    if (!check.viaLocal()
+        && statements.indexOf(putStatement) == at + 1
+        && isCheap(value)
+        && !(value instanceof LiteralTree literal && literal.getValue() == null)) {
+      description.addFix(
+          SuggestedFix.builder()
+              .replace(
+                  tree.getCondition(),
+                  "("
+                      + state.getSourceForNode(check.map())
+                      + ".putIfAbsent("
+                      + state.getSourceForNode(check.key())
+                      + ", "
+                      + state.getSourceForNode(value)
+                      + ") != null)")
+              .merge(deleteLines(putStatement, state))
+              .setShortDescription("put with putIfAbsent and test its result")
+              .build());
+    }
+    return description.build();
+  }
+
   @Override
   public Description matchMethodInvocation(MethodInvocationTree tree, VisitorState state) {
     if (!PUT.matches(tree, state) || tree.getArguments().size() != 2) {
@@ -158,7 +233,15 @@ public final class NonAtomicConcurrentMapUpdate extends BugChecker
     ExpressionTree key = tree.getArguments().get(0);
     ExpressionTree value = ASTHelpers.stripParentheses(tree.getArguments().get(1));
     MethodInvocationTree read = readOf(value, map, key, state);
-    if (read == null || isExempt(map, state)) {
+    VariableTree local = null;
+    if (read == null) {
+      local = localReadIn(value, map, key, state);
+      read =
+          local == null
+              ? null
+              : (MethodInvocationTree) ASTHelpers.stripParentheses(local.getInitializer());
+    }
+    if (read == null || !isConcurrent(map, state) || isExempt(map, state)) {
       return NO_MATCH;
     }
     Description.Builder description =
@@ -167,12 +250,17 @@ public final class NonAtomicConcurrentMapUpdate extends BugChecker
                 "Another thread can update the value between this read and the put, and its"
                     + " update is lost: use merge (e.g. merge(key, n, Integer::sum)) or compute,"
                     + " which read and write atomically");
-    counterFix(tree, map, key, value, read, state).ifPresent(description::addFix);
+    if (local == null) {
+      counterFix(tree, map, key, value, read, state).ifPresent(description::addFix);
+    } else {
+      localCounterFix(tree, map, key, value, local, read, state).ifPresent(description::addFix);
+    }
     return description.build();
   }
 
   /** The map, key and (for remove) expected value that an {@code if} condition checks. */
-  private record Check(ExpressionTree map, ExpressionTree key, @Nullable ExpressionTree value) {}
+  private record Check(
+      ExpressionTree map, ExpressionTree key, @Nullable ExpressionTree value, boolean viaLocal) {}
 
   /** {@code !m.containsKey(k)}, {@code m.get(k) == null} or {@code null == m.get(k)}. */
   private static @Nullable Check absentCheck(ExpressionTree condition, VisitorState state) {
@@ -243,7 +331,88 @@ public final class NonAtomicConcurrentMapUpdate extends BugChecker
     if (map == null || call.getArguments().isEmpty() || !isStable(call.getArguments().get(0))) {
       return null;
     }
-    return new Check(map, call.getArguments().get(0), value);
+    return new Check(map, call.getArguments().get(0), value, false);
+  }
+
+  /** {@code v == null} where {@code v} is a local read just before from {@code m.get(k)}. */
+  private static @Nullable Check absentLocalCheck(ExpressionTree condition, VisitorState state) {
+    if (!(condition instanceof BinaryTree binary) || binary.getKind() != Tree.Kind.EQUAL_TO) {
+      return null;
+    }
+    return localGetCheck(nullComparand(binary), state);
+  }
+
+  /**
+   * {@code m.containsKey(k)}, {@code m.get(k) != null}, {@code null != m.get(k)}, or {@code v !=
+   * null} where {@code v} is a local read from {@code m.get(k)}.
+   */
+  private static @Nullable Check presentCondition(ExpressionTree condition, VisitorState state) {
+    if (condition instanceof MethodInvocationTree call && CONTAINS_KEY.matches(call, state)) {
+      return check(call, null);
+    }
+    if (!(condition instanceof BinaryTree binary) || binary.getKind() != Tree.Kind.NOT_EQUAL_TO) {
+      return null;
+    }
+    ExpressionTree other = nullComparand(binary);
+    if (other instanceof MethodInvocationTree call && GET.matches(call, state)) {
+      return check(call, null);
+    }
+    return localGetCheck(other, state);
+  }
+
+  /** The check that {@code tree} stands for, when it names a local read from {@code m.get(k)}. */
+  private static @Nullable Check localGetCheck(@Nullable ExpressionTree tree, VisitorState state) {
+    if (!(tree instanceof IdentifierTree id)
+        || !(ASTHelpers.getSymbol(id) instanceof VarSymbol var)
+        || var.getKind() != ElementKind.LOCAL_VARIABLE) {
+      return null;
+    }
+    VariableTree decl = precedingDeclaration(var, state);
+    if (decl == null
+        || !(ASTHelpers.stripParentheses(decl.getInitializer()) instanceof MethodInvocationTree get)
+        || !GET.matches(get, state)) {
+      return null;
+    }
+    Check check = check(get, null);
+    return check == null ? null : new Check(check.map(), check.key(), null, true);
+  }
+
+  /**
+   * The declaration of the local {@code var} as a statement that comes before the current one in an
+   * enclosing block, when {@code var} is effectively final (read once, never reassigned).
+   */
+  private static @Nullable VariableTree precedingDeclaration(VarSymbol var, VisitorState state) {
+    Tree child = state.getPath().getLeaf();
+    for (TreePath p = state.getPath().getParentPath(); p != null; p = p.getParentPath()) {
+      Tree leaf = p.getLeaf();
+      if (leaf instanceof BlockTree block) {
+        for (StatementTree statement : block.getStatements()) {
+          if (statement == child) {
+            break;
+          }
+          if (statement instanceof VariableTree decl && ASTHelpers.getSymbol(decl) == var) {
+            return decl.getInitializer() == null ? null : decl;
+          }
+        }
+      }
+      if (leaf instanceof MethodTree
+          || leaf instanceof ClassTree
+          || leaf instanceof LambdaExpressionTree) {
+        return null;
+      }
+      child = leaf;
+    }
+    return null;
+  }
+
+  /** Whether {@code statement} always ends in a {@code throw} or a {@code return}. */
+  private static boolean exitsAbruptly(StatementTree statement) {
+    List<? extends StatementTree> statements = statements(statement);
+    if (statements.isEmpty()) {
+      return false;
+    }
+    StatementTree last = statements.get(statements.size() - 1);
+    return last instanceof ThrowTree || last instanceof ReturnTree;
   }
 
   private static @Nullable ExpressionTree nullComparand(BinaryTree binary) {
@@ -296,6 +465,215 @@ public final class NonAtomicConcurrentMapUpdate extends BugChecker
   }
 
   /**
+   * The declaration of a local read from {@code m.get(k)} or {@code m.getOrDefault(k, d)} before
+   * this statement that the value of {@code m.put(k, value)} uses ({@code Integer old = m.get(k);
+   * m.put(k, old == null ? 1 : old + 1);}), if any.
+   */
+  private static @Nullable VariableTree localReadIn(
+      ExpressionTree value, @Nullable ExpressionTree map, ExpressionTree key, VisitorState state) {
+    if (map == null || !isStable(key)) {
+      return null;
+    }
+    VariableTree[] found = new VariableTree[1];
+    new TreeScanner<Void, Void>() {
+      @Override
+      public Void visitIdentifier(IdentifierTree id, Void unused) {
+        if (found[0] == null
+            && ASTHelpers.getSymbol(id) instanceof VarSymbol var
+            && var.getKind() == ElementKind.LOCAL_VARIABLE
+            && ASTHelpers.isConsideredFinal(var)) {
+          VariableTree decl = precedingDeclaration(var, state);
+          if (decl != null
+              && ASTHelpers.stripParentheses(decl.getInitializer())
+                  instanceof MethodInvocationTree c
+              && (GET.matches(c, state) || GET_OR_DEFAULT.matches(c, state))
+              && sameMap(map, ASTHelpers.getReceiver(c), state)
+              && sameSource(key, c.getArguments().get(0), state)) {
+            found[0] = decl;
+          }
+        }
+        return null;
+      }
+
+      @Override
+      public Void visitLambdaExpression(LambdaExpressionTree tree, Void unused) {
+        return null;
+      }
+
+      @Override
+      public Void visitClass(ClassTree tree, Void unused) {
+        return null;
+      }
+    }.scan(value, null);
+    return found[0];
+  }
+
+  /**
+   * {@code Integer old = m.get(k); m.put(k, old == null ? n : old + n);} (and {@code old != null ?
+   * old + n : n}, {@code n + old}) and {@code int old = m.getOrDefault(k, 0); m.put(k, old + n);}
+   * become {@code m.merge(k, n, Integer::sum);}: the same value whether the key was present or not.
+   * The read is removed when nothing else uses it.
+   */
+  private static Optional<SuggestedFix> localCounterFix(
+      MethodInvocationTree put,
+      ExpressionTree map,
+      ExpressionTree key,
+      ExpressionTree value,
+      VariableTree local,
+      MethodInvocationTree read,
+      VisitorState state) {
+    VarSymbol old = ASTHelpers.getSymbol(local);
+    if (old == null
+        || !ASTHelpers.isConsideredFinal(old)
+        || !(state.getPath().getParentPath().getLeaf() instanceof ExpressionStatementTree)) {
+      return Optional.empty();
+    }
+    ExpressionTree n;
+    if (GET_OR_DEFAULT.matches(read, state)) {
+      n = isZero(read.getArguments().get(1)) ? addend(value, old) : null;
+    } else if (value instanceof ConditionalExpressionTree choice
+        && ASTHelpers.stripParentheses(choice.getCondition()) instanceof BinaryTree test
+        && (test.getKind() == Tree.Kind.EQUAL_TO || test.getKind() == Tree.Kind.NOT_EQUAL_TO)
+        && nullComparand(test) instanceof IdentifierTree tested
+        && ASTHelpers.getSymbol(tested) == old) {
+      boolean absentFirst = test.getKind() == Tree.Kind.EQUAL_TO;
+      ExpressionTree whenAbsent =
+          absentFirst ? choice.getTrueExpression() : choice.getFalseExpression();
+      ExpressionTree whenPresent =
+          absentFirst ? choice.getFalseExpression() : choice.getTrueExpression();
+      ExpressionTree added = addend(ASTHelpers.stripParentheses(whenPresent), old);
+      n =
+          added != null
+                  && isCheap(added)
+                  && sameSource(added, ASTHelpers.stripParentheses(whenAbsent), state)
+              ? added
+              : null;
+    } else {
+      n = null;
+    }
+    String summer = n == null ? null : summer(n, read, state);
+    if (summer == null) {
+      return Optional.empty();
+    }
+    SuggestedFix.Builder fix =
+        SuggestedFix.builder()
+            .replace(
+                put,
+                state.getSourceForNode(map)
+                    + ".merge("
+                    + state.getSourceForNode(key)
+                    + ", "
+                    + state.getSourceForNode(n)
+                    + ", "
+                    + summer
+                    + ")");
+    if (usesOutside(old, local, put, state)) {
+      return Optional.of(fix.setShortDescription("merge the update into one atomic call").build());
+    }
+    return Optional.of(
+        fix.merge(deleteLines(local, state))
+            .setShortDescription("merge the update into one atomic call")
+            .build());
+  }
+
+  /** Deletes {@code statement}, and its lines when it has them to itself. */
+  private static SuggestedFix deleteLines(StatementTree statement, VisitorState state) {
+    CharSequence source = state.getSourceCode();
+    int start = ASTHelpers.getStartPosition(statement);
+    int end = state.getEndPosition(statement);
+    if (source == null || start < 0 || end <= start) {
+      return SuggestedFix.delete(statement);
+    }
+    int lineStart = start;
+    while (lineStart > 0
+        && (source.charAt(lineStart - 1) == ' ' || source.charAt(lineStart - 1) == '\t')) {
+      lineStart--;
+    }
+    int lineEnd = end;
+    while (lineEnd < source.length()
+        && (source.charAt(lineEnd) == ' ' || source.charAt(lineEnd) == '\t')) {
+      lineEnd++;
+    }
+    if ((lineStart == 0 || source.charAt(lineStart - 1) == '\n')
+        && lineEnd < source.length()
+        && source.charAt(lineEnd) == '\n') {
+      return SuggestedFix.replace(lineStart, lineEnd + 1, "");
+    }
+    return SuggestedFix.delete(statement);
+  }
+
+  /** {@code n} in {@code old + n} or {@code n + old}; {@code null} otherwise. */
+  private static @Nullable ExpressionTree addend(ExpressionTree tree, VarSymbol old) {
+    if (!(tree instanceof BinaryTree sum) || sum.getKind() != Tree.Kind.PLUS) {
+      return null;
+    }
+    ExpressionTree left = ASTHelpers.stripParentheses(sum.getLeftOperand());
+    ExpressionTree right = ASTHelpers.stripParentheses(sum.getRightOperand());
+    if (left instanceof IdentifierTree id && ASTHelpers.getSymbol(id) == old) {
+      return mentions(right, old) ? null : sum.getRightOperand();
+    }
+    if (right instanceof IdentifierTree id && ASTHelpers.getSymbol(id) == old) {
+      return mentions(left, old) ? null : sum.getLeftOperand();
+    }
+    return null;
+  }
+
+  /**
+   * {@code Integer::sum}, {@code Long::sum} or {@code Double::sum} for the map's value type, when
+   * {@code n} has that same primitive type (so that {@code merge(k, n, …)} compiles and adds the
+   * same way); otherwise {@code null}.
+   */
+  private static @Nullable String summer(
+      ExpressionTree n, MethodInvocationTree read, VisitorState state) {
+    Type valueType = ASTHelpers.getType(read);
+    Type addendType = ASTHelpers.getType(n);
+    if (valueType == null || addendType == null) {
+      return null;
+    }
+    Type unboxed = state.getTypes().unboxedTypeOrType(valueType);
+    if (unboxed.getKind() != state.getTypes().unboxedTypeOrType(addendType).getKind()) {
+      return null;
+    }
+    return sumMethod(valueType, state);
+  }
+
+  /** Whether the block that declares {@code old} uses it anywhere but in {@code put}. */
+  private static boolean usesOutside(
+      VarSymbol old, VariableTree local, MethodInvocationTree put, VisitorState state) {
+    for (TreePath p = state.getPath(); p != null; p = p.getParentPath()) {
+      if (p.getLeaf() instanceof BlockTree block && block.getStatements().contains(local)) {
+        boolean[] used = new boolean[1];
+        new TreeScanner<Void, Void>() {
+          @Override
+          public Void scan(Tree tree, Void unused) {
+            return tree == put || used[0] ? null : super.scan(tree, null);
+          }
+
+          @Override
+          public Void visitIdentifier(IdentifierTree id, Void unused) {
+            used[0] |= ASTHelpers.getSymbol(id) == old;
+            return null;
+          }
+        }.scan(block, null);
+        return used[0];
+      }
+    }
+    return true;
+  }
+
+  private static boolean mentions(ExpressionTree tree, VarSymbol var) {
+    boolean[] found = new boolean[1];
+    new TreeScanner<Void, Void>() {
+      @Override
+      public Void visitIdentifier(IdentifierTree id, Void unused) {
+        found[0] |= ASTHelpers.getSymbol(id) == var;
+        return null;
+      }
+    }.scan(tree, null);
+    return found[0];
+  }
+
+  /**
    * {@code m.put(k, m.getOrDefault(k, 0) + n)} becomes {@code m.merge(k, n, Integer::sum)}: the
    * same value when the key is present and when it is absent.
    */
@@ -320,8 +698,7 @@ public final class NonAtomicConcurrentMapUpdate extends BugChecker
     if (n == null) {
       return Optional.empty();
     }
-    Type valueType = ASTHelpers.getType(read);
-    String summer = valueType == null ? null : sumMethod(valueType, state);
+    String summer = summer(n, read, state);
     if (summer == null) {
       return Optional.empty();
     }
@@ -430,6 +807,36 @@ public final class NonAtomicConcurrentMapUpdate extends BugChecker
       }
     }.scan(tree, null);
     return ok[0];
+  }
+
+  /**
+   * Whether {@code map} is known to be a {@code ConcurrentMap}: by its declared type, or because it
+   * names a private field or a local declared as a {@code Map} whose every assigned value is a new
+   * {@code ConcurrentMap} ({@code private final Map<K, V> m = new ConcurrentHashMap<>();}).
+   */
+  private static boolean isConcurrent(ExpressionTree map, VisitorState state) {
+    Type type = ASTHelpers.getType(map);
+    Type concurrent = CONCURRENT_MAP.get(state);
+    if (type == null || concurrent == null) {
+      return false;
+    }
+    if (ASTHelpers.isSubtype(type, concurrent, state)) {
+      return true;
+    }
+    VarSymbol var = SameVariable.variable(map);
+    if (var == null) {
+      return false;
+    }
+    return AssignedValues.of(var, state)
+        .map(
+            values ->
+                values.stream()
+                    .allMatch(
+                        value ->
+                            ASTHelpers.stripParentheses(value) instanceof NewClassTree created
+                                && ASTHelpers.isSubtype(
+                                    ASTHelpers.getType(created), concurrent, state)))
+        .orElse(false);
   }
 
   /**

@@ -15,9 +15,11 @@ import com.google.common.collect.ImmutableSet;
 import com.google.errorprone.BugPattern;
 import com.google.errorprone.VisitorState;
 import com.google.errorprone.bugpatterns.BugChecker;
-import com.google.errorprone.bugpatterns.BugChecker.LambdaExpressionTreeMatcher;
+import com.google.errorprone.bugpatterns.BugChecker.AssignmentTreeMatcher;
+import com.google.errorprone.bugpatterns.BugChecker.CompoundAssignmentTreeMatcher;
 import com.google.errorprone.bugpatterns.BugChecker.MemberReferenceTreeMatcher;
-import com.google.errorprone.bugpatterns.BugChecker.NewClassTreeMatcher;
+import com.google.errorprone.bugpatterns.BugChecker.MethodInvocationTreeMatcher;
+import com.google.errorprone.bugpatterns.BugChecker.UnaryTreeMatcher;
 import com.google.errorprone.fixes.SuggestedFix;
 import com.google.errorprone.fixes.SuggestedFixes;
 import com.google.errorprone.matchers.Description;
@@ -40,25 +42,28 @@ import com.sun.source.tree.MemberSelectTree;
 import com.sun.source.tree.MethodInvocationTree;
 import com.sun.source.tree.MethodTree;
 import com.sun.source.tree.NewClassTree;
+import com.sun.source.tree.StatementTree;
 import com.sun.source.tree.Tree;
 import com.sun.source.tree.UnaryTree;
 import com.sun.source.tree.VariableTree;
 import com.sun.source.tree.WhileLoopTree;
 import com.sun.source.util.TreePath;
-import com.sun.source.util.TreePathScanner;
 import com.sun.source.util.TreeScanner;
 import com.sun.tools.javac.code.Flags;
 import com.sun.tools.javac.code.Symbol;
 import com.sun.tools.javac.code.Symbol.ClassSymbol;
+import com.sun.tools.javac.code.Symbol.MethodSymbol;
 import com.sun.tools.javac.code.Symbol.VarSymbol;
 import com.sun.tools.javac.code.Type;
+import dev.tether.checker.utils.CollectedTasks;
 import dev.tether.checker.utils.ConcurrentCode;
 import dev.tether.checker.utils.ConcurrentCode.Handoff;
 import dev.tether.checker.utils.ConcurrentCode.Kind;
 import dev.tether.checker.utils.ExecutorFacts;
+import dev.tether.checker.utils.SameVariable;
 import dev.tether.checker.utils.Synchronization;
-import java.util.HashMap;
-import java.util.Map;
+import dev.tether.checker.utils.Trees;
+import java.util.List;
 import java.util.Optional;
 import javax.lang.model.element.ElementKind;
 import javax.lang.model.type.TypeKind;
@@ -73,7 +78,11 @@ import org.jspecify.annotations.Nullable;
     severity = WARNING,
     tags = CONCURRENCY)
 public final class UnsynchronizedSharedMutation extends BugChecker
-    implements LambdaExpressionTreeMatcher, MemberReferenceTreeMatcher, NewClassTreeMatcher {
+    implements AssignmentTreeMatcher,
+        CompoundAssignmentTreeMatcher,
+        UnaryTreeMatcher,
+        MethodInvocationTreeMatcher,
+        MemberReferenceTreeMatcher {
   private static final long serialVersionUID = 1L;
 
   /** Classes whose instances must not be mutated by two threads at once. */
@@ -138,6 +147,39 @@ public final class UnsynchronizedSharedMutation extends BugChecker
           "reverse",
           "flip");
 
+  /** Calls that store an element into a collection or map (its value is the last argument). */
+  private static final ImmutableSet<String> STORES =
+      ImmutableSet.of(
+          "add",
+          "addFirst",
+          "addLast",
+          "offer",
+          "push",
+          "put",
+          "putIfAbsent",
+          "set",
+          "computeIfAbsent");
+
+  /** Stream operations after which the elements are still distinct numbers of a range. */
+  private static final ImmutableSet<String> DISTINCT_PRESERVING =
+      ImmutableSet.of(
+          "parallel",
+          "sequential",
+          "unordered",
+          "filter",
+          "peek",
+          "limit",
+          "skip",
+          "sorted",
+          "distinct",
+          "boxed",
+          "onClose");
+
+  private static final Matcher<ExpressionTree> RANGE =
+      staticMethod()
+          .onClassAny("java.util.stream.IntStream", "java.util.stream.LongStream")
+          .namedAnyOf("range", "rangeClosed");
+
   /** Factories of executors that run each task on the thread that submits it. */
   private static final ImmutableSet<String> DIRECT_EXECUTORS =
       ImmutableSet.of("directExecutor", "newDirectExecutorService", "sameThreadExecutor");
@@ -153,37 +195,74 @@ public final class UnsynchronizedSharedMutation extends BugChecker
           instanceMethod().onDescendantOf("java.util.stream.BaseStream"));
 
   @Override
-  public Description matchLambdaExpression(LambdaExpressionTree tree, VisitorState state) {
-    return matchTask(tree, state);
+  public Description matchAssignment(AssignmentTree tree, VisitorState state) {
+    return matchWrite(tree, tree.getVariable(), false, tree.getExpression(), state);
   }
 
+  @Override
+  public Description matchCompoundAssignment(CompoundAssignmentTree tree, VisitorState state) {
+    return matchWrite(tree, tree.getVariable(), true, null, state);
+  }
+
+  @Override
+  public Description matchUnary(UnaryTree tree, VisitorState state) {
+    return switch (tree.getKind()) {
+      case PREFIX_INCREMENT, PREFIX_DECREMENT, POSTFIX_INCREMENT, POSTFIX_DECREMENT ->
+          matchWrite(tree, tree.getExpression(), true, null, state);
+      default -> NO_MATCH;
+    };
+  }
+
+  @Override
+  public Description matchMethodInvocation(MethodInvocationTree tree, VisitorState state) {
+    String method = Trees.calledName(tree);
+    ExpressionTree receiver = ASTHelpers.getReceiver(tree);
+    if (!MUTATORS.contains(method) || receiver == null) {
+      return NO_MATCH; // add(x) on this object: its own class decides about thread safety
+    }
+    Task task = taskAround(state.getPath(), state);
+    return task == null ? NO_MATCH : task.checkCollection(tree, receiver, method);
+  }
+
+  /** {@code list::add} as (or inside) the task. */
   @Override
   public Description matchMemberReference(MemberReferenceTree tree, VisitorState state) {
-    return matchTask(tree, state);
-  }
-
-  @Override
-  public Description matchNewClass(NewClassTree tree, VisitorState state) {
-    return tree.getClassBody() == null ? NO_MATCH : matchTask(tree, state);
-  }
-
-  private Description matchTask(Tree task, VisitorState state) {
-    Optional<Handoff> maybe = ConcurrentCode.handoff(state.getPath(), state);
-    if (maybe.isEmpty()) {
+    ExpressionTree qualifier = tree.getQualifierExpression();
+    String method = tree.getName().toString();
+    if (!MUTATORS.contains(method)
+        || !(qualifier instanceof IdentifierTree || qualifier instanceof MemberSelectTree)) {
       return NO_MATCH;
     }
-    Handoff handoff = maybe.get();
-    Sharing sharing = Sharing.of(handoff, state);
-    if (!sharing.locals && !sharing.fields) {
+    Task task = taskAround(state.getPath(), state);
+    return task == null ? NO_MATCH : task.checkCollection(tree, qualifier, method);
+  }
+
+  private Description matchWrite(
+      Tree node,
+      ExpressionTree target,
+      boolean readModifyWrite,
+      @Nullable ExpressionTree rhs,
+      VisitorState state) {
+    ExpressionTree variable = ASTHelpers.stripParentheses(target);
+    if (variable instanceof ArrayAccessTree access) {
+      if (!(ASTHelpers.stripParentheses(access.getExpression()) instanceof IdentifierTree
+          || ASTHelpers.stripParentheses(access.getExpression()) instanceof MemberSelectTree)) {
+        return NO_MATCH;
+      }
+      Task task = taskAround(state.getPath(), state);
+      return task == null ? NO_MATCH : task.checkArrayWrite(node, access, readModifyWrite, rhs);
+    }
+    if (!(variable instanceof IdentifierTree || variable instanceof MemberSelectTree)
+        || !(ASTHelpers.getSymbol(variable) instanceof VarSymbol field)
+        || field.getKind() != ElementKind.FIELD) {
       return NO_MATCH;
     }
-    Finder finder = new Finder(handoff, sharing, state);
-    if (task instanceof MemberReferenceTree ref) {
-      finder.checkReference(ref, state.getPath());
-    } else {
-      finder.scan(state.getPath(), null);
+    long flags = field.flags();
+    if ((flags & Flags.FINAL) != 0 || ((flags & Flags.VOLATILE) != 0 && !readModifyWrite)) {
+      return NO_MATCH;
     }
-    return NO_MATCH;
+    Task task = taskAround(state.getPath(), state);
+    return task == null ? NO_MATCH : task.checkFieldWrite(node, variable, field, readModifyWrite);
   }
 
   /**
@@ -264,113 +343,77 @@ public final class UnsynchronizedSharedMutation extends BugChecker
     return null;
   }
 
-  /** Scans one task for writes to shared state; reports each. */
-  private final class Finder extends TreePathScanner<Void, Void> {
+  /**
+   * The innermost lambda, method reference or anonymous class around (or at) {@code path} that runs
+   * on another thread, if it shares any state; {@code null} otherwise. Lambdas that are not handed
+   * off are looked through; a local or named class stops the walk (it runs when called).
+   */
+  private @Nullable Task taskAround(TreePath path, VisitorState state) {
+    for (TreePath p = path; p != null; p = p.getParentPath()) {
+      Tree leaf = p.getLeaf();
+      if (leaf instanceof LambdaExpressionTree
+          || leaf instanceof MemberReferenceTree
+          || (leaf instanceof NewClassTree newClass && newClass.getClassBody() != null)) {
+        Optional<Handoff> handoff = ConcurrentCode.handoff(p, state);
+        boolean collected = false;
+        if (handoff.isEmpty()) {
+          handoff = CollectedTasks.handoff(p, state);
+          collected = handoff.isPresent();
+        }
+        if (handoff.isPresent()) {
+          VisitorState atTask = state.withPath(p);
+          Sharing sharing = Sharing.of(handoff.get(), atTask);
+          return new Task(handoff.get(), p, sharing, atTask, path, collected);
+        }
+      } else if (leaf instanceof ClassTree cls && !isAnonymous(cls)) {
+        return null;
+      }
+    }
+    return null;
+  }
+
+  /**
+   * The innermost task around a write: the code handed to another thread, how it gets there, and
+   * which state it shares. Built per match, never kept.
+   */
+  private final class Task {
     private final Handoff handoff;
+    private final TreePath taskPath;
     private final Sharing sharing;
     private final VisitorState state;
+    private final TreePath writePath;
+    private final boolean collected;
     private final int taskStart;
     private final int taskEnd;
-    private @Nullable Map<VarSymbol, VariableTree> locals;
-    private boolean fixed;
 
-    Finder(Handoff handoff, Sharing sharing, VisitorState state) {
+    private Task(
+        Handoff handoff,
+        TreePath taskPath,
+        Sharing sharing,
+        VisitorState state,
+        TreePath writePath,
+        boolean collected) {
       this.handoff = handoff;
+      this.taskPath = taskPath;
       this.sharing = sharing;
       this.state = state;
+      this.writePath = writePath;
+      this.collected = collected;
       this.taskStart = ASTHelpers.getStartPosition(handoff.task());
       this.taskEnd = state.getEndPosition(handoff.task());
     }
 
-    @Override
-    public Void visitLambdaExpression(LambdaExpressionTree tree, Void unused) {
-      if (tree != handoff.task() && ConcurrentCode.handoff(getCurrentPath(), state).isPresent()) {
-        return null; // a nested task is matched on its own
-      }
-      return super.visitLambdaExpression(tree, null);
-    }
-
-    @Override
-    public Void visitMemberReference(MemberReferenceTree tree, Void unused) {
-      if (ConcurrentCode.handoff(getCurrentPath(), state).isEmpty()) {
-        checkReference(tree, getCurrentPath());
-      }
-      return null;
-    }
-
-    @Override
-    public Void visitNewClass(NewClassTree tree, Void unused) {
-      if (tree != handoff.task()
-          && tree.getClassBody() != null
-          && ConcurrentCode.handoff(getCurrentPath(), state).isPresent()) {
-        return null;
-      }
-      return super.visitNewClass(tree, null);
-    }
-
-    @Override
-    public Void visitClass(ClassTree tree, Void unused) {
-      Symbol sym = ASTHelpers.getSymbol(tree);
-      if (!(sym instanceof ClassSymbol cls) || !cls.isAnonymous()) {
-        return null; // a local class runs only when called
-      }
-      return super.visitClass(tree, null);
-    }
-
-    @Override
-    public Void visitMethodInvocation(MethodInvocationTree tree, Void unused) {
-      Symbol sym = ASTHelpers.getSymbol(tree);
-      if (sym != null && MUTATORS.contains(sym.getSimpleName().toString())) {
-        ExpressionTree receiver = ASTHelpers.getReceiver(tree);
-        if (receiver != null || tree.getMethodSelect() instanceof IdentifierTree) {
-          checkCollection(tree, receiver, sym.getSimpleName().toString(), getCurrentPath());
-        }
-      }
-      return super.visitMethodInvocation(tree, null);
-    }
-
-    @Override
-    public Void visitAssignment(AssignmentTree tree, Void unused) {
-      checkWrite(tree, tree.getVariable(), false, tree.getExpression());
-      return super.visitAssignment(tree, null);
-    }
-
-    @Override
-    public Void visitCompoundAssignment(CompoundAssignmentTree tree, Void unused) {
-      checkWrite(tree, tree.getVariable(), true, null);
-      return super.visitCompoundAssignment(tree, null);
-    }
-
-    @Override
-    public Void visitUnary(UnaryTree tree, Void unused) {
-      switch (tree.getKind()) {
-        case PREFIX_INCREMENT, PREFIX_DECREMENT, POSTFIX_INCREMENT, POSTFIX_DECREMENT ->
-            checkWrite(tree, tree.getExpression(), true, null);
-        default -> {}
-      }
-      return super.visitUnary(tree, null);
-    }
-
-    /** {@code list::add} as (or inside) the task. */
-    void checkReference(MemberReferenceTree ref, TreePath path) {
-      ExpressionTree qualifier = ref.getQualifierExpression();
-      if (MUTATORS.contains(ref.getName().toString())
-          && (qualifier instanceof IdentifierTree || qualifier instanceof MemberSelectTree)) {
-        checkCollection(ref, qualifier, ref.getName().toString(), path);
-      }
-    }
-
-    private void checkCollection(
-        Tree node, @Nullable ExpressionTree receiver, String method, TreePath path) {
-      if (receiver == null) {
-        return; // add(x) on this object: its own class decides about thread safety
+    Description checkCollection(Tree node, ExpressionTree receiver, String method) {
+      ExpressionTree stripped = ASTHelpers.stripParentheses(receiver);
+      if (stripped instanceof MethodInvocationTree || stripped instanceof ArrayAccessTree) {
+        return checkElement(node, stripped, method);
       }
       VarSymbol var = sharedVariable(receiver);
       String unsafe = var == null ? null : unsafeCollection(var);
-      if (unsafe == null || isGuarded(path)) {
-        return;
+      if (unsafe == null || isGuarded()) {
+        return NO_MATCH;
       }
-      report(
+      return report(
           node,
           String.format(
               "'%s' (%s) is shared by %s, and %s() mutates it without synchronization: %s",
@@ -384,25 +427,14 @@ public final class UnsynchronizedSharedMutation extends BugChecker
                   : "use a concurrent collection, or guard every access with one lock"));
     }
 
-    private void checkWrite(
-        Tree node, ExpressionTree target, boolean readModifyWrite, @Nullable ExpressionTree rhs) {
-      ExpressionTree variable = ASTHelpers.stripParentheses(target);
-      if (variable instanceof ArrayAccessTree access) {
-        checkArrayWrite(node, access, readModifyWrite, rhs);
-        return;
-      }
-      if (!sharing.fields
-          || !(variable instanceof IdentifierTree || variable instanceof MemberSelectTree)
-          || !(ASTHelpers.getSymbol(variable) instanceof VarSymbol field)
-          || field.getKind() != ElementKind.FIELD
-          || !isOwnField(variable, field)) {
-        return;
+    Description checkFieldWrite(
+        Tree node, ExpressionTree variable, VarSymbol field, boolean readModifyWrite) {
+      if (!isOwnField(variable, field) || isGuarded()) {
+        return NO_MATCH;
       }
       long flags = field.flags();
-      if ((flags & Flags.FINAL) != 0
-          || ((flags & Flags.VOLATILE) != 0 && !readModifyWrite)
-          || isGuarded(getCurrentPath())) {
-        return;
+      if (!sharing.fields) {
+        return checkPublication(node, field, readModifyWrite);
       }
       String advice;
       Type type = field.type;
@@ -416,7 +448,7 @@ public final class UnsynchronizedSharedMutation extends BugChecker
       } else {
         advice = "make the field volatile, use an atomic type, or guard every access with one lock";
       }
-      report(
+      return report(
           node,
           String.format(
               "'%s' is a%s field written by %s without synchronization, so updates race and"
@@ -427,34 +459,369 @@ public final class UnsynchronizedSharedMutation extends BugChecker
               advice));
     }
 
-    private void checkArrayWrite(
+    Description checkArrayWrite(
         Tree node, ArrayAccessTree access, boolean readModifyWrite, @Nullable ExpressionTree rhs) {
       if (!sharing.locals && !sharing.fields) {
-        return;
+        return NO_MATCH;
       }
       ExpressionTree index = ASTHelpers.stripParentheses(access.getIndex());
       boolean constant = ASTHelpers.constValue(index) != null;
-      if (index instanceof IdentifierTree && !constant) {
-        return; // a[i]: each task (or element) writes its own slot
+      if (readModifyWrite ? !constant && isDistinct(index) : !constant || rhs == null) {
+        return NO_MATCH; // a[i] with a different i in every copy; a[i] = x (see the page)
       }
       VarSymbol var = sharedVariable(access.getExpression());
-      if (var == null || isGuarded(getCurrentPath())) {
-        return;
+      if (var == null || isGuarded()) {
+        return NO_MATCH;
       }
-      boolean races = readModifyWrite ? true : constant && rhs != null && mentions(rhs, var);
-      if (!races) {
-        return;
+      boolean stream = handoff.kind() == Kind.PARALLEL_STREAM;
+      if (readModifyWrite || mentions(rhs, var)) {
+        return report(
+            node,
+            String.format(
+                "'%s' is an array shared by %s, and this read-modify-write of one of its elements"
+                    + " races with the other threads%s: %s",
+                var.getSimpleName(),
+                where(),
+                constant ? "" : " (two of them can update the same element)",
+                stream
+                    ? "compute the value with the stream (sum, reduce, groupingBy, collect) instead"
+                    : "use an AtomicIntegerArray, an AtomicLong or a LongAdder"));
       }
-      report(
+      if (ASTHelpers.constValue(rhs) != null) {
+        return NO_MATCH; // every thread writes the same constant (found[0] = true)
+      }
+      return report(
           node,
           String.format(
-              "'%s' is an array shared by %s, and this read-modify-write of one of its elements"
-                  + " races with the other threads: %s",
+              "'%s' is an array shared by %s, and every one of them writes element %s: which"
+                  + " write wins is left to chance, and it may never be seen: %s",
               var.getSimpleName(),
               where(),
+              state.getSourceForNode(index),
+              stream
+                  ? "compute the value with the stream (reduce, findAny, collect) instead"
+                  : "use an AtomicReference, or guard every access with one lock"));
+    }
+
+    /**
+     * {@code buckets.get(i).add(x)}, {@code groups.computeIfAbsent(k, …).add(x)}, {@code
+     * lists[i].add(x)}: a non-thread-safe collection held by a shared list, map or array, and
+     * reached by a key that two threads can share.
+     */
+    private Description checkElement(Tree node, ExpressionTree element, String method) {
+      ExpressionTree holder;
+      ExpressionTree key;
+      if (element instanceof ArrayAccessTree access) {
+        holder = access.getExpression();
+        key = access.getIndex();
+      } else {
+        MethodInvocationTree call = (MethodInvocationTree) element;
+        String name = Trees.calledName(call);
+        if (!(name.equals("get") || name.equals("computeIfAbsent"))
+            || call.getArguments().isEmpty()
+            || ASTHelpers.getReceiver(call) == null) {
+          return NO_MATCH;
+        }
+        holder = ASTHelpers.getReceiver(call);
+        key = call.getArguments().get(0);
+      }
+      VarSymbol var = sharedVariable(holder);
+      if (var == null || isDistinct(ASTHelpers.stripParentheses(key))) {
+        return NO_MATCH;
+      }
+      String unsafe = unsafeElement(element, var);
+      if (unsafe == null || isGuarded()) {
+        return NO_MATCH;
+      }
+      return report(
+          node,
+          String.format(
+              "'%s' holds %ss that are shared by %s, and %s() mutates one of them without"
+                  + " synchronization (two threads can reach the same one): %s",
+              var.getSimpleName(),
+              unsafe,
+              where(),
+              method,
               handoff.kind() == Kind.PARALLEL_STREAM
-                  ? "compute the value with the stream (sum, reduce, collect) instead"
-                  : "use an AtomicIntegerArray, an AtomicLong or a LongAdder"));
+                  ? "group with the stream (Collectors.groupingBy, toList) instead, or hold"
+                      + " concurrent collections"
+                  : "hold concurrent collections, or guard every access with one lock"));
+    }
+
+    /**
+     * The simple name of the non-thread-safe class of the collections that {@code element} (an
+     * element of {@code holder}) reads: its declared class, the factory of {@code computeIfAbsent},
+     * or the class of every element stored into {@code holder} where it is declared.
+     */
+    private @Nullable String unsafeElement(ExpressionTree element, VarSymbol holder) {
+      Type type = ASTHelpers.getType(element);
+      if (type == null || type.getKind() == TypeKind.ERROR) {
+        return null;
+      }
+      if (isUnsafeType(type)) {
+        return type.tsym.getSimpleName().toString();
+      }
+      if (element instanceof MethodInvocationTree call
+          && Trees.calledName(call).equals("computeIfAbsent")) {
+        return call.getArguments().size() == 2 ? createdUnsafe(call.getArguments().get(1)) : null;
+      }
+      Tree scope = holderScope(holder);
+      return scope == null ? null : storedUnsafe(holder, scope);
+    }
+
+    /** Where every store into {@code holder} is: its method, or its class when it is private. */
+    private @Nullable Tree holderScope(VarSymbol holder) {
+      for (TreePath p = taskPath; p != null; p = p.getParentPath()) {
+        Tree leaf = p.getLeaf();
+        if (holder.getKind() == ElementKind.FIELD) {
+          if (leaf instanceof ClassTree cls && ASTHelpers.getSymbol(cls) == holder.owner) {
+            return holder.getModifiers().contains(javax.lang.model.element.Modifier.PRIVATE)
+                ? cls
+                : null;
+          }
+        } else if (leaf instanceof MethodTree || leaf instanceof ClassTree) {
+          return leaf;
+        }
+      }
+      return null;
+    }
+
+    /**
+     * The unsafe class that {@code factory} ({@code ArrayList::new}, {@code k -> new
+     * ArrayList<>()}) creates, or {@code null}.
+     */
+    private @Nullable String createdUnsafe(ExpressionTree factory) {
+      ExpressionTree f = ASTHelpers.stripParentheses(factory);
+      Type created = null;
+      if (f instanceof MemberReferenceTree ref
+          && ref.getMode() == MemberReferenceTree.ReferenceMode.NEW) {
+        created = ASTHelpers.getType(ref.getQualifierExpression());
+      } else if (f instanceof LambdaExpressionTree lambda
+          && lambda.getBody() instanceof ExpressionTree body
+          && ASTHelpers.stripParentheses(body) instanceof NewClassTree newClass
+          && newClass.getClassBody() == null) {
+        created = ASTHelpers.getType(newClass);
+      } else if (f instanceof NewClassTree newClass && newClass.getClassBody() == null) {
+        created = ASTHelpers.getType(newClass);
+      }
+      return created != null && isUnsafeType(created)
+          ? created.tsym.getSimpleName().toString()
+          : null;
+    }
+
+    /**
+     * The unsafe class of every element stored into {@code holder} in {@code scope} ({@code
+     * holder.add(new ArrayList<>())}, {@code holder[i] = new HashSet<>()}, {@code holder.put(k, new
+     * ArrayList<>())}); {@code null} when there is none, or when any other value is stored.
+     */
+    private @Nullable String storedUnsafe(VarSymbol holder, Tree scope) {
+      String[] found = new String[1];
+      boolean[] other = new boolean[1];
+      new TreeScanner<Void, Void>() {
+        @Override
+        public Void visitMethodInvocation(MethodInvocationTree call, Void unused) {
+          String name = Trees.calledName(call);
+          if (STORES.contains(name)
+              && !call.getArguments().isEmpty()
+              && SameVariable.variable(ASTHelpers.getReceiver(call)) == holder) {
+            List<? extends ExpressionTree> args = call.getArguments();
+            note(
+                createdUnsafe(
+                    name.equals("computeIfAbsent") && args.size() == 2
+                        ? args.get(1)
+                        : args.get(args.size() - 1)));
+          }
+          return super.visitMethodInvocation(call, null);
+        }
+
+        @Override
+        public Void visitAssignment(AssignmentTree assignment, Void unused) {
+          if (ASTHelpers.stripParentheses(assignment.getVariable()) instanceof ArrayAccessTree a
+              && SameVariable.variable(a.getExpression()) == holder) {
+            note(createdUnsafe(assignment.getExpression()));
+          }
+          return super.visitAssignment(assignment, null);
+        }
+
+        private void note(@Nullable String unsafe) {
+          if (unsafe == null) {
+            other[0] = true;
+          } else {
+            found[0] = unsafe;
+          }
+        }
+      }.scan(scope, null);
+      return other[0] ? null : found[0];
+    }
+
+    /**
+     * Whether {@code index} takes a different value in every copy of the task that runs at once:
+     * the element of an {@code IntStream.range} (or {@code rangeClosed}, or {@code LongStream}'s)
+     * that the task or its repeating lambda runs for, or a local of the submitting {@code for}
+     * loop's body that copies the loop's counter ({@code int slot = i;}).
+     */
+    private boolean isDistinct(ExpressionTree index) {
+      if (!(index instanceof IdentifierTree)
+          || !(ASTHelpers.getSymbol(index) instanceof VarSymbol v)) {
+        return false;
+      }
+      if (handoff.kind() == Kind.PARALLEL_STREAM
+          && handoff.task() instanceof LambdaExpressionTree lambda
+          && isParameter(lambda, v)
+          && handoff.call() instanceof MethodInvocationTree call
+          && overRange(ASTHelpers.getReceiver(call))) {
+        return true;
+      }
+      Tree repeat = sharing.repeat();
+      if (repeat == null || repeat == handoff.task()) {
+        return false;
+      }
+      if (repeat instanceof LambdaExpressionTree lambda && isParameter(lambda, v)) {
+        for (TreePath p = taskPath; p != null; p = p.getParentPath()) {
+          if (p.getLeaf() == repeat) {
+            return p.getParentPath() != null
+                && p.getParentPath().getLeaf() instanceof MethodInvocationTree call
+                && overRange(ASTHelpers.getReceiver(call));
+          }
+        }
+        return false;
+      }
+      if (repeat instanceof ForLoopTree loop
+          && v.getKind() == ElementKind.LOCAL_VARIABLE
+          && v.pos >= ASTHelpers.getStartPosition(loop.getStatement())
+          && v.pos < state.getEndPosition(loop.getStatement())) {
+        VariableTree decl = findLocal(v, loop.getStatement());
+        return decl != null
+            && decl.getInitializer() != null
+            && ASTHelpers.stripParentheses(decl.getInitializer()) instanceof IdentifierTree from
+            && ASTHelpers.getSymbol(from) instanceof VarSymbol counter
+            && isCounter(loop, counter);
+      }
+      return false;
+    }
+
+    /** Whether {@code stream} runs once per element of a range of distinct numbers. */
+    private boolean overRange(@Nullable ExpressionTree stream) {
+      for (ExpressionTree e = stream; e instanceof MethodInvocationTree call; ) {
+        if (RANGE.matches(call, state)) {
+          return true;
+        }
+        if (!DISTINCT_PRESERVING.contains(Trees.calledName(call))) {
+          return false;
+        }
+        e = ASTHelpers.getReceiver(call);
+      }
+      return false;
+    }
+
+    /**
+     * How a task that does not run as several copies at once still shares a field: it keeps running
+     * (a scheduled or timer task, a thread's or task's loop) while other methods of the class use
+     * the field on other threads. A visibility race: they may never see the write.
+     */
+    private Description checkPublication(Tree node, VarSymbol field, boolean readModifyWrite) {
+      if ((field.flags() & Flags.VOLATILE) != 0) {
+        return NO_MATCH;
+      }
+      String runner = runsAlongside();
+      if (runner == null || !usedElsewhere(field)) {
+        return NO_MATCH;
+      }
+      return buildDescription(node)
+          .setMessage(
+              String.format(
+                  "'%s' is a non-volatile field written by %s while other methods of the class"
+                      + " use it on other threads, with no synchronization: they may never see"
+                      + " the new value%s: %s",
+                  field.getSimpleName(),
+                  runner,
+                  readModifyWrite ? ", and updates race" : "",
+                  readModifyWrite && isCounter(field.type)
+                      ? "use an AtomicInteger or AtomicLong (or guard every access with one lock)"
+                      : "make the field volatile, use an atomic type, or guard every access with"
+                          + " one lock"))
+          .build();
+    }
+
+    /** What runs the task alongside the rest of the object, or {@code null}. */
+    private @Nullable String runsAlongside() {
+      if (handoff.kind() == Kind.TIMER) {
+        return "a timer task";
+      }
+      if (handoff.kind() == Kind.EXECUTOR
+          && !collected
+          && handoff.call() instanceof MethodInvocationTree call
+          && Trees.calledName(call).startsWith("schedule")) {
+        return "a scheduled task";
+      }
+      if (handoff.kind() != Kind.THREAD && handoff.kind() != Kind.EXECUTOR) {
+        return null;
+      }
+      for (TreePath p = writePath;
+          p != null && p.getLeaf() != handoff.task();
+          p = p.getParentPath()) {
+        Tree leaf = p.getLeaf();
+        if (leaf instanceof WhileLoopTree
+            || leaf instanceof DoWhileLoopTree
+            || (leaf instanceof ForLoopTree loop && loop.getCondition() == null)) {
+          return handoff.kind() == Kind.THREAD ? "a thread's loop" : "a task's loop";
+        }
+      }
+      return null;
+    }
+
+    /**
+     * Whether a method of the field's class other than the one that hands the task off (and other
+     * than a constructor or initializer, which run before) reads or writes {@code field}.
+     */
+    private boolean usedElsewhere(VarSymbol field) {
+      Tree handoffMethod = null;
+      ClassTree owner = null;
+      for (TreePath p = taskPath; p != null; p = p.getParentPath()) {
+        Tree leaf = p.getLeaf();
+        if (handoffMethod == null && leaf instanceof MethodTree) {
+          handoffMethod = leaf;
+        }
+        if (leaf instanceof ClassTree cls && ASTHelpers.getSymbol(cls) == field.owner) {
+          owner = cls;
+          break;
+        }
+      }
+      if (owner == null) {
+        return false;
+      }
+      Tree skip = handoffMethod;
+      boolean[] used = new boolean[1];
+      TreeScanner<Void, Void> uses =
+          new TreeScanner<Void, Void>() {
+            @Override
+            public Void scan(Tree tree, Void unused) {
+              return used[0] || tree == skip ? null : super.scan(tree, null);
+            }
+
+            @Override
+            public Void visitIdentifier(IdentifierTree id, Void unused) {
+              used[0] |= ASTHelpers.getSymbol(id) == field;
+              return null;
+            }
+
+            @Override
+            public Void visitMemberSelect(MemberSelectTree select, Void unused) {
+              used[0] |= ASTHelpers.getSymbol(select) == field;
+              return super.visitMemberSelect(select, null);
+            }
+          };
+      for (Tree member : owner.getMembers()) {
+        if (member instanceof MethodTree method) {
+          MethodSymbol sym = ASTHelpers.getSymbol(method);
+          if (sym != null && !sym.isConstructor()) {
+            uses.scan(method, null);
+          }
+        } else if (member instanceof ClassTree) {
+          uses.scan(member, null);
+        }
+      }
+      return used[0];
     }
 
     /**
@@ -547,9 +914,9 @@ public final class UnsynchronizedSharedMutation extends BugChecker
       return false;
     }
 
-    /** The declaration of a captured local (one scan of its method) or of a field. */
+    /** The declaration of a captured local (a scan of its method, until found) or of a field. */
     private @Nullable VariableTree declaration(VarSymbol var) {
-      for (TreePath p = state.getPath(); p != null; p = p.getParentPath()) {
+      for (TreePath p = taskPath; p != null; p = p.getParentPath()) {
         Tree leaf = p.getLeaf();
         if (var.getKind() == ElementKind.FIELD) {
           if (leaf instanceof ClassTree cls && ASTHelpers.getSymbol(cls) == var.owner) {
@@ -561,30 +928,24 @@ public final class UnsynchronizedSharedMutation extends BugChecker
             return null;
           }
         } else if (leaf instanceof MethodTree || leaf instanceof ClassTree) {
-          if (locals == null) {
-            locals = new HashMap<>();
-            new TreeScanner<Void, Void>() {
-              @Override
-              public Void visitVariable(VariableTree tree, Void unused) {
-                VarSymbol local = ASTHelpers.getSymbol(tree);
-                if (local != null) {
-                  locals.put(local, tree);
-                }
-                return super.visitVariable(tree, null);
-              }
-            }.scan(leaf, null);
-          }
-          return locals.get(var);
+          return findLocal(var, leaf);
         }
       }
       return null;
     }
 
-    private boolean isGuarded(TreePath path) {
-      return Synchronization.isGuarded(path, handoff.task());
+    private boolean isGuarded() {
+      return Synchronization.isGuarded(writePath, handoff.task());
     }
 
     private String where() {
+      if (collected) {
+        String runner =
+            handoff.call() instanceof MethodInvocationTree call ? Trees.calledName(call) : "";
+        return sharing.repeat() != null
+            ? "tasks collected in a loop and run together by " + runner + "()"
+            : "a task run by " + runner + "() on a multi-threaded executor";
+      }
       return switch (handoff.kind()) {
         case PARALLEL_STREAM -> "the threads of a parallel stream";
         case THREAD -> "threads started in a loop";
@@ -595,18 +956,15 @@ public final class UnsynchronizedSharedMutation extends BugChecker
       };
     }
 
-    private void report(Tree node, String message) {
+    private Description report(Tree node, String message) {
       Description.Builder description = buildDescription(node).setMessage(message);
-      if (!fixed) {
-        sequentialFix().ifPresent(description::addFix);
-        fixed = true;
-      }
-      state.reportMatch(description.build());
+      sequentialFix().ifPresent(description::addFix);
+      return description.build();
     }
 
     /**
      * For a parallel stream made parallel in the same chain, the fix runs it sequentially: the
-     * result every caller expects, without the race.
+     * result every caller expects, without the race. Every write in the task carries the same fix.
      */
     private Optional<SuggestedFix> sequentialFix() {
       if (handoff.kind() != Kind.PARALLEL_STREAM
@@ -632,6 +990,57 @@ public final class UnsynchronizedSharedMutation extends BugChecker
       }
       return Optional.empty();
     }
+  }
+
+  private static boolean isParameter(LambdaExpressionTree lambda, VarSymbol var) {
+    for (VariableTree param : lambda.getParameters()) {
+      if (ASTHelpers.getSymbol(param) == var) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Whether {@code counter} is declared by {@code loop} and only ever incremented by it. */
+  private static boolean isCounter(ForLoopTree loop, VarSymbol counter) {
+    boolean declared = false;
+    for (StatementTree init : loop.getInitializer()) {
+      declared |= init instanceof VariableTree v && ASTHelpers.getSymbol(v) == counter;
+    }
+    if (!declared || loop.getUpdate().size() != 1) {
+      return false;
+    }
+    ExpressionTree update = loop.getUpdate().get(0).getExpression();
+    return update instanceof UnaryTree unary
+        && (unary.getKind() == Tree.Kind.POSTFIX_INCREMENT
+            || unary.getKind() == Tree.Kind.PREFIX_INCREMENT)
+        && ASTHelpers.getSymbol(unary.getExpression()) == counter;
+  }
+
+  private static boolean isAnonymous(ClassTree cls) {
+    ClassSymbol sym = ASTHelpers.getSymbol(cls);
+    return sym != null && sym.isAnonymous();
+  }
+
+  /** The declaration of the local {@code var} in {@code scope}; stops at the first match. */
+  private static @Nullable VariableTree findLocal(VarSymbol var, Tree scope) {
+    VariableTree[] found = new VariableTree[1];
+    new TreeScanner<Void, Void>() {
+      @Override
+      public Void scan(Tree tree, Void unused) {
+        return found[0] == null ? super.scan(tree, null) : null;
+      }
+
+      @Override
+      public Void visitVariable(VariableTree tree, Void unused) {
+        if (ASTHelpers.getSymbol(tree) == var) {
+          found[0] = tree;
+          return null;
+        }
+        return super.visitVariable(tree, null);
+      }
+    }.scan(scope, null);
+    return found[0];
   }
 
   private static boolean isCounter(Type type) {

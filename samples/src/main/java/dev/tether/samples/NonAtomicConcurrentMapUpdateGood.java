@@ -1,6 +1,7 @@
 package dev.tether.samples;
 
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -10,6 +11,8 @@ public final class NonAtomicConcurrentMapUpdateGood {
   private final ConcurrentMap<String, Integer> hits = new ConcurrentHashMap<>();
   private final ConcurrentMap<String, List<String>> sessions = new ConcurrentHashMap<>();
   private final ConcurrentMap<String, String> owners = new ConcurrentHashMap<>();
+  private final Map<String, Integer> logins = new ConcurrentHashMap<>();
+  private final Map<String, String> routes = new ConcurrentHashMap<>();
 
   /** Counts a hit for {@code page}. */
   public void hit(String page) {
@@ -24,5 +27,17 @@ public final class NonAtomicConcurrentMapUpdateGood {
   /** Returns the session list of {@code user}, created exactly once. */
   public List<String> sessionsOf(String user) {
     return sessions.computeIfAbsent(user, u -> new CopyOnWriteArrayList<>());
+  }
+
+  /** Counts a login of {@code user} in one atomic call. */
+  public void login(String user) {
+    logins.merge(user, 1, Integer::sum);
+  }
+
+  /** Registers {@code path}, refusing duplicates: only one thread's putIfAbsent sees null. */
+  public void register(String path, String handler) {
+    if (routes.putIfAbsent(path, handler) != null) {
+      throw new IllegalStateException("already registered: " + path);
+    }
   }
 }

@@ -1,0 +1,125 @@
+package dev.tether.checker.utils;
+
+import com.google.common.collect.ImmutableList;
+import com.google.errorprone.VisitorState;
+import com.google.errorprone.util.ASTHelpers;
+import com.sun.source.tree.AssignmentTree;
+import com.sun.source.tree.BlockTree;
+import com.sun.source.tree.ClassTree;
+import com.sun.source.tree.CompoundAssignmentTree;
+import com.sun.source.tree.ExpressionTree;
+import com.sun.source.tree.MethodTree;
+import com.sun.source.tree.Tree;
+import com.sun.source.tree.UnaryTree;
+import com.sun.source.tree.VariableTree;
+import com.sun.source.util.TreePath;
+import com.sun.source.util.TreeScanner;
+import com.sun.tools.javac.code.Symbol.VarSymbol;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import javax.lang.model.element.ElementKind;
+import javax.lang.model.element.Modifier;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Answers "which values can this variable hold?": every expression ever assigned to a {@code
+ * private} field (its initializer and every {@code =} in its top-level class) or to a local
+ * variable (in its method), so that a check can see through a declaration made with an interface
+ * type ({@code private final Map<K, V> m = new ConcurrentHashMap<>();}).
+ */
+public final class AssignedValues {
+  private AssignedValues() {}
+
+  /**
+   * Every value assigned to {@code var}, in source order, when all of them are in sight: {@code
+   * var} is a {@code private} field of a class around {@code state.getPath()}, or a local variable
+   * or resource declared in the method around it. Empty when a value may come from elsewhere (a
+   * non-private field, a parameter, a compound assignment such as {@code +=}, {@code ++}) or when
+   * nothing is ever assigned.
+   */
+  public static Optional<ImmutableList<ExpressionTree>> of(VarSymbol var, VisitorState state) {
+    Tree scope = scope(var, state.getPath());
+    if (scope == null) {
+      return Optional.empty();
+    }
+    List<ExpressionTree> values = new ArrayList<>();
+    boolean[] unknown = new boolean[1];
+    new TreeScanner<Void, Void>() {
+      @Override
+      public Void scan(Tree tree, Void unused) {
+        return unknown[0] ? null : super.scan(tree, null);
+      }
+
+      @Override
+      public Void visitVariable(VariableTree tree, Void unused) {
+        if (tree.getInitializer() != null && ASTHelpers.getSymbol(tree) == var) {
+          values.add(tree.getInitializer());
+        }
+        return super.visitVariable(tree, null);
+      }
+
+      @Override
+      public Void visitAssignment(AssignmentTree tree, Void unused) {
+        if (ASTHelpers.getSymbol(ASTHelpers.stripParentheses(tree.getVariable())) == var) {
+          values.add(tree.getExpression());
+        }
+        return super.visitAssignment(tree, null);
+      }
+
+      @Override
+      public Void visitCompoundAssignment(CompoundAssignmentTree tree, Void unused) {
+        unknown[0] |= ASTHelpers.getSymbol(ASTHelpers.stripParentheses(tree.getVariable())) == var;
+        return super.visitCompoundAssignment(tree, null);
+      }
+
+      @Override
+      public Void visitUnary(UnaryTree tree, Void unused) {
+        unknown[0] |=
+            ASTHelpers.getSymbol(ASTHelpers.stripParentheses(tree.getExpression())) == var;
+        return super.visitUnary(tree, null);
+      }
+    }.scan(scope, null);
+    return unknown[0] || values.isEmpty()
+        ? Optional.empty()
+        : Optional.of(ImmutableList.copyOf(values));
+  }
+
+  /**
+   * The tree that holds every assignment to {@code var}: the top-level class around a private field
+   * of a class on the path, the method or initializer around a local (a local of an enclosing
+   * method, seen from a local or anonymous class, is not in sight).
+   */
+  private static @Nullable Tree scope(VarSymbol var, @Nullable TreePath path) {
+    if (var.getKind() == ElementKind.FIELD) {
+      if (!var.getModifiers().contains(Modifier.PRIVATE)) {
+        return null;
+      }
+      ClassTree outermost = null;
+      boolean ownerSeen = false;
+      for (TreePath p = path; p != null; p = p.getParentPath()) {
+        if (p.getLeaf() instanceof ClassTree cls) {
+          outermost = cls;
+          ownerSeen |= ASTHelpers.getSymbol(cls) == var.owner;
+        }
+      }
+      return ownerSeen ? outermost : null;
+    }
+    if (var.getKind() != ElementKind.LOCAL_VARIABLE
+        && var.getKind() != ElementKind.RESOURCE_VARIABLE) {
+      return null;
+    }
+    Tree child = null;
+    for (TreePath p = path; p != null; p = p.getParentPath()) {
+      Tree leaf = p.getLeaf();
+      if (leaf instanceof MethodTree) {
+        return leaf;
+      }
+      if (leaf instanceof ClassTree) {
+        return child instanceof BlockTree ? child : null; // an initializer, or a field's lambda
+      }
+      child = leaf;
+    }
+    return null;
+  }
+}

@@ -1,0 +1,101 @@
+package dev.tether.checker.utils;
+
+import static com.google.errorprone.BugPattern.SeverityLevel.WARNING;
+
+import com.google.errorprone.BugPattern;
+import com.google.errorprone.CompilationTestHelper;
+import com.google.errorprone.VisitorState;
+import com.google.errorprone.bugpatterns.BugChecker;
+import com.google.errorprone.bugpatterns.BugChecker.MethodInvocationTreeMatcher;
+import com.google.errorprone.matchers.Description;
+import com.sun.source.tree.MethodInvocationTree;
+import com.sun.tools.javac.code.Symbol.VarSymbol;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+final class AssignedValuesTest {
+  /**
+   * Reports, at every call {@code probe(x)}, the values ever assigned to the variable {@code x}.
+   */
+  @BugPattern(summary = "Reports AssignedValues.of", severity = WARNING)
+  public static final class ValuesProbe extends BugChecker implements MethodInvocationTreeMatcher {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    public Description matchMethodInvocation(MethodInvocationTree tree, VisitorState state) {
+      if (!Trees.calledName(tree).equals("probe") || tree.getArguments().size() != 1) {
+        return Description.NO_MATCH;
+      }
+      VarSymbol var = SameVariable.variable(tree.getArguments().get(0));
+      String message =
+          var == null
+              ? "not a variable"
+              : AssignedValues.of(var, state)
+                  .map(
+                      values ->
+                          values.stream()
+                              .map(state::getSourceForNode)
+                              .collect(Collectors.joining(" | ", "values: ", "")))
+                  .orElse("unknown");
+      return buildDescription(tree).setMessage(message).build();
+    }
+  }
+
+  @Test
+  void fieldsAndLocals() {
+    CompilationTestHelper.newInstance(ValuesProbe.class, getClass())
+        .addSourceLines(
+            "A.java",
+            "import java.util.*;",
+            "import java.util.concurrent.*;",
+            "class A {",
+            "  static void probe(Object o) {}",
+            "  private final Map<String, Integer> initialized = new ConcurrentHashMap<>();",
+            "  private final Map<String, Integer> inConstructors;",
+            "  private Map<String, Integer> reassigned = new ConcurrentHashMap<>();",
+            "  final Map<String, Integer> notPrivate = new ConcurrentHashMap<>();",
+            "  private Map<String, Integer> neverAssigned;",
+            "  private int counter = 0;",
+            "  A() { inConstructors = new ConcurrentHashMap<>(); }",
+            "  A(int n) { inConstructors = new ConcurrentSkipListMap<>(); }",
+            "  class Inner { void reset() { reassigned = new HashMap<>(); } }",
+            "  void m(Map<String, Integer> param) {",
+            "    // BUG: Diagnostic contains: values: new ConcurrentHashMap<>()",
+            "    probe(initialized);",
+            "    // BUG: Diagnostic contains: values: new ConcurrentHashMap<>() |"
+                + " new ConcurrentSkipListMap<>()",
+            "    probe(this.inConstructors);",
+            "    // BUG: Diagnostic contains: values: new ConcurrentHashMap<>() | new HashMap<>()",
+            "    probe(reassigned);",
+            "    // BUG: Diagnostic contains: unknown",
+            "    probe(notPrivate);",
+            "    // BUG: Diagnostic contains: unknown",
+            "    probe(neverAssigned);",
+            "    counter++;",
+            "    // BUG: Diagnostic contains: unknown",
+            "    probe(counter);",
+            "    // BUG: Diagnostic contains: unknown",
+            "    probe(param);",
+            "    Map<String, Integer> local = new ConcurrentHashMap<>();",
+            "    // BUG: Diagnostic contains: values: new ConcurrentHashMap<>()",
+            "    probe(local);",
+            "    Map<String, Integer> later;",
+            "    later = new TreeMap<>();",
+            "    // BUG: Diagnostic contains: values: new TreeMap<>()",
+            "    Runnable r = () -> probe(later);",
+            "    new Thread() {",
+            "      @Override public void run() {",
+            "        // BUG: Diagnostic contains: unknown",
+            "        probe(local);",
+            "      }",
+            "    }.start();",
+            "  }",
+            "  {",
+            "    List<String> inInitializer = new ArrayList<>();",
+            "    // BUG: Diagnostic contains: values: new ArrayList<>()",
+            "    probe(inInitializer);",
+            "  }",
+            "}")
+        .doTest();
+  }
+}
