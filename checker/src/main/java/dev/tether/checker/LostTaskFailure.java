@@ -19,9 +19,11 @@ import com.google.errorprone.suppliers.Supplier;
 import com.google.errorprone.suppliers.Suppliers;
 import com.google.errorprone.util.ASTHelpers;
 import com.sun.source.tree.AssignmentTree;
+import com.sun.source.tree.BinaryTree;
 import com.sun.source.tree.BlockTree;
 import com.sun.source.tree.CatchTree;
 import com.sun.source.tree.ClassTree;
+import com.sun.source.tree.CompoundAssignmentTree;
 import com.sun.source.tree.ExpressionStatementTree;
 import com.sun.source.tree.ExpressionTree;
 import com.sun.source.tree.IdentifierTree;
@@ -33,7 +35,10 @@ import com.sun.source.tree.MethodTree;
 import com.sun.source.tree.NewClassTree;
 import com.sun.source.tree.ParenthesizedTree;
 import com.sun.source.tree.ReturnTree;
+import com.sun.source.tree.ThrowTree;
 import com.sun.source.tree.Tree;
+import com.sun.source.tree.UnaryTree;
+import com.sun.source.tree.VariableTree;
 import com.sun.source.util.TreePath;
 import com.sun.source.util.TreePathScanner;
 import com.sun.source.util.TreeScanner;
@@ -76,6 +81,24 @@ public final class LostTaskFailure extends BugChecker implements MethodInvocatio
       Suppliers.typeFromString("java.util.concurrent.CompletionStage");
 
   private static final Set<String> FAN_OUT_CALLS = Set.of("execute", "submit", "invokeAll");
+
+  private static final Matcher<ExpressionTree> COMPLETION_SERVICE_SUBMIT =
+      instanceMethod().onDescendantOf("java.util.concurrent.CompletionService").named("submit");
+
+  /** The stages that turn a failure into a value (or another stage). */
+  private static final Set<String> RECOVERING_STAGES =
+      Set.of(
+          "exceptionally",
+          "exceptionallyAsync",
+          "exceptionallyCompose",
+          "exceptionallyComposeAsync",
+          "handle",
+          "handleAsync");
+
+  private static final Matcher<ExpressionTree> RECOVERING_STAGE =
+      instanceMethod()
+          .onDescendantOf("java.util.concurrent.CompletionStage")
+          .namedAnyOf(RECOVERING_STAGES);
 
   private static final Matcher<ExpressionTree> INVOKE_ALL =
       instanceMethod().onDescendantOf("java.util.concurrent.ExecutorService").named("invokeAll");
@@ -124,6 +147,12 @@ public final class LostTaskFailure extends BugChecker implements MethodInvocatio
     if (name.equals("invokeAll")) {
       return INVOKE_ALL.matches(tree, state) ? matchInvokeAll(tree, state) : NO_MATCH;
     }
+    if (RECOVERING_STAGES.contains(name)) {
+      return RECOVERING_STAGE.matches(tree, state) ? matchRecoveringStage(tree, state) : NO_MATCH;
+    }
+    if (name.equals("submit") && COMPLETION_SERVICE_SUBMIT.matches(tree, state)) {
+      return matchCompletionService(tree, state);
+    }
     if (!name.equals("execute") && !name.equals("submit")) {
       return NO_MATCH;
     }
@@ -166,6 +195,252 @@ public final class LostTaskFailure extends BugChecker implements MethodInvocatio
                 + " tasks (and, with a timeout, which tasks timed out) are lost"
                 + REMEDY)
         .build();
+  }
+
+  /**
+   * {@code exceptionally(ex -> null)}, {@code handle((v, ex) -> ex == null ? v : 0)}: a stage whose
+   * handler turns every failure into a default value and does nothing else with it.
+   */
+  private Description matchRecoveringStage(MethodInvocationTree tree, VisitorState state) {
+    if (tree.getArguments().isEmpty()
+        || !(tree.getArguments().get(0) instanceof LambdaExpressionTree handler)) {
+      return NO_MATCH; // a method reference or a variable: its body is elsewhere
+    }
+    boolean handle = Trees.calledName(tree).startsWith("handle");
+    List<? extends VariableTree> parameters = handler.getParameters();
+    if (parameters.size() != (handle ? 2 : 1)) {
+      return NO_MATCH;
+    }
+    Symbol exception = ASTHelpers.getSymbol(parameters.get(handle ? 1 : 0));
+    Symbol value = handle ? ASTHelpers.getSymbol(parameters.get(0)) : null;
+    if (exception == null) {
+      return NO_MATCH;
+    }
+    if (isDropped(state.getPath()) && SameVariable.variable(ASTHelpers.getReceiver(tree)) != null) {
+      return NO_MATCH; // a stage nobody uses: the failure still travels through the variable
+    }
+    if (!DefaultOnly.in(handler, exception, value, state)) {
+      return NO_MATCH;
+    }
+    return buildDescription(tree)
+        .setMessage(
+            "This handler turns every failure into a default value and neither logs, records nor"
+                + " rethrows the exception, so the code that reads the result cannot tell a failed"
+                + " task from a successful one: log or record the exception here, rethrow it"
+                + " (throw new CompletionException(e)), or let it reach the code that joins the"
+                + " stage")
+        .build();
+  }
+
+  /**
+   * {@code cs.submit(task)} on a local {@code CompletionService} whose completed futures are never
+   * taken (or polled) and read: the failures stay in futures nobody looks at.
+   */
+  private Description matchCompletionService(MethodInvocationTree tree, VisitorState state) {
+    VarSymbol service = SameVariable.variable(ASTHelpers.getReceiver(tree));
+    TreePath body = enclosingBody(state.getPath());
+    if (service == null || service.getKind() != ElementKind.LOCAL_VARIABLE || body == null) {
+      return NO_MATCH; // a field or a parameter: the completions may be taken elsewhere
+    }
+    ServiceUses uses = new ServiceUses(service);
+    uses.scan(body, null);
+    if (uses.escapes) {
+      return NO_MATCH; // handed on, returned or stored: taken elsewhere
+    }
+    boolean kept = !isDropped(state.getPath());
+    if ((uses.taken || kept) && futuresRead(body, state)) {
+      return NO_MATCH;
+    }
+    return buildDescription(tree)
+        .setMessage(
+            "The futures of this CompletionService are never taken and read with get(), so the"
+                + " failures of its tasks are lost: take() each completed future and get() it, or"
+                + " use Tether's TaskGroup, whose await() rethrows the first failure and cancels the"
+                + " other tasks")
+        .build();
+  }
+
+  /** How a local {@code CompletionService} is used in its method. */
+  private static final class ServiceUses extends TreePathScanner<Void, Void> {
+    private static final Set<String> OWN_CALLS = Set.of("submit", "take", "poll");
+
+    private final VarSymbol service;
+    private boolean taken;
+    private boolean escapes;
+
+    ServiceUses(VarSymbol service) {
+      this.service = service;
+    }
+
+    @Override
+    public Void visitIdentifier(IdentifierTree tree, Void unused) {
+      if (!service.equals(ASTHelpers.getSymbol(tree))) {
+        return null;
+      }
+      String called = Trees.calledOn(getCurrentPath());
+      if (called == null || !OWN_CALLS.contains(called)) {
+        escapes = true; // an argument, a return value, an assignment, another method
+      } else if (!called.equals("submit")) {
+        TreePath call = getCurrentPath().getParentPath().getParentPath();
+        taken |= !isDropped(call); // cs.take(); alone only counts completions
+      }
+      return null;
+    }
+  }
+
+  /**
+   * Whether a recovering handler only produces a value: literals, constants, fields, new JDK
+   * objects, static JDK factories ({@code List.of()}, {@code Optional.empty()}, {@code
+   * completedFuture(…)}), the value parameter of {@code handle} (and calls on it), and null tests
+   * of the exception. Anything else — a mention of the exception, a throw, a call to another
+   * method, an assignment, an increment — counts as doing something with the failure.
+   */
+  private static final class DefaultOnly extends TreeScanner<Void, Void> {
+    private final Symbol exception;
+    private final @Nullable Symbol value;
+    private boolean acts;
+
+    private DefaultOnly(Symbol exception, @Nullable Symbol value) {
+      this.exception = exception;
+      this.value = value;
+    }
+
+    static boolean in(
+        LambdaExpressionTree handler,
+        Symbol exception,
+        @Nullable Symbol value,
+        VisitorState state) {
+      if (handler.getBody() instanceof BinaryTree binary && isNullTest(binary, exception)) {
+        return false; // handle((v, e) -> e == null): a success flag
+      }
+      DefaultOnly scanner = new DefaultOnly(exception, value);
+      scanner.scan(handler.getBody(), null);
+      return !scanner.acts;
+    }
+
+    @Override
+    public Void scan(Tree tree, Void unused) {
+      return acts ? null : super.scan(tree, null);
+    }
+
+    @Override
+    public Void visitBinary(BinaryTree tree, Void unused) {
+      if (isNullTest(tree, exception)) {
+        return null;
+      }
+      return super.visitBinary(tree, null);
+    }
+
+    @Override
+    public Void visitIdentifier(IdentifierTree tree, Void unused) {
+      acts |= exception.equals(ASTHelpers.getSymbol(tree));
+      return null;
+    }
+
+    @Override
+    public Void visitThrow(ThrowTree tree, Void unused) {
+      acts = true;
+      return null;
+    }
+
+    @Override
+    public Void visitMethodInvocation(MethodInvocationTree tree, Void unused) {
+      Symbol method = ASTHelpers.getSymbol(tree);
+      ExpressionTree receiver = ASTHelpers.getReceiver(tree);
+      boolean pure =
+          method != null
+              && ((method.isStatic()
+                      && isJdk(method)
+                      && !LoggingCalls.isLogging(method.getSimpleName().toString()))
+                  || (value != null && receiver != null && rootedIn(receiver, value)));
+      if (!pure) {
+        acts = true;
+        return null;
+      }
+      return super.visitMethodInvocation(tree, null);
+    }
+
+    @Override
+    public Void visitNewClass(NewClassTree tree, Void unused) {
+      Symbol constructor = ASTHelpers.getSymbol(tree);
+      if (tree.getClassBody() != null || constructor == null || !isJdk(constructor)) {
+        acts = true; // a project's result type may well record the failure
+        return null;
+      }
+      return super.visitNewClass(tree, null);
+    }
+
+    @Override
+    public Void visitAssignment(AssignmentTree tree, Void unused) {
+      acts = true;
+      return null;
+    }
+
+    @Override
+    public Void visitCompoundAssignment(CompoundAssignmentTree tree, Void unused) {
+      acts = true;
+      return null;
+    }
+
+    @Override
+    public Void visitUnary(UnaryTree tree, Void unused) {
+      switch (tree.getKind()) {
+        case PREFIX_INCREMENT, PREFIX_DECREMENT, POSTFIX_INCREMENT, POSTFIX_DECREMENT ->
+            acts = true;
+        default -> super.visitUnary(tree, null);
+      }
+      return null;
+    }
+
+    @Override
+    public Void visitLambdaExpression(LambdaExpressionTree tree, Void unused) {
+      acts = true; // code for later: not judged
+      return null;
+    }
+
+    @Override
+    public Void visitMemberReference(MemberReferenceTree tree, Void unused) {
+      acts = true;
+      return null;
+    }
+
+    @Override
+    public Void visitClass(ClassTree tree, Void unused) {
+      acts = true;
+      return null;
+    }
+
+    private static boolean isJdk(Symbol symbol) {
+      String owner = symbol.owner.getQualifiedName().toString();
+      return owner.startsWith("java.");
+    }
+
+    private static boolean rootedIn(ExpressionTree receiver, Symbol root) {
+      ExpressionTree e = ASTHelpers.stripParentheses(receiver);
+      while (e instanceof MemberSelectTree select) {
+        e = ASTHelpers.stripParentheses(select.getExpression());
+      }
+      return e instanceof IdentifierTree && root.equals(ASTHelpers.getSymbol(e));
+    }
+  }
+
+  /** {@code e == null}, {@code null != e}. */
+  private static boolean isNullTest(BinaryTree tree, Symbol exception) {
+    if (tree.getKind() != Tree.Kind.EQUAL_TO && tree.getKind() != Tree.Kind.NOT_EQUAL_TO) {
+      return false;
+    }
+    ExpressionTree left = ASTHelpers.stripParentheses(tree.getLeftOperand());
+    ExpressionTree right = ASTHelpers.stripParentheses(tree.getRightOperand());
+    return (isNull(right) && isExceptionName(left, exception))
+        || (isNull(left) && isExceptionName(right, exception));
+  }
+
+  private static boolean isNull(ExpressionTree tree) {
+    return tree.getKind() == Tree.Kind.NULL_LITERAL;
+  }
+
+  private static boolean isExceptionName(ExpressionTree tree, Symbol exception) {
+    return tree instanceof IdentifierTree && exception.equals(ASTHelpers.getSymbol(tree));
   }
 
   /** The task that {@code call} hands to an executor's {@code execute} or {@code submit}. */
@@ -514,7 +789,7 @@ public final class LostTaskFailure extends BugChecker implements MethodInvocatio
       }
 
       @Override
-      public Void visitThrow(com.sun.source.tree.ThrowTree node, Void unused) {
+      public Void visitThrow(ThrowTree node, Void unused) {
         return null; // rethrown (wrapped or not): the executor, not the waiter, sees it
       }
 
