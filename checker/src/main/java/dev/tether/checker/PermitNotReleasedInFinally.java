@@ -195,6 +195,12 @@ public final class PermitNotReleasedInFinally extends BugChecker
       };
     }
 
+    boolean sameReceiver(@Nullable ExpressionTree other) {
+      return resource == Resource.LOCK
+          ? sameLock(other, receiver)
+          : SameVariable.of(other, receiver);
+    }
+
     boolean releasedBy(MemberReferenceTree reference) {
       String name = reference.getName().toString();
       boolean releases =
@@ -248,6 +254,9 @@ public final class PermitNotReleasedInFinally extends BugChecker
         if (releases.inTask) {
           return NO_MATCH; // the hand-off idiom: the task (or callback) releases it
         }
+        if (pass > 0 && releases.reacquires) {
+          return NO_MATCH; // for (…) sem.acquire(); … sem.acquire(n); a count kept elsewhere
+        }
         if (releases.taskLeak) {
           return describe(acquisition, Leak.TASK, null, state);
         }
@@ -259,7 +268,7 @@ public final class PermitNotReleasedInFinally extends BugChecker
           exits |= Exits.in(statement);
           continue;
         }
-        if (pass == 0 && k == 0 && isRelease(statement, acquisition, state)) {
+        if (k == 0 && isRelease(statement, acquisition, state)) {
           return NO_MATCH; // acquire-then-release: a gate
         }
         if (statement instanceof IfTree ifTree
@@ -572,6 +581,9 @@ public final class PermitNotReleasedInFinally extends BugChecker
     private boolean guarded;
     private boolean plain;
 
+    /** Whether the statement acquires the same semaphore or lock again. */
+    private boolean reacquires;
+
     private Releases(Acquisition acquisition, VisitorState state) {
       this.acquisition = acquisition;
       this.state = state;
@@ -585,6 +597,11 @@ public final class PermitNotReleasedInFinally extends BugChecker
 
     @Override
     public Void visitMethodInvocation(MethodInvocationTree call, Void unused) {
+      if (call != acquisition.call()
+          && ACQUIRE_NAMES.contains(Trees.calledName(call))
+          && acquisition.sameReceiver(ASTHelpers.getReceiver(call))) {
+        reacquires = true;
+      }
       if (acquisition.releasedBy(call, state)) {
         if (taskDepth == 0) {
           if (finallyDepth > 0 || catchAllDepth > 0) {
