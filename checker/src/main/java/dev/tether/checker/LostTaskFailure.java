@@ -19,10 +19,11 @@ import com.google.errorprone.suppliers.Supplier;
 import com.google.errorprone.suppliers.Suppliers;
 import com.google.errorprone.util.ASTHelpers;
 import com.sun.source.tree.AssignmentTree;
+import com.sun.source.tree.BinaryTree;
 import com.sun.source.tree.BlockTree;
 import com.sun.source.tree.CatchTree;
 import com.sun.source.tree.ClassTree;
-import com.sun.source.tree.CompilationUnitTree;
+import com.sun.source.tree.CompoundAssignmentTree;
 import com.sun.source.tree.ExpressionStatementTree;
 import com.sun.source.tree.ExpressionTree;
 import com.sun.source.tree.IdentifierTree;
@@ -34,7 +35,10 @@ import com.sun.source.tree.MethodTree;
 import com.sun.source.tree.NewClassTree;
 import com.sun.source.tree.ParenthesizedTree;
 import com.sun.source.tree.ReturnTree;
+import com.sun.source.tree.ThrowTree;
 import com.sun.source.tree.Tree;
+import com.sun.source.tree.UnaryTree;
+import com.sun.source.tree.VariableTree;
 import com.sun.source.util.TreePath;
 import com.sun.source.util.TreePathScanner;
 import com.sun.source.util.TreeScanner;
@@ -45,15 +49,13 @@ import com.sun.tools.javac.code.Type.ArrayType;
 import dev.tether.checker.utils.ConcurrentCode;
 import dev.tether.checker.utils.ConcurrentCode.Handoff;
 import dev.tether.checker.utils.ConcurrentCode.Kind;
+import dev.tether.checker.utils.LoggingCalls;
 import dev.tether.checker.utils.SameVariable;
 import dev.tether.checker.utils.Trees;
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Pattern;
 import javax.lang.model.element.ElementKind;
 import javax.lang.model.type.TypeKind;
 import org.jspecify.annotations.Nullable;
@@ -80,6 +82,24 @@ public final class LostTaskFailure extends BugChecker implements MethodInvocatio
 
   private static final Set<String> FAN_OUT_CALLS = Set.of("execute", "submit", "invokeAll");
 
+  private static final Matcher<ExpressionTree> COMPLETION_SERVICE_SUBMIT =
+      instanceMethod().onDescendantOf("java.util.concurrent.CompletionService").named("submit");
+
+  /** The stages that turn a failure into a value (or another stage). */
+  private static final Set<String> RECOVERING_STAGES =
+      Set.of(
+          "exceptionally",
+          "exceptionallyAsync",
+          "exceptionallyCompose",
+          "exceptionallyComposeAsync",
+          "handle",
+          "handleAsync");
+
+  private static final Matcher<ExpressionTree> RECOVERING_STAGE =
+      instanceMethod()
+          .onDescendantOf("java.util.concurrent.CompletionStage")
+          .namedAnyOf(RECOVERING_STAGES);
+
   private static final Matcher<ExpressionTree> INVOKE_ALL =
       instanceMethod().onDescendantOf("java.util.concurrent.ExecutorService").named("invokeAll");
 
@@ -103,54 +123,382 @@ public final class LostTaskFailure extends BugChecker implements MethodInvocatio
           "java.util.concurrent.CyclicBarrier",
           "java.util.concurrent.Phaser");
 
-  /** Calls on futures (or collections of them) that do not look at how the tasks ended. */
-  private static final Set<String> NOT_READING =
-      Set.of("cancel", "isDone", "isCancelled", "add", "addAll", "size", "isEmpty", "clear");
+  /** Calls on futures that do not look at how the tasks ended. */
+  private static final Set<String> NOT_READING = Set.of("cancel", "isDone", "isCancelled");
 
   /** Calls that put a future into a collection without reading it. */
   private static final Set<String> COLLECTING = Set.of("add", "addAll", "offer", "put");
 
-  /** Methods that only report an exception: handing the exception to them does not record it. */
-  private static final Pattern LOGGING_METHOD =
-      Pattern.compile(
-          "trace|debug|info|warn|warning|error|fatal|severe|fine|finer|finest|config|log"
-              + "|printStackTrace|println|print|printf|format|append|valueOf|toString"
-              + "|getMessage|getLocalizedMessage|getClass|getName|getSimpleName");
-
-  /** The bodies of the current compilation unit analyzed so far (each is analyzed once). */
-  private final transient Set<Tree> analyzed = Collections.newSetFromMap(new IdentityHashMap<>());
-
-  private transient @Nullable CompilationUnitTree unit;
+  private static final Set<String> WAIT_NAMES =
+      Set.of(
+          "await",
+          "arriveAndAwaitAdvance",
+          "awaitAdvance",
+          "awaitAdvanceInterruptibly",
+          "awaitTermination");
 
   /**
-   * A fan-out needs a call to {@code execute}, {@code submit} or {@code invokeAll}: only a method
-   * (or initializer) that contains one is analyzed, once, when the first such call is visited.
+   * A fan-out needs a call to {@code execute}, {@code submit} or {@code invokeAll}: the method (or
+   * initializer) around such a call is scanned when the call is matched, and only then.
    */
   @Override
   public Description matchMethodInvocation(MethodInvocationTree tree, VisitorState state) {
-    if (!FAN_OUT_CALLS.contains(Trees.calledName(tree))) {
+    String name = Trees.calledName(tree);
+    if (name.equals("invokeAll")) {
+      return INVOKE_ALL.matches(tree, state) ? matchInvokeAll(tree, state) : NO_MATCH;
+    }
+    if (RECOVERING_STAGES.contains(name)) {
+      return RECOVERING_STAGE.matches(tree, state) ? matchRecoveringStage(tree, state) : NO_MATCH;
+    }
+    if (name.equals("submit") && COMPLETION_SERVICE_SUBMIT.matches(tree, state)) {
+      return matchCompletionService(tree, state);
+    }
+    if (!name.equals("execute") && !name.equals("submit")) {
       return NO_MATCH;
     }
-    if (state.getPath().getCompilationUnit() != unit) {
-      unit = state.getPath().getCompilationUnit();
-      analyzed.clear();
+    Fanned fanned = fanned(tree, state);
+    if (fanned == null) {
+      return NO_MATCH;
     }
-    for (TreePath p = state.getPath(); p != null; p = p.getParentPath()) {
-      Tree leaf = p.getLeaf();
-      TreePath parent = p.getParentPath();
-      if (leaf instanceof MethodTree method && method.getBody() != null) {
-        if (analyzed.add(method.getBody())) {
-          TreePath body = new TreePath(p, method.getBody());
-          analyze(body, state.withPath(body));
-        }
-      } else if (leaf instanceof BlockTree
-          && parent != null
-          && parent.getLeaf() instanceof ClassTree
-          && analyzed.add(leaf)) {
-        analyze(p, state.withPath(p)); // an initializer block
+    TreePath body = enclosingBody(state.getPath());
+    if (body == null) {
+      return NO_MATCH;
+    }
+    Facts facts = new Facts(state, false);
+    facts.scan(body, null);
+    Wait wait = waiterOf(fanned, facts.waits, state);
+    if (wait == null || !doesWork(fanned.task()) || recordsFailures(fanned.task(), state)) {
+      return NO_MATCH;
+    }
+    if (fanned.submit() && fanned.kept() && futuresRead(body, state)) {
+      return NO_MATCH; // the futures are read: get() rethrows the failure
+    }
+    return buildDescription(tree)
+        .setMessage(
+            "A failure of this task never reaches the code that waits for it at "
+                + state.getSourceForNode(wait.call())
+                + ", which goes on as if every task succeeded"
+                + REMEDY)
+        .build();
+  }
+
+  private Description matchInvokeAll(MethodInvocationTree tree, VisitorState state) {
+    if (!isDropped(state.getPath())) {
+      TreePath body = enclosingBody(state.getPath());
+      if (body == null || futuresRead(body, state)) {
+        return NO_MATCH;
       }
     }
-    return NO_MATCH;
+    return buildDescription(tree)
+        .setMessage(
+            "The futures that invokeAll returns are never read with get(), so the failures of these"
+                + " tasks (and, with a timeout, which tasks timed out) are lost"
+                + REMEDY)
+        .build();
+  }
+
+  /**
+   * {@code exceptionally(ex -> null)}, {@code handle((v, ex) -> ex == null ? v : 0)}: a stage whose
+   * handler turns every failure into a default value and does nothing else with it.
+   */
+  private Description matchRecoveringStage(MethodInvocationTree tree, VisitorState state) {
+    if (tree.getArguments().isEmpty()
+        || !(tree.getArguments().get(0) instanceof LambdaExpressionTree handler)) {
+      return NO_MATCH; // a method reference or a variable: its body is elsewhere
+    }
+    boolean handle = Trees.calledName(tree).startsWith("handle");
+    List<? extends VariableTree> parameters = handler.getParameters();
+    if (parameters.size() != (handle ? 2 : 1)) {
+      return NO_MATCH;
+    }
+    Symbol exception = ASTHelpers.getSymbol(parameters.get(handle ? 1 : 0));
+    Symbol value = handle ? ASTHelpers.getSymbol(parameters.get(0)) : null;
+    if (exception == null) {
+      return NO_MATCH;
+    }
+    if (isDropped(state.getPath()) && SameVariable.variable(ASTHelpers.getReceiver(tree)) != null) {
+      return NO_MATCH; // a stage nobody uses: the failure still travels through the variable
+    }
+    if (!DefaultOnly.in(handler, exception, value, state)) {
+      return NO_MATCH;
+    }
+    return buildDescription(tree)
+        .setMessage(
+            "This handler turns every failure into a default value and neither logs, records nor"
+                + " rethrows the exception, so the code that reads the result cannot tell a failed"
+                + " task from a successful one: log or record the exception here, rethrow it"
+                + " (throw new CompletionException(e)), or let it reach the code that joins the"
+                + " stage")
+        .build();
+  }
+
+  /**
+   * {@code cs.submit(task)} on a local {@code CompletionService} whose completed futures are never
+   * taken (or polled) and read: the failures stay in futures nobody looks at.
+   */
+  private Description matchCompletionService(MethodInvocationTree tree, VisitorState state) {
+    VarSymbol service = SameVariable.variable(ASTHelpers.getReceiver(tree));
+    TreePath body = enclosingBody(state.getPath());
+    if (service == null || service.getKind() != ElementKind.LOCAL_VARIABLE || body == null) {
+      return NO_MATCH; // a field or a parameter: the completions may be taken elsewhere
+    }
+    ServiceUses uses = new ServiceUses(service);
+    uses.scan(body, null);
+    if (uses.escapes) {
+      return NO_MATCH; // handed on, returned or stored: taken elsewhere
+    }
+    boolean kept = !isDropped(state.getPath());
+    if ((uses.taken || kept) && futuresRead(body, state)) {
+      return NO_MATCH;
+    }
+    return buildDescription(tree)
+        .setMessage(
+            "The futures of this CompletionService are never taken and read with get(), so the"
+                + " failures of its tasks are lost: take() each completed future and get() it, or"
+                + " use Tether's TaskGroup, whose await() rethrows the first failure and cancels the"
+                + " other tasks")
+        .build();
+  }
+
+  /** How a local {@code CompletionService} is used in its method. */
+  private static final class ServiceUses extends TreePathScanner<Void, Void> {
+    private static final Set<String> OWN_CALLS = Set.of("submit", "take", "poll");
+
+    private final VarSymbol service;
+    private boolean taken;
+    private boolean escapes;
+
+    ServiceUses(VarSymbol service) {
+      this.service = service;
+    }
+
+    @Override
+    public Void visitIdentifier(IdentifierTree tree, Void unused) {
+      if (!service.equals(ASTHelpers.getSymbol(tree))) {
+        return null;
+      }
+      String called = Trees.calledOn(getCurrentPath());
+      if (called == null || !OWN_CALLS.contains(called)) {
+        escapes = true; // an argument, a return value, an assignment, another method
+      } else if (!called.equals("submit")) {
+        TreePath call = getCurrentPath().getParentPath().getParentPath();
+        taken |= !isDropped(call); // cs.take(); alone only counts completions
+      }
+      return null;
+    }
+  }
+
+  /**
+   * Whether a recovering handler only produces a value: literals, constants, fields, new JDK
+   * objects, static JDK factories ({@code List.of()}, {@code Optional.empty()}, {@code
+   * completedFuture(…)}), the value parameter of {@code handle} (and calls on it), and null tests
+   * of the exception. Anything else — a mention of the exception, a throw, a call to another
+   * method, an assignment, an increment — counts as doing something with the failure.
+   */
+  private static final class DefaultOnly extends TreeScanner<Void, Void> {
+    private final Symbol exception;
+    private final @Nullable Symbol value;
+    private boolean acts;
+
+    private DefaultOnly(Symbol exception, @Nullable Symbol value) {
+      this.exception = exception;
+      this.value = value;
+    }
+
+    static boolean in(
+        LambdaExpressionTree handler,
+        Symbol exception,
+        @Nullable Symbol value,
+        VisitorState state) {
+      if (handler.getBody() instanceof BinaryTree binary && isNullTest(binary, exception)) {
+        return false; // handle((v, e) -> e == null): a success flag
+      }
+      DefaultOnly scanner = new DefaultOnly(exception, value);
+      scanner.scan(handler.getBody(), null);
+      return !scanner.acts;
+    }
+
+    @Override
+    public Void scan(Tree tree, Void unused) {
+      return acts ? null : super.scan(tree, null);
+    }
+
+    @Override
+    public Void visitBinary(BinaryTree tree, Void unused) {
+      if (isNullTest(tree, exception)) {
+        return null;
+      }
+      return super.visitBinary(tree, null);
+    }
+
+    @Override
+    public Void visitIdentifier(IdentifierTree tree, Void unused) {
+      acts |= exception.equals(ASTHelpers.getSymbol(tree));
+      return null;
+    }
+
+    @Override
+    public Void visitThrow(ThrowTree tree, Void unused) {
+      acts = true;
+      return null;
+    }
+
+    @Override
+    public Void visitMethodInvocation(MethodInvocationTree tree, Void unused) {
+      Symbol method = ASTHelpers.getSymbol(tree);
+      ExpressionTree receiver = ASTHelpers.getReceiver(tree);
+      boolean pure =
+          method != null
+              && ((method.isStatic()
+                      && isJdk(method)
+                      && !LoggingCalls.isLogging(method.getSimpleName().toString()))
+                  || (value != null && receiver != null && rootedIn(receiver, value)));
+      if (!pure) {
+        acts = true;
+        return null;
+      }
+      return super.visitMethodInvocation(tree, null);
+    }
+
+    @Override
+    public Void visitNewClass(NewClassTree tree, Void unused) {
+      Symbol constructor = ASTHelpers.getSymbol(tree);
+      if (tree.getClassBody() != null || constructor == null || !isJdk(constructor)) {
+        acts = true; // a project's result type may well record the failure
+        return null;
+      }
+      return super.visitNewClass(tree, null);
+    }
+
+    @Override
+    public Void visitAssignment(AssignmentTree tree, Void unused) {
+      acts = true;
+      return null;
+    }
+
+    @Override
+    public Void visitCompoundAssignment(CompoundAssignmentTree tree, Void unused) {
+      acts = true;
+      return null;
+    }
+
+    @Override
+    public Void visitUnary(UnaryTree tree, Void unused) {
+      switch (tree.getKind()) {
+        case PREFIX_INCREMENT, PREFIX_DECREMENT, POSTFIX_INCREMENT, POSTFIX_DECREMENT ->
+            acts = true;
+        default -> super.visitUnary(tree, null);
+      }
+      return null;
+    }
+
+    @Override
+    public Void visitLambdaExpression(LambdaExpressionTree tree, Void unused) {
+      acts = true; // code for later: not judged
+      return null;
+    }
+
+    @Override
+    public Void visitMemberReference(MemberReferenceTree tree, Void unused) {
+      acts = true;
+      return null;
+    }
+
+    @Override
+    public Void visitClass(ClassTree tree, Void unused) {
+      acts = true;
+      return null;
+    }
+
+    private static boolean isJdk(Symbol symbol) {
+      String owner = symbol.owner.getQualifiedName().toString();
+      return owner.startsWith("java.");
+    }
+
+    private static boolean rootedIn(ExpressionTree receiver, Symbol root) {
+      ExpressionTree e = ASTHelpers.stripParentheses(receiver);
+      while (e instanceof MemberSelectTree select) {
+        e = ASTHelpers.stripParentheses(select.getExpression());
+      }
+      return e instanceof IdentifierTree && root.equals(ASTHelpers.getSymbol(e));
+    }
+  }
+
+  /** {@code e == null}, {@code null != e}. */
+  private static boolean isNullTest(BinaryTree tree, Symbol exception) {
+    if (tree.getKind() != Tree.Kind.EQUAL_TO && tree.getKind() != Tree.Kind.NOT_EQUAL_TO) {
+      return false;
+    }
+    ExpressionTree left = ASTHelpers.stripParentheses(tree.getLeftOperand());
+    ExpressionTree right = ASTHelpers.stripParentheses(tree.getRightOperand());
+    return (isNull(right) && isExceptionName(left, exception))
+        || (isNull(left) && isExceptionName(right, exception));
+  }
+
+  private static boolean isNull(ExpressionTree tree) {
+    return tree.getKind() == Tree.Kind.NULL_LITERAL;
+  }
+
+  private static boolean isExceptionName(ExpressionTree tree, Symbol exception) {
+    return tree instanceof IdentifierTree && exception.equals(ASTHelpers.getSymbol(tree));
+  }
+
+  /** The task that {@code call} hands to an executor's {@code execute} or {@code submit}. */
+  private static @Nullable Fanned fanned(MethodInvocationTree call, VisitorState state) {
+    for (ExpressionTree argument : call.getArguments()) {
+      if (!(argument instanceof LambdaExpressionTree
+          || (argument instanceof NewClassTree newClass && newClass.getClassBody() != null))) {
+        continue; // method references and task variables: their body is elsewhere
+      }
+      Optional<Handoff> handoff =
+          ConcurrentCode.handoff(new TreePath(state.getPath(), argument), state);
+      if (handoff.isEmpty()
+          || handoff.get().kind() != Kind.EXECUTOR
+          || handoff.get().call() != call
+          || handoff.get().executor() == null) {
+        return null;
+      }
+      Symbol method = ASTHelpers.getSymbol(call);
+      String name = method == null ? "" : method.getSimpleName().toString();
+      if (!name.equals("execute") && !name.equals("submit")) {
+        return null; // schedule*: periodic work, not a fan-out
+      }
+      return new Fanned(
+          call,
+          argument,
+          handoff.get().executor(),
+          name.equals("submit"),
+          !isDropped(state.getPath()));
+    }
+    return null;
+  }
+
+  /**
+   * The body of the method, or the initializer block, around {@code path}: the scope in which a
+   * fan-out and its wait are looked for. Lambdas are looked through; a class is not.
+   */
+  private static @Nullable TreePath enclosingBody(TreePath path) {
+    for (TreePath p = path; p.getParentPath() != null; p = p.getParentPath()) {
+      Tree leaf = p.getLeaf();
+      Tree parent = p.getParentPath().getLeaf();
+      if (leaf instanceof MethodTree method) {
+        return method.getBody() == null ? null : new TreePath(p, method.getBody());
+      }
+      if (leaf instanceof BlockTree && parent instanceof ClassTree) {
+        return p; // an initializer block
+      }
+      if (leaf instanceof ClassTree) {
+        return null; // a field initializer
+      }
+    }
+    return null;
+  }
+
+  /** Whether the method (or initializer) at {@code body} reads the futures it holds. */
+  private static boolean futuresRead(TreePath body, VisitorState state) {
+    Facts reads = new Facts(state, true);
+    reads.scan(body, null);
+    return reads.futuresRead;
   }
 
   /** One task handed to {@code execute}/{@code submit}. */
@@ -164,47 +512,6 @@ public final class LostTaskFailure extends BugChecker implements MethodInvocatio
   /** A wait for signals or termination, outside the tasks. */
   private record Wait(
       MethodInvocationTree call, @Nullable VarSymbol synchronizer, @Nullable ExpressionTree pool) {}
-
-  private void analyze(TreePath body, VisitorState state) {
-    Facts facts = new Facts(state, false);
-    facts.scan(body, null);
-    if (facts.fanned.isEmpty() && facts.invokeAlls.isEmpty()) {
-      return;
-    }
-    if (!facts.kept.isEmpty() || facts.fanned.stream().anyMatch(f -> f.submit() && f.kept())) {
-      Facts reads = new Facts(state, true); // only now: whether the method reads its futures
-      reads.scan(body, null);
-      facts.futuresRead = reads.futuresRead;
-    }
-    for (MethodInvocationTree invokeAll : facts.invokeAlls) {
-      if (!facts.kept.contains(invokeAll) || !facts.futuresRead) {
-        state.reportMatch(
-            buildDescription(invokeAll)
-                .setMessage(
-                    "The futures that invokeAll returns are never read with get(), so the failures"
-                        + " of these tasks are lost"
-                        + REMEDY)
-                .build());
-      }
-    }
-    for (Fanned fanned : facts.fanned) {
-      if (fanned.submit() && fanned.kept() && facts.futuresRead) {
-        continue; // the futures are read: get() rethrows the failure
-      }
-      Wait wait = waiterOf(fanned, facts.waits, state);
-      if (wait == null || !doesWork(fanned.task()) || recordsFailures(fanned.task(), state)) {
-        continue;
-      }
-      state.reportMatch(
-          buildDescription(fanned.call())
-              .setMessage(
-                  "A failure of this task never reaches the code that waits for it at "
-                      + state.getSourceForNode(wait.call())
-                      + ", which goes on as if every task succeeded"
-                      + REMEDY)
-              .build());
-    }
-  }
 
   /** The wait after the hand-off, outside its task, that coordinates with it. */
   private static @Nullable Wait waiterOf(Fanned fanned, List<Wait> waits, VisitorState state) {
@@ -225,12 +532,12 @@ public final class LostTaskFailure extends BugChecker implements MethodInvocatio
     return null;
   }
 
-  /** The facts of one method (or initializer) body, found in one scan. */
+  /**
+   * The facts of one method (or initializer) body, found in one scan: its waits, or (with {@code
+   * trackReads}) whether it reads the futures it holds.
+   */
   private static final class Facts extends TreePathScanner<Void, Void> {
     private final VisitorState state;
-    private final List<Fanned> fanned = new ArrayList<>();
-    private final List<MethodInvocationTree> invokeAlls = new ArrayList<>();
-    private final List<MethodInvocationTree> kept = new ArrayList<>();
     private final List<Wait> waits = new ArrayList<>();
     private final boolean trackReads;
     private boolean futuresRead;
@@ -241,13 +548,17 @@ public final class LostTaskFailure extends BugChecker implements MethodInvocatio
     }
 
     @Override
+    public Void scan(Tree tree, Void unused) {
+      return trackReads && futuresRead ? null : super.scan(tree, null);
+    }
+
+    @Override
     public Void visitClass(ClassTree tree, Void unused) {
       return null; // its methods are matched on their own
     }
 
     @Override
     public Void visitNewClass(NewClassTree tree, Void unused) {
-      handoff();
       scan(tree.getEnclosingExpression(), null);
       scan(tree.getArguments(), null);
       return null; // not the body: its methods are matched on their own
@@ -255,7 +566,6 @@ public final class LostTaskFailure extends BugChecker implements MethodInvocatio
 
     @Override
     public Void visitLambdaExpression(LambdaExpressionTree tree, Void unused) {
-      handoff();
       if (trackReads && tree.getBody() instanceof ExpressionTree body && isFutureish(body)) {
         futuresRead = true; // a future handed on by a function
       }
@@ -263,65 +573,39 @@ public final class LostTaskFailure extends BugChecker implements MethodInvocatio
     }
 
     @Override
-    public Void visitMemberReference(MemberReferenceTree tree, Void unused) {
-      return super.visitMemberReference(tree, null); // its body is elsewhere: not judged
-    }
-
-    private void handoff() {
-      Optional<Handoff> handoff = ConcurrentCode.handoff(getCurrentPath(), state);
-      if (handoff.isEmpty()
-          || handoff.get().kind() != Kind.EXECUTOR
-          || !(handoff.get().call() instanceof MethodInvocationTree call)
-          || handoff.get().executor() == null) {
-        return;
-      }
-      Symbol method = ASTHelpers.getSymbol(call.getMethodSelect());
-      String name = method == null ? "" : method.getSimpleName().toString();
-      if (!name.equals("execute") && !name.equals("submit")) {
-        return;
-      }
-      fanned.add(
-          new Fanned(
-              call,
-              handoff.get().task(),
-              handoff.get().executor(),
-              name.equals("submit"),
-              !isDropped(getCurrentPath().getParentPath())));
-    }
-
-    @Override
     public Void visitMethodInvocation(MethodInvocationTree tree, Void unused) {
-      if (INVOKE_ALL.matches(tree, state)) {
-        invokeAlls.add(tree);
-        if (!isDropped(getCurrentPath())) {
-          kept.add(tree);
+      if (trackReads) {
+        futuresRead |= readsFutures(tree);
+      } else if (WAIT_NAMES.contains(Trees.calledName(tree))) {
+        if (SIGNAL_WAIT.matches(tree, state)) {
+          VarSymbol synchronizer = SameVariable.variable(ASTHelpers.getReceiver(tree));
+          if (synchronizer != null) {
+            waits.add(new Wait(tree, synchronizer, null));
+          }
+        } else if (TERMINATION_WAIT.matches(tree, state)) {
+          ExpressionTree pool = ASTHelpers.getReceiver(tree);
+          if (SameVariable.variable(pool) != null) {
+            waits.add(new Wait(tree, null, pool));
+          }
         }
-      } else if (SIGNAL_WAIT.matches(tree, state)) {
-        VarSymbol synchronizer = SameVariable.variable(ASTHelpers.getReceiver(tree));
-        if (synchronizer != null) {
-          waits.add(new Wait(tree, synchronizer, null));
-        }
-      } else if (TERMINATION_WAIT.matches(tree, state)) {
-        ExpressionTree pool = ASTHelpers.getReceiver(tree);
-        if (SameVariable.variable(pool) != null) {
-          waits.add(new Wait(tree, null, pool));
-        }
-      }
-      if (trackReads && !futuresRead) {
-        futuresRead = readsFutures(tree);
       }
       return super.visitMethodInvocation(tree, null);
     }
 
+    /**
+     * Whether {@code tree} reads a future (anything but {@code cancel}/{@code isDone}/{@code
+     * isCancelled} on a future), or hands futures on. Walking a collection of futures ({@code
+     * stream()}, {@code get(i)}, {@code iterator()}, {@code filter(Future::isDone)}) is not a read.
+     */
     private boolean readsFutures(MethodInvocationTree tree) {
-      Symbol method = ASTHelpers.getSymbol(tree.getMethodSelect());
+      Symbol method = ASTHelpers.getSymbol(tree);
       if (method == null) {
         return false;
       }
       String name = method.getSimpleName().toString();
       ExpressionTree receiver = ASTHelpers.getReceiver(tree);
-      if (receiver != null && isFutureish(receiver) && !NOT_READING.contains(name)) {
-        return true; // get(), join(), resultNow(), forEach(f -> …), stream(), iterator() …
+      if (receiver != null && isFuture(ASTHelpers.getType(receiver))) {
+        return !NOT_READING.contains(name); // get(), join(), resultNow(), thenApply(…) …
       }
       if (COLLECTING.contains(name)) {
         VarSymbol collection = SameVariable.variable(receiver);
@@ -329,12 +613,27 @@ public final class LostTaskFailure extends BugChecker implements MethodInvocatio
         return (collection == null || collection.getKind() != ElementKind.LOCAL_VARIABLE)
             && tree.getArguments().stream().anyMatch(this::isFutureish);
       }
+      if (receiver != null && isFutureish(receiver)) {
+        // a collection or stream of futures: only a function that reads them reads them
+        for (ExpressionTree argument : tree.getArguments()) {
+          if (argument instanceof MemberReferenceTree reference && readsThrough(reference)) {
+            return true;
+          }
+        }
+        return false;
+      }
       for (ExpressionTree argument : tree.getArguments()) {
         if (isFutureish(argument)) {
           return true; // handed on: allOf(…), Futures.getDone(…), a helper that waits
         }
       }
       return false;
+    }
+
+    /** {@code CompletableFuture::join}, {@code this::check}: yes; {@code Future::isDone}: no. */
+    private boolean readsThrough(MemberReferenceTree reference) {
+      Type qualifier = ASTHelpers.getType(reference.getQualifierExpression());
+      return !isFuture(qualifier) || !NOT_READING.contains(reference.getName().toString());
     }
 
     @Override
@@ -356,6 +655,14 @@ public final class LostTaskFailure extends BugChecker implements MethodInvocatio
       return super.visitAssignment(tree, null);
     }
 
+    private boolean isFuture(@Nullable Type type) {
+      return type != null
+          && type.getKind() != TypeKind.ERROR
+          && !type.isPrimitive()
+          && (ASTHelpers.isSubtype(type, FUTURE_TYPE.get(state), state)
+              || ASTHelpers.isSubtype(type, COMPLETION_STAGE_TYPE.get(state), state));
+    }
+
     private boolean isFutureish(ExpressionTree tree) {
       return isFutureish(ASTHelpers.getType(tree), 0);
     }
@@ -367,9 +674,7 @@ public final class LostTaskFailure extends BugChecker implements MethodInvocatio
       if (type instanceof ArrayType array) {
         return isFutureish(array.getComponentType(), depth + 1);
       }
-      if (!type.isPrimitive()
-          && (ASTHelpers.isSubtype(type, FUTURE_TYPE.get(state), state)
-              || ASTHelpers.isSubtype(type, COMPLETION_STAGE_TYPE.get(state), state))) {
+      if (isFuture(type)) {
         return true;
       }
       for (Type argument : type.getTypeArguments()) {
@@ -484,7 +789,7 @@ public final class LostTaskFailure extends BugChecker implements MethodInvocatio
       }
 
       @Override
-      public Void visitThrow(com.sun.source.tree.ThrowTree node, Void unused) {
+      public Void visitThrow(ThrowTree node, Void unused) {
         return null; // rethrown (wrapped or not): the executor, not the waiter, sees it
       }
 
@@ -492,7 +797,7 @@ public final class LostTaskFailure extends BugChecker implements MethodInvocatio
       public Void visitMethodInvocation(MethodInvocationTree node, Void unused) {
         Symbol method = ASTHelpers.getSymbol(node.getMethodSelect());
         String name = method == null ? "" : method.getSimpleName().toString();
-        if (!LOGGING_METHOD.matcher(name).matches()) {
+        if (!LoggingCalls.onlyReports(name)) {
           for (ExpressionTree argument : node.getArguments()) {
             if (mentionsSymbol(argument, exception)) {
               records[0] = true;

@@ -4,6 +4,7 @@ import static com.google.errorprone.BugPattern.LinkType.CUSTOM;
 import static com.google.errorprone.BugPattern.SeverityLevel.WARNING;
 import static com.google.errorprone.BugPattern.StandardTags.CONCURRENCY;
 import static com.google.errorprone.matchers.Description.NO_MATCH;
+import static com.google.errorprone.matchers.Matchers.anyOf;
 import static com.google.errorprone.matchers.method.MethodMatchers.instanceMethod;
 import static dev.tether.checker.utils.Links.BUGPATTERN;
 
@@ -18,6 +19,7 @@ import com.google.errorprone.matchers.Matcher;
 import com.google.errorprone.suppliers.Supplier;
 import com.google.errorprone.suppliers.Suppliers;
 import com.google.errorprone.util.ASTHelpers;
+import com.sun.source.tree.AssignmentTree;
 import com.sun.source.tree.BinaryTree;
 import com.sun.source.tree.BlockTree;
 import com.sun.source.tree.BreakTree;
@@ -35,6 +37,8 @@ import com.sun.source.tree.IfTree;
 import com.sun.source.tree.LambdaExpressionTree;
 import com.sun.source.tree.MemberReferenceTree;
 import com.sun.source.tree.MethodInvocationTree;
+import com.sun.source.tree.MethodTree;
+import com.sun.source.tree.NewClassTree;
 import com.sun.source.tree.ParenthesizedTree;
 import com.sun.source.tree.ReturnTree;
 import com.sun.source.tree.StatementTree;
@@ -47,9 +51,13 @@ import com.sun.source.tree.UnionTypeTree;
 import com.sun.source.tree.VariableTree;
 import com.sun.source.tree.WhileLoopTree;
 import com.sun.source.util.TreePath;
+import com.sun.source.util.TreePathScanner;
 import com.sun.source.util.TreeScanner;
 import com.sun.tools.javac.code.Symbol;
 import com.sun.tools.javac.code.Type;
+import dev.tether.checker.utils.ConcurrentCode;
+import dev.tether.checker.utils.ConcurrentCode.Kind;
+import dev.tether.checker.utils.EnclosingLoops;
 import dev.tether.checker.utils.SameVariable;
 import dev.tether.checker.utils.Trees;
 import java.util.HashSet;
@@ -58,10 +66,14 @@ import java.util.Set;
 import javax.lang.model.type.TypeKind;
 import org.jspecify.annotations.Nullable;
 
-/** A {@link BugChecker} that flags semaphore permits that leak when the guarded work throws. */
+/**
+ * A {@link BugChecker} that flags semaphore permits, locks and lock stamps that stay held when the
+ * guarded work throws.
+ */
 @AutoService(BugChecker.class)
 @BugPattern(
-    summary = "Release a semaphore permit in a finally block that guards the work done with it",
+    summary =
+        "Release a semaphore permit or a lock in a finally block that guards the work done with it",
     link = BUGPATTERN + "PermitNotReleasedInFinally.md",
     linkType = CUSTOM,
     severity = WARNING,
@@ -71,15 +83,63 @@ public final class PermitNotReleasedInFinally extends BugChecker
   private static final long serialVersionUID = 1L;
 
   private static final String SEMAPHORE = "java.util.concurrent.Semaphore";
+  private static final String LOCK = "java.util.concurrent.locks.Lock";
+  private static final String STAMPED_LOCK = "java.util.concurrent.locks.StampedLock";
 
-  private static final Matcher<ExpressionTree> ACQUIRE =
+  /** The names of every call matched below: a filter before any type look-up. */
+  private static final Set<String> ACQUIRE_NAMES =
+      Set.of(
+          "acquire",
+          "acquireUninterruptibly",
+          "tryAcquire",
+          "lock",
+          "lockInterruptibly",
+          "tryLock",
+          "readLock",
+          "writeLock",
+          "readLockInterruptibly",
+          "writeLockInterruptibly");
+
+  private static final Matcher<ExpressionTree> SEMAPHORE_ACQUIRE =
       instanceMethod().onDescendantOf(SEMAPHORE).namedAnyOf("acquire", "acquireUninterruptibly");
 
-  private static final Matcher<ExpressionTree> TRY_ACQUIRE =
+  private static final Matcher<ExpressionTree> SEMAPHORE_TRY_ACQUIRE =
       instanceMethod().onDescendantOf(SEMAPHORE).named("tryAcquire");
 
-  private static final Matcher<ExpressionTree> RELEASE =
+  private static final Matcher<ExpressionTree> SEMAPHORE_RELEASE =
       instanceMethod().onDescendantOf(SEMAPHORE).named("release");
+
+  /** {@code Lock.lock()}: Error Prone's {@code LockNotBeforeTry} covers most of its uses. */
+  private static final Matcher<ExpressionTree> LOCK_LOCK =
+      instanceMethod().onDescendantOf(LOCK).named("lock");
+
+  private static final Matcher<ExpressionTree> LOCK_INTERRUPTIBLY =
+      instanceMethod().onDescendantOf(LOCK).named("lockInterruptibly");
+
+  private static final Matcher<ExpressionTree> LOCK_TRY_LOCK =
+      instanceMethod().onDescendantOf(LOCK).named("tryLock");
+
+  private static final Matcher<ExpressionTree> LOCK_UNLOCK =
+      instanceMethod().onDescendantOf(LOCK).named("unlock");
+
+  /** The views of a read-write lock (or of a stamped lock) that are locks themselves. */
+  private static final Matcher<ExpressionTree> LOCK_VIEW =
+      anyOf(
+          instanceMethod()
+              .onDescendantOf("java.util.concurrent.locks.ReadWriteLock")
+              .namedAnyOf("readLock", "writeLock"),
+          instanceMethod().onDescendantOf(STAMPED_LOCK).namedAnyOf("asReadLock", "asWriteLock"));
+
+  /** The blocking modes of a {@code StampedLock}; an optimistic read needs no unlock. */
+  private static final Matcher<ExpressionTree> STAMPED_ACQUIRE =
+      instanceMethod()
+          .onDescendantOf(STAMPED_LOCK)
+          .namedAnyOf("readLock", "writeLock", "readLockInterruptibly", "writeLockInterruptibly");
+
+  private static final Matcher<ExpressionTree> STAMPED_RELEASE =
+      instanceMethod()
+          .onDescendantOf(STAMPED_LOCK)
+          .namedAnyOf("unlock", "unlockRead", "unlockWrite", "tryUnlockRead", "tryUnlockWrite");
 
   /** Catch types after which a release covers every failure (or the rejected hand-off). */
   private static final List<Supplier<Type>> CATCH_ALL =
@@ -89,86 +149,327 @@ public final class PermitNotReleasedInFinally extends BugChecker
           Suppliers.typeFromString("java.lang.RuntimeException"),
           Suppliers.typeFromString("java.util.concurrent.RejectedExecutionException"));
 
+  /** What is held between the acquisition and its release. */
+  private enum Resource {
+    SEMAPHORE(
+        "acquire",
+        "release",
+        "this permit leaks and the semaphore's bound shrinks until every caller blocks"),
+    LOCK(
+        "lock",
+        "unlock",
+        "this lock stays held and every other thread that locks it blocks forever"),
+    STAMP(
+        "lock",
+        "unlock",
+        "this lock mode stays held and every thread that needs the lock blocks forever");
+
+    private final String acquire;
+    private final String release;
+    private final String consequence;
+
+    Resource(String acquire, String release, String consequence) {
+      this.acquire = acquire;
+      this.release = release;
+      this.consequence = consequence;
+    }
+  }
+
+  /** Why the held resource can leak. */
+  private enum Leak {
+    THROWS,
+    EXITS,
+    TASK
+  }
+
+  /** One acquisition: what it holds, through which receiver, and whether it blocks until held. */
+  private record Acquisition(
+      MethodInvocationTree call, Resource resource, ExpressionTree receiver, boolean blocking) {
+    boolean releasedBy(MethodInvocationTree release, VisitorState state) {
+      ExpressionTree other = ASTHelpers.getReceiver(release);
+      return switch (resource) {
+        case SEMAPHORE ->
+            SEMAPHORE_RELEASE.matches(release, state) && SameVariable.of(other, receiver);
+        case LOCK -> LOCK_UNLOCK.matches(release, state) && sameLock(other, receiver);
+        case STAMP -> STAMPED_RELEASE.matches(release, state) && SameVariable.of(other, receiver);
+      };
+    }
+
+    boolean sameReceiver(@Nullable ExpressionTree other) {
+      return resource == Resource.LOCK
+          ? sameLock(other, receiver)
+          : SameVariable.of(other, receiver);
+    }
+
+    boolean releasedBy(MemberReferenceTree reference) {
+      String name = reference.getName().toString();
+      boolean releases =
+          switch (resource) {
+            case SEMAPHORE -> name.equals("release");
+            case LOCK -> name.equals("unlock");
+            case STAMP -> name.startsWith("unlock") || name.startsWith("tryUnlock");
+          };
+      return releases
+          && (resource == Resource.LOCK
+              ? sameLock(reference.getQualifierExpression(), receiver)
+              : SameVariable.of(reference.getQualifierExpression(), receiver));
+    }
+  }
+
+  /**
+   * The statements that run while the resource is held, in {@code container} (a block, a case, or
+   * the {@code if} of a single-statement branch); {@code loop} is the loop whose body that block
+   * is.
+   */
+  private record Held(
+      TreePath container, List<? extends StatementTree> statements, @Nullable TreePath loop) {}
+
   @Override
   public Description matchMethodInvocation(MethodInvocationTree tree, VisitorState state) {
-    boolean blocking = ACQUIRE.matches(tree, state);
-    if (!blocking && !TRY_ACQUIRE.matches(tree, state)) {
+    if (!ACQUIRE_NAMES.contains(Trees.calledName(tree))) {
       return NO_MATCH;
     }
-    ExpressionTree semaphore = ASTHelpers.getReceiver(tree);
-    if (SameVariable.variable(semaphore) == null) {
+    Acquisition acquisition = acquisition(tree, state);
+    if (acquisition == null) {
       return NO_MATCH;
     }
-    List<? extends StatementTree> held =
-        blocking ? statementsAfter(state.getPath()) : statementsAfterSuccess(state.getPath());
+    Held held =
+        acquisition.blocking()
+            ? statementsAfter(state.getPath(), acquisition.resource() == Resource.STAMP)
+            : statementsAfterSuccess(state.getPath());
     if (held == null) {
       return NO_MATCH;
     }
+    if (LOCK_LOCK.matches(tree, state) && !followedByTry(held)) {
+      return NO_MATCH; // Error Prone's LockNotBeforeTry reports it
+    }
     boolean exits = false;
     boolean releasesOnExit = false;
-    for (int k = 0; k < held.size(); k++) {
-      StatementTree statement = held.get(k);
-      Releases releases = Releases.in(statement, semaphore, state);
-      if (releases.inTask) {
-        return NO_MATCH; // the hand-off idiom: the task (or callback) releases the permit
+    for (int pass = 0; pass < 2; pass++) {
+      List<? extends StatementTree> statements = held.statements();
+      for (int k = 0; k < statements.size(); k++) {
+        StatementTree statement = statements.get(k);
+        Releases releases =
+            Releases.in(new TreePath(held.container(), statement), acquisition, state);
+        if (releases.inTask) {
+          return NO_MATCH; // the hand-off idiom: the task (or callback) releases it
+        }
+        if (pass > 0 && releases.reacquires) {
+          return NO_MATCH; // for (…) sem.acquire(); … sem.acquire(n); a count kept elsewhere
+        }
+        if (releases.taskLeak) {
+          return describe(acquisition, Leak.TASK, null, state);
+        }
+        if (releases.guarded) {
+          // a finally or catch-all that covers the failure; only an earlier exit can leak
+          return exits ? describe(acquisition, Leak.EXITS, null, state) : NO_MATCH;
+        }
+        if (!releases.plain) {
+          exits |= Exits.in(statement);
+          continue;
+        }
+        if (k == 0 && isRelease(statement, acquisition, state)) {
+          return NO_MATCH; // acquire-then-release: a gate
+        }
+        if (statement instanceof IfTree ifTree
+            && ifTree.getElseStatement() == null
+            && alwaysExits(ifTree.getThenStatement())) {
+          releasesOnExit = true; // if (closed) { sem.release(); return; }
+          continue;
+        }
+        SuggestedFix fix =
+            pass > 0 || exits || releasesOnExit || !isRelease(statement, acquisition, state)
+                ? null
+                : wrapFix(statements, k, state);
+        return describe(acquisition, exits ? Leak.EXITS : Leak.THROWS, fix, state);
       }
-      if (releases.guarded) {
-        // a finally or catch-all that covers the failure; only an earlier exit can leak
-        return exits ? describe(tree, semaphore, true, null, state) : NO_MATCH;
+      // No release here. An acquisition in a loop body may be held by the code after the loop:
+      // for (…) { sem.acquire(); } work(); sem.release(n);
+      TreePath loop = held.loop();
+      if (exits || releasesOnExit || loop == null || !acquisition.blocking()) {
+        break;
       }
-      if (!releases.plain) {
-        exits |= Exits.in(statement);
-        continue;
+      List<? extends StatementTree> after =
+          following(loop.getParentPath(), (StatementTree) loop.getLeaf());
+      if (after == null) {
+        break;
       }
-      if (k == 0 && isRelease(statement, semaphore, state)) {
-        return NO_MATCH; // acquire-then-release: a gate
-      }
-      if (statement instanceof IfTree ifTree
-          && ifTree.getElseStatement() == null
-          && alwaysExits(ifTree.getThenStatement())) {
-        releasesOnExit = true; // if (closed) { sem.release(); return; }
-        continue;
-      }
-      SuggestedFix fix =
-          exits || releasesOnExit || !isRelease(statement, semaphore, state)
-              ? null
-              : wrapFix(held, k, state);
-      return describe(tree, semaphore, exits, fix, state);
+      held = new Held(loop.getParentPath(), after, null);
     }
     return NO_MATCH; // released elsewhere: in another method, by another thread
   }
 
+  /** The acquisition {@code call} makes, when its receiver is a variable (or a lock's view). */
+  private static @Nullable Acquisition acquisition(MethodInvocationTree call, VisitorState state) {
+    Resource resource;
+    boolean blocking;
+    if (SEMAPHORE_ACQUIRE.matches(call, state)) {
+      resource = Resource.SEMAPHORE;
+      blocking = true;
+    } else if (SEMAPHORE_TRY_ACQUIRE.matches(call, state)) {
+      resource = Resource.SEMAPHORE;
+      blocking = false;
+    } else if (LOCK_LOCK.matches(call, state) || LOCK_INTERRUPTIBLY.matches(call, state)) {
+      resource = Resource.LOCK;
+      blocking = true;
+    } else if (LOCK_TRY_LOCK.matches(call, state)) {
+      resource = Resource.LOCK;
+      blocking = false;
+    } else if (STAMPED_ACQUIRE.matches(call, state)) {
+      resource = Resource.STAMP;
+      blocking = true;
+    } else {
+      return null;
+    }
+    ExpressionTree receiver = ASTHelpers.getReceiver(call);
+    if (receiver == null
+        || (SameVariable.variable(receiver) == null
+            && !(resource == Resource.LOCK && isView(receiver, state)))) {
+      return null;
+    }
+    return new Acquisition(call, resource, receiver, blocking);
+  }
+
+  /** {@code rw.writeLock()}, {@code sl.asReadLock()}: a lock's view reached through a variable. */
+  private static boolean isView(ExpressionTree receiver, VisitorState state) {
+    ExpressionTree view = ASTHelpers.stripParentheses(receiver);
+    return view instanceof MethodInvocationTree call
+        && call.getArguments().isEmpty()
+        && LOCK_VIEW.matches(call, state)
+        && SameVariable.variable(ASTHelpers.getReceiver(call)) != null;
+  }
+
+  /** The same lock variable, or the same view of the same read-write (or stamped) lock. */
+  private static boolean sameLock(@Nullable ExpressionTree a, @Nullable ExpressionTree b) {
+    if (SameVariable.of(a, b)) {
+      return true;
+    }
+    ExpressionTree x = a == null ? null : ASTHelpers.stripParentheses(a);
+    ExpressionTree y = b == null ? null : ASTHelpers.stripParentheses(b);
+    return x instanceof MethodInvocationTree viewA
+        && y instanceof MethodInvocationTree viewB
+        && viewA.getArguments().isEmpty()
+        && viewB.getArguments().isEmpty()
+        && Trees.calledName(viewA).equals(Trees.calledName(viewB))
+        && SameVariable.of(ASTHelpers.getReceiver(viewA), ASTHelpers.getReceiver(viewB));
+  }
+
+  /**
+   * Whether the {@code lock()} statement is immediately followed by a {@code try}: the one case of
+   * a plain {@code lock()} in a block that {@code LockNotBeforeTry} leaves alone.
+   */
+  private static boolean followedByTry(Held held) {
+    if (!(held.container().getLeaf() instanceof BlockTree)) {
+      return true; // a case of a switch statement: LockNotBeforeTry looks at blocks only
+    }
+    return !held.statements().isEmpty() && held.statements().get(0) instanceof TryTree;
+  }
+
   private Description describe(
-      MethodInvocationTree acquire,
-      ExpressionTree semaphore,
-      boolean exits,
-      @Nullable SuggestedFix fix,
-      VisitorState state) {
+      Acquisition acquisition, Leak leak, @Nullable SuggestedFix fix, VisitorState state) {
     Description.Builder description =
-        buildDescription(acquire).setMessage(message(state.getSourceForNode(semaphore), exits));
+        buildDescription(acquisition.call()).setMessage(message(acquisition, leak, state));
     if (fix != null) {
       description.addFix(fix);
     }
     return description.build();
   }
 
-  private static String message(String semaphore, boolean exits) {
-    return (exits
-            ? "An early return or throw between acquire and release leaks this permit"
-            : "If the work between acquire and release throws, this permit leaks")
-        + " and the semaphore's bound shrinks until every caller blocks: release it in a finally"
-        + " block that guards the work (try { … } finally { "
-        + semaphore
-        + ".release(); })";
+  private static String message(Acquisition acquisition, Leak leak, VisitorState state) {
+    Resource resource = acquisition.resource();
+    String between = " between " + resource.acquire + " and " + resource.release;
+    String start =
+        switch (leak) {
+          case THROWS -> "If the work" + between + " throws, ";
+          case EXITS ->
+              "An early return or throw" + between + " skips the " + resource.release + ", so ";
+          case TASK ->
+              "The task " + resource.release + "s only when its work succeeds: if it throws, ";
+        };
+    String where =
+        leak == Leak.TASK
+            ? " in a finally block inside the task"
+            : " in a finally block that guards the work";
+    return start
+        + resource.consequence
+        + ": "
+        + resource.release
+        + " it"
+        + where
+        + " (try { … } finally { "
+        + releaseCall(acquisition, state)
+        + "; })";
   }
 
-  /** The statements that follow the acquire's expression statement in its block or case. */
-  private static @Nullable List<? extends StatementTree> statementsAfter(TreePath path) {
-    TreePath parent = path.getParentPath();
-    if (parent == null || !(parent.getLeaf() instanceof ExpressionStatementTree statement)) {
+  /** The release that matches {@code acquisition}, as source: {@code sl.unlockWrite(stamp)}. */
+  private static String releaseCall(Acquisition acquisition, VisitorState state) {
+    String receiver = state.getSourceForNode(acquisition.receiver());
+    return switch (acquisition.resource()) {
+      case SEMAPHORE -> receiver + ".release()";
+      case LOCK -> receiver + ".unlock()";
+      case STAMP ->
+          receiver
+              + (Trees.calledName(acquisition.call()).startsWith("read")
+                  ? ".unlockRead("
+                  : ".unlockWrite(")
+              + stampName(state.getPath())
+              + ")";
+    };
+  }
+
+  /** The variable that receives a stamp, or {@code stamp}. */
+  private static String stampName(TreePath acquire) {
+    Tree parent = acquire.getParentPath() == null ? null : acquire.getParentPath().getLeaf();
+    if (parent instanceof VariableTree variable) {
+      return variable.getName().toString();
+    }
+    if (parent instanceof AssignmentTree assignment
+        && SameVariable.variable(assignment.getVariable()) != null) {
+      return SameVariable.variable(assignment.getVariable()).getSimpleName().toString();
+    }
+    return "stamp";
+  }
+
+  /**
+   * The statements that follow the acquisition's statement in its block or case: an expression
+   * statement, or (for a stamp) the declaration or assignment of the stamp's variable.
+   */
+  private static @Nullable Held statementsAfter(TreePath path, boolean stamp) {
+    TreePath statementPath = path.getParentPath();
+    if (statementPath == null) {
       return null;
     }
-    return following(parent.getParentPath(), statement);
+    if (stamp
+        && statementPath.getLeaf() instanceof AssignmentTree
+        && statementPath.getParentPath() != null) {
+      statementPath = statementPath.getParentPath();
+    }
+    Tree leaf = statementPath.getLeaf();
+    boolean statement =
+        leaf instanceof ExpressionStatementTree
+            || (stamp
+                && leaf instanceof VariableTree variable
+                && variable.getInitializer() == path.getLeaf());
+    TreePath container = statementPath.getParentPath();
+    if (!statement || container == null) {
+      return null;
+    }
+    if (EnclosingLoops.isLoopStatement(container.getLeaf())) {
+      // for (…) sem.acquire();
+      return EnclosingLoops.body(container) == leaf
+          ? new Held(container, List.of(), container)
+          : null;
+    }
+    List<? extends StatementTree> after = following(container, (StatementTree) leaf);
+    if (after == null) {
+      return null;
+    }
+    TreePath loop = container.getParentPath();
+    boolean loopBody =
+        loop != null
+            && EnclosingLoops.isLoopStatement(loop.getLeaf())
+            && EnclosingLoops.body(loop) == container.getLeaf();
+    return new Held(container, after, loopBody ? loop : null);
   }
 
   private static @Nullable List<? extends StatementTree> following(
@@ -190,11 +491,12 @@ public final class PermitNotReleasedInFinally extends BugChecker
   }
 
   /**
-   * The statements that run once a {@code tryAcquire} succeeded: the then-branch of {@code if
-   * (sem.tryAcquire())} (also as the right operand of {@code &&}), or what follows {@code if
-   * (!sem.tryAcquire()) return;} and {@code while (!sem.tryAcquire(…)) {…}}.
+   * The statements that run once a {@code tryAcquire}/{@code tryLock} succeeded: the then-branch of
+   * {@code if (sem.tryAcquire())} (also as an operand of {@code &&}), the else-branch of {@code if
+   * (!lock.tryLock()) … else …}, or what follows {@code if (!sem.tryAcquire()) return;} and {@code
+   * while (!sem.tryAcquire(…)) {…}}.
    */
-  private static @Nullable List<? extends StatementTree> statementsAfterSuccess(TreePath path) {
+  private static @Nullable Held statementsAfterSuccess(TreePath path) {
     TreePath p = path;
     boolean negated = false;
     while (p.getParentPath() != null) {
@@ -221,18 +523,28 @@ public final class PermitNotReleasedInFinally extends BugChecker
     Tree parent = parentPath.getLeaf();
     if (parent instanceof IfTree ifTree && ifTree.getCondition() == p.getLeaf()) {
       if (!negated) {
-        return ifTree.getThenStatement() instanceof BlockTree block
-            ? block.getStatements()
-            : List.of(ifTree.getThenStatement());
+        return branch(parentPath, ifTree.getThenStatement());
       }
-      return ifTree.getElseStatement() == null && alwaysExits(ifTree.getThenStatement())
-          ? following(parentPath.getParentPath(), ifTree)
-          : null;
+      if (ifTree.getElseStatement() != null) {
+        return branch(parentPath, ifTree.getElseStatement());
+      }
+      if (!alwaysExits(ifTree.getThenStatement())) {
+        return null;
+      }
+      List<? extends StatementTree> after = following(parentPath.getParentPath(), ifTree);
+      return after == null ? null : new Held(parentPath.getParentPath(), after, null);
     }
     if (negated && parent instanceof WhileLoopTree loop && loop.getCondition() == p.getLeaf()) {
-      return following(parentPath.getParentPath(), loop);
+      List<? extends StatementTree> after = following(parentPath.getParentPath(), loop);
+      return after == null ? null : new Held(parentPath.getParentPath(), after, null);
     }
     return null;
+  }
+
+  private static Held branch(TreePath ifPath, StatementTree branch) {
+    return branch instanceof BlockTree block
+        ? new Held(new TreePath(ifPath, block), block.getStatements(), null)
+        : new Held(ifPath, List.of(branch), null);
   }
 
   private static boolean alwaysExits(StatementTree statement) {
@@ -246,47 +558,64 @@ public final class PermitNotReleasedInFinally extends BugChecker
         || last instanceof BreakTree;
   }
 
-  private static boolean isRelease(StatementTree statement, ExpressionTree sem, VisitorState s) {
+  private static boolean isRelease(
+      StatementTree statement, Acquisition acquisition, VisitorState state) {
     return statement instanceof ExpressionStatementTree expression
         && expression.getExpression() instanceof MethodInvocationTree call
-        && isRelease(call, sem, s);
+        && acquisition.releasedBy(call, state);
   }
 
-  private static boolean isRelease(MethodInvocationTree call, ExpressionTree sem, VisitorState s) {
-    return RELEASE.matches(call, s) && SameVariable.of(ASTHelpers.getReceiver(call), sem);
-  }
-
-  /** Where the releases of the semaphore inside one statement are, found in one scan. */
-  private static final class Releases extends TreeScanner<Void, Void> {
-    private final ExpressionTree semaphore;
+  /** Where the releases inside one statement are, found in one scan. */
+  private static final class Releases extends TreePathScanner<Void, Void> {
+    private final Acquisition acquisition;
     private final VisitorState state;
     private int finallyDepth;
     private int catchAllDepth;
     private int taskDepth;
+
+    /** Whether the innermost task around the scan is handed to another thread. */
+    private boolean handedOff;
+
     private boolean inTask;
+    private boolean taskLeak;
     private boolean guarded;
     private boolean plain;
 
-    private Releases(ExpressionTree semaphore, VisitorState state) {
-      this.semaphore = semaphore;
+    /** Whether the statement acquires the same semaphore or lock again. */
+    private boolean reacquires;
+
+    private Releases(Acquisition acquisition, VisitorState state) {
+      this.acquisition = acquisition;
       this.state = state;
     }
 
-    static Releases in(StatementTree statement, ExpressionTree semaphore, VisitorState state) {
-      Releases releases = new Releases(semaphore, state);
+    static Releases in(TreePath statement, Acquisition acquisition, VisitorState state) {
+      Releases releases = new Releases(acquisition, state);
       releases.scan(statement, null);
       return releases;
     }
 
     @Override
     public Void visitMethodInvocation(MethodInvocationTree call, Void unused) {
-      if (isRelease(call, semaphore, state)) {
-        if (taskDepth > 0) {
-          inTask = true;
-        } else if (finallyDepth > 0 || catchAllDepth > 0) {
-          guarded = true;
+      if (call != acquisition.call()
+          && ACQUIRE_NAMES.contains(Trees.calledName(call))
+          && acquisition.sameReceiver(ASTHelpers.getReceiver(call))) {
+        reacquires = true;
+      }
+      if (acquisition.releasedBy(call, state)) {
+        if (taskDepth == 0) {
+          if (finallyDepth > 0 || catchAllDepth > 0) {
+            guarded = true;
+          } else {
+            plain = true;
+          }
+        } else if (finallyDepth > 0
+            || catchAllDepth > 0
+            || !handedOff
+            || firstInTask(getCurrentPath())) {
+          inTask = true; // guarded inside the task, a callback, or the task's first action
         } else {
-          plain = true;
+          taskLeak = true; // pool.execute(() -> { work(); sem.release(); })
         }
       }
       return super.visitMethodInvocation(call, null);
@@ -314,29 +643,76 @@ public final class PermitNotReleasedInFinally extends BugChecker
 
     @Override
     public Void visitLambdaExpression(LambdaExpressionTree tree, Void unused) {
-      taskDepth++;
-      super.visitLambdaExpression(tree, null);
-      taskDepth--;
+      enterTask(isHandedOff(getCurrentPath()), () -> super.visitLambdaExpression(tree, null));
       return null;
     }
 
     @Override
     public Void visitClass(ClassTree tree, Void unused) {
-      taskDepth++;
-      super.visitClass(tree, null);
-      taskDepth--;
+      TreePath parent = getCurrentPath().getParentPath();
+      boolean task =
+          parent != null && parent.getLeaf() instanceof NewClassTree && isHandedOff(parent);
+      enterTask(task, () -> super.visitClass(tree, null));
       return null;
+    }
+
+    /** Scans a task's body with the finally and catch blocks around it left outside. */
+    private void enterTask(boolean task, Runnable scanBody) {
+      int savedFinally = finallyDepth;
+      int savedCatchAll = catchAllDepth;
+      boolean savedHandedOff = handedOff;
+      finallyDepth = 0;
+      catchAllDepth = 0;
+      handedOff = task;
+      taskDepth++;
+      scanBody.run();
+      taskDepth--;
+      finallyDepth = savedFinally;
+      catchAllDepth = savedCatchAll;
+      handedOff = savedHandedOff;
+    }
+
+    private boolean isHandedOff(TreePath task) {
+      return ConcurrentCode.handoff(task, state)
+          .filter(handoff -> handoff.kind() != Kind.PARALLEL_STREAM)
+          .isPresent();
     }
 
     @Override
     public Void visitMemberReference(MemberReferenceTree tree, Void unused) {
       // sem::release handed to a callback: the callback releases it
-      if (tree.getName().contentEquals("release")
-          && SameVariable.of(tree.getQualifierExpression(), semaphore)) {
+      if (acquisition.releasedBy(tree)) {
         inTask = true;
       }
       return super.visitMemberReference(tree, null);
     }
+  }
+
+  /**
+   * Whether the release at {@code path} is the first thing its lambda (or method) does: then
+   * nothing before it can throw ({@code () -> sem.release()}, {@code { sem.release(); … }}).
+   */
+  private static boolean firstInTask(TreePath path) {
+    Tree child = path.getLeaf();
+    for (TreePath p = path.getParentPath(); p != null; child = p.getLeaf(), p = p.getParentPath()) {
+      Tree leaf = p.getLeaf();
+      if (leaf instanceof LambdaExpressionTree lambda) {
+        return lambda.getBody() == child;
+      }
+      if (leaf instanceof BlockTree block) {
+        TreePath up = p.getParentPath();
+        boolean body =
+            up != null
+                && (up.getLeaf() instanceof LambdaExpressionTree
+                    || up.getLeaf() instanceof MethodTree);
+        if (body) {
+          return !block.getStatements().isEmpty() && block.getStatements().get(0) == child;
+        }
+      } else if (leaf instanceof ClassTree) {
+        return false;
+      }
+    }
+    return false;
   }
 
   private static boolean catchesAll(CatchTree tree, VisitorState state) {

@@ -64,7 +64,7 @@ final class PackageLayoutTest {
   /**
    * Checks still being made stateless; an entry here must still be stateful (it cannot go stale).
    */
-  private static final Set<String> STATEFUL_TO_BE_FIXED = Set.of("LostTaskFailure");
+  private static final Set<String> STATEFUL_TO_BE_FIXED = Set.of();
 
   @Test
   void checksKeepNoStateBetweenMatches() throws Exception {

@@ -3,12 +3,19 @@ package dev.tether.samples;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionService;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorCompletionService;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /** {@code LostTaskFailure}: the same fan-out, rethrowing the first failure of its tasks. */
 public final class LostTaskFailureGood {
+  private static final Logger LOG = Logger.getLogger(LostTaskFailureGood.class.getName());
+
   private final ExecutorService executor;
 
   /** Uploads files on {@code executor}. */
@@ -35,6 +42,39 @@ public final class LostTaskFailureGood {
       passed &= check.get();
     }
     return passed;
+  }
+
+  /** Looks up the prices of a product; a failed lookup is logged before it becomes "no prices". */
+  public CompletableFuture<List<Integer>> prices(String sku) {
+    return CompletableFuture.supplyAsync(() -> fetchPrices(sku), executor)
+        .exceptionally(
+            e -> {
+              LOG.log(Level.WARNING, "prices of " + sku + " unavailable", e);
+              return List.of();
+            });
+  }
+
+  /** Runs every check; returns how many passed, and throws when one of them failed. */
+  public int runChecks(List<Callable<Boolean>> checks)
+      throws InterruptedException, ExecutionException {
+    CompletionService<Boolean> service = new ExecutorCompletionService<>(executor);
+    for (Callable<Boolean> check : checks) {
+      service.submit(check);
+    }
+    int passed = 0;
+    for (int i = 0; i < checks.size(); i++) {
+      if (service.take().get()) { // get() rethrows the check's failure
+        passed++;
+      }
+    }
+    return passed;
+  }
+
+  private static List<Integer> fetchPrices(String sku) {
+    if (sku.isEmpty()) {
+      throw new IllegalArgumentException("no sku");
+    }
+    return List.of(sku.length());
   }
 
   private static void upload(String file) {
