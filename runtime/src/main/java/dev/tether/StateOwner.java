@@ -96,6 +96,7 @@ public final class StateOwner<S> implements AutoCloseable {
    */
   public <R extends @Nullable Object> R ask(
       CancelScope scope, Function<? super S, ? extends R> query) throws InterruptedException {
+    Objects.requireNonNull(scope, "scope");
     Objects.requireNonNull(query, "query");
     if (Thread.currentThread() == owner) {
       throw new IllegalStateException("a request cannot ask its own owner: it would deadlock");
@@ -139,6 +140,7 @@ public final class StateOwner<S> implements AutoCloseable {
    *     interrupt status stays set
    */
   public void tell(CancelScope scope, Consumer<? super S> mutation) throws InterruptedException {
+    Objects.requireNonNull(scope, "scope");
     Objects.requireNonNull(mutation, "mutation");
     send(scope, new Tell<>(mutation, this));
   }

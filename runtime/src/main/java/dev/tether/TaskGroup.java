@@ -1,8 +1,6 @@
 package dev.tether;
 
 import java.io.InterruptedIOException;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 import java.nio.channels.ClosedByInterruptException;
 import java.util.Objects;
 import java.util.Set;
@@ -132,18 +130,21 @@ public final class TaskGroup implements AutoCloseable {
    * Limits the number of pending tasks (submitted and not finished) to {@code limit}: {@link
    * #go(Task)} then waits for a free slot, and {@link #tryGo(Task)} returns false.
    *
-   * @param limit at least 1
+   * @param limit at least 1; any larger value is accepted ({@link Integer#MAX_VALUE} is the same as
+   *     no limit)
    * @return this group
    * @throws IllegalArgumentException if {@code limit < 1}
    * @throws IllegalStateException if a task was already submitted
    */
   @SuppressWarnings("CanIgnoreReturnValueSuggester")
   public TaskGroup withLimit(int limit) {
-    if (limit < 1 || limit > COUNT) {
-      throw new IllegalArgumentException("limit must be in [1, " + COUNT + "]: " + limit);
+    if (limit < 1) {
+      throw new IllegalArgumentException("limit must be at least 1: " + limit);
     }
     checkNotStarted();
-    this.limit = limit;
+    // The pending count cannot reach COUNT (a billion queued tasks do not fit in memory): a larger
+    // limit never binds, so it is the same as none.
+    this.limit = limit >= COUNT ? 0 : limit;
     return this;
   }
 
@@ -187,7 +188,27 @@ public final class TaskGroup implements AutoCloseable {
   public void go(Task task) {
     Objects.requireNonNull(task, "task");
     if (acquire(true) == ACQUIRED) {
-      submit(task);
+      submit(task, null);
+    }
+  }
+
+  /**
+   * Like {@link #go}, and runs {@code ifNotRun} instead of the task if the task never runs: when
+   * the group is cancelled before it starts, or its executor rejects it (then before the exception
+   * is thrown). For stages that must release something whether or not their task ran.
+   */
+  void go(Task task, Runnable ifNotRun) {
+    int acquired;
+    try {
+      acquired = acquire(true);
+    } catch (RuntimeException | Error e) {
+      ifNotRun.run();
+      throw e;
+    }
+    if (acquired == ACQUIRED) {
+      submit(task, ifNotRun);
+    } else {
+      ifNotRun.run();
     }
   }
 
@@ -202,7 +223,7 @@ public final class TaskGroup implements AutoCloseable {
   public boolean tryGo(Task task) {
     Objects.requireNonNull(task, "task");
     if (acquire(false) == ACQUIRED) {
-      submit(task);
+      submit(task, null);
       return true;
     }
     return false;
@@ -266,12 +287,15 @@ public final class TaskGroup implements AutoCloseable {
     }
   }
 
-  private void submit(Task task) {
+  private void submit(Task task, @Nullable Runnable ifNotRun) {
     Executor e = executor;
     try {
-      (e == null ? DefaultPool.EXECUTOR : e).execute(new Runner(task));
+      (e == null ? DefaultPool.EXECUTOR : e).execute(new Runner(task, ifNotRun));
     } catch (RuntimeException | Error rejected) {
       release();
+      if (ifNotRun != null) {
+        ifNotRun.run();
+      }
       throw rejected;
     }
   }
@@ -294,7 +318,7 @@ public final class TaskGroup implements AutoCloseable {
 
   private void onCancelled() {
     for (Runner r : running) {
-      r.interrupt();
+      r.fire();
     }
     signal();
   }
@@ -463,41 +487,34 @@ public final class TaskGroup implements AutoCloseable {
   }
 
   /** Runs one task and interrupts it at most once, never after it finished. */
-  private final class Runner implements Runnable {
-    private static final int RUNNING = 0;
-    private static final int INTERRUPTING = 1;
-    private static final int INTERRUPTED = 2;
-    private static final int DONE = 3;
-
+  private final class Runner extends Interrupter implements Runnable {
     private final Task task;
-    private @Nullable Thread thread;
-    private volatile int state;
+    private final @Nullable Runnable ifNotRun;
 
-    Runner(Task task) {
+    Runner(Task task, @Nullable Runnable ifNotRun) {
       this.task = task;
-    }
-
-    void interrupt() {
-      Thread t = thread;
-      if (t != null && RunnerState.STATE.compareAndSet(this, RUNNING, INTERRUPTING)) {
-        t.interrupt();
-        state = INTERRUPTED;
-      }
+      this.ifNotRun = ifNotRun;
     }
 
     @Override
-    @SuppressWarnings("ThreadPriorityCheck") // a bounded wait for another thread's two stores
     public void run() {
       try {
         if (scope.isCancelled()) {
           markIncomplete();
+          if (ifNotRun != null) {
+            ifNotRun.run();
+          }
           return;
         }
-        thread = Thread.currentThread();
+        arm();
         running.add(this);
         Throwable failure = null;
         boolean skipped = scope.isCancelled();
-        if (!skipped) {
+        if (skipped) {
+          if (ifNotRun != null) {
+            ifNotRun.run();
+          }
+        } else {
           try {
             task.run(scope);
           } catch (InterruptedException e) {
@@ -508,11 +525,8 @@ public final class TaskGroup implements AutoCloseable {
           }
         }
         running.remove(this);
-        if (!RunnerState.STATE.compareAndSet(this, RUNNING, DONE)) {
-          while (state != INTERRUPTED) {
-            Thread.yield(); // the interrupting thread is inside Thread.interrupt(): let it finish
-          }
-          Thread.interrupted(); // the group's interrupt must not outlive the task
+        if (disarm()) {
+          var unused = Thread.interrupted(); // the group's interrupt must not outlive the task
         }
         if (failure != null) {
           recordFailure(failure);
@@ -521,19 +535,6 @@ public final class TaskGroup implements AutoCloseable {
         }
       } finally {
         release();
-      }
-    }
-  }
-
-  /** Holds the {@link VarHandle} of {@link Runner#state} (inner classes cannot have statics). */
-  private static final class RunnerState {
-    static final VarHandle STATE;
-
-    static {
-      try {
-        STATE = MethodHandles.lookup().findVarHandle(Runner.class, "state", int.class);
-      } catch (ReflectiveOperationException e) {
-        throw new ExceptionInInitializerError(e);
       }
     }
   }

@@ -71,13 +71,16 @@ public final class Ticker implements AutoCloseable {
    *
    * <p>Every scheduled action of the JVM runs on one shared daemon thread, {@code tether-ticker},
    * one at a time: keep actions short, and hand blocking work to a {@link WorkerPool} (for example
-   * with {@link WorkerPool#trySubmit}). Once the scope's cancellation returns, no action starts;
-   * one that had started may still be running.
+   * with {@link WorkerPool#trySubmit}). Once the scope's cancellation returns, no action starts and
+   * none is running: cancelling waits for an action that is running to return, unless the
+   * cancellation comes from an action itself (on {@code tether-ticker}). So an action must not wait
+   * for a thread that cancels its scope.
    *
    * @return the ticker's scope, a child of {@code parent}; cancel or close it to stop
    * @throws IllegalArgumentException if {@code period} is not positive
    */
   public static CancelScope schedule(CancelScope parent, Duration period, Runnable action) {
+    Objects.requireNonNull(parent, "parent");
     Objects.requireNonNull(action, "action");
     long nanos = checkPeriod(period);
     CancelScope scope = parent.withCancel();
@@ -86,6 +89,7 @@ public final class Ticker implements AutoCloseable {
   }
 
   private static long checkPeriod(Duration period) {
+    Objects.requireNonNull(period, "period");
     long nanos = CancelScope.saturatedNanos(period);
     if (nanos <= 0) {
       throw new IllegalArgumentException("period must be positive: " + period);
@@ -122,6 +126,9 @@ public final class Ticker implements AutoCloseable {
   public boolean await(CancelScope scope) throws InterruptedException {
     Objects.requireNonNull(scope, "scope");
     Thread me = Thread.currentThread();
+    if (scope.isCancelled()) {
+      return false;
+    }
     checkInterrupt(me);
     CancelScope.Registration stale;
     synchronized (this) {
@@ -155,6 +162,9 @@ public final class Ticker implements AutoCloseable {
           }
         }
         LockSupport.parkNanos(this, wait);
+        if (scope.isCancelled()) {
+          return false; // a cancelled scope wins over its group's interrupt
+        }
         checkInterrupt(me);
       }
     } finally {

@@ -56,6 +56,9 @@ public final class WorkerPool<J> implements AutoCloseable {
   private final TaskGroup group;
   private final Channel.Sender<J> jobs;
 
+  /** Set by {@link #await()} and {@link #close()}: no job is accepted afterwards. */
+  private volatile boolean shut;
+
   private WorkerPool(TaskGroup group, Channel<J> channel) {
     this.group = group;
     this.jobs = channel.sender();
@@ -71,6 +74,7 @@ public final class WorkerPool<J> implements AutoCloseable {
    */
   public static <J> WorkerPool<J> open(
       CancelScope parent, int workers, int capacity, Worker<? super J> worker) {
+    Objects.requireNonNull(parent, "parent");
     Objects.requireNonNull(worker, "worker");
     checkWorkers(workers);
     Channel<J> channel = Channel.create(capacity);
@@ -94,6 +98,7 @@ public final class WorkerPool<J> implements AutoCloseable {
   public static <J> void drain(
       CancelScope parent, int workers, Channel.Receiver<J> source, Worker<? super J> worker)
       throws InterruptedException {
+    Objects.requireNonNull(parent, "parent");
     Objects.requireNonNull(source, "source");
     Objects.requireNonNull(worker, "worker");
     checkWorkers(workers);
@@ -137,7 +142,15 @@ public final class WorkerPool<J> implements AutoCloseable {
    *     interrupt status stays set
    */
   public void submit(J job) throws InterruptedException {
+    Objects.requireNonNull(job, "job");
+    checkOpen();
     jobs.send(group.scope(), job);
+  }
+
+  private void checkOpen() {
+    if (shut) {
+      throw new IllegalStateException("the worker pool was awaited or closed");
+    }
   }
 
   /**
@@ -147,6 +160,8 @@ public final class WorkerPool<J> implements AutoCloseable {
    * @throws IllegalStateException if {@link #await()} or {@link #close()} was called
    */
   public boolean trySubmit(J job) {
+    Objects.requireNonNull(job, "job");
+    checkOpen();
     return !group.scope().isCancelled() && jobs.trySend(job);
   }
 
@@ -163,6 +178,7 @@ public final class WorkerPool<J> implements AutoCloseable {
    *     TaskGroup#await()})
    */
   public void await() throws InterruptedException {
+    shut = true;
     jobs.close();
     group.await();
   }
@@ -173,6 +189,7 @@ public final class WorkerPool<J> implements AutoCloseable {
    */
   @Override
   public void close() {
+    shut = true;
     try {
       group.close();
     } finally {

@@ -101,6 +101,7 @@ public final class ThreadLeakDetector {
    * threadNameRegexes}.
    */
   public ThreadLeakDetector ignoring(String... threadNameRegexes) {
+    Objects.requireNonNull(threadNameRegexes, "threadNameRegexes");
     List<Pattern> all = new ArrayList<>(ignored);
     all.addAll(compile(List.of(threadNameRegexes)));
     return new ThreadLeakDetector(Collections.unmodifiableList(all), linger);
@@ -113,7 +114,7 @@ public final class ThreadLeakDetector {
    * @throws IllegalArgumentException if {@code linger} is negative
    */
   public ThreadLeakDetector withLinger(Duration linger) {
-    if (linger.isNegative()) {
+    if (Objects.requireNonNull(linger, "linger").isNegative()) {
       throw new IllegalArgumentException("negative linger: " + linger);
     }
     return new ThreadLeakDetector(ignored, linger);
