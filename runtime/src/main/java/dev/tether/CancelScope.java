@@ -50,7 +50,7 @@ import org.jspecify.annotations.Nullable;
  *
  * <h2>Blocking helpers</h2>
  *
- * <p>{@link #sleep}, {@link #await}, {@link #take}, {@link #put}, {@link #poll} and {@link #get}
+ * <p>{@link #sleep}, {@link #waitFor}, {@link #take}, {@link #put}, {@link #poll} and {@link #get}
  * block like the JDK methods they wrap, but also return promptly when the scope is cancelled. They
  * all follow the same rules:
  *
@@ -73,7 +73,11 @@ import org.jspecify.annotations.Nullable;
  * tether-deadline}, shared by the whole JVM; a scope that is cancelled or closed first removes its
  * pending deadline.
  *
- * <p>This class is thread-safe.
+ * <p>This class is thread-safe. Memory consistency effects: actions in a thread before it cancels a
+ * scope (by {@link #cancel()}, {@link #cancel(Throwable)} or {@link #close()}) happen-before every
+ * {@linkplain #onCancel callback} of that scope and of its descendants runs, and before any thread
+ * sees {@link #isCancelled()} return true or a helper throw the {@link CancellationException}; a
+ * passed deadline is such an action of the {@code tether-deadline} thread.
  */
 public final class CancelScope implements AutoCloseable {
   private static final CancelScope ROOT = new CancelScope(null, null);
@@ -283,7 +287,7 @@ public final class CancelScope implements AutoCloseable {
    * callback does not stop the others; the first one is rethrown to the cancelling thread.
    *
    * @param action what to run
-   * @return a handle whose {@link Registration#remove()} unregisters the action
+   * @return a handle whose {@link Registration#close()} unregisters the action
    */
   public Registration onCancel(Runnable action) {
     Registration registration = new Registration(this, Objects.requireNonNull(action, "action"));
@@ -498,7 +502,7 @@ public final class CancelScope implements AutoCloseable {
    *     #cause()}
    * @throws InterruptedException if the thread is interrupted; the interrupt status stays set
    */
-  public void await(CountDownLatch latch) throws InterruptedException {
+  public void waitFor(CountDownLatch latch) throws InterruptedException {
     Objects.requireNonNull(latch, "latch");
     this.<@Nullable Void, RuntimeException, RuntimeException>block(
         () -> {
@@ -515,7 +519,7 @@ public final class CancelScope implements AutoCloseable {
    *     #cause()}
    * @throws InterruptedException if the thread is interrupted; the interrupt status stays set
    */
-  public boolean await(CountDownLatch latch, Duration timeout) throws InterruptedException {
+  public boolean waitFor(CountDownLatch latch, Duration timeout) throws InterruptedException {
     Objects.requireNonNull(latch, "latch");
     long nanos = saturatedNanos(Objects.requireNonNull(timeout, "timeout"));
     return this.<Boolean, RuntimeException, RuntimeException>block(
@@ -717,8 +721,9 @@ public final class CancelScope implements AutoCloseable {
   }
 
   /**
-   * A callback registered by {@link CancelScope#onCancel(Runnable)}; {@link #close()} and {@link
-   * #remove()} unregister it.
+   * A callback registered by {@link CancelScope#onCancel(Runnable)}; {@link #close()} unregisters
+   * it (Go's {@code stop} function of {@code context.AfterFunc}): {@code try (var r =
+   * scope.onCancel(action)) { … }}.
    */
   public static final class Registration implements AutoCloseable {
     private final CancelScope scope;
@@ -730,19 +735,20 @@ public final class CancelScope implements AutoCloseable {
     }
 
     /**
-     * Unregisters the callback.
-     *
-     * @return true if it was unregistered before it ran; false if it has run, is running, or was
-     *     already removed
+     * Unregisters the callback: it does not run if it has not started yet. Idempotent; does nothing
+     * once the callback ran.
      */
-    public boolean remove() {
-      return scope.removeListener(this);
-    }
-
-    /** Same as {@link #remove()}. */
     @Override
     public void close() {
-      remove();
+      var unused = remove();
+    }
+
+    /**
+     * Unregisters the callback; returns true if it was unregistered before it ran, false if it has
+     * run, is running, or was already removed.
+     */
+    boolean remove() {
+      return scope.removeListener(this);
     }
   }
 
@@ -752,13 +758,7 @@ public final class CancelScope implements AutoCloseable {
 
     private static ScheduledThreadPoolExecutor create() {
       ScheduledThreadPoolExecutor executor =
-          new ScheduledThreadPoolExecutor(
-              1,
-              r -> {
-                Thread t = new Thread(r, "tether-deadline");
-                t.setDaemon(true);
-                return t;
-              });
+          new ScheduledThreadPoolExecutor(1, r -> Threads.daemon("tether-deadline", r));
       executor.setRemoveOnCancelPolicy(true);
       return executor;
     }

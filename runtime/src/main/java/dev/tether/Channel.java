@@ -15,7 +15,7 @@ import org.jspecify.annotations.Nullable;
  * receive} views: Go's {@code chan} for Java 17+.
  *
  * <pre>{@code
- * Channel<Order> orders = Channel.create(16);
+ * Channel<Order> orders = Channel.open(16);
  * group.go(s -> {
  *   try (Channel.Sender<Order> out = orders.sender()) { // the sender closes
  *     for (Order o : fetch(s)) {
@@ -48,6 +48,11 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>A channel is thread-safe: any number of threads may send and receive at once. Values are
  * delivered in the order they were sent; each value reaches exactly one receiver.
+ *
+ * <p>Memory consistency effects: as with a {@link java.util.concurrent.BlockingQueue}, actions in a
+ * thread before it sends a value happen-before the actions that follow the receipt of that value in
+ * the receiving thread, and actions before {@link Sender#close()} happen-before a receive that
+ * reports the channel closed.
  *
  * @param <E> the type of the values
  */
@@ -199,7 +204,7 @@ public final class Channel<E> {
    * @param capacity 0 for a hand-off channel, in which every send waits for a receiver
    * @throws IllegalArgumentException if {@code capacity < 0}
    */
-  public static <E> Channel<E> create(int capacity) {
+  public static <E> Channel<E> open(int capacity) {
     if (capacity < 0) {
       throw new IllegalArgumentException("capacity must be at least 0: " + capacity);
     }

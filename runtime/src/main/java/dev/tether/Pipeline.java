@@ -26,6 +26,9 @@ import org.jspecify.annotations.Nullable;
  * pipeline with the group's {@linkplain TaskGroup#scope() scope} (or a scope under it), whose
  * cancellation {@link Channel.Receiver#receive} reports before "closed", and end with {@link
  * TaskGroup#await()}.
+ *
+ * <p>Memory consistency effects: those of {@link Channel} between stages, and of {@link TaskGroup}
+ * between the stages and {@link TaskGroup#await()}.
  */
 public final class Pipeline {
   private Pipeline() {}
@@ -73,7 +76,7 @@ public final class Pipeline {
   public static <T> Channel.Receiver<T> source(TaskGroup group, int capacity, Source<T> source) {
     Objects.requireNonNull(group, "group");
     Objects.requireNonNull(source, "source");
-    Channel<T> out = Channel.create(capacity);
+    Channel<T> out = Channel.open(capacity);
     Channel.Sender<T> sender = out.sender();
     group.go(
         s -> {
@@ -107,7 +110,7 @@ public final class Pipeline {
     if (workers < 1) {
       throw new IllegalArgumentException("workers must be at least 1: " + workers);
     }
-    Channel<B> out = Channel.create(capacity);
+    Channel<B> out = Channel.open(capacity);
     Channel.Sender<B> sender = out.sender();
     AtomicInteger running = new AtomicInteger(workers);
     Runnable workerDone =

@@ -9,11 +9,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.SynchronousQueue;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import org.jspecify.annotations.Nullable;
@@ -51,8 +49,12 @@ import org.jspecify.annotations.Nullable;
  *       CancellationException} whose cause is the scope's cause. Otherwise it returns normally, and
  *       closes the scope.
  *   <li>{@link #close()} without {@link #await()} (an exception in the try block) cancels the group
- *       and waits for its tasks: a group never leaks a running task.
- *   <li>With {@link #withLimit(int) a limit}, at most that many tasks are pending at once.
+ *       and waits for its tasks: a group never leaks a running task. It then throws the first
+ *       failure that {@link #await()} did not report, as {@code await()} would (in a
+ *       try-with-resources whose block threw, it is added to that exception as suppressed), so no
+ *       failure is ever lost. This is the {@code close()} of every Tether type that runs tasks.
+ *   <li>With {@link #withLimit(int) a limit}, at most that many tasks are pending at once (conc's
+ *       {@code WithMaxGoroutines}, errgroup's {@code SetLimit}).
  * </ul>
  *
  * <p>Tasks run on the {@link #withExecutor(Executor) executor} of the caller's choosing, or by
@@ -62,21 +64,14 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>{@link #go}, {@link #tryGo} and {@link #scope()} may be called from any thread, including the
  * group's own tasks, until {@link #await()} has returned or {@link #close()} was called.
+ *
+ * <p>Memory consistency effects: actions in a thread before it calls {@link #go} or {@link #tryGo}
+ * <a
+ * href="https://docs.oracle.com/en/java/javase/17/docs/api/java.base/java/util/concurrent/package-summary.html#MemoryVisibility"><i>happen-before</i></a>
+ * the task runs, and the actions of every task happen-before {@link #await()} or {@link #close()}
+ * returns or throws.
  */
 public final class TaskGroup implements AutoCloseable {
-
-  /** A task of a {@link TaskGroup}. */
-  @FunctionalInterface
-  public interface Task {
-    /**
-     * Does the work.
-     *
-     * @param scope the group's scope, cancelled when the group is; pass it to the {@link
-     *     CancelScope} blocking helpers or poll {@link CancelScope#throwIfCancelled()}
-     * @throws Exception to fail the group
-     */
-    void run(CancelScope scope) throws Exception;
-  }
 
   private static final int CLOSED = 1 << 30;
   private static final int COUNT = CLOSED - 1;
@@ -413,9 +408,12 @@ public final class TaskGroup implements AutoCloseable {
   }
 
   /**
-   * Cancels the group unless it was awaited, and waits for its tasks to finish. The failures of the
-   * tasks are dropped, except an {@link Error}, which is thrown. If the thread is interrupted
-   * meanwhile, it keeps waiting and sets the interrupt status again before it returns.
+   * Cancels the group unless it was awaited, waits for its tasks to finish, and throws the first
+   * failure that {@link #await()} has not reported (with the others suppressed), like {@code
+   * await()}: a {@link RuntimeException} or {@link Error} as is, a checked exception wrapped in a
+   * {@link TaskFailedException}. Tasks ended by this cancellation are not failures. Does nothing
+   * after {@link #await()} or a first {@code close()}. If the thread is interrupted meanwhile, it
+   * keeps waiting and sets the interrupt status again before it returns.
    */
   @Override
   public void close() {
@@ -429,8 +427,9 @@ public final class TaskGroup implements AutoCloseable {
       throw new AssertionError(impossible);
     }
     scope.close();
-    if (primary() instanceof Error error) {
-      throw error;
+    Throwable p = primary();
+    if (p != null) {
+      throw propagate(p);
     }
   }
 
@@ -548,17 +547,6 @@ public final class TaskGroup implements AutoCloseable {
             30,
             TimeUnit.SECONDS,
             new SynchronousQueue<>(),
-            new DaemonFactory());
-  }
-
-  private static final class DaemonFactory implements ThreadFactory {
-    private final AtomicLong next = new AtomicLong();
-
-    @Override
-    public Thread newThread(Runnable r) {
-      Thread t = new Thread(r, "tether-task-" + next.incrementAndGet());
-      t.setDaemon(true);
-      return t;
-    }
+            Threads.daemonFactory("tether-task-"));
   }
 }

@@ -109,8 +109,7 @@ final class TickScheduler implements Runnable {
   private Thread startOrGet() {
     Thread t = thread;
     if (t == null) {
-      t = new Thread(this, threadName);
-      t.setDaemon(true);
+      t = Threads.daemon(threadName, this);
       thread = t;
       t.start();
     }

@@ -70,7 +70,7 @@ class NullArgumentsTest {
   }
 
   private static Channel.Receiver<Object> closedReceiver() {
-    Channel<Object> ch = Channel.create(1);
+    Channel<Object> ch = Channel.open(1);
     ch.sender().close();
     return ch.receiver();
   }
@@ -92,22 +92,22 @@ class NullArgumentsTest {
       return keep(ResultGroup.open());
     }
     if (type == WorkerPool.class) {
-      return keep(WorkerPool.open(CancelScope.root(), 1, 1, (s, j) -> {}));
+      return keep(WorkerPool.open(CancelScope.root(), (s, j) -> {}));
     }
     if (type == Channel.class) {
-      return Channel.create(1);
+      return Channel.open(1);
     }
     if (type == Channel.Sender.class) {
-      return Channel.create(1).sender();
+      return Channel.open(1).sender();
     }
     if (type == Channel.Receiver.class) {
       return closedReceiver();
     }
     if (type == Ticker.class) {
-      return keep(Ticker.start(Duration.ofHours(1)));
+      return keep(Ticker.open(Duration.ofHours(1)));
     }
     if (type == StateOwner.class) {
-      return keep(StateOwner.start(CancelScope.root(), new Object()));
+      return keep(StateOwner.open(CancelScope.root(), new Object()));
     }
     if (type == ThreadLeakDetector.class) {
       return ThreadLeakDetector.create();

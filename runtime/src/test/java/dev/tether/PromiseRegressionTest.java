@@ -77,8 +77,8 @@ class PromiseRegressionTest {
       List.of(
           s -> s.take(new LinkedBlockingQueue<>()),
           s -> s.poll(new LinkedBlockingQueue<>(), Duration.ofMinutes(5)),
-          s -> s.await(new CountDownLatch(1)),
-          s -> s.await(new CountDownLatch(1), Duration.ofMinutes(5)),
+          s -> s.waitFor(new CountDownLatch(1)),
+          s -> s.waitFor(new CountDownLatch(1), Duration.ofMinutes(5)),
           s -> {
             BlockingQueue<String> full = new ArrayBlockingQueue<>(1);
             full.add("x");
@@ -86,14 +86,14 @@ class PromiseRegressionTest {
           },
           s -> s.get(new CompletableFuture<>()),
           s -> s.get(new CompletableFuture<>(), Duration.ofMinutes(5)),
-          s -> Channel.<String>create(1).receiver().receive(s),
+          s -> Channel.<String>open(1).receiver().receive(s),
           s -> {
-            Channel<String> full = Channel.create(1);
+            Channel<String> full = Channel.open(1);
             full.sender().send(s, "x");
             full.sender().send(s, "y");
           },
-          s -> Channel.<String>create(0).receiver().receive(s),
-          s -> Channel.<String>create(0).sender().send(s, "x"),
+          s -> Channel.<String>open(0).receiver().receive(s),
+          s -> Channel.<String>open(0).sender().send(s, "x"),
           s -> s.sleep(Duration.ofMinutes(5)));
 
   @Test
@@ -140,15 +140,16 @@ class PromiseRegressionTest {
   }
 
   @Test
-  void trySubmitAfterAwaitOrCloseThrows() throws InterruptedException {
-    WorkerPool<String> awaited = WorkerPool.open(CancelScope.root(), 1, 4, (s, j) -> {});
+  void tryGoAfterAwaitOrCloseThrows() throws InterruptedException {
+    WorkerPool<String> awaited =
+        WorkerPool.<String>open(CancelScope.root(), (s, j) -> {}).withLimit(1).withCapacity(4);
     awaited.await();
-    assertThrows(IllegalStateException.class, () -> awaited.trySubmit("x"));
-    assertThrows(IllegalStateException.class, () -> awaited.submit("x"));
-    WorkerPool<String> closed = WorkerPool.open(CancelScope.root(), 1, 4, (s, j) -> {});
+    assertThrows(IllegalStateException.class, () -> awaited.tryGo("x"));
+    assertThrows(IllegalStateException.class, () -> awaited.go("x"));
+    WorkerPool<String> closed =
+        WorkerPool.<String>open(CancelScope.root(), (s, j) -> {}).withLimit(1).withCapacity(4);
     closed.close();
-    IllegalStateException e =
-        assertThrows(IllegalStateException.class, () -> closed.trySubmit("x"));
+    IllegalStateException e = assertThrows(IllegalStateException.class, () -> closed.tryGo("x"));
     assertFalse(e instanceof CancellationException, "closed, not cancelled: " + e);
   }
 
@@ -159,7 +160,7 @@ class PromiseRegressionTest {
       AtomicBoolean returned = new AtomicBoolean();
       CountDownLatch ran = new CountDownLatch(1);
       CancelScope ticker =
-          Ticker.schedule(
+          Ticker.open(
               CancelScope.root(),
               Duration.ofNanos(1),
               () -> {
@@ -197,7 +198,7 @@ class PromiseRegressionTest {
   @Test
   void aHugeChannelCapacityIsOnlyABound() throws InterruptedException {
     for (int capacity : new int[] {Integer.MAX_VALUE - 1, Integer.MAX_VALUE}) {
-      Channel<Integer> ch = Channel.create(capacity); // no OutOfMemoryError
+      Channel<Integer> ch = Channel.open(capacity); // no OutOfMemoryError
       assertEquals(capacity, ch.capacity());
       for (int i = 0; i < 1000; i++) {
         ch.sender().send(CancelScope.root(), i);
@@ -210,7 +211,7 @@ class PromiseRegressionTest {
 
   @Test
   void theGrowingBufferKeepsOrderAcrossTheWrapAndStopsAtCapacity() throws InterruptedException {
-    Channel<Integer> ch = Channel.create(100);
+    Channel<Integer> ch = Channel.open(100);
     int next = 0;
     int expected = 0;
     for (int i = 0; i < 10; i++) {
@@ -234,7 +235,7 @@ class PromiseRegressionTest {
   void aCancelledStageClosesItsOutputAsTheClassDocumentationSays() throws InterruptedException {
     for (boolean beforeTheStage : new boolean[] {true, false}) {
       try (TaskGroup group = TaskGroup.open()) {
-        Channel<Integer> in = Channel.create(1);
+        Channel<Integer> in = Channel.open(1);
         if (beforeTheStage) {
           group.scope().cancel(); // its workers never run
         }
