@@ -327,6 +327,13 @@ public final class TaskGroup implements AutoCloseable {
   private void recordFailure(Throwable failure) {
     if (scope.isCancelled() && isCancellation(failure)) {
       markIncomplete();
+      // A cancelled task may carry real failures as suppressed exceptions (the close() of a nested
+      // group or pool in try-with-resources): they are failures, not part of the cancellation.
+      for (Throwable s : failure.getSuppressed()) {
+        if (!isCancellation(s)) {
+          recordFailure(s);
+        }
+      }
       return;
     }
     synchronized (failureLock) {

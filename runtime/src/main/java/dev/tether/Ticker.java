@@ -82,7 +82,9 @@ public final class Ticker implements AutoCloseable {
    * with {@link WorkerPool#tryGo}). Once the scope's cancellation returns, no action starts and
    * none is running: cancelling waits for an action that is running to return, unless the
    * cancellation comes from an action itself (on {@code tether-ticker}). So an action must not wait
-   * for a thread that cancels its scope.
+   * for a thread that cancels its scope. If the scope's cancellation is already under way on
+   * another thread (its parent's, say), {@code close()} on it returns at once, and the promise
+   * holds when that cancellation returns.
    *
    * @return the ticker's scope, a child of {@code parent}; close (or cancel) it to stop
    * @throws IllegalArgumentException if {@code period} is not positive
