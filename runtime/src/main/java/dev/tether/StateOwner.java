@@ -22,9 +22,9 @@ import org.jspecify.annotations.Nullable;
  * <p>Rules:
  *
  * <ul>
- *   <li>Requests run in the order they were accepted, on the owner's thread (a thread of the {@link
- *       TaskGroup} default pool). Hand the state to {@link #open} and keep no other reference to
- *       it; never let a request leak a reference to it, or to its mutable parts.
+ *   <li>Requests run in the order they were accepted, on the owner's thread (a thread of {@link
+ *       TaskGroup}'s default executor). Hand the state to {@link #open} and keep no other reference
+ *       to it; never let a request leak a reference to it, or to its mutable parts.
  *   <li>{@link #ask} blocks until its function has run and returns its result; an exception the
  *       function throws is rethrown to that caller (the same instance), and the owner keeps going.
  *   <li>{@link #tell} returns once the mutation is queued; it waits only while {@value #MAILBOX}

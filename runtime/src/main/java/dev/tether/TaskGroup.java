@@ -8,9 +8,6 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.SynchronousQueue;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -58,9 +55,10 @@ import org.jspecify.annotations.Nullable;
  * </ul>
  *
  * <p>Tasks run on the {@link #withExecutor(Executor) executor} of the caller's choosing, or by
- * default on a daemon thread pool that the runtime owns and that grows and shrinks with demand
- * (threads named {@code tether-task-N}, idle ones end after 30 seconds), so there is nothing to
- * shut down.
+ * default on threads the runtime owns, named {@code tether-task-N}, so there is nothing to shut
+ * down: on JDK 21 and later a new virtual thread per task; on JDK 17 to 20 (or with {@code
+ * -Dtether.threads=platform}) a daemon thread pool that grows and shrinks with demand (idle threads
+ * end after 30 seconds).
  *
  * <p>{@link #go}, {@link #tryGo} and {@link #scope()} may be called from any thread, including the
  * group's own tasks, until {@link #await()} has returned or {@link #close()} was called.
@@ -285,7 +283,7 @@ public final class TaskGroup implements AutoCloseable {
   private void submit(Task task, @Nullable Runnable ifNotRun) {
     Executor e = executor;
     try {
-      (e == null ? DefaultPool.EXECUTOR : e).execute(new Runner(task, ifNotRun));
+      (e == null ? DefaultExecutor.EXECUTOR : e).execute(new Runner(task, ifNotRun));
     } catch (RuntimeException | Error rejected) {
       release();
       if (ifNotRun != null) {
@@ -543,17 +541,5 @@ public final class TaskGroup implements AutoCloseable {
         release();
       }
     }
-  }
-
-  /** The runtime's shared pool: daemon threads, created on demand, ended after 30 s idle. */
-  private static final class DefaultPool {
-    static final ThreadPoolExecutor EXECUTOR =
-        new ThreadPoolExecutor(
-            0,
-            Integer.MAX_VALUE,
-            30,
-            TimeUnit.SECONDS,
-            new SynchronousQueue<>(),
-            Threads.daemonFactory("tether-task-"));
   }
 }

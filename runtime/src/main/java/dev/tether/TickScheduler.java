@@ -7,9 +7,9 @@ import java.util.concurrent.locks.ReentrantLock;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The one thread, {@code tether-ticker}, that runs the actions of {@link Ticker#schedule}: a binary
- * heap of entries ordered by due time. Rescheduling an entry moves it in the heap, so a tick
- * allocates nothing.
+ * The one thread, {@code tether-ticker}, that runs the actions of {@link Ticker#open(CancelScope,
+ * java.time.Duration, Runnable)}: a binary heap of entries ordered by due time. Rescheduling an
+ * entry moves it in the heap, so a tick allocates nothing.
  */
 final class TickScheduler implements Runnable {
   static final TickScheduler SHARED = new TickScheduler("tether-ticker");
