@@ -1,11 +1,13 @@
 package dev.tether;
 
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -48,7 +50,7 @@ import org.jspecify.annotations.Nullable;
  *
  * <h2>Blocking helpers</h2>
  *
- * <p>{@link #sleep}, {@link #await}, {@link #take}, {@link #put}, {@link #poll} and {@link #get}
+ * <p>{@link #sleep}, {@link #waitFor}, {@link #take}, {@link #put}, {@link #poll} and {@link #get}
  * block like the JDK methods they wrap, but also return promptly when the scope is cancelled. They
  * all follow the same rules:
  *
@@ -63,11 +65,19 @@ import org.jspecify.annotations.Nullable;
  *   <li>a helper that returns normally never leaves an interrupt behind that it caused.
  * </ul>
  *
- * <p>An interrupt that arrives at the same instant as the cancellation may be reported as the
- * cancellation. Deadlines are timed by a single daemon thread, {@code tether-deadline}, shared by
- * the whole JVM; a scope that is cancelled or closed first removes its pending deadline.
+ * <p>A cancelled scope wins over an interrupt: once the scope is cancelled (or its cancellation,
+ * which marks the whole subtree before it runs any callback, is under way), a helper reports the
+ * {@link CancellationException} even if the thread was also interrupted, for instance by the {@link
+ * TaskGroup} that runs it, which interrupts its tasks when it is cancelled. An interrupt that this
+ * scope did not send is then left set. Deadlines are timed by a single daemon thread, {@code
+ * tether-deadline}, shared by the whole JVM; a scope that is cancelled or closed first removes its
+ * pending deadline.
  *
- * <p>This class is thread-safe.
+ * <p>This class is thread-safe. Memory consistency effects: actions in a thread before it cancels a
+ * scope (by {@link #cancel()}, {@link #cancel(Throwable)} or {@link #close()}) happen-before every
+ * {@linkplain #onCancel callback} of that scope and of its descendants runs, and before any thread
+ * sees {@link #isCancelled()} return true or a helper throw the {@link CancellationException}; a
+ * passed deadline is such an action of the {@code tether-deadline} thread.
  */
 public final class CancelScope implements AutoCloseable {
   private static final CancelScope ROOT = new CancelScope(null, null);
@@ -82,8 +92,8 @@ public final class CancelScope implements AutoCloseable {
   /** Callbacks to run on cancellation; guarded by {@link #lock}, null when empty or cancelled. */
   private @Nullable Set<Registration> listeners;
 
-  /** This scope's callback in its parent; guarded by {@link #lock}. */
-  private @Nullable Registration inParent;
+  /** The children to cancel with this scope; guarded by {@link #lock}, null when none. */
+  private @Nullable Set<CancelScope> children;
 
   /** The pending deadline task; guarded by {@link #lock}. */
   private @Nullable ScheduledFuture<?> deadlineTask;
@@ -113,6 +123,7 @@ public final class CancelScope implements AutoCloseable {
    * @param timeout the time from now; zero or negative yields an already cancelled scope
    */
   public CancelScope withTimeout(Duration timeout) {
+    Objects.requireNonNull(timeout, "timeout");
     Instant now = Instant.now();
     Instant at;
     try {
@@ -139,27 +150,27 @@ public final class CancelScope implements AutoCloseable {
     boolean own = requested != null && (inherited == null || requested.isBefore(inherited));
     CancelScope child = new CancelScope(this, own ? requested : inherited);
     if (this != ROOT) {
-      Registration registration = onCancel(child::parentCancelled);
-      boolean stale;
-      synchronized (child.lock) {
-        stale = child.cause != null;
-        if (!stale) {
-          child.inParent = registration;
+      Throwable parentCause;
+      synchronized (lock) {
+        parentCause = cause;
+        if (parentCause == null) {
+          Set<CancelScope> set = children;
+          if (set == null) {
+            set = new HashSet<>();
+            children = set;
+          }
+          set.add(child);
         }
       }
-      if (stale) {
-        registration.remove();
+      if (parentCause != null) {
+        child.cancel0(parentCause);
+        return child;
       }
     }
     if (own) {
       child.scheduleDeadline();
     }
     return child;
-  }
-
-  private void parentCancelled() {
-    CancelScope p = Objects.requireNonNull(parent);
-    cancel0(Objects.requireNonNull(p.cause));
   }
 
   private void scheduleDeadline() {
@@ -173,8 +184,7 @@ public final class CancelScope implements AutoCloseable {
       return; // practically never; not worth a timer entry
     }
     ScheduledFuture<?> task =
-        DeadlineTimer.EXECUTOR.schedule(
-            () -> cancel0(new DeadlineExceededException(at)), delay, TimeUnit.NANOSECONDS);
+        DeadlineTimer.EXECUTOR.schedule(() -> deadlinePassed(at), delay, TimeUnit.NANOSECONDS);
     boolean stale;
     synchronized (lock) {
       stale = cause != null;
@@ -184,6 +194,19 @@ public final class CancelScope implements AutoCloseable {
     }
     if (stale) {
       task.cancel(false);
+    }
+  }
+
+  /**
+   * Runs on the deadline thread. A callback's exception has no caller to reach there: it goes to
+   * the thread's uncaught-exception handler instead of vanishing in the timer's future.
+   */
+  private void deadlinePassed(Instant at) {
+    try {
+      cancel0(new DeadlineExceededException(at));
+    } catch (RuntimeException | Error callbackFailure) {
+      Thread t = Thread.currentThread();
+      t.getUncaughtExceptionHandler().uncaughtException(t, callbackFailure);
     }
   }
 
@@ -264,7 +287,7 @@ public final class CancelScope implements AutoCloseable {
    * callback does not stop the others; the first one is rethrown to the cancelling thread.
    *
    * @param action what to run
-   * @return a handle whose {@link Registration#remove()} unregisters the action
+   * @return a handle whose {@link Registration#close()} unregisters the action
    */
   public Registration onCancel(Runnable action) {
     Registration registration = new Registration(this, Objects.requireNonNull(action, "action"));
@@ -286,11 +309,12 @@ public final class CancelScope implements AutoCloseable {
     return registration;
   }
 
-  /** Returns how many callbacks (including children) are registered; for tests. */
+  /** Returns how many callbacks and children are registered; for tests. */
   int listenerCount() {
     synchronized (lock) {
       Set<Registration> set = listeners;
-      return set == null ? 0 : set.size();
+      Set<CancelScope> kids = children;
+      return (set == null ? 0 : set.size()) + (kids == null ? 0 : kids.size());
     }
   }
 
@@ -311,47 +335,93 @@ public final class CancelScope implements AutoCloseable {
     }
   }
 
-  private void cancel0(Throwable why) {
-    Set<Registration> toRun;
-    ScheduledFuture<?> timer;
-    Registration link;
+  private void removeChild(CancelScope child) {
+    if (cause != null) {
+      return; // cancelled: the children belong to the cancelling thread
+    }
     synchronized (lock) {
-      if (cause != null) {
-        return;
+      Set<CancelScope> set = children;
+      if (set != null) {
+        set.remove(child);
       }
-      cause = why;
-      toRun = listeners;
-      listeners = null;
-      timer = deadlineTask;
-      deadlineTask = null;
-      link = inParent;
-      inParent = null;
     }
-    if (timer != null) {
-      timer.cancel(false);
+  }
+
+  /**
+   * Cancels this scope and its descendants with {@code why}, in two phases and without recursion,
+   * so that a chain of any depth is cancelled completely: first every scope of the subtree that is
+   * not cancelled yet gets its cause (depth first, with an explicit stack), then the callbacks of
+   * all of them run. So every callback, including the interrupts of blocked helpers and of a
+   * group's tasks, runs after the whole subtree is marked cancelled.
+   */
+  private void cancel0(Throwable why) {
+    List<Set<Registration>> callbacks = null;
+    ArrayDeque<CancelScope> pending = null;
+    CancelScope s = this;
+    while (s != null) {
+      Set<Registration> toRun = null;
+      Set<CancelScope> kids = null;
+      ScheduledFuture<?> timer = null;
+      boolean marked = false;
+      synchronized (s.lock) {
+        if (s.cause == null) {
+          s.cause = why;
+          marked = true;
+          toRun = s.listeners;
+          s.listeners = null;
+          kids = s.children;
+          s.children = null;
+          timer = s.deadlineTask;
+          s.deadlineTask = null;
+        }
+      }
+      if (marked) {
+        if (timer != null) {
+          timer.cancel(false);
+        }
+        CancelScope p = s.parent;
+        if (s == this && p != null) {
+          p.removeChild(this); // descendants need not: their parents are cancelled
+        }
+        if (toRun != null) {
+          if (callbacks == null) {
+            callbacks = new ArrayList<>();
+          }
+          callbacks.add(toRun);
+        }
+        if (kids != null) {
+          if (pending == null) {
+            pending = new ArrayDeque<>();
+          }
+          pending.addAll(kids);
+        }
+      }
+      s = pending == null ? null : pending.pollLast();
     }
-    if (link != null) {
-      link.remove();
+    if (callbacks != null) {
+      runAll(callbacks);
     }
-    if (toRun == null) {
-      return;
-    }
+  }
+
+  private static void runAll(List<Set<Registration>> callbacks) {
     RuntimeException firstRuntime = null;
     Error firstError = null;
-    for (Registration r : toRun) {
-      try {
-        r.action.run();
-      } catch (RuntimeException e) {
-        if (firstRuntime == null) {
-          firstRuntime = e;
-        } else {
-          firstRuntime.addSuppressed(e);
-        }
-      } catch (Error e) {
-        if (firstError == null) {
-          firstError = e;
-        } else {
-          firstError.addSuppressed(e);
+    for (Set<Registration> set : callbacks) {
+      for (Registration r : set) {
+        try {
+          r.action.run();
+        } catch (RuntimeException e) {
+          if (firstRuntime == null) {
+            firstRuntime = e;
+          } else {
+            firstRuntime.addSuppressed(e);
+          }
+        } catch (Error e) {
+          if (firstError == null) {
+            firstError = e;
+          } else {
+            firstError.addSuppressed(e);
+          }
         }
       }
     }
@@ -403,10 +473,9 @@ public final class CancelScope implements AutoCloseable {
    * @throws InterruptedException if the thread is interrupted; the interrupt status stays set
    */
   public void sleep(Duration duration) throws InterruptedException {
-    long nanos = saturatedNanos(duration);
+    long nanos = saturatedNanos(Objects.requireNonNull(duration, "duration"));
     Thread thread = Thread.currentThread();
-    checkInterrupt(thread);
-    throwIfCancelled();
+    checkEntry(thread);
     if (nanos <= 0) {
       return;
     }
@@ -414,8 +483,7 @@ public final class CancelScope implements AutoCloseable {
     Registration registration = onCancel(() -> LockSupport.unpark(thread));
     try {
       while (true) {
-        throwIfCancelled();
-        checkInterrupt(thread);
+        checkEntry(thread);
         long left = end - System.nanoTime();
         if (left <= 0) {
           return;
@@ -434,15 +502,13 @@ public final class CancelScope implements AutoCloseable {
    *     #cause()}
    * @throws InterruptedException if the thread is interrupted; the interrupt status stays set
    */
-  public void await(CountDownLatch latch) throws InterruptedException {
-    Interrupter w = enter();
-    try {
-      latch.await();
-    } catch (InterruptedException e) {
-      throw w.translate(e);
-    } finally {
-      w.leave();
-    }
+  public void waitFor(CountDownLatch latch) throws InterruptedException {
+    Objects.requireNonNull(latch, "latch");
+    this.<@Nullable Void, RuntimeException, RuntimeException>block(
+        () -> {
+          latch.await();
+          return null;
+        });
   }
 
   /**
@@ -453,16 +519,11 @@ public final class CancelScope implements AutoCloseable {
    *     #cause()}
    * @throws InterruptedException if the thread is interrupted; the interrupt status stays set
    */
-  public boolean await(CountDownLatch latch, Duration timeout) throws InterruptedException {
-    long nanos = saturatedNanos(timeout);
-    Interrupter w = enter();
-    try {
-      return latch.await(nanos, TimeUnit.NANOSECONDS);
-    } catch (InterruptedException e) {
-      throw w.translate(e);
-    } finally {
-      w.leave();
-    }
+  public boolean waitFor(CountDownLatch latch, Duration timeout) throws InterruptedException {
+    Objects.requireNonNull(latch, "latch");
+    long nanos = saturatedNanos(Objects.requireNonNull(timeout, "timeout"));
+    return this.<Boolean, RuntimeException, RuntimeException>block(
+        () -> latch.await(nanos, TimeUnit.NANOSECONDS));
   }
 
   /**
@@ -474,14 +535,8 @@ public final class CancelScope implements AutoCloseable {
    * @throws InterruptedException if the thread is interrupted; the interrupt status stays set
    */
   public <E> E take(BlockingQueue<E> queue) throws InterruptedException {
-    Interrupter w = enter();
-    try {
-      return queue.take();
-    } catch (InterruptedException e) {
-      throw w.translate(e);
-    } finally {
-      w.leave();
-    }
+    Objects.requireNonNull(queue, "queue");
+    return this.<E, RuntimeException, RuntimeException>block(queue::take);
   }
 
   /**
@@ -495,15 +550,10 @@ public final class CancelScope implements AutoCloseable {
    */
   public <E> @Nullable E poll(BlockingQueue<E> queue, Duration timeout)
       throws InterruptedException {
-    long nanos = saturatedNanos(timeout);
-    Interrupter w = enter();
-    try {
-      return queue.poll(nanos, TimeUnit.NANOSECONDS);
-    } catch (InterruptedException e) {
-      throw w.translate(e);
-    } finally {
-      w.leave();
-    }
+    Objects.requireNonNull(queue, "queue");
+    long nanos = saturatedNanos(Objects.requireNonNull(timeout, "timeout"));
+    return this.<@Nullable E, RuntimeException, RuntimeException>block(
+        () -> queue.poll(nanos, TimeUnit.NANOSECONDS));
   }
 
   /**
@@ -515,14 +565,13 @@ public final class CancelScope implements AutoCloseable {
    * @throws InterruptedException if the thread is interrupted; the interrupt status stays set
    */
   public <E> void put(BlockingQueue<E> queue, E element) throws InterruptedException {
-    Interrupter w = enter();
-    try {
-      queue.put(element);
-    } catch (InterruptedException e) {
-      throw w.translate(e);
-    } finally {
-      w.leave();
-    }
+    Objects.requireNonNull(queue, "queue");
+    Objects.requireNonNull(element, "element");
+    this.<@Nullable Void, RuntimeException, RuntimeException>block(
+        () -> {
+          queue.put(element);
+          return null;
+        });
   }
 
   /**
@@ -535,14 +584,8 @@ public final class CancelScope implements AutoCloseable {
    * @throws InterruptedException if the thread is interrupted; the interrupt status stays set
    */
   public <V> V get(Future<V> future) throws InterruptedException, ExecutionException {
-    Interrupter w = enter();
-    try {
-      return future.get();
-    } catch (InterruptedException e) {
-      throw w.translate(e);
-    } finally {
-      w.leave();
-    }
+    Objects.requireNonNull(future, "future");
+    return this.<V, ExecutionException, RuntimeException>block(future::get);
   }
 
   /**
@@ -557,30 +600,101 @@ public final class CancelScope implements AutoCloseable {
    */
   public <V> V get(Future<V> future, Duration timeout)
       throws InterruptedException, ExecutionException, TimeoutException {
-    long nanos = saturatedNanos(timeout);
-    Interrupter w = enter();
-    try {
-      return future.get(nanos, TimeUnit.NANOSECONDS);
-    } catch (InterruptedException e) {
-      throw w.translate(e);
-    } finally {
-      w.leave();
-    }
+    Objects.requireNonNull(future, "future");
+    long nanos = saturatedNanos(Objects.requireNonNull(timeout, "timeout"));
+    return this.<V, ExecutionException, TimeoutException>block(
+        () -> future.get(nanos, TimeUnit.NANOSECONDS));
   }
 
-  private static void checkInterrupt(Thread thread) throws InterruptedException {
-    if (thread.isInterrupted()) {
-      throw new InterruptedException("interrupted (the interrupt status stays set)");
-    }
+  /** A blocking JDK call that a helper wraps, with the checked exceptions it may throw. */
+  @FunctionalInterface
+  private interface Blocking<V extends @Nullable Object, X extends Exception, Y extends Exception> {
+    V call() throws InterruptedException, X, Y;
   }
 
-  private Interrupter enter() throws InterruptedException {
+  /**
+   * The one body of the blocking helpers: checks the thread and the scope, arms a one-shot
+   * interrupt that the scope's cancellation fires, runs {@code op}, and turns an interrupt into the
+   * documented outcome.
+   */
+  private <V extends @Nullable Object, X extends Exception, Y extends Exception> V block(
+      Blocking<V, X, Y> op) throws InterruptedException, X, Y {
     Thread thread = Thread.currentThread();
-    checkInterrupt(thread);
+    checkEntry(thread);
+    Waker waker = new Waker();
+    waker.arm();
+    Registration registration = onCancel(waker);
+    boolean consumed = false;
+    try {
+      return op.call();
+    } catch (InterruptedException e) {
+      if (waker.disarm()) {
+        consumed = true; // the JDK method cleared the interrupt this scope sent
+        throw cancellation(Objects.requireNonNull(cause));
+      }
+      throw interruptedWhileWaiting(e);
+    } finally {
+      registration.remove();
+      if (!consumed && waker.disarm()) {
+        var unused = Thread.interrupted(); // discard the interrupt this scope sent
+      }
+    }
+  }
+
+  /** The callback that interrupts a thread waiting in a helper, once. */
+  private static final class Waker extends Interrupter implements Runnable {
+    @Override
+    public void run() {
+      fire();
+    }
+  }
+
+  /**
+   * Throws if the scope is cancelled (first: a cancelled scope is reported as such even when the
+   * thread was also interrupted, for instance by its {@link TaskGroup}), then if the thread is
+   * interrupted.
+   */
+  private void checkEntry(Thread thread) throws InterruptedException {
     throwIfCancelled();
-    Interrupter w = new Interrupter(this, thread);
-    w.registration = onCancel(w);
-    return w;
+    if (thread.isInterrupted()) {
+      throw interruptedWhileWaiting(
+          new InterruptedException("interrupted (the interrupt status stays set)"));
+    }
+  }
+
+  /**
+   * Decides what an interrupt that this scope did not send means, for code that waits on this
+   * scope's behalf (its helpers, {@link Channel}, {@link Ticker}): sets the interrupt status again,
+   * then throws the scope's {@link CancellationException} if the scope is cancelled or is being
+   * cancelled (an ancestor's cancellation on another thread has not reached it yet: the group that
+   * interrupted the thread was cancelled with it), and otherwise returns {@code e} to rethrow.
+   */
+  InterruptedException interruptedWhileWaiting(InterruptedException e) {
+    Thread.currentThread().interrupt();
+    Throwable c = cancellingCause();
+    if (c != null) {
+      throw cancellation(c);
+    }
+    return e;
+  }
+
+  /** Returns the cause if this scope is cancelled or an ancestor's cancellation is under way. */
+  @SuppressWarnings("ThreadPriorityCheck") // a bounded wait for another thread's marking phase
+  private @Nullable Throwable cancellingCause() {
+    Throwable c = cause;
+    if (c != null) {
+      return c;
+    }
+    for (CancelScope p = parent; p != null; p = p.parent) {
+      if (p.cause != null) {
+        // The first phase of cancel0 on another thread is marking the subtree: wait for it.
+        while ((c = cause) == null) {
+          Thread.yield();
+        }
+        return c;
+      }
+    }
+    return null;
   }
 
   static long saturatedNanos(Duration d) {
@@ -607,8 +721,9 @@ public final class CancelScope implements AutoCloseable {
   }
 
   /**
-   * A callback registered by {@link CancelScope#onCancel(Runnable)}; {@link #close()} and {@link
-   * #remove()} unregister it.
+   * A callback registered by {@link CancelScope#onCancel(Runnable)}; {@link #close()} unregisters
+   * it (Go's {@code stop} function of {@code context.AfterFunc}): {@code try (var r =
+   * scope.onCancel(action)) { … }}.
    */
   public static final class Registration implements AutoCloseable {
     private final CancelScope scope;
@@ -620,97 +735,20 @@ public final class CancelScope implements AutoCloseable {
     }
 
     /**
-     * Unregisters the callback.
-     *
-     * @return true if it was unregistered before it ran; false if it has run, is running, or was
-     *     already removed
+     * Unregisters the callback: it does not run if it has not started yet. Idempotent; does nothing
+     * once the callback ran.
      */
-    public boolean remove() {
-      return scope.removeListener(this);
-    }
-
-    /** Same as {@link #remove()}. */
     @Override
     public void close() {
-      remove();
-    }
-  }
-
-  /**
-   * Interrupts a waiting thread once on cancellation, and lets that thread tell its own interrupt
-   * from anyone else's and clear it.
-   */
-  private static final class Interrupter implements Runnable {
-    private static final int ARMED = 0;
-    private static final int FIRING = 1;
-    private static final int FIRED = 2;
-    private static final int DISARMED = 3;
-    private static final VarHandle STATE;
-
-    static {
-      try {
-        STATE = MethodHandles.lookup().findVarHandle(Interrupter.class, "state", int.class);
-      } catch (ReflectiveOperationException e) {
-        throw new ExceptionInInitializerError(e);
-      }
-    }
-
-    private final CancelScope scope;
-    private final Thread thread;
-    private volatile int state;
-    private boolean consumed;
-    private @Nullable Registration registration;
-
-    Interrupter(CancelScope scope, Thread thread) {
-      this.scope = scope;
-      this.thread = thread;
-    }
-
-    @Override
-    public void run() {
-      if (STATE.compareAndSet(this, ARMED, FIRING)) {
-        thread.interrupt();
-        state = FIRED;
-      }
-    }
-
-    /** Stops future firing; returns true if this interrupter did interrupt the thread. */
-    @SuppressWarnings("ThreadPriorityCheck") // a bounded wait for another thread's two stores
-    private boolean disarm() {
-      if (state == ARMED && STATE.compareAndSet(this, ARMED, DISARMED)) {
-        return false;
-      }
-      if (state == DISARMED) {
-        return false;
-      }
-      while (state != FIRED) {
-        // The cancelling thread is inside Thread.interrupt(); on a busy machine spinning would
-        // steal its CPU, so give the CPU away instead (as FutureTask does).
-        Thread.yield();
-      }
-      return true;
+      var unused = remove();
     }
 
     /**
-     * Called by the waiting thread with the {@link InterruptedException} it caught: throws the
-     * scope's {@link CancellationException} if the interrupt was the scope's, or returns {@code e}
-     * for rethrowing after setting the interrupt status again.
+     * Unregisters the callback; returns true if it was unregistered before it ran, false if it has
+     * run, is running, or was already removed.
      */
-    InterruptedException translate(InterruptedException e) {
-      if (disarm()) {
-        consumed = true;
-        throw cancellation(Objects.requireNonNull(scope.cause));
-      }
-      Thread.currentThread().interrupt();
-      return e;
-    }
-
-    /** Called by the waiting thread when it stops waiting, however it stops. */
-    void leave() {
-      Objects.requireNonNull(registration).remove();
-      if (disarm() && !consumed) {
-        Thread.interrupted(); // discard the interrupt this scope sent
-      }
+    boolean remove() {
+      return scope.removeListener(this);
     }
   }
 
@@ -720,13 +758,7 @@ public final class CancelScope implements AutoCloseable {
 
     private static ScheduledThreadPoolExecutor create() {
       ScheduledThreadPoolExecutor executor =
-          new ScheduledThreadPoolExecutor(
-              1,
-              r -> {
-                Thread t = new Thread(r, "tether-deadline");
-                t.setDaemon(true);
-                return t;
-              });
+          new ScheduledThreadPoolExecutor(1, r -> Threads.daemon("tether-deadline", r));
       executor.setRemoveOnCancelPolicy(true);
       return executor;
     }

@@ -15,7 +15,7 @@ import org.jspecify.annotations.Nullable;
  * receive} views: Go's {@code chan} for Java 17+.
  *
  * <pre>{@code
- * Channel<Order> orders = Channel.create(16);
+ * Channel<Order> orders = Channel.open(16);
  * group.go(s -> {
  *   try (Channel.Sender<Order> out = orders.sender()) { // the sender closes
  *     for (Order o : fetch(s)) {
@@ -48,6 +48,11 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>A channel is thread-safe: any number of threads may send and receive at once. Values are
  * delivered in the order they were sent; each value reaches exactly one receiver.
+ *
+ * <p>Memory consistency effects: as with a {@link java.util.concurrent.BlockingQueue}, actions in a
+ * thread before it sends a value happen-before the actions that follow the receipt of that value in
+ * the receiving thread, and actions before {@link Sender#close()} happen-before a receive that
+ * reports the channel closed.
  *
  * @param <E> the type of the values
  */
@@ -137,8 +142,11 @@ public final class Channel<E> {
 
   private final int capacity;
 
-  /** The ring buffer of a buffered channel; empty for a hand-off channel. */
-  private final @Nullable Object[] items;
+  /**
+   * The ring buffer of a buffered channel, grown on demand up to {@code capacity} (so that a large
+   * bound costs nothing until it is used); empty for a hand-off channel. Guarded by lock.
+   */
+  private @Nullable Object[] items;
 
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition notEmpty = lock.newCondition();
@@ -178,21 +186,27 @@ public final class Channel<E> {
     }
   }
 
+  private static final int INITIAL_BUFFER = 16;
+
+  /** The largest array most JVMs allocate. */
+  private static final int MAX_ARRAY = Integer.MAX_VALUE - 8;
+
   private Channel(int capacity) {
     this.capacity = capacity;
-    this.items = new Object[capacity];
+    this.items = new Object[Math.min(capacity, INITIAL_BUFFER)];
   }
 
   /**
    * Creates a channel that buffers up to {@code capacity} values.
    *
+   * <p>The buffer is allocated as it fills, not up front: a large capacity is only a bound.
+   *
    * @param capacity 0 for a hand-off channel, in which every send waits for a receiver
    * @throws IllegalArgumentException if {@code capacity < 0}
    */
-  public static <E> Channel<E> create(int capacity) {
-    if (capacity < 0 || capacity == Integer.MAX_VALUE) {
-      throw new IllegalArgumentException(
-          "capacity must be in [0, " + Integer.MAX_VALUE + "): " + capacity);
+  public static <E> Channel<E> open(int capacity) {
+    if (capacity < 0) {
+      throw new IllegalArgumentException("capacity must be at least 0: " + capacity);
     }
     return new Channel<>(capacity);
   }
@@ -249,12 +263,11 @@ public final class Channel<E> {
     }
   }
 
-  private void lockInterruptibly() throws InterruptedException {
+  private void lockInterruptibly(CancelScope scope) throws InterruptedException {
     try {
       lock.lockInterruptibly();
     } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw e;
+      throw scope.interruptedWhileWaiting(e);
     }
   }
 
@@ -270,6 +283,9 @@ public final class Channel<E> {
 
   private void enqueue(E value) {
     Object[] a = items;
+    if (count == a.length) {
+      a = grow(a);
+    }
     int tail = head + count;
     if (tail >= a.length) {
       tail -= a.length;
@@ -277,6 +293,21 @@ public final class Channel<E> {
     a[tail] = value;
     count++;
     notEmpty.signal();
+  }
+
+  /** Doubles the ring buffer (at most to {@code capacity}), unrolling it to start at 0. */
+  private @Nullable Object[] grow(@Nullable Object[] a) {
+    int length = (int) Math.min(Math.min((long) a.length * 2, capacity), MAX_ARRAY);
+    if (length <= a.length) {
+      throw new OutOfMemoryError("channel buffer cannot grow past " + a.length);
+    }
+    @Nullable Object[] bigger = new Object[length];
+    int first = Math.min(count, a.length - head);
+    System.arraycopy(a, head, bigger, 0, first);
+    System.arraycopy(a, 0, bigger, first, count - first);
+    head = 0;
+    items = bigger;
+    return bigger;
   }
 
   private E dequeue() {
@@ -293,13 +324,14 @@ public final class Channel<E> {
   }
 
   private void send(CancelScope scope, E value) throws InterruptedException {
+    Objects.requireNonNull(scope, "scope");
     Objects.requireNonNull(value, "value");
     scope.throwIfCancelled();
     if (capacity == 0) {
       handOff(scope, value);
       return;
     }
-    lockInterruptibly();
+    lockInterruptibly(scope);
     CancelScope.Registration registration = null;
     boolean armed = false;
     try {
@@ -319,8 +351,7 @@ public final class Channel<E> {
       }
       enqueue(value);
     } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw e;
+      throw scope.interruptedWhileWaiting(e); // a cancelled scope wins over its group's interrupt
     } finally {
       lock.unlock();
       disarm(registration);
@@ -328,11 +359,12 @@ public final class Channel<E> {
   }
 
   private @Nullable E receive(CancelScope scope) throws InterruptedException {
+    Objects.requireNonNull(scope, "scope");
     scope.throwIfCancelled();
     if (capacity == 0) {
       return takeHandOff(scope);
     }
-    lockInterruptibly();
+    lockInterruptibly(scope);
     CancelScope.Registration registration = null;
     boolean armed = false;
     try {
@@ -349,8 +381,7 @@ public final class Channel<E> {
       }
       return dequeue();
     } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw e;
+      throw scope.interruptedWhileWaiting(e); // a cancelled scope wins over its group's interrupt
     } finally {
       lock.unlock();
       disarm(registration);
@@ -361,7 +392,7 @@ public final class Channel<E> {
 
   private void handOff(CancelScope scope, E value) throws InterruptedException {
     Waiter me;
-    lockInterruptibly();
+    lockInterruptibly(scope);
     try {
       if (closed) {
         throw closedException();
@@ -383,7 +414,7 @@ public final class Channel<E> {
 
   private @Nullable E takeHandOff(CancelScope scope) throws InterruptedException {
     Waiter me;
-    lockInterruptibly();
+    lockInterruptibly(scope);
     try {
       Waiter s = senders.pollFirst();
       if (s != null) {
@@ -441,7 +472,7 @@ public final class Channel<E> {
           }
           scope.throwIfCancelled();
           if (thread.isInterrupted()) {
-            throw interrupted();
+            throw scope.interruptedWhileWaiting(interrupted());
           }
           if (queue == senders) {
             throw closedException();

@@ -1,6 +1,7 @@
 package dev.tether;
 
 import java.time.Instant;
+import java.util.Objects;
 import java.util.concurrent.TimeoutException;
 
 /**
@@ -20,7 +21,7 @@ public final class DeadlineExceededException extends TimeoutException {
    * @param deadline the deadline that passed
    */
   public DeadlineExceededException(Instant deadline) {
-    super("deadline exceeded: " + deadline);
+    super("deadline exceeded: " + Objects.requireNonNull(deadline, "deadline"));
     this.deadline = deadline;
   }
 

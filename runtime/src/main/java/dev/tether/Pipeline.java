@@ -21,8 +21,14 @@ import org.jspecify.annotations.Nullable;
  * }</pre>
  *
  * <p>A failing stage fails the group, which cancels every stage; {@link TaskGroup#await()} rethrows
- * the failure. A cancelled stage does not close its output, so receive from a pipeline with the
- * group's {@linkplain TaskGroup#scope() scope} (or a scope under it), which is then cancelled too.
+ * the failure. Every stage closes its output when it ends, also when it ends because it was
+ * cancelled, so a closed channel alone does not mean that every value went through: receive from a
+ * pipeline with the group's {@linkplain TaskGroup#scope() scope} (or a scope under it), whose
+ * cancellation {@link Channel.Receiver#receive} reports before "closed", and end with {@link
+ * TaskGroup#await()}.
+ *
+ * <p>Memory consistency effects: those of {@link Channel} between stages, and of {@link TaskGroup}
+ * between the stages and {@link TaskGroup#await()}.
  */
 public final class Pipeline {
   private Pipeline() {}
@@ -63,19 +69,22 @@ public final class Pipeline {
 
   /**
    * Starts {@code source} in {@code group} with a new channel of {@code capacity}, which it closes
-   * when {@code source} returns or throws.
+   * when {@code source} returns or throws, or when the group is cancelled before it started.
    *
    * @return the receive view of the new channel
    */
   public static <T> Channel.Receiver<T> source(TaskGroup group, int capacity, Source<T> source) {
+    Objects.requireNonNull(group, "group");
     Objects.requireNonNull(source, "source");
-    Channel<T> out = Channel.create(capacity);
+    Channel<T> out = Channel.open(capacity);
+    Channel.Sender<T> sender = out.sender();
     group.go(
         s -> {
-          try (Channel.Sender<T> sender = out.sender()) {
+          try (sender) {
             source.produce(s, sender);
           }
-        });
+        },
+        sender::close);
     return out.receiver();
   }
 
@@ -83,7 +92,8 @@ public final class Pipeline {
    * Starts a stage of {@code workers} workers in {@code group} that apply {@code stage} to every
    * value of {@code in} and send the results to a new channel of {@code capacity}. The stage closes
    * that channel when its last worker is done: after {@code in} was closed and drained, or after
-   * the group was cancelled. With more than one worker, the output order is not the input order.
+   * the group was cancelled (also when a worker never started). With more than one worker, the
+   * output order is not the input order.
    *
    * @return the receive view of the new channel
    * @throws IllegalArgumentException if {@code workers < 1} or {@code capacity < 0}
@@ -94,14 +104,21 @@ public final class Pipeline {
       int workers,
       int capacity,
       Stage<? super A, ? extends B> stage) {
+    Objects.requireNonNull(group, "group");
     Objects.requireNonNull(in, "in");
     Objects.requireNonNull(stage, "stage");
     if (workers < 1) {
       throw new IllegalArgumentException("workers must be at least 1: " + workers);
     }
-    Channel<B> out = Channel.create(capacity);
+    Channel<B> out = Channel.open(capacity);
     Channel.Sender<B> sender = out.sender();
     AtomicInteger running = new AtomicInteger(workers);
+    Runnable workerDone =
+        () -> {
+          if (running.decrementAndGet() == 0) {
+            sender.close();
+          }
+        };
     for (int i = 0; i < workers; i++) {
       group.go(
           s -> {
@@ -114,11 +131,10 @@ public final class Pipeline {
                 }
               }
             } finally {
-              if (running.decrementAndGet() == 0) {
-                sender.close();
-              }
+              workerDone.run();
             }
-          });
+          },
+          workerDone); // a worker that never ran (the group was cancelled first) is done too
     }
     return out.receiver();
   }

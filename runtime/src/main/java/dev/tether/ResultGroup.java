@@ -22,28 +22,17 @@ import org.jspecify.annotations.Nullable;
  * }
  * }</pre>
  *
- * <p>Failure, cancellation, limits and executors work exactly as in {@link TaskGroup}. Tasks
- * submitted concurrently from several threads are ordered by the moment they were accepted.
+ * <p>Failure, cancellation, limits, executors and {@link #close()} work exactly as in {@link
+ * TaskGroup}. Tasks submitted concurrently from several threads are ordered by the moment they were
+ * accepted.
+ *
+ * <p>Memory consistency effects: as for {@link TaskGroup}; in particular, the actions of a task,
+ * including the computation of its result, happen-before {@link #await()} returns that result, so
+ * the results need no synchronization of their own.
  *
  * @param <T> the type of the results; may be nullable
  */
 public final class ResultGroup<T extends @Nullable Object> implements AutoCloseable {
-
-  /**
-   * A task of a {@link ResultGroup}.
-   *
-   * @param <T> the type of its result
-   */
-  @FunctionalInterface
-  public interface Task<T extends @Nullable Object> {
-    /**
-     * Computes the result.
-     *
-     * @param scope the group's scope, cancelled when the group is
-     * @throws Exception to fail the group
-     */
-    T call(CancelScope scope) throws Exception;
-  }
 
   /** Where one task's result lands; written by the task, read after {@link TaskGroup#await()}. */
   private static final class Slot {
@@ -64,7 +53,7 @@ public final class ResultGroup<T extends @Nullable Object> implements AutoClosea
 
   /** Opens a group whose scope is a child of {@code parent}. */
   public static <T extends @Nullable Object> ResultGroup<T> open(CancelScope parent) {
-    return new ResultGroup<>(TaskGroup.open(parent));
+    return new ResultGroup<>(TaskGroup.open(Objects.requireNonNull(parent, "parent")));
   }
 
   /**
@@ -95,12 +84,12 @@ public final class ResultGroup<T extends @Nullable Object> implements AutoClosea
   }
 
   /**
-   * Starts {@code task} like {@link TaskGroup#go(TaskGroup.Task)}.
+   * Starts {@code task} like {@link TaskGroup#go(Task)}.
    *
    * @throws IllegalStateException if {@link #await()} has returned or {@link #close()} was called
    * @throws RejectedExecutionException if the executor rejected the task
    */
-  public void go(Task<? extends T> task) {
+  public void go(ResultTask<? extends T> task) {
     Objects.requireNonNull(task, "task");
     Slot slot = add();
     try {
@@ -112,13 +101,13 @@ public final class ResultGroup<T extends @Nullable Object> implements AutoClosea
   }
 
   /**
-   * Starts {@code task} like {@link TaskGroup#tryGo(TaskGroup.Task)}.
+   * Starts {@code task} like {@link TaskGroup#tryGo(Task)}.
    *
    * @return true if the task was started
    * @throws IllegalStateException if {@link #await()} has returned or {@link #close()} was called
    * @throws RejectedExecutionException if the executor rejected the task
    */
-  public boolean tryGo(Task<? extends T> task) {
+  public boolean tryGo(ResultTask<? extends T> task) {
     Objects.requireNonNull(task, "task");
     Slot slot = add();
     boolean started = false;

@@ -13,7 +13,7 @@ import org.jspecify.annotations.Nullable;
  * at a time, so the state needs no lock. Go's "owner goroutine" (share memory by communicating).
  *
  * <pre>{@code
- * try (StateOwner<Map<String, Integer>> counts = StateOwner.start(scope, new HashMap<>())) {
+ * try (StateOwner<Map<String, Integer>> counts = StateOwner.open(scope, new HashMap<>())) {
  *   counts.tell(scope, m -> m.merge(word, 1, Integer::sum)); // fire and forget
  *   int n = counts.ask(scope, m -> m.getOrDefault(word, 0)); // waits for the answer
  * }
@@ -22,9 +22,9 @@ import org.jspecify.annotations.Nullable;
  * <p>Rules:
  *
  * <ul>
- *   <li>Requests run in the order they were accepted, on the owner's thread (a thread of the {@link
- *       TaskGroup} default pool). Hand the state to {@link #start} and keep no other reference to
- *       it; never let a request leak a reference to it, or to its mutable parts.
+ *   <li>Requests run in the order they were accepted, on the owner's thread (a thread of {@link
+ *       TaskGroup}'s default executor). Hand the state to {@link #open} and keep no other reference
+ *       to it; never let a request leak a reference to it, or to its mutable parts.
  *   <li>{@link #ask} blocks until its function has run and returns its result; an exception the
  *       function throws is rethrown to that caller (the same instance), and the owner keeps going.
  *   <li>{@link #tell} returns once the mutation is queued; it waits only while {@value #MAILBOX}
@@ -32,9 +32,16 @@ import org.jspecify.annotations.Nullable;
  *       is rethrown by {@link #close()}.
  *   <li>The owner stops when its parent scope is cancelled or on {@link #close()}. Requests still
  *       queued then are dropped, and pending and later calls throw {@link CancellationException}.
+ *   <li>{@link #close()} stops the owner, waits for its thread and throws the first failure of a
+ *       {@link #tell} mutation, as the {@code close()} of every Tether type that runs tasks throws
+ *       the first failure not reported otherwise.
  *   <li>A request must not call {@link #ask} on its own owner (that would deadlock): it throws
  *       {@link IllegalStateException}.
  * </ul>
+ *
+ * <p>Memory consistency effects: actions in a thread before it calls {@link #tell} or {@link #ask}
+ * happen-before the request runs on the owner's thread; the actions of an {@link #ask} request
+ * happen-before {@code ask} returns its result; every request happens-before the next one.
  *
  * @param <S> the type of the state
  */
@@ -44,7 +51,7 @@ public final class StateOwner<S> implements AutoCloseable {
 
   private final S state;
   private final TaskGroup group;
-  private final Channel<Request<S>> mailbox = Channel.create(MAILBOX);
+  private final Channel<Request<S>> mailbox = Channel.open(MAILBOX);
   private final Object failureLock = new Object();
   private volatile @Nullable Thread owner;
 
@@ -63,7 +70,7 @@ public final class StateOwner<S> implements AutoCloseable {
    *
    * @param state the state; from now on, only requests may touch it
    */
-  public static <S> StateOwner<S> start(CancelScope parent, S state) {
+  public static <S> StateOwner<S> open(CancelScope parent, S state) {
     return new StateOwner<>(
         Objects.requireNonNull(parent, "parent"), Objects.requireNonNull(state, "state"));
   }
@@ -96,6 +103,7 @@ public final class StateOwner<S> implements AutoCloseable {
    */
   public <R extends @Nullable Object> R ask(
       CancelScope scope, Function<? super S, ? extends R> query) throws InterruptedException {
+    Objects.requireNonNull(scope, "scope");
     Objects.requireNonNull(query, "query");
     if (Thread.currentThread() == owner) {
       throw new IllegalStateException("a request cannot ask its own owner: it would deadlock");
@@ -139,6 +147,7 @@ public final class StateOwner<S> implements AutoCloseable {
    *     interrupt status stays set
    */
   public void tell(CancelScope scope, Consumer<? super S> mutation) throws InterruptedException {
+    Objects.requireNonNull(scope, "scope");
     Objects.requireNonNull(mutation, "mutation");
     send(scope, new Tell<>(mutation, this));
   }

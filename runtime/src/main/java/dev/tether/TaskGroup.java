@@ -1,8 +1,6 @@
 package dev.tether;
 
 import java.io.InterruptedIOException;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 import java.nio.channels.ClosedByInterruptException;
 import java.util.Objects;
 import java.util.Set;
@@ -10,12 +8,7 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.SynchronousQueue;
-import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import org.jspecify.annotations.Nullable;
@@ -53,32 +46,30 @@ import org.jspecify.annotations.Nullable;
  *       CancellationException} whose cause is the scope's cause. Otherwise it returns normally, and
  *       closes the scope.
  *   <li>{@link #close()} without {@link #await()} (an exception in the try block) cancels the group
- *       and waits for its tasks: a group never leaks a running task.
- *   <li>With {@link #withLimit(int) a limit}, at most that many tasks are pending at once.
+ *       and waits for its tasks: a group never leaks a running task. It then throws the first
+ *       failure that {@link #await()} did not report, as {@code await()} would (in a
+ *       try-with-resources whose block threw, it is added to that exception as suppressed), so no
+ *       failure is ever lost. This is the {@code close()} of every Tether type that runs tasks.
+ *   <li>With {@link #withLimit(int) a limit}, at most that many tasks are pending at once (conc's
+ *       {@code WithMaxGoroutines}, errgroup's {@code SetLimit}).
  * </ul>
  *
  * <p>Tasks run on the {@link #withExecutor(Executor) executor} of the caller's choosing, or by
- * default on a daemon thread pool that the runtime owns and that grows and shrinks with demand
- * (threads named {@code tether-task-N}, idle ones end after 30 seconds), so there is nothing to
- * shut down.
+ * default on threads the runtime owns, named {@code tether-task-N}, so there is nothing to shut
+ * down: on JDK 21 and later a new virtual thread per task; on JDK 17 to 20 (or with {@code
+ * -Dtether.threads=platform}) a daemon thread pool that grows and shrinks with demand (idle threads
+ * end after 30 seconds).
  *
  * <p>{@link #go}, {@link #tryGo} and {@link #scope()} may be called from any thread, including the
  * group's own tasks, until {@link #await()} has returned or {@link #close()} was called.
+ *
+ * <p>Memory consistency effects: actions in a thread before it calls {@link #go} or {@link #tryGo}
+ * <a
+ * href="https://docs.oracle.com/en/java/javase/17/docs/api/java.base/java/util/concurrent/package-summary.html#MemoryVisibility"><i>happen-before</i></a>
+ * the task runs, and the actions of every task happen-before {@link #await()} or {@link #close()}
+ * returns or throws.
  */
 public final class TaskGroup implements AutoCloseable {
-
-  /** A task of a {@link TaskGroup}. */
-  @FunctionalInterface
-  public interface Task {
-    /**
-     * Does the work.
-     *
-     * @param scope the group's scope, cancelled when the group is; pass it to the {@link
-     *     CancelScope} blocking helpers or poll {@link CancelScope#throwIfCancelled()}
-     * @throws Exception to fail the group
-     */
-    void run(CancelScope scope) throws Exception;
-  }
 
   private static final int CLOSED = 1 << 30;
   private static final int COUNT = CLOSED - 1;
@@ -132,18 +123,21 @@ public final class TaskGroup implements AutoCloseable {
    * Limits the number of pending tasks (submitted and not finished) to {@code limit}: {@link
    * #go(Task)} then waits for a free slot, and {@link #tryGo(Task)} returns false.
    *
-   * @param limit at least 1
+   * @param limit at least 1; any larger value is accepted ({@link Integer#MAX_VALUE} is the same as
+   *     no limit)
    * @return this group
    * @throws IllegalArgumentException if {@code limit < 1}
    * @throws IllegalStateException if a task was already submitted
    */
   @SuppressWarnings("CanIgnoreReturnValueSuggester")
   public TaskGroup withLimit(int limit) {
-    if (limit < 1 || limit > COUNT) {
-      throw new IllegalArgumentException("limit must be in [1, " + COUNT + "]: " + limit);
+    if (limit < 1) {
+      throw new IllegalArgumentException("limit must be at least 1: " + limit);
     }
     checkNotStarted();
-    this.limit = limit;
+    // The pending count cannot reach COUNT (a billion queued tasks do not fit in memory): a larger
+    // limit never binds, so it is the same as none.
+    this.limit = limit >= COUNT ? 0 : limit;
     return this;
   }
 
@@ -187,7 +181,27 @@ public final class TaskGroup implements AutoCloseable {
   public void go(Task task) {
     Objects.requireNonNull(task, "task");
     if (acquire(true) == ACQUIRED) {
-      submit(task);
+      submit(task, null);
+    }
+  }
+
+  /**
+   * Like {@link #go}, and runs {@code ifNotRun} instead of the task if the task never runs: when
+   * the group is cancelled before it starts, or its executor rejects it (then before the exception
+   * is thrown). For stages that must release something whether or not their task ran.
+   */
+  void go(Task task, Runnable ifNotRun) {
+    int acquired;
+    try {
+      acquired = acquire(true);
+    } catch (RuntimeException | Error e) {
+      ifNotRun.run();
+      throw e;
+    }
+    if (acquired == ACQUIRED) {
+      submit(task, ifNotRun);
+    } else {
+      ifNotRun.run();
     }
   }
 
@@ -202,7 +216,7 @@ public final class TaskGroup implements AutoCloseable {
   public boolean tryGo(Task task) {
     Objects.requireNonNull(task, "task");
     if (acquire(false) == ACQUIRED) {
-      submit(task);
+      submit(task, null);
       return true;
     }
     return false;
@@ -266,12 +280,15 @@ public final class TaskGroup implements AutoCloseable {
     }
   }
 
-  private void submit(Task task) {
+  private void submit(Task task, @Nullable Runnable ifNotRun) {
     Executor e = executor;
     try {
-      (e == null ? DefaultPool.EXECUTOR : e).execute(new Runner(task));
+      (e == null ? DefaultExecutor.EXECUTOR : e).execute(new Runner(task, ifNotRun));
     } catch (RuntimeException | Error rejected) {
       release();
+      if (ifNotRun != null) {
+        ifNotRun.run();
+      }
       throw rejected;
     }
   }
@@ -294,7 +311,7 @@ public final class TaskGroup implements AutoCloseable {
 
   private void onCancelled() {
     for (Runner r : running) {
-      r.interrupt();
+      r.fire();
     }
     signal();
   }
@@ -308,6 +325,13 @@ public final class TaskGroup implements AutoCloseable {
   private void recordFailure(Throwable failure) {
     if (scope.isCancelled() && isCancellation(failure)) {
       markIncomplete();
+      // A cancelled task may carry real failures as suppressed exceptions (the close() of a nested
+      // group or pool in try-with-resources): they are failures, not part of the cancellation.
+      for (Throwable s : failure.getSuppressed()) {
+        if (!isCancellation(s)) {
+          recordFailure(s);
+        }
+      }
       return;
     }
     synchronized (failureLock) {
@@ -389,9 +413,12 @@ public final class TaskGroup implements AutoCloseable {
   }
 
   /**
-   * Cancels the group unless it was awaited, and waits for its tasks to finish. The failures of the
-   * tasks are dropped, except an {@link Error}, which is thrown. If the thread is interrupted
-   * meanwhile, it keeps waiting and sets the interrupt status again before it returns.
+   * Cancels the group unless it was awaited, waits for its tasks to finish, and throws the first
+   * failure that {@link #await()} has not reported (with the others suppressed), like {@code
+   * await()}: a {@link RuntimeException} or {@link Error} as is, a checked exception wrapped in a
+   * {@link TaskFailedException}. Tasks ended by this cancellation are not failures. Does nothing
+   * after {@link #await()} or a first {@code close()}. If the thread is interrupted meanwhile, it
+   * keeps waiting and sets the interrupt status again before it returns.
    */
   @Override
   public void close() {
@@ -405,8 +432,9 @@ public final class TaskGroup implements AutoCloseable {
       throw new AssertionError(impossible);
     }
     scope.close();
-    if (primary() instanceof Error error) {
-      throw error;
+    Throwable p = primary();
+    if (p != null) {
+      throw propagate(p);
     }
   }
 
@@ -463,41 +491,34 @@ public final class TaskGroup implements AutoCloseable {
   }
 
   /** Runs one task and interrupts it at most once, never after it finished. */
-  private final class Runner implements Runnable {
-    private static final int RUNNING = 0;
-    private static final int INTERRUPTING = 1;
-    private static final int INTERRUPTED = 2;
-    private static final int DONE = 3;
-
+  private final class Runner extends Interrupter implements Runnable {
     private final Task task;
-    private @Nullable Thread thread;
-    private volatile int state;
+    private final @Nullable Runnable ifNotRun;
 
-    Runner(Task task) {
+    Runner(Task task, @Nullable Runnable ifNotRun) {
       this.task = task;
-    }
-
-    void interrupt() {
-      Thread t = thread;
-      if (t != null && RunnerState.STATE.compareAndSet(this, RUNNING, INTERRUPTING)) {
-        t.interrupt();
-        state = INTERRUPTED;
-      }
+      this.ifNotRun = ifNotRun;
     }
 
     @Override
-    @SuppressWarnings("ThreadPriorityCheck") // a bounded wait for another thread's two stores
     public void run() {
       try {
         if (scope.isCancelled()) {
           markIncomplete();
+          if (ifNotRun != null) {
+            ifNotRun.run();
+          }
           return;
         }
-        thread = Thread.currentThread();
+        arm();
         running.add(this);
         Throwable failure = null;
         boolean skipped = scope.isCancelled();
-        if (!skipped) {
+        if (skipped) {
+          if (ifNotRun != null) {
+            ifNotRun.run();
+          }
+        } else {
           try {
             task.run(scope);
           } catch (InterruptedException e) {
@@ -508,11 +529,8 @@ public final class TaskGroup implements AutoCloseable {
           }
         }
         running.remove(this);
-        if (!RunnerState.STATE.compareAndSet(this, RUNNING, DONE)) {
-          while (state != INTERRUPTED) {
-            Thread.yield(); // the interrupting thread is inside Thread.interrupt(): let it finish
-          }
-          Thread.interrupted(); // the group's interrupt must not outlive the task
+        if (disarm()) {
+          var unused = Thread.interrupted(); // the group's interrupt must not outlive the task
         }
         if (failure != null) {
           recordFailure(failure);
@@ -522,42 +540,6 @@ public final class TaskGroup implements AutoCloseable {
       } finally {
         release();
       }
-    }
-  }
-
-  /** Holds the {@link VarHandle} of {@link Runner#state} (inner classes cannot have statics). */
-  private static final class RunnerState {
-    static final VarHandle STATE;
-
-    static {
-      try {
-        STATE = MethodHandles.lookup().findVarHandle(Runner.class, "state", int.class);
-      } catch (ReflectiveOperationException e) {
-        throw new ExceptionInInitializerError(e);
-      }
-    }
-  }
-
-  /** The runtime's shared pool: daemon threads, created on demand, ended after 30 s idle. */
-  private static final class DefaultPool {
-    static final ThreadPoolExecutor EXECUTOR =
-        new ThreadPoolExecutor(
-            0,
-            Integer.MAX_VALUE,
-            30,
-            TimeUnit.SECONDS,
-            new SynchronousQueue<>(),
-            new DaemonFactory());
-  }
-
-  private static final class DaemonFactory implements ThreadFactory {
-    private final AtomicLong next = new AtomicLong();
-
-    @Override
-    public Thread newThread(Runnable r) {
-      Thread t = new Thread(r, "tether-task-" + next.incrementAndGet());
-      t.setDaemon(true);
-      return t;
     }
   }
 }

@@ -1,25 +1,37 @@
 package dev.tether;
 
 import java.util.Arrays;
+import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The one thread, {@code tether-ticker}, that runs the actions of {@link Ticker#schedule}: a binary
- * heap of entries ordered by due time. Rescheduling an entry moves it in the heap, so a tick
- * allocates nothing.
+ * The one thread, {@code tether-ticker}, that runs the actions of {@link Ticker#open(CancelScope,
+ * java.time.Duration, Runnable)}: a binary heap of entries ordered by due time. Rescheduling an
+ * entry moves it in the heap, so a tick allocates nothing.
  */
 final class TickScheduler implements Runnable {
   static final TickScheduler SHARED = new TickScheduler("tether-ticker");
 
   private final String threadName;
-  private final ReentrantLock lock = new ReentrantLock();
+
+  /**
+   * Fair: at a period of a nanosecond this thread takes the lock again as soon as it lets it go,
+   * and a barging lock would starve a thread that cancels or schedules an entry.
+   */
+  private final ReentrantLock lock = new ReentrantLock(true);
+
+  /** Signalled when the running action returns. */
+  private final Condition actionDone = lock.newCondition();
 
   // Guarded by lock.
   private Entry[] heap = new Entry[16];
   private int size;
   private @Nullable Thread thread;
+
+  /** The entry whose action is running; guarded by lock. */
+  private @Nullable Entry running;
 
   TickScheduler(String threadName) {
     this.threadName = threadName;
@@ -61,12 +73,23 @@ final class TickScheduler implements Runnable {
     var unused = scope.onCancel(() -> cancel(e)); // at once if already cancelled
   }
 
+  /**
+   * Removes {@code e}, and waits for its action if it is running: an entry leaves the heap and
+   * becomes {@link #running} under the lock, so once this returns its action neither starts nor
+   * runs. An action that cancels a scope runs on this scheduler's thread, which does not wait for
+   * itself.
+   */
   private void cancel(Entry e) {
     lock.lock();
     try {
       e.cancelled = true;
       if (e.index >= 0) {
         removeAt(e.index);
+      }
+      if (Thread.currentThread() != thread) {
+        while (running == e) {
+          actionDone.awaitUninterruptibly();
+        }
       }
     } finally {
       lock.unlock();
@@ -86,8 +109,7 @@ final class TickScheduler implements Runnable {
   private Thread startOrGet() {
     Thread t = thread;
     if (t == null) {
-      t = new Thread(this, threadName);
-      t.setDaemon(true);
+      t = Threads.daemon(threadName, this);
       thread = t;
       t.start();
     }
@@ -111,6 +133,7 @@ final class TickScheduler implements Runnable {
             removeAt(0);
             head.next = Ticker.indexAfter(head.origin, head.period, now);
             due = head;
+            running = head; // from now on, cancelling the entry waits for its action
           }
         }
       } finally {
@@ -144,6 +167,8 @@ final class TickScheduler implements Runnable {
     var unused = Thread.interrupted(); // an action's interrupt must not outlive it
     lock.lock();
     try {
+      running = null;
+      actionDone.signalAll();
       if (!e.cancelled) {
         e.due = Ticker.dueTime(e.origin, e.period, e.next);
         push(e);

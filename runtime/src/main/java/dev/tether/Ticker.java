@@ -11,8 +11,8 @@ import org.jspecify.annotations.Nullable;
  * Go's {@code time.Ticker} with the context built in.
  *
  * <pre>{@code
- * try (Ticker ticker = Ticker.start(Duration.ofSeconds(1))) {
- *   while (ticker.await(scope)) { // false once the scope is cancelled
+ * try (Ticker ticker = Ticker.open(Duration.ofSeconds(1))) {
+ *   while (ticker.tick(scope)) { // false once the scope is cancelled
  *     poll();
  *   }
  * }
@@ -23,19 +23,27 @@ import org.jspecify.annotations.Nullable;
  * <ul>
  *   <li>Tick {@code k} is due at {@code start + k × period}: the grid does not drift, however long
  *       the consumer takes.
- *   <li>Ticks missed while the consumer was busy are dropped, not queued: a late {@link #await}
+ *   <li>Ticks missed while the consumer was busy are dropped, not queued: a late {@link #tick}
  *       returns at once for the earliest missed tick, and the next one waits for the next grid
  *       point.
- *   <li>After {@link #reset(Duration)} or {@link #stop()} returns, no tick of the old schedule is
- *       delivered: {@link #reset} starts a new grid at the moment of the call, {@link #stop()}
- *       makes {@link #await} return false (also for a consumer already waiting).
+ *   <li>After {@link #reset(Duration)} or {@link #close()} returns, no tick of the old schedule is
+ *       delivered: {@link #reset} starts a new grid at the moment of the call, {@link #close()}
+ *       stops the ticker for good and makes {@link #tick} return false (also for a consumer already
+ *       waiting).
  * </ul>
  *
- * <p>A ticker has one consumer at a time; {@link #reset} and {@link #stop()} may be called from any
- * thread. {@link #await} registers one callback on its scope, kept until the scope changes or the
- * ticker is stopped: {@link #close()} the ticker when done with it.
+ * <p>A ticker has one consumer at a time; {@link #reset} and {@link #close()} may be called from
+ * any thread. {@link #tick} registers one callback on its scope, kept until the scope changes or
+ * the ticker is closed: {@link #close()} the ticker when done with it.
  *
- * <p>To run a callback on every tick instead of looping, use {@link #schedule}.
+ * <p>To run a callback on every tick instead of looping, use {@link #open(CancelScope, Duration,
+ * Runnable)}.
+ *
+ * <p>Memory consistency effects: actions in a thread before it calls {@link #reset} or {@link
+ * #close()} happen-before a {@link #tick} that observes the new grid or the closed ticker. For
+ * {@link #open(CancelScope, Duration, Runnable)}, actions before the call happen-before the first
+ * run of the action, each run of the action happens-before the next, and every run happens-before
+ * the cancellation of its scope returns.
  */
 public final class Ticker implements AutoCloseable {
   private final LongSupplier clock;
@@ -59,7 +67,7 @@ public final class Ticker implements AutoCloseable {
    *
    * @throws IllegalArgumentException if {@code period} is not positive
    */
-  public static Ticker start(Duration period) {
+  public static Ticker open(Duration period) {
     return new Ticker(System::nanoTime, checkPeriod(period));
   }
 
@@ -67,17 +75,22 @@ public final class Ticker implements AutoCloseable {
    * Runs {@code action} on every tick of a fixed-rate grid starting now, until the returned scope
    * is cancelled: by {@code parent}, by {@link CancelScope#cancel()}, or with the exception {@code
    * action} throws as its {@linkplain CancelScope#cause() cause}. Missed ticks are dropped, as for
-   * {@link #await}.
+   * {@link #tick}.
    *
    * <p>Every scheduled action of the JVM runs on one shared daemon thread, {@code tether-ticker},
    * one at a time: keep actions short, and hand blocking work to a {@link WorkerPool} (for example
-   * with {@link WorkerPool#trySubmit}). Once the scope's cancellation returns, no action starts;
-   * one that had started may still be running.
+   * with {@link WorkerPool#tryGo}). Once the scope's cancellation returns, no action starts and
+   * none is running: cancelling waits for an action that is running to return, unless the
+   * cancellation comes from an action itself (on {@code tether-ticker}). So an action must not wait
+   * for a thread that cancels its scope. If the scope's cancellation is already under way on
+   * another thread (its parent's, say), {@code close()} on it returns at once, and the promise
+   * holds when that cancellation returns.
    *
-   * @return the ticker's scope, a child of {@code parent}; cancel or close it to stop
+   * @return the ticker's scope, a child of {@code parent}; close (or cancel) it to stop
    * @throws IllegalArgumentException if {@code period} is not positive
    */
-  public static CancelScope schedule(CancelScope parent, Duration period, Runnable action) {
+  public static CancelScope open(CancelScope parent, Duration period, Runnable action) {
+    Objects.requireNonNull(parent, "parent");
     Objects.requireNonNull(action, "action");
     long nanos = checkPeriod(period);
     CancelScope scope = parent.withCancel();
@@ -86,6 +99,7 @@ public final class Ticker implements AutoCloseable {
   }
 
   private static long checkPeriod(Duration period) {
+    Objects.requireNonNull(period, "period");
     long nanos = CancelScope.saturatedNanos(period);
     if (nanos <= 0) {
       throw new IllegalArgumentException("period must be positive: " + period);
@@ -114,14 +128,17 @@ public final class Ticker implements AutoCloseable {
   /**
    * Waits for the next tick.
    *
-   * @return true on a tick; false once {@code scope} is cancelled or the ticker {@linkplain #stop()
-   *     stopped}, without waiting
+   * @return true on a tick; false once {@code scope} is cancelled or the ticker {@linkplain
+   *     #close() closed}, without waiting
    * @throws IllegalStateException if another thread is waiting on this ticker
    * @throws InterruptedException if the thread is interrupted; the interrupt status stays set
    */
-  public boolean await(CancelScope scope) throws InterruptedException {
+  public boolean tick(CancelScope scope) throws InterruptedException {
     Objects.requireNonNull(scope, "scope");
     Thread me = Thread.currentThread();
+    if (scope.isCancelled()) {
+      return false;
+    }
     checkInterrupt(me);
     CancelScope.Registration stale;
     synchronized (this) {
@@ -155,6 +172,9 @@ public final class Ticker implements AutoCloseable {
           }
         }
         LockSupport.parkNanos(this, wait);
+        if (scope.isCancelled()) {
+          return false; // a cancelled scope wins over its group's interrupt
+        }
         checkInterrupt(me);
       }
     } finally {
@@ -210,14 +230,18 @@ public final class Ticker implements AutoCloseable {
 
   /**
    * Starts a new grid with {@code period}, whose first tick is due one period from now; a tick of
-   * the old grid that was due but not yet delivered is dropped. Restarts a stopped ticker.
+   * the old grid that was due but not yet delivered is dropped.
    *
    * @throws IllegalArgumentException if {@code period} is not positive
+   * @throws IllegalStateException if the ticker is closed
    */
   public void reset(Duration period) {
     long nanos = checkPeriod(period);
     Thread t;
     synchronized (this) {
+      if (stopped) {
+        throw new IllegalStateException("the ticker is closed");
+      }
       restart(nanos);
       t = waiter;
     }
@@ -227,10 +251,11 @@ public final class Ticker implements AutoCloseable {
   }
 
   /**
-   * Stops the ticker: no tick is delivered after this returns, and {@link #await} returns false
-   * until the next {@link #reset}. Idempotent.
+   * Stops the ticker for good: no tick is delivered after this returns, {@link #tick} returns
+   * false, and the callback {@link #tick} registered on its scope is removed. Idempotent.
    */
-  public void stop() {
+  @Override
+  public void close() {
     Thread t;
     CancelScope.Registration r;
     synchronized (this) {
@@ -248,12 +273,6 @@ public final class Ticker implements AutoCloseable {
     }
   }
 
-  /** Same as {@link #stop()}. */
-  @Override
-  public void close() {
-    stop();
-  }
-
   /** Returns the current period. */
   public synchronized Duration period() {
     return Duration.ofNanos(period);
@@ -261,6 +280,6 @@ public final class Ticker implements AutoCloseable {
 
   @Override
   public synchronized String toString() {
-    return "Ticker[" + Duration.ofNanos(period) + (stopped ? ", stopped" : "") + "]";
+    return "Ticker[" + Duration.ofNanos(period) + (stopped ? ", closed" : "") + "]";
   }
 }

@@ -2,16 +2,19 @@ package dev.tether;
 
 import java.util.Objects;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.Executor;
 import org.jspecify.annotations.Nullable;
 
 /**
  * A fixed number of workers that take jobs from a bounded buffer, with back-pressure, under one
- * {@link TaskGroup}: the worker pool of Go's "worker pools" pattern.
+ * {@link TaskGroup}: the worker pool of Go's "worker pools" pattern, with the verbs of {@link
+ * TaskGroup} ({@link #go}, {@link #tryGo}, {@link #await()}, {@link #close()}, {@link #withLimit},
+ * {@link #withExecutor}).
  *
  * <pre>{@code
- * try (WorkerPool<Path> pool = WorkerPool.open(scope, 4, 16, (s, file) -> index(s, file))) {
+ * try (WorkerPool<Path> pool = WorkerPool.<Path>open(scope, (s, file) -> index(s, file)).withLimit(4)) {
  *   for (Path file : files) {
- *     pool.submit(file); // blocks while 16 files wait
+ *     pool.go(file); // blocks while the buffer is full
  *   }
  *   pool.await(); // no more jobs; waits for the workers, throws the first failure
  * }
@@ -20,18 +23,26 @@ import org.jspecify.annotations.Nullable;
  * <p>Rules:
  *
  * <ul>
- *   <li>{@link #submit} waits while the buffer is full: a producer can never run ahead of the
- *       workers by more than the buffer.
+ *   <li>{@link #withLimit(int)} sets the number of workers (by default, the number of available
+ *       processors) and {@link #withCapacity(int)} the number of jobs that may wait for a worker
+ *       (by default, as many as there are workers; 0 makes {@link #go} wait until a worker takes
+ *       the job). Configure the pool before the first job; the workers start with it.
+ *   <li>{@link #go} waits while the buffer is full: a producer can never run ahead of the workers
+ *       by more than the buffer. {@link #tryGo} does not wait.
  *   <li>The first job to fail cancels the pool: the other workers are cancelled (see {@link
- *       TaskGroup}), jobs still buffered are dropped, blocked and later {@link #submit} calls throw
+ *       TaskGroup}), jobs still buffered are dropped, blocked and later {@link #go} calls throw
  *       {@link CancellationException}, and {@link #await()} rethrows that failure.
- *   <li>{@link #await()} closes the buffer, lets the workers finish every job submitted, and
+ *   <li>{@link #await()} stops accepting jobs, lets the workers finish every job submitted, and
  *       reports like {@link TaskGroup#await()}. {@link #close()} without {@link #await()} cancels
- *       the pool and waits for its workers.
+ *       the pool, waits for its workers and throws an unreported failure, like {@link
+ *       TaskGroup#close()}.
+ *   <li>To consume a {@link Channel} that someone else fills and closes instead, call {@link
+ *       #drain} instead of {@link #go} and {@link #await()}.
  * </ul>
  *
- * <p>Workers run on the {@link TaskGroup}'s default daemon pool. To consume a {@link Channel} that
- * someone else fills and closes, use {@link #drain}.
+ * <p>Memory consistency effects: actions in a thread before it hands a job to {@link #go} or {@link
+ * #tryGo} happen-before the worker processes that job, and the actions of every worker
+ * happen-before {@link #await()}, {@link #drain} or {@link #close()} returns or throws.
  *
  * @param <J> the type of the jobs
  */
@@ -54,63 +65,126 @@ public final class WorkerPool<J> implements AutoCloseable {
   }
 
   private final TaskGroup group;
-  private final Channel.Sender<J> jobs;
+  private final Worker<? super J> worker;
+  private final Object startLock = new Object();
 
-  private WorkerPool(TaskGroup group, Channel<J> channel) {
-    this.group = group;
-    this.jobs = channel.sender();
+  // Configuration; guarded by startLock, fixed once the workers started.
+  private int workers = Runtime.getRuntime().availableProcessors();
+  private int capacity = -1; // -1: as many as workers
+
+  /** The buffer, created when the workers start; written under startLock. */
+  private volatile Channel.@Nullable Sender<J> jobs;
+
+  /**
+   * Set by {@link #await()}, {@link #drain} and {@link #close()}: no job is accepted afterwards.
+   */
+  private volatile boolean shut;
+
+  private WorkerPool(CancelScope parent, Worker<? super J> worker) {
+    this.group = TaskGroup.open(parent);
+    this.worker = worker;
   }
 
   /**
-   * Opens a pool of {@code workers} workers under {@code parent}, with a buffer of {@code capacity}
-   * jobs, and starts the workers.
-   *
-   * @param capacity how many submitted jobs may wait for a worker; 0 makes {@link #submit} wait
-   *     until a worker takes the job
-   * @throws IllegalArgumentException if {@code workers < 1} or {@code capacity < 0}
+   * Opens a pool under the {@linkplain CancelScope#root() root scope}; see {@link
+   * #open(CancelScope, Worker)}.
    */
-  public static <J> WorkerPool<J> open(
-      CancelScope parent, int workers, int capacity, Worker<? super J> worker) {
-    Objects.requireNonNull(worker, "worker");
-    checkWorkers(workers);
-    Channel<J> channel = Channel.create(capacity);
-    TaskGroup group = TaskGroup.open(parent);
-    startWorkers(group, workers, channel.receiver(), worker);
-    return new WorkerPool<>(group, channel);
+  public static <J> WorkerPool<J> open(Worker<? super J> worker) {
+    return open(CancelScope.root(), worker);
   }
 
   /**
-   * Runs {@code workers} workers on the jobs of {@code source} until it is closed and drained, then
-   * returns; a blocking form for a channel filled by someone else (for example a {@link Pipeline}
-   * stage).
-   *
-   * @throws RuntimeException the first failure, if a job failed with an unchecked exception
-   * @throws TaskFailedException if the first failure is a checked exception, its cause
-   * @throws CancellationException if {@code parent} was cancelled first
-   * @throws InterruptedException if the thread was interrupted while waiting (see {@link
-   *     TaskGroup#await()})
-   * @throws IllegalArgumentException if {@code workers < 1}
+   * Opens a pool whose scope is a child of {@code parent}, whose workers run {@code worker} on each
+   * job. The workers start with the first job.
    */
-  public static <J> void drain(
-      CancelScope parent, int workers, Channel.Receiver<J> source, Worker<? super J> worker)
-      throws InterruptedException {
-    Objects.requireNonNull(source, "source");
+  public static <J> WorkerPool<J> open(CancelScope parent, Worker<? super J> worker) {
+    Objects.requireNonNull(parent, "parent");
     Objects.requireNonNull(worker, "worker");
-    checkWorkers(workers);
-    try (TaskGroup group = TaskGroup.open(parent)) {
-      startWorkers(group, workers, source, worker);
-      group.await();
+    return new WorkerPool<>(parent, worker);
+  }
+
+  /**
+   * Sets the number of workers, like {@link TaskGroup#withLimit(int)} sets the number of pending
+   * tasks.
+   *
+   * @param limit at least 1
+   * @return this pool
+   * @throws IllegalArgumentException if {@code limit < 1}
+   * @throws IllegalStateException if the workers started
+   */
+  @SuppressWarnings("CanIgnoreReturnValueSuggester")
+  public WorkerPool<J> withLimit(int limit) {
+    if (limit < 1) {
+      throw new IllegalArgumentException("limit must be at least 1: " + limit);
+    }
+    synchronized (startLock) {
+      checkNotStarted();
+      workers = limit;
+    }
+    return this;
+  }
+
+  /**
+   * Sets how many submitted jobs may wait for a worker.
+   *
+   * @param capacity 0 makes {@link #go} wait until a worker takes the job
+   * @return this pool
+   * @throws IllegalArgumentException if {@code capacity < 0}
+   * @throws IllegalStateException if the workers started
+   */
+  @SuppressWarnings("CanIgnoreReturnValueSuggester")
+  public WorkerPool<J> withCapacity(int capacity) {
+    if (capacity < 0) {
+      throw new IllegalArgumentException("capacity must be at least 0: " + capacity);
+    }
+    synchronized (startLock) {
+      checkNotStarted();
+      this.capacity = capacity;
+    }
+    return this;
+  }
+
+  /**
+   * Runs the workers on {@code executor}, like {@link TaskGroup#withExecutor(Executor)}.
+   *
+   * @return this pool
+   * @throws IllegalStateException if the workers started
+   */
+  @SuppressWarnings("CanIgnoreReturnValueSuggester")
+  public WorkerPool<J> withExecutor(Executor executor) {
+    Objects.requireNonNull(executor, "executor");
+    synchronized (startLock) {
+      checkNotStarted();
+      var unused = group.withExecutor(executor);
+    }
+    return this;
+  }
+
+  private void checkNotStarted() {
+    if (jobs != null || shut) {
+      throw new IllegalStateException("configure the pool before its first job");
     }
   }
 
-  private static void checkWorkers(int workers) {
-    if (workers < 1) {
-      throw new IllegalArgumentException("workers must be at least 1: " + workers);
+  /** Starts the workers on the pool's own buffer if not done yet; returns the buffer. */
+  private Channel.Sender<J> start() {
+    Channel.Sender<J> s = jobs;
+    if (s != null) {
+      return s;
+    }
+    synchronized (startLock) {
+      s = jobs;
+      if (s == null) {
+        Channel<J> channel = Channel.open(capacity < 0 ? workers : capacity);
+        startWorkers(channel.receiver());
+        s = channel.sender();
+        jobs = s;
+      }
+      return s;
     }
   }
 
-  private static <J> void startWorkers(
-      TaskGroup group, int workers, Channel.Receiver<J> source, Worker<? super J> worker) {
+  private void startWorkers(Channel.Receiver<J> source) {
     for (int i = 0; i < workers; i++) {
       group.go(
           s -> {
@@ -132,22 +206,35 @@ public final class WorkerPool<J> implements AutoCloseable {
    *
    * @throws CancellationException if the pool is (or, while waiting, becomes) cancelled; the job
    *     was not submitted
-   * @throws IllegalStateException if {@link #await()} or {@link #close()} was called
+   * @throws IllegalStateException if {@link #await()}, {@link #drain} or {@link #close()} was
+   *     called
    * @throws InterruptedException if the thread is interrupted; the job was not submitted and the
    *     interrupt status stays set
    */
-  public void submit(J job) throws InterruptedException {
-    jobs.send(group.scope(), job);
+  public void go(J job) throws InterruptedException {
+    Objects.requireNonNull(job, "job");
+    checkOpen();
+    start().send(group.scope(), job);
   }
 
   /**
    * Submits {@code job} if the buffer has room (with capacity 0: if a worker is idle).
    *
    * @return true if the job was submitted; false if the buffer is full or the pool is cancelled
-   * @throws IllegalStateException if {@link #await()} or {@link #close()} was called
+   * @throws IllegalStateException if {@link #await()}, {@link #drain} or {@link #close()} was
+   *     called
    */
-  public boolean trySubmit(J job) {
-    return !group.scope().isCancelled() && jobs.trySend(job);
+  public boolean tryGo(J job) {
+    Objects.requireNonNull(job, "job");
+    checkOpen();
+    Channel.Sender<J> s = start();
+    return !group.scope().isCancelled() && s.trySend(job);
+  }
+
+  private void checkOpen() {
+    if (shut) {
+      throw new IllegalStateException("the worker pool was awaited, drained or closed");
+    }
   }
 
   /**
@@ -163,20 +250,55 @@ public final class WorkerPool<J> implements AutoCloseable {
    *     TaskGroup#await()})
    */
   public void await() throws InterruptedException {
-    jobs.close();
+    shut = true;
+    Channel.Sender<J> s = jobs;
+    if (s != null) {
+      s.close();
+    }
     group.await();
   }
 
   /**
-   * Cancels the pool unless it was awaited, drops the buffered jobs, and waits for the workers to
-   * finish, like {@link TaskGroup#close()}.
+   * Runs the workers on the jobs of {@code source} instead of the pool's own buffer, until {@code
+   * source} is closed and drained, then reports like {@link #await()}: a blocking form for a
+   * channel filled by someone else (for example a {@link Pipeline} stage). Replaces {@link #go} and
+   * {@link #await()}.
+   *
+   * @throws IllegalStateException if jobs were submitted with {@link #go} or {@link #tryGo}, or the
+   *     pool was awaited, drained or closed
+   * @throws RuntimeException the first failure, if a job failed with an unchecked exception
+   * @throws TaskFailedException if the first failure is a checked exception, its cause
+   * @throws CancellationException if the pool was cancelled first
+   * @throws InterruptedException if the thread was interrupted while waiting (see {@link
+   *     TaskGroup#await()})
+   */
+  public void drain(Channel.Receiver<J> source) throws InterruptedException {
+    Objects.requireNonNull(source, "source");
+    synchronized (startLock) {
+      if (jobs != null || shut) {
+        throw new IllegalStateException("drain() replaces go() and await()");
+      }
+      shut = true;
+      startWorkers(source);
+    }
+    group.await();
+  }
+
+  /**
+   * Cancels the pool unless it was awaited, drops the buffered jobs, waits for the workers to
+   * finish and throws the first failure {@link #await()} did not report, like {@link
+   * TaskGroup#close()}.
    */
   @Override
   public void close() {
+    shut = true;
     try {
       group.close();
     } finally {
-      jobs.close();
+      Channel.Sender<J> s = jobs;
+      if (s != null) {
+        s.close();
+      }
     }
   }
 

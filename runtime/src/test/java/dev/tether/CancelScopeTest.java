@@ -49,8 +49,8 @@ class CancelScopeTest {
   static Stream<Helper> helpers() {
     return Stream.of(
         new Helper("sleep", s -> s.sleep(Duration.ofMinutes(5))),
-        new Helper("await", s -> s.await(new CountDownLatch(1))),
-        new Helper("awaitTimed", s -> s.await(new CountDownLatch(1), Duration.ofMinutes(5))),
+        new Helper("await", s -> s.waitFor(new CountDownLatch(1))),
+        new Helper("awaitTimed", s -> s.waitFor(new CountDownLatch(1), Duration.ofMinutes(5))),
         new Helper("take", s -> s.take(new LinkedBlockingQueue<>())),
         new Helper("poll", s -> s.poll(new LinkedBlockingQueue<>(), Duration.ofMinutes(5))),
         new Helper(
@@ -337,9 +337,9 @@ class CancelScopeTest {
   void helpersThatCompleteReturnTheirValueAndLeaveNoInterrupt() throws Exception {
     try (CancelScope scope = CancelScope.root().withCancel()) {
       CountDownLatch open = new CountDownLatch(0);
-      scope.await(open);
-      assertTrue(scope.await(open, Duration.ofSeconds(1)));
-      assertFalse(scope.await(new CountDownLatch(1), Duration.ofMillis(1)));
+      scope.waitFor(open);
+      assertTrue(scope.waitFor(open, Duration.ofSeconds(1)));
+      assertFalse(scope.waitFor(new CountDownLatch(1), Duration.ofMillis(1)));
       BlockingQueue<String> queue = new LinkedBlockingQueue<>();
       scope.put(queue, "a");
       assertEquals("a", scope.take(queue));
@@ -365,7 +365,7 @@ class CancelScopeTest {
           new Thread(
               () -> {
                 try {
-                  scope.await(latch);
+                  scope.waitFor(latch);
                 } catch (CancellationException | InterruptedException e) {
                   thrown.set(e);
                 }

@@ -36,7 +36,7 @@ class ChannelStressTest {
     int perProducer = random.nextInt(100, 2_000);
     // 0: close after all sends; 1: cancel the producers' scope midway; 2: cancel everything.
     int mode = random.nextInt(3);
-    Channel<Integer> ch = Channel.create(capacity);
+    Channel<Integer> ch = Channel.open(capacity);
     CancelScope all = CancelScope.root().withCancel();
     CancelScope producerScope = all.withCancel();
     ConcurrentLinkedQueue<Integer> sent = new ConcurrentLinkedQueue<>();

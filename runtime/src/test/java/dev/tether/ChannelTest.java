@@ -54,7 +54,7 @@ class ChannelTest {
 
   @Test
   void buffersInOrderAndDrainsAfterClose() throws InterruptedException {
-    Channel<Integer> ch = Channel.create(3);
+    Channel<Integer> ch = Channel.open(3);
     CancelScope root = CancelScope.root();
     ch.sender().send(root, 1);
     ch.sender().send(root, 2);
@@ -76,7 +76,7 @@ class ChannelTest {
 
   @Test
   void sendOnClosedChannelThrows() {
-    Channel<String> ch = Channel.create(1);
+    Channel<String> ch = Channel.open(1);
     ch.sender().close();
     assertThrows(IllegalStateException.class, () -> ch.sender().send(CancelScope.root(), "x"));
     assertThrows(IllegalStateException.class, () -> ch.sender().trySend("x"));
@@ -84,13 +84,13 @@ class ChannelTest {
 
   @Test
   void negativeCapacityIsRejected() {
-    assertThrows(IllegalArgumentException.class, () -> Channel.create(-1));
+    assertThrows(IllegalArgumentException.class, () -> Channel.open(-1));
   }
 
   @Test
   void receiverViewCannotClose() {
     // Compile-time rule: Receiver has no close(); the views are distinct objects, not casts.
-    Channel<String> ch = Channel.create(0);
+    Channel<String> ch = Channel.open(0);
     Object rx = ch.receiver();
     assertFalse(rx instanceof AutoCloseable);
     assertFalse(rx instanceof Channel.Sender);
@@ -98,7 +98,7 @@ class ChannelTest {
 
   @Test
   void senderBlocksWhenFullUntilReceive() throws Exception {
-    Channel<Integer> ch = Channel.create(1);
+    Channel<Integer> ch = Channel.open(1);
     ch.sender().send(CancelScope.root(), 1);
     AtomicReference<@Nullable Throwable> failure = new AtomicReference<>();
     CountDownLatch sent = new CountDownLatch(1);
@@ -120,7 +120,7 @@ class ChannelTest {
 
   @Test
   void handOffWaitsForReceiver() throws Exception {
-    Channel<String> ch = Channel.create(0);
+    Channel<String> ch = Channel.open(0);
     assertFalse(ch.sender().trySend("x"), "no receiver waiting");
     CountDownLatch sent = new CountDownLatch(1);
     AtomicReference<@Nullable Throwable> failure = new AtomicReference<>();
@@ -141,7 +141,7 @@ class ChannelTest {
 
   @Test
   void handOffTrySendSucceedsWithWaitingReceiver() throws Exception {
-    Channel<String> ch = Channel.create(0);
+    Channel<String> ch = Channel.open(0);
     AtomicReference<@Nullable String> got = new AtomicReference<>();
     AtomicReference<@Nullable Throwable> failure = new AtomicReference<>();
     Thread t = spawn("receiver", () -> got.set(ch.receiver().receive(CancelScope.root())), failure);
@@ -154,7 +154,7 @@ class ChannelTest {
 
   @Test
   void cancelledHandOffSendWithdrawsTheValue() throws Exception {
-    Channel<String> ch = Channel.create(0);
+    Channel<String> ch = Channel.open(0);
     CancelScope scope = CancelScope.root().withCancel();
     AtomicReference<@Nullable Throwable> failure = new AtomicReference<>();
     Thread t = spawn("sender", () -> ch.sender().send(scope, "lost"), failure);
@@ -167,7 +167,7 @@ class ChannelTest {
 
   @Test
   void closeFailsAParkedHandOffSender() throws Exception {
-    Channel<String> ch = Channel.create(0);
+    Channel<String> ch = Channel.open(0);
     AtomicReference<@Nullable Throwable> failure = new AtomicReference<>();
     Thread t = spawn("sender", () -> ch.sender().send(CancelScope.root(), "x"), failure);
     awaitBlocked(t);
@@ -180,7 +180,7 @@ class ChannelTest {
 
   @Test
   void receiveIsCancellable() throws Exception {
-    Channel<String> ch = Channel.create(2);
+    Channel<String> ch = Channel.open(2);
     CancelScope scope = CancelScope.root().withCancel();
     AtomicReference<@Nullable Throwable> failure = new AtomicReference<>();
     Thread t = spawn("receiver", () -> ch.receiver().receive(scope), failure);
@@ -196,7 +196,7 @@ class ChannelTest {
 
   @Test
   void sendIsCancellableAndDeregisters() throws Exception {
-    Channel<String> ch = Channel.create(1);
+    Channel<String> ch = Channel.open(1);
     CancelScope parent = CancelScope.root().withCancel();
     ch.sender().send(parent, "full");
     try (CancelScope scope = parent.withCancel()) {
@@ -215,7 +215,7 @@ class ChannelTest {
 
   @Test
   void cancelledScopeFailsFastEvenWithRoom() {
-    Channel<String> ch = Channel.create(1);
+    Channel<String> ch = Channel.open(1);
     CancelScope scope = CancelScope.root().withCancel();
     scope.cancel();
     assertThrows(CancellationException.class, () -> ch.sender().send(scope, "x"));
@@ -224,9 +224,9 @@ class ChannelTest {
 
   @Test
   void closeWakesBlockedReceiversAndSenders() throws Exception {
-    Channel<String> full = Channel.create(1);
+    Channel<String> full = Channel.open(1);
     full.sender().send(CancelScope.root(), "v");
-    Channel<String> empty = Channel.create(1);
+    Channel<String> empty = Channel.open(1);
     AtomicReference<@Nullable Throwable> sendFailure = new AtomicReference<>();
     AtomicReference<@Nullable Throwable> receiveFailure = new AtomicReference<>();
     AtomicReference<@Nullable String> received = new AtomicReference<>("unset");
@@ -250,7 +250,7 @@ class ChannelTest {
 
   @Test
   void interruptedReceiveKeepsTheFlag() throws Exception {
-    Channel<String> ch = Channel.create(1);
+    Channel<String> ch = Channel.open(1);
     AtomicReference<@Nullable Throwable> failure = new AtomicReference<>();
     AtomicReference<Boolean> flag = new AtomicReference<>(false);
     Thread t =
@@ -274,7 +274,7 @@ class ChannelTest {
   @Test
   void interruptedSendKeepsTheFlag() throws Exception {
     Thread.currentThread().interrupt();
-    Channel<String> ch = Channel.create(0);
+    Channel<String> ch = Channel.open(0);
     try {
       assertThrows(InterruptedException.class, () -> ch.sender().send(CancelScope.root(), "x"));
       assertTrue(Thread.currentThread().isInterrupted(), "the interrupt status stays set");
@@ -286,7 +286,7 @@ class ChannelTest {
 
   @Test
   void iteratorTurnsInterruptIntoCancellationAndKeepsTheFlag() {
-    Channel<String> ch = Channel.create(1);
+    Channel<String> ch = Channel.open(1);
     Thread.currentThread().interrupt();
     try {
       CancellationException e =
@@ -300,7 +300,7 @@ class ChannelTest {
 
   @Test
   void valuesEndsWithCancellation() throws Exception {
-    Channel<String> ch = Channel.create(4);
+    Channel<String> ch = Channel.open(4);
     ch.sender().send(CancelScope.root(), "a");
     try (CancelScope scope = CancelScope.root().withCancel()) {
       List<String> seen = new ArrayList<>();
@@ -320,7 +320,7 @@ class ChannelTest {
 
   @Test
   void deadlineEndsAReceive() {
-    Channel<String> ch = Channel.create(1);
+    Channel<String> ch = Channel.open(1);
     try (CancelScope scope = CancelScope.root().withTimeout(java.time.Duration.ofMillis(20))) {
       CancellationException e =
           assertThrows(CancellationException.class, () -> ch.receiver().receive(scope));

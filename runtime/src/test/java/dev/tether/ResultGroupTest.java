@@ -63,7 +63,7 @@ class ResultGroupTest {
       CountDownLatch release = new CountDownLatch(1);
       group.go(
           s -> {
-            s.await(release);
+            s.waitFor(release);
             return 1;
           });
       assertFalse(group.tryGo(s -> 2));

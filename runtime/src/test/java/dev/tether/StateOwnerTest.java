@@ -25,7 +25,7 @@ class StateOwnerTest {
   @Test
   void requestsRunOneAtATimeOnTheOwnerThread() throws InterruptedException {
     Set<Thread> ownerThreads = new HashSet<>(); // touched by the owner only
-    try (StateOwner<Map<String, Integer>> counts = StateOwner.start(ROOT, new HashMap<>())) {
+    try (StateOwner<Map<String, Integer>> counts = StateOwner.open(ROOT, new HashMap<>())) {
       List<Thread> callers = new ArrayList<>();
       for (int c = 0; c < 4; c++) {
         Thread t =
@@ -62,7 +62,7 @@ class StateOwnerTest {
   @Test
   void aFailingAskReachesItsCallerAndTheOwnerKeepsGoing() throws InterruptedException {
     IllegalArgumentException bad = new IllegalArgumentException("bad key");
-    try (StateOwner<List<String>> owner = StateOwner.start(ROOT, new ArrayList<>())) {
+    try (StateOwner<List<String>> owner = StateOwner.open(ROOT, new ArrayList<>())) {
       assertSame(
           bad,
           assertThrows(
@@ -82,7 +82,7 @@ class StateOwnerTest {
   void aFailingTellIsRethrownByClose() throws InterruptedException {
     IllegalStateException first = new IllegalStateException("first");
     IllegalStateException second = new IllegalStateException("second");
-    StateOwner<List<String>> owner = StateOwner.start(ROOT, new ArrayList<>());
+    StateOwner<List<String>> owner = StateOwner.open(ROOT, new ArrayList<>());
     owner.tell(
         ROOT,
         l -> {
@@ -104,7 +104,7 @@ class StateOwnerTest {
     CancelScope parent = ROOT.withCancel();
     CountDownLatch busy = new CountDownLatch(1);
     CountDownLatch release = new CountDownLatch(1);
-    StateOwner<List<String>> owner = StateOwner.start(parent, new ArrayList<>());
+    StateOwner<List<String>> owner = StateOwner.open(parent, new ArrayList<>());
     try {
       owner.tell(
           ROOT,
@@ -134,7 +134,7 @@ class StateOwnerTest {
   void theCallersScopeBoundsItsWait() throws Exception {
     CountDownLatch busy = new CountDownLatch(1);
     CountDownLatch release = new CountDownLatch(1);
-    try (StateOwner<List<String>> owner = StateOwner.start(ROOT, new ArrayList<>())) {
+    try (StateOwner<List<String>> owner = StateOwner.open(ROOT, new ArrayList<>())) {
       owner.tell(
           ROOT,
           l -> {
@@ -157,7 +157,7 @@ class StateOwnerTest {
 
   @Test
   void askingTheOwnerFromInsideARequestFails() throws InterruptedException {
-    try (StateOwner<List<String>> owner = StateOwner.start(ROOT, new ArrayList<>())) {
+    try (StateOwner<List<String>> owner = StateOwner.open(ROOT, new ArrayList<>())) {
       AtomicReference<StateOwner<List<String>>> self = new AtomicReference<>(owner);
       assertThrows(IllegalStateException.class, () -> owner.ask(ROOT, l -> askQuietly(self.get())));
     }
@@ -174,7 +174,7 @@ class StateOwnerTest {
 
   @Test
   void interruptedAskKeepsTheFlag() {
-    try (StateOwner<List<String>> owner = StateOwner.start(ROOT, new ArrayList<>())) {
+    try (StateOwner<List<String>> owner = StateOwner.open(ROOT, new ArrayList<>())) {
       Thread.currentThread().interrupt();
       try {
         assertThrows(InterruptedException.class, () -> owner.ask(ROOT, List::size));

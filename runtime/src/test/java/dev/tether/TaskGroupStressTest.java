@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Objects;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.CancellationException;
@@ -105,7 +106,13 @@ class TaskGroupStressTest {
               } catch (Throwable e) {
                 outcome.set(e);
               } finally {
-                group.close();
+                try {
+                  group.close(); // throws a failure that await() did not report
+                } catch (Throwable e) {
+                  if (!outcome.compareAndSet(null, e)) {
+                    Objects.requireNonNull(outcome.get()).addSuppressed(e);
+                  }
+                }
               }
               runningAfter.set(running.get());
             },

@@ -185,7 +185,7 @@ class TaskGroupTest {
   void tryGoReturnsFalseWhenFull() throws InterruptedException {
     CountDownLatch release = new CountDownLatch(1);
     try (TaskGroup group = TaskGroup.open().withLimit(1)) {
-      assertTrue(group.tryGo(s -> s.await(release)));
+      assertTrue(group.tryGo(s -> s.waitFor(release)));
       assertFalse(group.tryGo(s -> {}));
       release.countDown();
       group.await();
@@ -284,6 +284,44 @@ class TaskGroupTest {
         Thread.getAllStackTraces().keySet().stream()
             .filter(t -> t.getName().startsWith("tether-task-"))
             .allMatch(Thread::isDaemon));
+  }
+
+  @Test
+  void closeThrowsTheFailureAwaitDidNotReportAndTryWithResourcesKeepsIt() {
+    IOException io = new IOException("disk");
+    IllegalArgumentException body = new IllegalArgumentException("the try block failed");
+    IllegalArgumentException thrown =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> {
+              try (TaskGroup group = TaskGroup.open()) {
+                group.go(
+                    s -> {
+                      throw io;
+                    });
+                while (!group.scope().isCancelled()) {
+                  Thread.onSpinWait();
+                }
+                throw body;
+              }
+            });
+    assertSame(body, thrown);
+    assertEquals(1, thrown.getSuppressed().length);
+    TaskFailedException closeFailure =
+        assertInstanceOf(TaskFailedException.class, thrown.getSuppressed()[0]);
+    assertSame(io, closeFailure.getCause());
+  }
+
+  @Test
+  void closeAfterAwaitReportsNothingAgain() throws InterruptedException {
+    IllegalStateException boom = new IllegalStateException("boom");
+    TaskGroup group = TaskGroup.open();
+    group.go(
+        s -> {
+          throw boom;
+        });
+    assertSame(boom, assertThrows(IllegalStateException.class, group::await));
+    group.close();
   }
 
   @Test

@@ -62,24 +62,25 @@ class TickerTest {
   }
 
   @Test
-  void stopDropsThePendingTickAndResetRestarts() throws InterruptedException {
+  void closeDropsThePendingTickForGood() throws InterruptedException {
     AtomicLong now = new AtomicLong();
     Ticker t = fake(now);
     now.set(15);
-    t.stop();
-    assertFalse(t.tryTick(), "no stale tick after stop");
-    assertFalse(t.await(CancelScope.root()), "await returns false at once when stopped");
-    t.reset(Duration.ofNanos(10));
+    t.close();
+    assertFalse(t.tryTick(), "no stale tick after close");
+    assertFalse(t.tick(CancelScope.root()), "tick returns false at once when closed");
+    assertThrows(IllegalStateException.class, () -> t.reset(Duration.ofNanos(10)));
     now.set(25);
-    assertTrue(t.tryTick(), "reset restarts a stopped ticker");
+    assertFalse(t.tryTick(), "closed for good");
+    t.close(); // idempotent
   }
 
   @Test
   void awaitTicksNeverEarly() throws InterruptedException {
     long start = System.nanoTime();
-    try (Ticker t = Ticker.start(Duration.ofMillis(5))) {
+    try (Ticker t = Ticker.open(Duration.ofMillis(5))) {
       for (int k = 1; k <= 5; k++) {
-        assertTrue(t.await(CancelScope.root()));
+        assertTrue(t.tick(CancelScope.root()));
         assertTrue(System.nanoTime() - start >= TimeUnit.MILLISECONDS.toNanos(5) * k, "tick " + k);
       }
     }
@@ -88,41 +89,40 @@ class TickerTest {
   @Test
   void awaitReturnsFalseOnceTheScopeIsCancelled() throws Exception {
     CancelScope scope = CancelScope.root().withCancel();
-    try (Ticker t = Ticker.start(Duration.ofHours(1))) {
+    try (Ticker t = Ticker.open(Duration.ofHours(1))) {
       AtomicReference<@Nullable Boolean> result = new AtomicReference<>();
       AtomicReference<@Nullable Throwable> failure = new AtomicReference<>();
-      Thread consumer = ChannelTest.spawn("consumer", () -> result.set(t.await(scope)), failure);
+      Thread consumer = ChannelTest.spawn("consumer", () -> result.set(t.tick(scope)), failure);
       ChannelTest.awaitBlocked(consumer);
       scope.cancel();
       consumer.join();
       assertNull(failure.get());
       assertEquals(false, result.get());
-      assertFalse(t.await(scope), "already cancelled: no wait");
+      assertFalse(t.tick(scope), "already cancelled: no wait");
     }
     assertEquals(0, scope.listenerCount());
   }
 
   @Test
-  void stopWakesAWaitingConsumer() throws Exception {
-    try (Ticker t = Ticker.start(Duration.ofHours(1))) {
-      AtomicReference<@Nullable Boolean> result = new AtomicReference<>();
-      AtomicReference<@Nullable Throwable> failure = new AtomicReference<>();
-      Thread consumer =
-          ChannelTest.spawn("consumer", () -> result.set(t.await(CancelScope.root())), failure);
-      ChannelTest.awaitBlocked(consumer);
-      t.stop();
-      consumer.join();
-      assertEquals(false, result.get());
-    }
+  void closeWakesAWaitingConsumer() throws Exception {
+    Ticker t = Ticker.open(Duration.ofHours(1));
+    AtomicReference<@Nullable Boolean> result = new AtomicReference<>();
+    AtomicReference<@Nullable Throwable> failure = new AtomicReference<>();
+    Thread consumer =
+        ChannelTest.spawn("consumer", () -> result.set(t.tick(CancelScope.root())), failure);
+    ChannelTest.awaitBlocked(consumer);
+    t.close();
+    consumer.join();
+    assertEquals(false, result.get());
   }
 
   @Test
   void resetWakesAWaitingConsumerOntoTheNewGrid() throws Exception {
-    try (Ticker t = Ticker.start(Duration.ofHours(1))) {
+    try (Ticker t = Ticker.open(Duration.ofHours(1))) {
       AtomicReference<@Nullable Boolean> result = new AtomicReference<>();
       AtomicReference<@Nullable Throwable> failure = new AtomicReference<>();
       Thread consumer =
-          ChannelTest.spawn("consumer", () -> result.set(t.await(CancelScope.root())), failure);
+          ChannelTest.spawn("consumer", () -> result.set(t.tick(CancelScope.root())), failure);
       ChannelTest.awaitBlocked(consumer);
       t.reset(Duration.ofMillis(1));
       consumer.join();
@@ -132,22 +132,21 @@ class TickerTest {
 
   @Test
   void oneConsumerAtATime() throws Exception {
-    try (Ticker t = Ticker.start(Duration.ofHours(1))) {
-      AtomicReference<@Nullable Throwable> failure = new AtomicReference<>();
-      Thread consumer = ChannelTest.spawn("consumer", () -> t.await(CancelScope.root()), failure);
-      ChannelTest.awaitBlocked(consumer);
-      assertThrows(IllegalStateException.class, () -> t.await(CancelScope.root()));
-      t.stop();
-      consumer.join();
-    }
+    Ticker t = Ticker.open(Duration.ofHours(1));
+    AtomicReference<@Nullable Throwable> failure = new AtomicReference<>();
+    Thread consumer = ChannelTest.spawn("consumer", () -> t.tick(CancelScope.root()), failure);
+    ChannelTest.awaitBlocked(consumer);
+    assertThrows(IllegalStateException.class, () -> t.tick(CancelScope.root()));
+    t.close();
+    consumer.join();
   }
 
   @Test
   void interruptedAwaitKeepsTheFlag() {
-    try (Ticker t = Ticker.start(Duration.ofHours(1))) {
+    try (Ticker t = Ticker.open(Duration.ofHours(1))) {
       Thread.currentThread().interrupt();
       try {
-        assertThrows(InterruptedException.class, () -> t.await(CancelScope.root()));
+        assertThrows(InterruptedException.class, () -> t.tick(CancelScope.root()));
         assertTrue(Thread.currentThread().isInterrupted());
       } finally {
         var unused = Thread.interrupted();
@@ -157,10 +156,10 @@ class TickerTest {
 
   @Test
   void rejectsNonPositivePeriods() {
-    assertThrows(IllegalArgumentException.class, () -> Ticker.start(Duration.ZERO));
+    assertThrows(IllegalArgumentException.class, () -> Ticker.open(Duration.ZERO));
     assertThrows(
         IllegalArgumentException.class,
-        () -> Ticker.schedule(CancelScope.root(), Duration.ofMillis(-1), () -> {}));
+        () -> Ticker.open(CancelScope.root(), Duration.ofMillis(-1), () -> {}));
   }
 
   @Test
@@ -170,21 +169,21 @@ class TickerTest {
     }
     long id = Thread.currentThread().getId();
     try (CancelScope scope = CancelScope.root().withCancel();
-        Ticker t = Ticker.start(Duration.ofNanos(1))) {
+        Ticker t = Ticker.open(Duration.ofNanos(1))) {
       for (int i = 0; i < 20_000; i++) { // warm up, bind the scope
-        assertTrue(t.await(scope));
+        assertTrue(t.tick(scope));
       }
       long before = mx.getThreadAllocatedBytes(id);
       for (int i = 0; i < 20_000; i++) {
-        assertTrue(t.await(scope));
+        assertTrue(t.tick(scope));
       }
       long allocated = mx.getThreadAllocatedBytes(id) - before;
       assertTrue(allocated < 20_000, "allocated " + allocated + " bytes for 20,000 ticks");
       t.reset(Duration.ofNanos(20_000)); // now every await parks
-      assertTrue(t.await(scope));
+      assertTrue(t.tick(scope));
       before = mx.getThreadAllocatedBytes(id);
       for (int i = 0; i < 1_000; i++) {
-        assertTrue(t.await(scope));
+        assertTrue(t.tick(scope));
       }
       allocated = mx.getThreadAllocatedBytes(id) - before;
       assertTrue(allocated < 20_000, "allocated " + allocated + " bytes for 1,000 parked ticks");
@@ -196,7 +195,7 @@ class TickerTest {
     AtomicInteger runs = new AtomicInteger();
     CountDownLatch three = new CountDownLatch(3);
     CancelScope ticker =
-        Ticker.schedule(
+        Ticker.open(
             CancelScope.root(),
             Duration.ofMillis(1),
             () -> {
@@ -218,7 +217,7 @@ class TickerTest {
     IllegalStateException boom = new IllegalStateException("boom");
     CountDownLatch cancelled = new CountDownLatch(1);
     CancelScope ticker =
-        Ticker.schedule(
+        Ticker.open(
             CancelScope.root(),
             Duration.ofMillis(1),
             () -> {
@@ -235,7 +234,7 @@ class TickerTest {
     CountDownLatch ticked = new CountDownLatch(10);
     int before = TickScheduler.SHARED.size();
     for (int i = 0; i < 10; i++) {
-      var unused = Ticker.schedule(parent, Duration.ofMillis(2), ticked::countDown);
+      var unused = Ticker.open(parent, Duration.ofMillis(2), ticked::countDown);
     }
     assertTrue(ticked.await(10, TimeUnit.SECONDS));
     parent.cancel();

@@ -25,20 +25,20 @@ class WorkerPoolTest {
     AtomicInteger active = new AtomicInteger();
     AtomicInteger maxActive = new AtomicInteger();
     try (WorkerPool<Integer> pool =
-        WorkerPool.open(
-            CancelScope.root(),
-            3,
-            4,
-            (s, job) -> {
-              maxActive.accumulateAndGet(active.incrementAndGet(), Math::max);
-              sum.addAndGet(job);
-              active.decrementAndGet();
-            })) {
+        WorkerPool.<Integer>open(
+                CancelScope.root(),
+                (s, job) -> {
+                  maxActive.accumulateAndGet(active.incrementAndGet(), Math::max);
+                  sum.addAndGet(job);
+                  active.decrementAndGet();
+                })
+            .withLimit(3)
+            .withCapacity(4)) {
       for (int i = 1; i <= 1000; i++) {
-        pool.submit(i);
+        pool.go(i);
       }
       pool.await();
-      assertThrows(IllegalStateException.class, () -> pool.submit(1), "closed after await");
+      assertThrows(IllegalStateException.class, () -> pool.go(1), "closed after await");
     }
     assertEquals(500_500, sum.get());
     assertTrue(maxActive.get() <= 3, "at most 3 workers: " + maxActive.get());
@@ -49,26 +49,26 @@ class WorkerPoolTest {
     CountDownLatch release = new CountDownLatch(1);
     CountDownLatch started = new CountDownLatch(1);
     try (WorkerPool<Integer> pool =
-        WorkerPool.open(
-            CancelScope.root(),
-            1,
-            2,
-            (s, job) -> {
-              started.countDown();
-              s.await(release);
-            })) {
-      pool.submit(1);
+        WorkerPool.<Integer>open(
+                CancelScope.root(),
+                (s, job) -> {
+                  started.countDown();
+                  s.waitFor(release);
+                })
+            .withLimit(1)
+            .withCapacity(2)) {
+      pool.go(1);
       started.await(); // the worker holds job 1
-      pool.submit(2);
-      pool.submit(3); // the buffer is full now
-      assertFalse(pool.trySubmit(4));
+      pool.go(2);
+      pool.go(3); // the buffer is full now
+      assertFalse(pool.tryGo(4));
       AtomicReference<@Nullable Throwable> failure = new AtomicReference<>();
       CountDownLatch submitted = new CountDownLatch(1);
       Thread producer =
           ChannelTest.spawn(
               "producer",
               () -> {
-                pool.submit(4);
+                pool.go(4);
                 submitted.countDown();
               },
               failure);
@@ -86,28 +86,28 @@ class WorkerPoolTest {
     IllegalStateException boom = new IllegalStateException("boom");
     AtomicInteger processed = new AtomicInteger();
     WorkerPool<Integer> pool =
-        WorkerPool.open(
-            CancelScope.root(),
-            2,
-            1,
-            (s, job) -> {
-              if (job == 3) {
-                throw boom;
-              }
-              processed.incrementAndGet();
-            });
+        WorkerPool.<Integer>open(
+                CancelScope.root(),
+                (s, job) -> {
+                  if (job == 3) {
+                    throw boom;
+                  }
+                  processed.incrementAndGet();
+                })
+            .withLimit(2)
+            .withCapacity(1);
     try (pool) {
       CancellationException blocked =
           assertThrows(
               CancellationException.class,
               () -> {
                 for (int i = 0; ; i++) {
-                  pool.submit(i); // eventually the failure cancels the blocked producer
+                  pool.go(i); // eventually the failure cancels the blocked producer
                 }
               });
       assertSame(boom, blocked.getCause());
       assertTrue(pool.scope().isCancelled());
-      assertFalse(pool.trySubmit(9));
+      assertFalse(pool.tryGo(9));
       assertSame(boom, assertThrows(IllegalStateException.class, pool::await));
     }
   }
@@ -116,15 +116,15 @@ class WorkerPoolTest {
   void checkedFailureIsWrapped() throws InterruptedException {
     IOException io = new IOException("disk");
     try (WorkerPool<String> pool =
-        WorkerPool.open(
-            CancelScope.root(),
-            1,
-            0,
-            (s, job) -> {
-              throw io;
-            })) {
+        WorkerPool.<String>open(
+                CancelScope.root(),
+                (s, job) -> {
+                  throw io;
+                })
+            .withLimit(1)
+            .withCapacity(0)) {
       try {
-        pool.submit("a");
+        pool.go("a");
       } catch (CancellationException e) {
         // the failure may cancel the pool before the hand-off completes
       }
@@ -138,38 +138,39 @@ class WorkerPoolTest {
     CountDownLatch started = new CountDownLatch(1);
     AtomicInteger finished = new AtomicInteger();
     WorkerPool<String> pool =
-        WorkerPool.open(
-            CancelScope.root(),
-            2,
-            4,
-            (s, job) -> {
-              started.countDown();
-              try {
-                s.sleep(java.time.Duration.ofMinutes(1));
-              } finally {
-                finished.incrementAndGet();
-              }
-            });
-    pool.submit("a");
+        WorkerPool.<String>open(
+                CancelScope.root(),
+                (s, job) -> {
+                  started.countDown();
+                  try {
+                    s.sleep(java.time.Duration.ofMinutes(1));
+                  } finally {
+                    finished.incrementAndGet();
+                  }
+                })
+            .withLimit(2)
+            .withCapacity(4);
+    pool.go("a");
     started.await();
     pool.close();
     assertEquals(1, finished.get(), "close waited for the running job");
-    assertThrows(IllegalStateException.class, () -> pool.submit("b"));
+    assertThrows(IllegalStateException.class, () -> pool.go("b"));
   }
 
   @Test
   void parentCancellationEndsThePool() throws InterruptedException {
     CancelScope parent = CancelScope.root().withCancel();
-    try (WorkerPool<String> pool = WorkerPool.open(parent, 2, 1, (s, job) -> {})) {
+    try (WorkerPool<String> pool =
+        WorkerPool.<String>open(parent, (s, job) -> {}).withLimit(2).withCapacity(1)) {
       parent.cancel();
-      assertThrows(CancellationException.class, () -> pool.submit("x"));
+      assertThrows(CancellationException.class, () -> pool.go("x"));
       assertThrows(CancellationException.class, pool::await);
     }
   }
 
   @Test
   void drainConsumesAChannelUntilClosed() throws InterruptedException {
-    Channel<Integer> ch = Channel.create(8);
+    Channel<Integer> ch = Channel.open(8);
     AtomicInteger sum = new AtomicInteger();
     Thread producer =
         new Thread(
@@ -183,28 +184,85 @@ class WorkerPoolTest {
               }
             });
     producer.start();
-    WorkerPool.drain(CancelScope.root(), 4, ch.receiver(), (s, v) -> sum.addAndGet(v));
+    WorkerPool.<Integer>open(CancelScope.root(), (s, v) -> sum.addAndGet(v))
+        .withLimit(4)
+        .drain(ch.receiver());
     producer.join();
     assertEquals(5050, sum.get());
   }
 
   @Test
   void rejectsBadArguments() {
-    assertThrows(
-        IllegalArgumentException.class,
-        () -> WorkerPool.open(CancelScope.root(), 0, 1, (s, j) -> {}));
-    assertThrows(
-        IllegalArgumentException.class,
-        () -> WorkerPool.open(CancelScope.root(), 1, -1, (s, j) -> {}));
+    try (WorkerPool<String> pool = WorkerPool.<String>open((s, j) -> {})) {
+      assertThrows(IllegalArgumentException.class, () -> pool.withLimit(0));
+      assertThrows(IllegalArgumentException.class, () -> pool.withCapacity(-1));
+    }
+  }
+
+  @Test
+  void configurationAfterTheFirstJobAndDrainAfterGoAreRejected() throws InterruptedException {
+    try (WorkerPool<String> pool = WorkerPool.<String>open((s, j) -> {})) {
+      pool.go("a");
+      assertThrows(IllegalStateException.class, () -> pool.withLimit(2));
+      assertThrows(IllegalStateException.class, () -> pool.withCapacity(2));
+      assertThrows(IllegalStateException.class, () -> pool.withExecutor(Runnable::run));
+      assertThrows(
+          IllegalStateException.class, () -> pool.drain(Channel.<String>open(1).receiver()));
+      pool.await();
+    }
+  }
+
+  @Test
+  void withExecutorRunsTheWorkersThere() throws InterruptedException {
+    TaskGroupTest.ThreadPerTask executor = new TaskGroupTest.ThreadPerTask();
+    AtomicInteger onExecutor = new AtomicInteger();
+    try (WorkerPool<String> pool =
+        WorkerPool.<String>open(
+                (s, j) -> {
+                  if (Thread.currentThread().getName().equals("test-task")) {
+                    onExecutor.incrementAndGet();
+                  }
+                })
+            .withLimit(2)
+            .withExecutor(executor)) {
+      for (int i = 0; i < 10; i++) {
+        pool.go("job");
+      }
+      pool.await();
+    }
+    assertEquals(10, onExecutor.get());
+    assertEquals(2, executor.threads.size());
+    executor.assertAllDead();
+  }
+
+  @Test
+  void closeWithoutAwaitThrowsTheUnreportedFailure() throws InterruptedException {
+    IllegalStateException boom = new IllegalStateException("boom");
+    WorkerPool<String> pool =
+        WorkerPool.<String>open(
+            (s, j) -> {
+              throw boom;
+            });
+    try {
+      pool.go("a");
+    } catch (CancellationException e) {
+      // the failure may cancel the pool first
+    }
+    while (!pool.scope().isCancelled()) {
+      Thread.sleep(1);
+    }
+    assertSame(boom, assertThrows(IllegalStateException.class, pool::close));
+    pool.close(); // reported once
   }
 
   @Test
   void interruptedSubmitKeepsTheFlag() throws InterruptedException {
-    try (WorkerPool<String> pool = WorkerPool.open(CancelScope.root(), 1, 0, (s, j) -> {})) {
+    try (WorkerPool<String> pool =
+        WorkerPool.<String>open(CancelScope.root(), (s, j) -> {}).withLimit(1).withCapacity(0)) {
       Thread.currentThread().interrupt();
       try {
         assertInstanceOf(
-            InterruptedException.class, assertThrows(Exception.class, () -> pool.submit("x")));
+            InterruptedException.class, assertThrows(Exception.class, () -> pool.go("x")));
         assertTrue(Thread.currentThread().isInterrupted());
       } finally {
         var unused = Thread.interrupted();

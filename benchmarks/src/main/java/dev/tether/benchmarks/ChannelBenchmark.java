@@ -85,7 +85,7 @@ public class ChannelBenchmark {
   }
 
   private void channel(int capacity, CancelScope root) throws InterruptedException {
-    Channel<Integer> ch = Channel.create(capacity);
+    Channel<Integer> ch = Channel.open(capacity);
     Channel.Sender<Integer> tx = ch.sender();
     Channel.Receiver<Integer> rx = ch.receiver();
     transfer(

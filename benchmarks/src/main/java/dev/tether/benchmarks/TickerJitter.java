@@ -96,10 +96,10 @@ public final class TickerJitter {
     int before = threads();
     CancelScope all = CancelScope.root().withCancel();
     for (int i = 0; i < n; i++) {
-      long origin = System.nanoTime(); // schedule() starts its grid a few ns later
+      long origin = System.nanoTime(); // open() starts its grid a few ns later
       long[] k = {0};
       var unused =
-          Ticker.schedule(
+          Ticker.open(
               all,
               Duration.ofNanos(period),
               () -> {
@@ -114,7 +114,7 @@ public final class TickerJitter {
     all.cancel();
     if (report) {
       System.out.printf(
-          "Ticker.schedule        x%,6d: +%d threads  %s%n", n, during - before, samples.summary());
+          "Ticker.open(…, action) x%,6d: +%d threads  %s%n", n, during - before, samples.summary());
     }
   }
 

@@ -46,10 +46,12 @@ public class WorkerPoolBenchmark {
   @OperationsPerInvocation(JOBS)
   public void workerPool() throws InterruptedException {
     try (WorkerPool<Integer> pool =
-        WorkerPool.open(CancelScope.root(), WORKERS, 1024, (s, job) -> Blackhole.consumeCPU(64))) {
+        WorkerPool.<Integer>open(CancelScope.root(), (s, job) -> Blackhole.consumeCPU(64))
+            .withLimit(WORKERS)
+            .withCapacity(1024)) {
       Integer job = 1;
       for (int i = 0; i < JOBS; i++) {
-        pool.submit(job);
+        pool.go(job);
       }
       pool.await();
     }

@@ -30,14 +30,16 @@ import java.util.regex.Pattern;
  *       doubling, at most 100 ms between attempts, like goleak) until nothing leaks or the
  *       {@linkplain #withLinger linger time} (2 s by default) has passed.
  *   <li>The JVM's own threads, shared pools that no test can shut down ({@code
- *       ForkJoinPool.commonPool}, Tether's {@code tether-deadline} and {@code tether-ticker}),
- *       JUnit's and Surefire's threads, and idle threads of Tether's shared task pool ({@code
- *       tether-task-N} parked waiting for work) are ignored; so are the names matching {@link
- *       #ignoring}.
+ *       ForkJoinPool.commonPool}, the carrier threads of virtual threads, Tether's {@code
+ *       tether-deadline} and {@code tether-ticker}), JUnit's and Surefire's threads, and idle
+ *       threads of Tether's shared task pool ({@code tether-task-N} parked waiting for work) are
+ *       ignored; so are the names matching {@link #ignoring}.
  *   <li><b>Virtual threads</b> (JDK 21+) are not listed by {@link Thread#getAllStackTraces()}, so
  *       the detector cannot see them on its own. Create them with a factory wrapped by {@link
  *       Snapshot#tracking(ThreadFactory)}: the detector then checks those threads directly.
- *       Tether's runtime itself only starts platform threads, which are always seen.
+ *       Tether's own timer threads are platform threads and always seen; its task threads are
+ *       virtual on JDK 21 and later (unless {@code -Dtether.threads=platform}), so a task that
+ *       outlives its group is not seen there, only on JDK 17 to 20 or with that property.
  * </ul>
  *
  * <p>Instances are immutable and thread-safe.
@@ -62,6 +64,11 @@ public final class ThreadLeakDetector {
               "JFR .*",
               "Keep-Alive-Timer",
               "ForkJoinPool\\.commonPool-worker-\\d+",
+              // the JVM's helpers of virtual threads (JDK 21+); a leaked ForkJoinPool of the
+              // user's still shows through its workers, which are not ignored
+              "VirtualThread-unblocker",
+              "VirtualThread-unparker",
+              "ForkJoinPool-\\d+-delayScheduler",
               // test runners
               "surefire-forkedjvm-.*",
               "junit-jupiter-timeout-watcher",
@@ -101,6 +108,7 @@ public final class ThreadLeakDetector {
    * threadNameRegexes}.
    */
   public ThreadLeakDetector ignoring(String... threadNameRegexes) {
+    Objects.requireNonNull(threadNameRegexes, "threadNameRegexes");
     List<Pattern> all = new ArrayList<>(ignored);
     all.addAll(compile(List.of(threadNameRegexes)));
     return new ThreadLeakDetector(Collections.unmodifiableList(all), linger);
@@ -113,7 +121,7 @@ public final class ThreadLeakDetector {
    * @throws IllegalArgumentException if {@code linger} is negative
    */
   public ThreadLeakDetector withLinger(Duration linger) {
-    if (linger.isNegative()) {
+    if (Objects.requireNonNull(linger, "linger").isNegative()) {
       throw new IllegalArgumentException("negative linger: " + linger);
     }
     return new ThreadLeakDetector(ignored, linger);
@@ -206,6 +214,9 @@ public final class ThreadLeakDetector {
   }
 
   private boolean isIgnored(Thread t, StackTraceElement[] stack) {
+    if (t.getClass().getName().equals("jdk.internal.misc.CarrierThread")) {
+      return true; // the JVM's shared scheduler of virtual threads (JDK 21+)
+    }
     String name = t.getName();
     for (Pattern p : ignored) {
       if (p.matcher(name).matches()) {
