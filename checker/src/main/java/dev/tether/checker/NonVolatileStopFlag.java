@@ -13,8 +13,6 @@ import com.google.errorprone.bugpatterns.BugChecker;
 import com.google.errorprone.bugpatterns.BugChecker.ClassTreeMatcher;
 import com.google.errorprone.fixes.SuggestedFixes;
 import com.google.errorprone.matchers.Description;
-import com.google.errorprone.suppliers.Supplier;
-import com.google.errorprone.suppliers.Suppliers;
 import com.google.errorprone.util.ASTHelpers;
 import com.sun.source.tree.AssignmentTree;
 import com.sun.source.tree.ClassTree;
@@ -41,9 +39,8 @@ import com.sun.tools.javac.code.Flags;
 import com.sun.tools.javac.code.Symbol;
 import com.sun.tools.javac.code.Symbol.MethodSymbol;
 import com.sun.tools.javac.code.Symbol.VarSymbol;
-import com.sun.tools.javac.code.Type;
-import dev.tether.checker.utils.ConcurrentCode;
 import dev.tether.checker.utils.Synchronization;
+import dev.tether.checker.utils.ThreadOwnership;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -66,8 +63,6 @@ import org.jspecify.annotations.Nullable;
     tags = CONCURRENCY)
 public final class NonVolatileStopFlag extends BugChecker implements ClassTreeMatcher {
   private static final long serialVersionUID = 1L;
-
-  private static final Supplier<Type> RUNNABLE = Suppliers.typeFromString("java.lang.Runnable");
 
   @Override
   public Description matchClass(ClassTree tree, VisitorState state) {
@@ -275,29 +270,11 @@ public final class NonVolatileStopFlag extends BugChecker implements ClassTreeMa
   }
 
   /**
-   * Whether the loop runs on another thread: inside code handed to an executor, thread, timer,
-   * async stage or parallel stream, or in {@code run()} of a {@code Runnable} (or {@code Thread}).
+   * Whether the loop runs on another thread: in a thread's or a task's body, or in private code
+   * reached only from one ({@link ThreadOwnership.Runner#isTaskBody()}).
    */
   private static boolean runsConcurrently(TreePath loopPath, VisitorState state) {
-    if (ConcurrentCode.enclosing(loopPath, state).isPresent()) {
-      return true;
-    }
-    for (TreePath p = loopPath; p != null; p = p.getParentPath()) {
-      Tree leaf = p.getLeaf();
-      if (leaf instanceof LambdaExpressionTree || leaf instanceof ClassTree) {
-        return false;
-      }
-      if (leaf instanceof MethodTree method) {
-        MethodSymbol sym = ASTHelpers.getSymbol(method);
-        return sym != null
-            && sym.getSimpleName().contentEquals("run")
-            && sym.getParameters().isEmpty()
-            && !sym.isStatic()
-            && sym.owner != null
-            && ASTHelpers.isSubtype(sym.owner.type, RUNNABLE.get(state), state);
-      }
-    }
-    return false;
+    return ThreadOwnership.of(loopPath, state).isTaskBody();
   }
 
   /**

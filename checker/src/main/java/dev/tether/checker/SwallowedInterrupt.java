@@ -4,6 +4,7 @@ import static com.google.errorprone.BugPattern.LinkType.CUSTOM;
 import static com.google.errorprone.BugPattern.SeverityLevel.WARNING;
 import static com.google.errorprone.BugPattern.StandardTags.CONCURRENCY;
 import static com.google.errorprone.matchers.Description.NO_MATCH;
+import static com.google.errorprone.matchers.Matchers.anyOf;
 import static com.google.errorprone.matchers.method.MethodMatchers.instanceMethod;
 import static com.google.errorprone.matchers.method.MethodMatchers.staticMethod;
 import static dev.tether.checker.utils.Links.BUGPATTERN;
@@ -29,7 +30,6 @@ import com.sun.source.tree.EnhancedForLoopTree;
 import com.sun.source.tree.ExpressionTree;
 import com.sun.source.tree.ForLoopTree;
 import com.sun.source.tree.IdentifierTree;
-import com.sun.source.tree.IfTree;
 import com.sun.source.tree.LabeledStatementTree;
 import com.sun.source.tree.LambdaExpressionTree;
 import com.sun.source.tree.MemberSelectTree;
@@ -38,6 +38,7 @@ import com.sun.source.tree.MethodTree;
 import com.sun.source.tree.NewClassTree;
 import com.sun.source.tree.ReturnTree;
 import com.sun.source.tree.StatementTree;
+import com.sun.source.tree.SwitchTree;
 import com.sun.source.tree.ThrowTree;
 import com.sun.source.tree.Tree;
 import com.sun.source.tree.TryTree;
@@ -50,12 +51,10 @@ import com.sun.tools.javac.code.Symbol.ClassSymbol;
 import com.sun.tools.javac.code.Symbol.MethodSymbol;
 import com.sun.tools.javac.code.Type;
 import com.sun.tools.javac.tree.JCTree.JCNewClass;
-import dev.tether.checker.utils.ConcurrentCode;
-import dev.tether.checker.utils.ConcurrentCode.Handoff;
+import dev.tether.checker.utils.ThreadOwnership;
 import dev.tether.checker.utils.Trees;
 import java.util.List;
 import java.util.Locale;
-import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 import javax.lang.model.type.TypeKind;
@@ -85,16 +84,24 @@ public final class SwallowedInterrupt extends BugChecker implements CatchTreeMat
   private static final Supplier<Type> INTERRUPTED_EXCEPTION =
       Suppliers.typeFromString("java.lang.InterruptedException");
 
-  private static final Supplier<Type> THREAD = Suppliers.typeFromString("java.lang.Thread");
-  private static final Supplier<Type> RUNNABLE = Suppliers.typeFromString("java.lang.Runnable");
-  private static final Supplier<Type> EXECUTOR =
-      Suppliers.typeFromString("java.util.concurrent.Executor");
-
   private static final Matcher<ExpressionTree> CURRENT_THREAD =
       staticMethod().onClass("java.lang.Thread").named("currentThread");
 
   private static final Matcher<ExpressionTree> INTERRUPT =
       instanceMethod().onDescendantOf("java.lang.Thread").named("interrupt");
+
+  /** {@code Thread.interrupted()}: clears the flag, so it undoes a restore made before it. */
+  private static final Matcher<ExpressionTree> CLEAR_INTERRUPT =
+      staticMethod().onClass("java.lang.Thread").named("interrupted");
+
+  /** Calls that end the process: nobody is left to see the flag. */
+  private static final Matcher<ExpressionTree> EXITS =
+      anyOf(
+          staticMethod().onClass("java.lang.System").named("exit"),
+          instanceMethod().onDescendantOf("java.lang.Runtime").namedAnyOf("exit", "halt"));
+
+  /** Names of helpers that end the process, e.g. {@code exitWithError}, {@code haltJvm}. */
+  private static final Pattern EXIT_NAME = Pattern.compile("(?i).*(exit|halt).*");
 
   /** Methods that only report an exception: handing the exception to them does not propagate it. */
   private static final Pattern LOGGING_METHOD =
@@ -116,10 +123,10 @@ public final class SwallowedInterrupt extends BugChecker implements CatchTreeMat
       return NO_MATCH;
     }
     Propagation propagation = Propagation.of(tree.getBlock(), exception, state);
-    if (propagation.propagates
+    if (propagation.propagates()
         || (propagation.setsFlag && restoresLater(tree, state))
-        || leavesOwnThread(state)
-        || (isDeliberate(tree, state) && isThreadOwnerCode(state))) {
+        || (ThreadOwnership.isOwnerCode(state.getPath(), state)
+            && (isDeliberate(tree, state) || !goesRoundForever(state.getPath())))) {
       return NO_MATCH;
     }
     if (!direct) {
@@ -311,46 +318,14 @@ public final class SwallowedInterrupt extends BugChecker implements CatchTreeMat
     return block != null && (block.contains("//") || block.contains("/*"));
   }
 
-  /**
-   * Whether the catch is in code that sets the interruption policy of its own thread: the body of a
-   * thread it starts ({@link Handoff#ownsThread()}, or a lambda given to a call that returns a
-   * {@code Thread}), or a method of a class that implements {@code Runnable} (a thread's body, not
-   * handed to an executor in sight) or {@code Executor} (an executor's own worker code).
-   */
-  private static boolean isThreadOwnerCode(VisitorState state) {
-    Optional<Handoff> handoff = ConcurrentCode.enclosing(state);
-    if (handoff.isPresent()) {
-      return handoff.get().ownsThread();
-    }
-    Type thread = THREAD.get(state);
-    for (TreePath p = state.getPath(); p != null; p = p.getParentPath()) {
-      Tree leaf = p.getLeaf();
-      if (leaf instanceof LambdaExpressionTree && p.getParentPath() != null) {
-        Type made = ASTHelpers.getType(p.getParentPath().getLeaf());
-        if (thread != null
-            && made != null
-            && (p.getParentPath().getLeaf() instanceof MethodInvocationTree
-                || p.getParentPath().getLeaf() instanceof NewClassTree)
-            && ASTHelpers.isSubtype(made, thread, state)) {
-          return true;
-        }
-      }
-      if (leaf instanceof ClassTree cls) {
-        ClassSymbol sym = ASTHelpers.getSymbol(cls);
-        return sym != null
-            && (ASTHelpers.isSubtype(sym.type, RUNNABLE.get(state), state)
-                || ASTHelpers.isSubtype(sym.type, EXECUTOR.get(state), state));
-      }
-    }
-    return false;
-  }
-
   /** What a catch block does with the exception, found in one scan of the block. */
   private static final class Propagation extends TreeScanner<Void, Void> {
     private final Symbol exception;
     private final VisitorState state;
     private boolean propagates;
     private boolean setsFlag;
+    private int lastRestore = -1;
+    private int lastClear = -1;
 
     private Propagation(Symbol exception, VisitorState state) {
       this.exception = exception;
@@ -361,6 +336,19 @@ public final class SwallowedInterrupt extends BugChecker implements CatchTreeMat
       Propagation propagation = new Propagation(exception, state);
       propagation.scan(block, null);
       return propagation;
+    }
+
+    /**
+     * Whether the block rethrows, hands the exception on, ends the process, or restores the flag
+     * with no {@code Thread.interrupted()} after the restore (which would clear it again).
+     */
+    boolean propagates() {
+      return propagates || (lastRestore >= 0 && lastClear < lastRestore);
+    }
+
+    /** Whether the block calls {@code Thread.interrupted()}. */
+    boolean clears() {
+      return lastClear >= 0;
     }
 
     @Override
@@ -378,9 +366,17 @@ public final class SwallowedInterrupt extends BugChecker implements CatchTreeMat
     public Void visitMethodInvocation(MethodInvocationTree tree, Void unused) {
       Symbol method = ASTHelpers.getSymbol(tree.getMethodSelect());
       String name = method == null ? "" : method.getSimpleName().toString();
-      if (isSelfInterrupt(tree, state)
-          || isRestoreHelper(tree)
-          || ALWAYS_THROWS.contains(name)
+      if (isSelfInterrupt(tree, state) || isRestoreHelper(tree)) {
+        lastRestore = Math.max(lastRestore, ASTHelpers.getStartPosition(tree));
+        return super.visitMethodInvocation(tree, null);
+      }
+      if (CLEAR_INTERRUPT.matches(tree, state)) {
+        lastClear = Math.max(lastClear, ASTHelpers.getStartPosition(tree));
+        return null;
+      }
+      if (ALWAYS_THROWS.contains(name)
+          || EXITS.matches(tree, state)
+          || EXIT_NAME.matcher(name).matches()
           || (!LOGGING_METHOD.matcher(name).matches() && mentionsException(tree.getArguments()))) {
         propagates = true;
         return null;
@@ -468,91 +464,52 @@ public final class SwallowedInterrupt extends BugChecker implements CatchTreeMat
   }
 
   /**
-   * Whether the catch ends the body of a thread that the code itself owns (JCIP: only the owner of
-   * a thread may swallow its interruption): the body returns from the catch, or nothing runs after
-   * it.
+   * Whether, after the catch, control goes round a loop of the same method or lambda that only an
+   * interruption could end ({@link ThreadOwnership#loopsForever}): the owner has then swallowed the
+   * one signal that could stop its thread. A catch that returns or throws goes nowhere; one that
+   * breaks goes round the loops outside the one it leaves; any other goes round its innermost loop.
    */
-  private static boolean leavesOwnThread(VisitorState state) {
-    Optional<Handoff> handoff = ConcurrentCode.enclosing(state);
-    if (handoff.isEmpty() || !handoff.get().ownsThread()) {
-      return false;
-    }
-    Tree body = taskBody(handoff.get().task());
-    CatchTree catchTree = (CatchTree) state.getPath().getLeaf();
+  private static boolean goesRoundForever(TreePath catchPath) {
+    CatchTree catchTree = (CatchTree) catchPath.getLeaf();
     List<? extends StatementTree> statements = catchTree.getBlock().getStatements();
     StatementTree last = statements.isEmpty() ? null : statements.get(statements.size() - 1);
-    boolean breaks = last instanceof BreakTree brk && brk.getLabel() == null;
-    TreePath tryPath = state.getPath().getParentPath();
-    if (last instanceof ReturnTree) {
-      return !crossesFunction(tryPath, body);
+    if (last instanceof ReturnTree || last instanceof ThrowTree) {
+      return false;
     }
-    return body != null && isTail(tryPath, body, breaks);
-  }
-
-  private static @Nullable Tree taskBody(Tree task) {
-    if (task instanceof LambdaExpressionTree lambda) {
-      return lambda.getBody();
-    }
-    if (task instanceof MethodTree method) {
-      return method.getBody();
-    }
-    if (task instanceof NewClassTree newClass && newClass.getClassBody() != null) {
-      for (Tree member : newClass.getClassBody().getMembers()) {
-        if (member instanceof MethodTree method
-            && method.getName().contentEquals("run")
-            && method.getParameters().isEmpty()) {
-          return method.getBody();
-        }
-      }
-    }
-    return null;
-  }
-
-  private static boolean crossesFunction(TreePath from, @Nullable Tree body) {
-    for (TreePath p = from; p != null && p.getLeaf() != body; p = p.getParentPath()) {
-      if (p.getLeaf() instanceof LambdaExpressionTree || p.getLeaf() instanceof MethodTree) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  /**
-   * Whether nothing of the thread's body runs after the statement at {@code path} completes
-   * (allowing one {@code break} out of the innermost loop, when the catch ends with it).
-   */
-  private static boolean isTail(TreePath path, Tree body, boolean breaks) {
-    boolean breakUsed = !breaks;
-    for (TreePath p = path; p.getParentPath() != null; p = p.getParentPath()) {
+    Tree left = null; // the statement that the catch's break leaves, once found
+    boolean breaks = last instanceof BreakTree;
+    String label =
+        last instanceof BreakTree brk && brk.getLabel() != null ? brk.getLabel().toString() : null;
+    Tree child = catchTree;
+    for (TreePath p = catchPath.getParentPath();
+        p != null;
+        child = p.getLeaf(), p = p.getParentPath()) {
       Tree leaf = p.getLeaf();
-      Tree parent = p.getParentPath().getLeaf();
-      if (leaf == body) {
-        return true;
-      }
-      if (parent instanceof BlockTree block) {
-        List<? extends StatementTree> statements = block.getStatements();
-        if (statements.isEmpty() || statements.get(statements.size() - 1) != leaf) {
-          return false;
-        }
-      } else if (isLoop(parent)) {
-        if (breakUsed) {
-          return false;
-        }
-        breakUsed = true;
-      } else if (parent instanceof TryTree outer) {
-        if (outer.getFinallyBlock() == leaf) {
-          return false;
-        }
-      } else if (!(parent instanceof IfTree
-          || parent instanceof LabeledStatementTree
-          || parent instanceof CatchTree
-          || parent == body
-          || parent instanceof LambdaExpressionTree
-          || parent instanceof MethodTree)) {
+      if (leaf instanceof MethodTree
+          || leaf instanceof LambdaExpressionTree
+          || leaf instanceof ClassTree) {
         return false;
       }
+      if (breaks && left == null) {
+        if (label != null
+            ? leaf instanceof LabeledStatementTree labeled
+                && labeled.getLabel().contentEquals(label)
+            : isLoop(leaf) || leaf instanceof SwitchTree) {
+          left = leaf;
+        }
+        continue;
+      }
+      if (isLoop(leaf) && isLoopBody(leaf, child) && ThreadOwnership.loopsForever(leaf)) {
+        return true;
+      }
     }
     return false;
+  }
+
+  /** Whether {@code child} is the part of {@code loop} that runs on every iteration. */
+  private static boolean isLoopBody(Tree loop, Tree child) {
+    return !(loop instanceof ForLoopTree f && f.getInitializer().contains(child))
+        && !(loop instanceof EnhancedForLoopTree e && e.getExpression() == child);
   }
 
   private static boolean isLoop(Tree tree) {

@@ -63,7 +63,7 @@ import com.sun.tools.javac.code.Symbol.VarSymbol;
 import com.sun.tools.javac.code.Type;
 import com.sun.tools.javac.parser.Tokens.TokenKind;
 import com.sun.tools.javac.tree.JCTree.JCNewClass;
-import dev.tether.checker.utils.ConcurrentCode;
+import dev.tether.checker.utils.ThreadOwnership;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -208,23 +208,11 @@ public final class UncancellableTaskLoop extends BugChecker
   }
 
   /**
-   * Whether the loop is in code that runs on another thread: a task handed to an executor, thread,
-   * timer or async stage, or the {@code run()} of a {@code Runnable}.
+   * Whether the loop is in code that runs on another thread: a thread's or a task's body, or
+   * private code reached only from one ({@link ThreadOwnership.Runner#isTaskBody()}).
    */
   private static boolean inConcurrentCode(VisitorState state) {
-    if (ConcurrentCode.enclosing(state).isPresent()) {
-      return true;
-    }
-    for (TreePath p = state.getPath(); p != null; p = p.getParentPath()) {
-      Tree leaf = p.getLeaf();
-      if (leaf instanceof MethodTree method) {
-        return ConcurrentCode.isRunnableRun(ASTHelpers.getSymbol(method), state);
-      }
-      if (leaf instanceof ClassTree) {
-        return false;
-      }
-    }
-    return false;
+    return ThreadOwnership.of(state.getPath(), state).isTaskBody();
   }
 
   private static @Nullable String ownLabel(VisitorState state) {

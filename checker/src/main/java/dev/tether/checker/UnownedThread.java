@@ -20,23 +20,19 @@ import com.google.errorprone.matchers.Matcher;
 import com.google.errorprone.suppliers.Supplier;
 import com.google.errorprone.suppliers.Suppliers;
 import com.google.errorprone.util.ASTHelpers;
-import com.sun.source.tree.ClassTree;
 import com.sun.source.tree.ExpressionStatementTree;
 import com.sun.source.tree.ExpressionTree;
 import com.sun.source.tree.IdentifierTree;
-import com.sun.source.tree.IfTree;
-import com.sun.source.tree.LambdaExpressionTree;
 import com.sun.source.tree.MethodInvocationTree;
-import com.sun.source.tree.MethodTree;
 import com.sun.source.tree.NewClassTree;
 import com.sun.source.tree.Tree;
 import com.sun.source.tree.VariableTree;
 import com.sun.source.util.TreePath;
 import com.sun.source.util.TreePathScanner;
 import com.sun.tools.javac.code.Symbol;
-import com.sun.tools.javac.code.Symbol.MethodSymbol;
 import com.sun.tools.javac.code.Symbol.VarSymbol;
 import com.sun.tools.javac.code.Type;
+import dev.tether.checker.utils.ThreadOwnership;
 import dev.tether.checker.utils.Trees;
 import java.util.Set;
 import javax.lang.model.element.ElementKind;
@@ -96,13 +92,15 @@ public final class UnownedThread extends BugChecker
   public Description matchMethodInvocation(MethodInvocationTree tree, VisitorState state) {
     if (THREAD_START.matches(tree, state)) {
       ExpressionTree receiver = ASTHelpers.getReceiver(tree);
-      return receiver != null && createsUnstartedThread(receiver, state) && !hasImplicitOwner(state)
+      return receiver != null
+              && createsUnstartedThread(receiver, state)
+              && !ThreadOwnership.hasOwnerByConstruction(state.getPath(), receiver, state)
           ? unowned(receiver)
           : NO_MATCH;
     }
     if (STARTS_NEW_THREAD.matches(tree, state)
         && state.getPath().getParentPath().getLeaf() instanceof ExpressionStatementTree
-        && !hasImplicitOwner(state)) {
+        && !ThreadOwnership.hasOwnerByConstruction(state.getPath(), tree, state)) {
       return unowned(tree);
     }
     return NO_MATCH;
@@ -133,48 +131,11 @@ public final class UnownedThread extends BugChecker
     }
     Uses uses = new Uses(sym);
     uses.scan(scope, null);
-    return (startedHere || uses.started) && !uses.owned && !hasImplicitOwner(state)
+    return (startedHere || uses.started)
+            && !uses.owned
+            && !ThreadOwnership.hasOwnerByConstruction(state.getPath(), init, state)
         ? unowned(tree)
         : NO_MATCH;
-  }
-
-  /**
-   * Whether the code around the current node owns the thread by construction: it implements {@code
-   * Executor.execute} (a thread-per-task executor, whose tasks are owned by the caller of {@code
-   * execute}), or it starts the thread only under an {@code if (x.compareAndSet(…))} guard (a
-   * singleton service thread whose running state the class tracks in {@code x}).
-   */
-  private static boolean hasImplicitOwner(VisitorState state) {
-    Tree child = null;
-    for (TreePath p = state.getPath(); p != null; p = p.getParentPath()) {
-      Tree leaf = p.getLeaf();
-      if (leaf instanceof IfTree ifTree
-          && child == ifTree.getThenStatement()
-          && ASTHelpers.stripParentheses(ifTree.getCondition())
-              instanceof MethodInvocationTree condition
-          && ASTHelpers.getSymbol(condition) != null
-          && ASTHelpers.getSymbol(condition).getSimpleName().contentEquals("compareAndSet")) {
-        return true;
-      }
-      if (leaf instanceof LambdaExpressionTree) {
-        Type type = ASTHelpers.getType(leaf);
-        if (type != null && ASTHelpers.isSubtype(type, EXECUTOR.get(state), state)) {
-          return true;
-        }
-      }
-      if (leaf instanceof MethodTree method) {
-        MethodSymbol sym = ASTHelpers.getSymbol(method);
-        return sym != null
-            && sym.getSimpleName().contentEquals("execute")
-            && sym.getParameters().size() == 1
-            && ASTHelpers.isSubtype(sym.owner.type, EXECUTOR.get(state), state);
-      }
-      if (leaf instanceof ClassTree) {
-        return false;
-      }
-      child = leaf;
-    }
-    return false;
   }
 
   private Description unowned(Tree tree) {
