@@ -4,6 +4,8 @@ import static com.google.errorprone.BugPattern.LinkType.CUSTOM;
 import static com.google.errorprone.BugPattern.SeverityLevel.WARNING;
 import static com.google.errorprone.BugPattern.StandardTags.CONCURRENCY;
 import static com.google.errorprone.matchers.Description.NO_MATCH;
+import static com.google.errorprone.matchers.Matchers.anyOf;
+import static com.google.errorprone.matchers.method.MethodMatchers.instanceMethod;
 import static dev.tether.checker.utils.Links.BUGPATTERN;
 
 import com.google.auto.service.AutoService;
@@ -13,6 +15,7 @@ import com.google.errorprone.bugpatterns.BugChecker;
 import com.google.errorprone.bugpatterns.BugChecker.ClassTreeMatcher;
 import com.google.errorprone.fixes.SuggestedFixes;
 import com.google.errorprone.matchers.Description;
+import com.google.errorprone.matchers.Matcher;
 import com.google.errorprone.util.ASTHelpers;
 import com.sun.source.tree.AssignmentTree;
 import com.sun.source.tree.ClassTree;
@@ -64,6 +67,39 @@ import org.jspecify.annotations.Nullable;
 public final class NonVolatileStopFlag extends BugChecker implements ClassTreeMatcher {
   private static final long serialVersionUID = 1L;
 
+  /**
+   * Blocking calls of {@code java.util.concurrent} whose documented memory-consistency effects
+   * order what another thread wrote before its matching action (an {@code offer}, an {@code
+   * unlock}, a {@code release}, a {@code countDown}, a {@code signal}) before what this thread
+   * reads after the call, as entering a {@code synchronized} block does.
+   */
+  private static final Matcher<ExpressionTree> SYNCHRONIZER_CALL =
+      anyOf(
+          instanceMethod()
+              .onDescendantOf("java.util.concurrent.BlockingQueue")
+              .namedAnyOf("take", "put", "poll", "offer"),
+          instanceMethod()
+              .onDescendantOf("java.util.concurrent.BlockingDeque")
+              .namedAnyOf("takeFirst", "takeLast", "putFirst", "putLast", "pollFirst", "pollLast"),
+          instanceMethod()
+              .onDescendantOf("java.util.concurrent.TransferQueue")
+              .namedAnyOf("transfer", "tryTransfer"),
+          instanceMethod()
+              .onDescendantOf("java.util.concurrent.locks.Lock")
+              .namedAnyOf("lock", "lockInterruptibly", "tryLock"),
+          instanceMethod()
+              .onDescendantOf("java.util.concurrent.locks.Condition")
+              .namedAnyOf("await", "awaitNanos", "awaitUntil", "awaitUninterruptibly"),
+          instanceMethod()
+              .onDescendantOf("java.util.concurrent.Semaphore")
+              .namedAnyOf("acquire", "acquireUninterruptibly", "tryAcquire"),
+          instanceMethod().onDescendantOf("java.util.concurrent.CountDownLatch").named("await"),
+          instanceMethod().onDescendantOf("java.util.concurrent.CyclicBarrier").named("await"),
+          instanceMethod()
+              .onDescendantOf("java.util.concurrent.Phaser")
+              .namedAnyOf("arriveAndAwaitAdvance", "awaitAdvance", "awaitAdvanceInterruptibly"),
+          instanceMethod().onDescendantOf("java.util.concurrent.Exchanger").named("exchange"));
+
   @Override
   public Description matchClass(ClassTree tree, VisitorState state) {
     TreePath parent = state.getPath().getParentPath();
@@ -75,7 +111,7 @@ public final class NonVolatileStopFlag extends BugChecker implements ClassTreeMa
     Set<VarSymbol> reported = new HashSet<>();
     for (Map.Entry<TreePath, List<Read>> loop : facts.loops.entrySet()) {
       TreePath loopPath = loop.getKey();
-      if (!runsConcurrently(loopPath, state) || synchronizes(loopPath)) {
+      if (!runsConcurrently(loopPath, state) || synchronizes(loopPath, state)) {
         continue;
       }
       Tree function = enclosingFunction(loopPath);
@@ -281,7 +317,7 @@ public final class NonVolatileStopFlag extends BugChecker implements ClassTreeMa
    * Whether the loop synchronizes: it runs inside a critical section, or its body enters one (a
    * {@code synchronized} block, a {@code lock()}, a {@code wait()}), which makes it re-read.
    */
-  private static boolean synchronizes(TreePath loopPath) {
+  private static boolean synchronizes(TreePath loopPath, VisitorState state) {
     if (Synchronization.isGuarded(loopPath, null)) {
       return true;
     }
@@ -306,11 +342,22 @@ public final class NonVolatileStopFlag extends BugChecker implements ClassTreeMa
         if (sym != null
             && (sym.getSimpleName().contentEquals("wait")
                 || sym.getSimpleName().contentEquals("lock")
-                || sym.getSimpleName().contentEquals("lockInterruptibly"))) {
+                || sym.getSimpleName().contentEquals("lockInterruptibly")
+                || SYNCHRONIZER_CALL.matches(tree, state))) {
           found[0] = true;
           return null;
         }
         return super.visitMethodInvocation(tree, null);
+      }
+
+      @Override
+      public Void visitLambdaExpression(LambdaExpressionTree tree, Void unused) {
+        return null; // runs elsewhere, if at all
+      }
+
+      @Override
+      public Void visitClass(ClassTree tree, Void unused) {
+        return null;
       }
     }.scan(body, null);
     return found[0];

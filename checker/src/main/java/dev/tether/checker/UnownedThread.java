@@ -56,8 +56,6 @@ public final class UnownedThread extends BugChecker
           + " the work in an executor that you shut down (or in Tether's TaskGroup)";
 
   private static final Supplier<Type> THREAD = Suppliers.typeFromString("java.lang.Thread");
-  private static final Supplier<Type> EXECUTOR =
-      Suppliers.typeFromString("java.util.concurrent.Executor");
 
   private static final Matcher<ExpressionTree> THREAD_START =
       instanceMethod().onDescendantOf("java.lang.Thread").named("start").withNoParameters();
