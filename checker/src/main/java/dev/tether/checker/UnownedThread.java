@@ -32,6 +32,7 @@ import com.sun.source.util.TreePathScanner;
 import com.sun.tools.javac.code.Symbol;
 import com.sun.tools.javac.code.Symbol.VarSymbol;
 import com.sun.tools.javac.code.Type;
+import dev.tether.checker.utils.EnclosingLoops;
 import dev.tether.checker.utils.ThreadOwnership;
 import dev.tether.checker.utils.Trees;
 import java.util.Set;
@@ -93,12 +94,14 @@ public final class UnownedThread extends BugChecker
       return receiver != null
               && createsUnstartedThread(receiver, state)
               && !ThreadOwnership.hasOwnerByConstruction(state.getPath(), receiver, state)
+              && !isUnboundedFanOut(receiver, state)
           ? unowned(receiver)
           : NO_MATCH;
     }
     if (STARTS_NEW_THREAD.matches(tree, state)
         && state.getPath().getParentPath().getLeaf() instanceof ExpressionStatementTree
-        && !ThreadOwnership.hasOwnerByConstruction(state.getPath(), tree, state)) {
+        && !ThreadOwnership.hasOwnerByConstruction(state.getPath(), tree, state)
+        && !isUnboundedFanOut(tree, state)) {
       return unowned(tree);
     }
     return NO_MATCH;
@@ -132,8 +135,25 @@ public final class UnownedThread extends BugChecker
     return (startedHere || uses.started)
             && !uses.owned
             && !ThreadOwnership.hasOwnerByConstruction(state.getPath(), init, state)
+            && !isUnboundedFanOut(init, state)
         ? unowned(tree)
         : NO_MATCH;
+  }
+
+  /**
+   * Whether {@code UnboundedFanOut} reports this thread: a platform thread ({@code new Thread(…)},
+   * {@code Thread.ofPlatform()…}) started per element of an input of unknown size with no bound.
+   * That is the defect to fix (a bounded pool or task group also gives the threads an owner), so
+   * this check stays quiet there: one defect, one warning.
+   */
+  private static boolean isUnboundedFanOut(ExpressionTree creation, VisitorState state) {
+    ExpressionTree e = ASTHelpers.stripParentheses(creation);
+    boolean platform = e instanceof NewClassTree;
+    for (ExpressionTree r = e; !platform && r instanceof MethodInvocationTree call; ) {
+      platform = Trees.calledName(call).equals("ofPlatform");
+      r = ASTHelpers.getReceiver(call);
+    }
+    return platform && EnclosingLoops.unboundedInputLoop(state.getPath(), state).isPresent();
   }
 
   private Description unowned(Tree tree) {

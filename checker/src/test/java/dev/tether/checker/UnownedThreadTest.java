@@ -1,6 +1,7 @@
 package dev.tether.checker;
 
 import com.google.errorprone.CompilationTestHelper;
+import com.google.errorprone.scanner.ScannerSupplier;
 import org.junit.jupiter.api.Test;
 
 final class UnownedThreadTest {
@@ -333,6 +334,53 @@ final class UnownedThreadTest {
         .doTest();
   }
 
+  /**
+   * One defect, one warning: a platform thread started per element of an input of unknown size is
+   * an unbounded fan-out, which UnboundedFanOut reports; this check leaves it alone.
+   */
+  @Test
+  void identificationNegativesFanOutIsUnboundedFanOuts() {
+    CompilationTestHelper.newInstance(UnownedThread.class, getClass())
+        .addSourceLines(
+            "FanOut.java",
+            "import java.util.*;",
+            "class FanOut {",
+            "  void perItem(List<String> items) {",
+            "    for (String item : items) {",
+            "      Thread t = new Thread(() -> System.out.println(item));",
+            "      t.start();",
+            "    }",
+            "    items.forEach(item -> new Thread(() -> System.out.println(item)).start());",
+            "  }",
+            "}")
+        .doTest();
+  }
+
+  @Test
+  void identificationBothChecksReportTheFanOutOnce() {
+    CompilationTestHelper.newInstance(
+            ScannerSupplier.fromBugCheckerClasses(UnownedThread.class, UnboundedFanOut.class),
+            getClass())
+        .addSourceLines(
+            "Both.java",
+            "import java.util.*;",
+            "class Both {",
+            "  void perItem(List<Runnable> items) {",
+            "    for (Runnable item : items) {",
+            "      // BUG: Diagnostic contains: [UnboundedFanOut]",
+            "      new Thread(item).start();",
+            "    }",
+            "  }",
+            "  void fixed(Runnable r) {",
+            "    for (int i = 0; i < 2; i++) {",
+            "      // BUG: Diagnostic contains: [UnownedThread]",
+            "      new Thread(r).start();",
+            "    }",
+            "  }",
+            "}")
+        .doTest();
+  }
+
   @Test
   void namesThatDoNotResolveToTheJdkAreQuiet() {
     // Thread.Builder and Thread.startVirtualThread do not exist on JDK 17: look-alikes must not
@@ -413,11 +461,20 @@ final class UnownedThreadTest {
             "    factory.newThread(r).start();",
             "  }",
             "",
-            "  void perItem(List<String> items) {",
-            "    for (String item : items) {",
+            "  // A fixed number of threads: no fan-out over an input, so this check names it.",
+            "  void fixedCount(Runnable r) {",
+            "    for (int i = 0; i < 4; i++) {",
             "      // BUG: Diagnostic contains: started and then dropped",
-            "      Thread t = new Thread(() -> System.out.println(item));",
+            "      Thread t = new Thread(r);",
             "      t.start();",
+            "    }",
+            "  }",
+            "",
+            "  // UnboundedFanOut does not look at thread factories: this check still names it.",
+            "  void factoryPerItem(ThreadFactory factory, List<Runnable> items) {",
+            "    for (Runnable item : items) {",
+            "      // BUG: Diagnostic contains: started and then dropped",
+            "      factory.newThread(item).start();",
             "    }",
             "  }",
             "",
