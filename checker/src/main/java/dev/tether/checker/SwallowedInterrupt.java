@@ -25,11 +25,14 @@ import com.sun.source.tree.BlockTree;
 import com.sun.source.tree.BreakTree;
 import com.sun.source.tree.CatchTree;
 import com.sun.source.tree.ClassTree;
+import com.sun.source.tree.ContinueTree;
 import com.sun.source.tree.DoWhileLoopTree;
 import com.sun.source.tree.EnhancedForLoopTree;
+import com.sun.source.tree.ExpressionStatementTree;
 import com.sun.source.tree.ExpressionTree;
 import com.sun.source.tree.ForLoopTree;
 import com.sun.source.tree.IdentifierTree;
+import com.sun.source.tree.IfTree;
 import com.sun.source.tree.LabeledStatementTree;
 import com.sun.source.tree.LambdaExpressionTree;
 import com.sun.source.tree.MemberSelectTree;
@@ -39,10 +42,12 @@ import com.sun.source.tree.NewClassTree;
 import com.sun.source.tree.ReturnTree;
 import com.sun.source.tree.StatementTree;
 import com.sun.source.tree.SwitchTree;
+import com.sun.source.tree.SynchronizedTree;
 import com.sun.source.tree.ThrowTree;
 import com.sun.source.tree.Tree;
 import com.sun.source.tree.TryTree;
 import com.sun.source.tree.UnionTypeTree;
+import com.sun.source.tree.VariableTree;
 import com.sun.source.tree.WhileLoopTree;
 import com.sun.source.util.TreePath;
 import com.sun.source.util.TreeScanner;
@@ -53,6 +58,7 @@ import com.sun.tools.javac.code.Type;
 import com.sun.tools.javac.tree.JCTree.JCNewClass;
 import dev.tether.checker.utils.ThreadOwnership;
 import dev.tether.checker.utils.Trees;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -129,16 +135,13 @@ public final class SwallowedInterrupt extends BugChecker implements CatchTreeMat
             && (isDeliberate(tree, state) || !goesRoundForever(state.getPath())))) {
       return NO_MATCH;
     }
-    if (!direct) {
-      return buildDescription(tree)
-          .setMessage(BROAD_MESSAGE)
-          .addFix(restoreFix(tree, state, /* broad= */ true))
-          .build();
+    Description.Builder description =
+        buildDescription(tree).setMessage(direct ? MESSAGE : BROAD_MESSAGE);
+    Edit edit = fix(state.getPath(), state, /* broad= */ !direct, propagation);
+    if (edit != null) {
+      description.addFix(SuggestedFix.replace(edit.start(), edit.end(), edit.text()));
     }
-    return buildDescription(tree)
-        .setMessage(MESSAGE)
-        .addFix(restoreFix(tree, state, /* broad= */ false))
-        .build();
+    return description.build();
   }
 
   /** Whether the catch names a supertype of {@code InterruptedException}: Exception, Throwable. */
@@ -351,6 +354,31 @@ public final class SwallowedInterrupt extends BugChecker implements CatchTreeMat
       return lastClear >= 0;
     }
 
+    /** How many calls of {@code Thread.interrupted()} {@code block} makes, lambdas aside. */
+    static int countClears(BlockTree block, VisitorState state) {
+      int[] count = new int[1];
+      new TreeScanner<Void, Void>() {
+        @Override
+        public Void visitMethodInvocation(MethodInvocationTree tree, Void unused) {
+          if (CLEAR_INTERRUPT.matches(tree, state)) {
+            count[0]++;
+          }
+          return super.visitMethodInvocation(tree, null);
+        }
+
+        @Override
+        public Void visitLambdaExpression(LambdaExpressionTree tree, Void unused) {
+          return null;
+        }
+
+        @Override
+        public Void visitClass(ClassTree tree, Void unused) {
+          return null;
+        }
+      }.scan(block, null);
+      return count[0];
+    }
+
     @Override
     public Void scan(Tree tree, Void unused) {
       return propagates ? null : super.scan(tree, null);
@@ -519,11 +547,246 @@ public final class SwallowedInterrupt extends BugChecker implements CatchTreeMat
         || tree instanceof EnhancedForLoopTree;
   }
 
+  /** A replacement of the source between two positions. */
+  private record Edit(int start, int end, String text) {}
+
+  /**
+   * The fix that keeps behaviour: the one-line restore where the catch then leaves the method or
+   * loop; "remember and restore on the way out" where control goes round again or more code runs;
+   * {@code null} where neither can be built safely (or the catch clears the flag with {@code
+   * Thread.interrupted()} and does not leave: what it meant by that is unknown).
+   */
+  private static @Nullable Edit fix(
+      TreePath catchPath, VisitorState state, boolean broad, Propagation propagation) {
+    CatchTree tree = (CatchTree) catchPath.getLeaf();
+    boolean leaves = leaves(catchPath);
+    if (propagation.clears()) {
+      return leaves && !broad ? replaceClears(tree, state) : null;
+    }
+    return leaves ? restoreFix(tree, state, broad) : rememberFix(catchPath, state, broad);
+  }
+
+  /**
+   * Whether control leaves the method or loop once the catch is done: its last statement returns,
+   * throws, or breaks out of a loop; or nothing of the method runs after the {@code try}.
+   */
+  private static boolean leaves(TreePath catchPath) {
+    CatchTree tree = (CatchTree) catchPath.getLeaf();
+    List<? extends StatementTree> statements = tree.getBlock().getStatements();
+    StatementTree last = statements.isEmpty() ? null : statements.get(statements.size() - 1);
+    if (last instanceof ReturnTree || last instanceof ThrowTree) {
+      return true;
+    }
+    if (last instanceof BreakTree brk) {
+      return brk.getLabel() != null || !breaksOutOfSwitch(catchPath);
+    }
+    if (last instanceof ContinueTree) {
+      return false;
+    }
+    Tree child = catchPath.getParentPath().getLeaf(); // the try statement
+    for (TreePath p = catchPath.getParentPath().getParentPath();
+        p != null;
+        child = p.getLeaf(), p = p.getParentPath()) {
+      Tree leaf = p.getLeaf();
+      if (leaf instanceof MethodTree || leaf instanceof LambdaExpressionTree) {
+        return true;
+      }
+      if (leaf instanceof BlockTree block) {
+        List<? extends StatementTree> inBlock = block.getStatements();
+        if (inBlock.isEmpty() || inBlock.get(inBlock.size() - 1) != child) {
+          return false;
+        }
+      } else if (!(leaf instanceof IfTree
+          || leaf instanceof LabeledStatementTree
+          || leaf instanceof SynchronizedTree
+          || (leaf instanceof TryTree outer && outer.getFinallyBlock() != child)
+          || leaf instanceof CatchTree)) {
+        return false; // a loop, a switch, or an expression: something runs after it
+      }
+    }
+    return false;
+  }
+
+  /** Whether the innermost statement that an unlabeled break in the catch leaves is a switch. */
+  private static boolean breaksOutOfSwitch(TreePath catchPath) {
+    for (TreePath p = catchPath; p != null; p = p.getParentPath()) {
+      Tree leaf = p.getLeaf();
+      if (leaf instanceof SwitchTree) {
+        return true;
+      }
+      if (isLoop(leaf) || leaf instanceof MethodTree || leaf instanceof LambdaExpressionTree) {
+        return false;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Replaces each {@code Thread.interrupted();} statement of the catch with the restore: the block
+   * cleared the flag where it meant to keep it. Only where every such call is a statement of its
+   * own; a call used as a value is left to the author.
+   */
+  private static @Nullable Edit replaceClears(CatchTree tree, VisitorState state) {
+    StatementTree clear = null;
+    for (StatementTree statement : tree.getBlock().getStatements()) {
+      if (statement instanceof ExpressionStatementTree expression
+          && CLEAR_INTERRUPT.matches(expression.getExpression(), state)) {
+        if (clear != null) {
+          return null;
+        }
+        clear = statement;
+      }
+    }
+    if (clear == null || Propagation.countClears(tree.getBlock(), state) != 1) {
+      return null;
+    }
+    return new Edit(
+        ASTHelpers.getStartPosition(clear),
+        state.getEndPosition(clear),
+        "Thread.currentThread().interrupt();");
+  }
+
+  /**
+   * Guava's {@code Uninterruptibles} idiom: a local flag set in the catch, and the restore in a
+   * {@code finally} around the loop the catch goes round (or around the rest of the method, when
+   * the {@code try} is a statement of the method's own body). {@code null} when the loop or the
+   * {@code try} is not a statement of a block, or no free name is left for the flag.
+   */
+  private static @Nullable Edit rememberFix(TreePath catchPath, VisitorState state, boolean broad) {
+    CatchTree tree = (CatchTree) catchPath.getLeaf();
+    Tree function = null;
+    Tree functionTree = null;
+    TreePath loopPath = null;
+    Tree child = tree;
+    for (TreePath p = catchPath.getParentPath();
+        p != null;
+        child = p.getLeaf(), p = p.getParentPath()) {
+      Tree leaf = p.getLeaf();
+      if (leaf instanceof MethodTree method) {
+        function = method.getBody();
+        functionTree = method;
+        break;
+      }
+      if (leaf instanceof LambdaExpressionTree lambda) {
+        function = lambda.getBody();
+        functionTree = lambda;
+        break;
+      }
+      if (leaf instanceof ClassTree) {
+        return null;
+      }
+      if (loopPath == null && isLoop(leaf) && isLoopBody(leaf, child)) {
+        loopPath = p;
+      }
+    }
+    if (!(function instanceof BlockTree body)) {
+      return null;
+    }
+    String name = freeName(functionTree);
+    if (name == null) {
+      return null;
+    }
+    CharSequence source = state.getSourceCode();
+    int start;
+    int end;
+    if (loopPath != null) {
+      TreePath target = loopPath;
+      if (target.getParentPath().getLeaf() instanceof LabeledStatementTree) {
+        target = target.getParentPath();
+      }
+      if (!(target.getParentPath().getLeaf() instanceof BlockTree)) {
+        return null;
+      }
+      start = ASTHelpers.getStartPosition(target.getLeaf());
+      end = state.getEndPosition(target.getLeaf());
+    } else {
+      Tree tryStatement = catchPath.getParentPath().getLeaf();
+      if (catchPath.getParentPath().getParentPath().getLeaf() != body) {
+        return null;
+      }
+      List<? extends StatementTree> statements = body.getStatements();
+      start = ASTHelpers.getStartPosition(tryStatement);
+      end = state.getEndPosition(statements.get(statements.size() - 1));
+    }
+    String region = source.subSequence(start, end).toString();
+    if (region.contains("\"\"\"")) {
+      return null; // a text block: re-indenting it could change it
+    }
+    Edit remember = rememberInCatch(tree, state, broad, name);
+    region =
+        region.substring(0, remember.start() - start)
+            + remember.text()
+            + region.substring(remember.end() - start);
+    String indent = Trees.indentOf(source, start);
+    String text =
+        "boolean "
+            + name
+            + " = false;\n"
+            + indent
+            + "try {\n"
+            + indent
+            + "  "
+            + region.replaceAll("\n(?=[^\n])", "\n  ")
+            + "\n"
+            + indent
+            + "} finally {\n"
+            + indent
+            + "  if ("
+            + name
+            + ") {\n"
+            + indent
+            + "    Thread.currentThread().interrupt();\n"
+            + indent
+            + "  }\n"
+            + indent
+            + "}";
+    return new Edit(start, end, text);
+  }
+
+  /** A name for the flag that nothing in {@code function} (parameters included) uses yet. */
+  private static @Nullable String freeName(Tree function) {
+    Set<String> used = new HashSet<>();
+    new TreeScanner<Void, Void>() {
+      @Override
+      public Void visitIdentifier(IdentifierTree tree, Void unused) {
+        used.add(tree.getName().toString());
+        return null;
+      }
+
+      @Override
+      public Void visitVariable(VariableTree tree, Void unused) {
+        used.add(tree.getName().toString());
+        return super.visitVariable(tree, null);
+      }
+    }.scan(function, null);
+    for (String name : List.of("interrupted", "wasInterrupted")) {
+      if (!used.contains(name)) {
+        return name;
+      }
+    }
+    return null;
+  }
+
+  /** Sets the flag as the first statement of the catch (for a broad catch, when interrupted). */
+  private static Edit rememberInCatch(
+      CatchTree tree, VisitorState state, boolean broad, String name) {
+    return insertFirst(tree, state, broad, name + " = true;");
+  }
+
   /**
    * Inserts {@code Thread.currentThread().interrupt();} as the first statement of the catch; for a
    * broad catch, guarded by {@code if (e instanceof InterruptedException)}.
    */
-  private static SuggestedFix restoreFix(CatchTree tree, VisitorState state, boolean broad) {
+  private static Edit restoreFix(CatchTree tree, VisitorState state, boolean broad) {
+    return insertFirst(tree, state, broad, "Thread.currentThread().interrupt();");
+  }
+
+  /**
+   * Inserts {@code statement} as the first statement of the catch; for a broad catch, guarded by
+   * {@code if (e instanceof InterruptedException)}.
+   */
+  private static Edit insertFirst(
+      CatchTree tree, VisitorState state, boolean broad, String statement) {
     CharSequence source = state.getSourceCode();
     String indent = Trees.indentOf(source, ASTHelpers.getStartPosition(tree));
     String restore =
@@ -532,20 +795,22 @@ public final class SwallowedInterrupt extends BugChecker implements CatchTreeMat
                 + tree.getParameter().getName()
                 + " instanceof InterruptedException) {\n"
                 + indent
-                + "    Thread.currentThread().interrupt();\n"
+                + "    "
+                + statement
+                + "\n"
                 + indent
                 + "  }"
-            : "Thread.currentThread().interrupt();";
+            : statement;
     BlockTree block = tree.getBlock();
     if (!block.getStatements().isEmpty()) {
       StatementTree first = block.getStatements().get(0);
       int start = ASTHelpers.getStartPosition(first);
-      return SuggestedFix.replace(start, start, restore + "\n" + Trees.indentOf(source, start));
+      return new Edit(start, start, restore + "\n" + Trees.indentOf(source, start));
     }
     int open = ASTHelpers.getStartPosition(block);
     int close = state.getEndPosition(block) - 1;
     String inside = source.subSequence(open + 1, close).toString();
-    return SuggestedFix.replace(
+    return new Edit(
         open,
         close + 1,
         "{\n" + indent + "  " + restore + (inside.isBlank() ? "\n" + indent : inside) + "}");
