@@ -18,12 +18,15 @@ import com.google.errorprone.matchers.Description;
 import com.google.errorprone.matchers.Matcher;
 import com.google.errorprone.util.ASTHelpers;
 import com.sun.source.tree.AssignmentTree;
+import com.sun.source.tree.BlockTree;
+import com.sun.source.tree.BreakTree;
 import com.sun.source.tree.ClassTree;
 import com.sun.source.tree.CompilationUnitTree;
 import com.sun.source.tree.DoWhileLoopTree;
 import com.sun.source.tree.ExpressionTree;
 import com.sun.source.tree.ForLoopTree;
 import com.sun.source.tree.IdentifierTree;
+import com.sun.source.tree.IfTree;
 import com.sun.source.tree.LambdaExpressionTree;
 import com.sun.source.tree.MemberSelectTree;
 import com.sun.source.tree.MethodInvocationTree;
@@ -146,14 +149,17 @@ public final class NonVolatileStopFlag extends BugChecker implements ClassTreeMa
     final Map<VarSymbol, VariableTree> fields = new HashMap<>();
     final Map<VarSymbol, List<TreePath>> writes = new HashMap<>();
     final Map<MethodSymbol, VarSymbol> getters = new HashMap<>();
-    final Map<TreePath, ExpressionTree> conditions = new LinkedHashMap<>();
+    final Map<TreePath, List<ExpressionTree>> conditions = new LinkedHashMap<>();
     final Map<TreePath, List<Read>> loops = new LinkedHashMap<>();
 
     @Override
     public Void scan(TreePath path, Void unused) {
       super.scan(path, null);
-      for (Map.Entry<TreePath, ExpressionTree> loop : conditions.entrySet()) {
-        List<Read> reads = reads(loop.getValue());
+      for (Map.Entry<TreePath, List<ExpressionTree>> loop : conditions.entrySet()) {
+        List<Read> reads = new ArrayList<>();
+        for (ExpressionTree condition : loop.getValue()) {
+          reads.addAll(reads(condition));
+        }
         if (!reads.isEmpty()) {
           loops.put(loop.getKey(), reads);
         }
@@ -198,22 +204,51 @@ public final class NonVolatileStopFlag extends BugChecker implements ClassTreeMa
 
     @Override
     public Void visitWhileLoop(WhileLoopTree tree, Void unused) {
-      conditions.put(getCurrentPath(), tree.getCondition());
+      conditions.put(getCurrentPath(), stopConditions(tree.getCondition(), tree.getStatement()));
       return super.visitWhileLoop(tree, null);
     }
 
     @Override
     public Void visitDoWhileLoop(DoWhileLoopTree tree, Void unused) {
-      conditions.put(getCurrentPath(), tree.getCondition());
+      conditions.put(getCurrentPath(), stopConditions(tree.getCondition(), tree.getStatement()));
       return super.visitDoWhileLoop(tree, null);
     }
 
     @Override
     public Void visitForLoop(ForLoopTree tree, Void unused) {
-      if (tree.getCondition() != null) {
-        conditions.put(getCurrentPath(), tree.getCondition());
-      }
+      conditions.put(getCurrentPath(), stopConditions(tree.getCondition(), tree.getStatement()));
       return super.visitForLoop(tree, null);
+    }
+
+    /**
+     * The conditions that stop a loop: its own, and for an endless loop ({@code while (true)},
+     * {@code for (;;)}) those of the {@code if (…) break;} and {@code if (…) return;} statements of
+     * its body, the form a spin loop on a flag takes.
+     */
+    private static List<ExpressionTree> stopConditions(
+        @Nullable ExpressionTree condition, StatementTree body) {
+      List<ExpressionTree> stops = new ArrayList<>();
+      if (condition != null
+          && !Boolean.TRUE.equals(ASTHelpers.constValue(ASTHelpers.stripParentheses(condition)))) {
+        stops.add(condition);
+        return stops;
+      }
+      List<? extends StatementTree> statements =
+          body instanceof BlockTree block ? block.getStatements() : List.of(body);
+      for (StatementTree statement : statements) {
+        if (statement instanceof IfTree ifTree && exits(ifTree.getThenStatement())) {
+          stops.add(ifTree.getCondition());
+        }
+      }
+      return stops;
+    }
+
+    private static boolean exits(StatementTree statement) {
+      StatementTree s = statement;
+      if (s instanceof BlockTree block && !block.getStatements().isEmpty()) {
+        s = block.getStatements().get(block.getStatements().size() - 1);
+      }
+      return (s instanceof BreakTree brk && brk.getLabel() == null) || s instanceof ReturnTree;
     }
 
     private List<Read> reads(ExpressionTree condition) {

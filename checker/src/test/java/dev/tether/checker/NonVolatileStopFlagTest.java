@@ -383,6 +383,83 @@ final class NonVolatileStopFlagTest {
         .doTest();
   }
 
+  /** Issue 14, shape 5: a plain flag read by a spin loop, also in a private task body. */
+  @Test
+  void identificationPositivesSpinLoops() {
+    CompilationTestHelper.newInstance(NonVolatileStopFlag.class, getClass())
+        .addSourceLines(
+            "Spins.java",
+            "import java.util.concurrent.*;",
+            "import java.util.concurrent.locks.LockSupport;",
+            "class Spins {",
+            "  static final class BreakOnFlag implements Runnable {",
+            "    private boolean stopped;",
+            "    @Override public void run() {",
+            "      while (true) {",
+            "        // BUG: Diagnostic contains: 'stopped' is not volatile",
+            "        if (stopped) { break; }",
+            "        Thread.onSpinWait();",
+            "      }",
+            "    }",
+            "    void stop() { stopped = true; }",
+            "  }",
+            "",
+            "  static final class ByReference {",
+            "    private final ExecutorService pool = Executors.newCachedThreadPool();",
+            "    private boolean running = true;",
+            "    void start() { pool.submit(this::spin); }",
+            "    private void spin() {",
+            "      // BUG: Diagnostic contains: 'running' is not volatile",
+            "      while (running) { LockSupport.parkNanos(1000); }",
+            "    }",
+            "    void stop() { running = false; }",
+            "  }",
+            "}")
+        .doTest();
+  }
+
+  @Test
+  void identificationNegativesSpinLoops() {
+    CompilationTestHelper.newInstance(NonVolatileStopFlag.class, getClass())
+        .addSourceLines(
+            "SpinTwins.java",
+            "import java.util.concurrent.*;",
+            "import java.util.concurrent.locks.LockSupport;",
+            "class SpinTwins {",
+            "  static final class VolatileBreak implements Runnable {",
+            "    private volatile boolean stopped;",
+            "    @Override public void run() {",
+            "      while (true) {",
+            "        if (stopped) { break; }",
+            "        Thread.onSpinWait();",
+            "      }",
+            "    }",
+            "    void stop() { stopped = true; }",
+            "  }",
+            "",
+            "  // A private spin that only a caller's thread runs.",
+            "  static final class OnCaller {",
+            "    private boolean running = true;",
+            "    void await() { spin(); }",
+            "    private void spin() { while (running) { LockSupport.parkNanos(1000); } }",
+            "    void stop() { running = false; }",
+            "  }",
+            "",
+            "  // The flag is checked after other work, not as a way out of the loop.",
+            "  static final class NotAnExit implements Runnable {",
+            "    private boolean verbose;",
+            "    @Override public void run() {",
+            "      while (true) {",
+            "        if (verbose) { System.out.println(\"tick\"); }",
+            "        Thread.onSpinWait();",
+            "      }",
+            "    }",
+            "    void verbose() { verbose = true; }",
+            "  }",
+            "}")
+        .doTest();
+  }
+
   @Test
   void identificationLookalikes() {
     CompilationTestHelper.newInstance(NonVolatileStopFlag.class, getClass())
