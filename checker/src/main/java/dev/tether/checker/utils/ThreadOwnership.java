@@ -693,8 +693,8 @@ public final class ThreadOwnership {
       return false;
     }
     String before = source.subSequence(0, end).toString();
-    int open = before.lastIndexOf("/**");
-    if (open < 0) {
+    int open = before.lastIndexOf("/*", end - 3); // the comment that ends right before the method
+    if (open < 0 || !before.startsWith("/**", open)) {
       return false;
     }
     String doc = before.substring(open).toLowerCase(Locale.ROOT);
