@@ -17,20 +17,27 @@ import com.google.errorprone.matchers.Matcher;
 import com.google.errorprone.suppliers.Supplier;
 import com.google.errorprone.suppliers.Suppliers;
 import com.google.errorprone.util.ASTHelpers;
+import com.sun.source.tree.AssignmentTree;
 import com.sun.source.tree.BlockTree;
 import com.sun.source.tree.ClassTree;
 import com.sun.source.tree.ExpressionTree;
 import com.sun.source.tree.IdentifierTree;
+import com.sun.source.tree.LambdaExpressionTree;
 import com.sun.source.tree.MemberSelectTree;
 import com.sun.source.tree.MethodInvocationTree;
+import com.sun.source.tree.MethodTree;
+import com.sun.source.tree.NewClassTree;
 import com.sun.source.tree.Tree;
 import com.sun.source.tree.VariableTree;
 import com.sun.source.util.TreePath;
+import com.sun.source.util.TreePathScanner;
 import com.sun.tools.javac.code.Flags;
 import com.sun.tools.javac.code.Symbol;
 import com.sun.tools.javac.code.Symbol.ClassSymbol;
 import com.sun.tools.javac.code.Symbol.VarSymbol;
 import com.sun.tools.javac.code.Type;
+import dev.tether.checker.utils.ConcurrentCode;
+import dev.tether.checker.utils.Trees;
 import javax.lang.model.element.ElementKind;
 import javax.lang.model.type.TypeKind;
 import org.jspecify.annotations.Nullable;
@@ -82,7 +89,99 @@ public final class CancelDoesNotInterrupt extends BugChecker
         return NO_MATCH;
       }
     }
+    if (isPromise(receiver, state)) {
+      return NO_MATCH;
+    }
     return buildDescription(tree).setMessage(MESSAGE).build();
+  }
+
+  /**
+   * Whether {@code receiver} names a promise: a local or field only ever assigned {@code new
+   * CompletableFuture<>()}, and completed by no task handed to another thread. No task runs behind
+   * it, so there is nothing that {@code cancel(true)} could have interrupted.
+   */
+  private static boolean isPromise(ExpressionTree receiver, VisitorState state) {
+    ExpressionTree e = ASTHelpers.stripParentheses(receiver);
+    if (!(e instanceof IdentifierTree || e instanceof MemberSelectTree)
+        || !(ASTHelpers.getSymbol(e) instanceof VarSymbol var)
+        || (var.getKind() != ElementKind.FIELD && var.getKind() != ElementKind.LOCAL_VARIABLE)) {
+      return false;
+    }
+    TreePath scope = null;
+    for (TreePath p = state.getPath(); p != null; p = p.getParentPath()) {
+      Tree leaf = p.getLeaf();
+      if (var.getKind() == ElementKind.LOCAL_VARIABLE
+          ? leaf instanceof MethodTree || leaf instanceof LambdaExpressionTree
+          : leaf instanceof ClassTree) {
+        scope = p; // the outermost method or lambda for a local, the top-level class for a field
+      }
+    }
+    if (scope == null) {
+      return false;
+    }
+    PromiseUses uses = new PromiseUses(var, state);
+    uses.scan(scope, null);
+    return uses.created && !uses.other;
+  }
+
+  /** How one scan of the variable's scope sees it assigned and completed. */
+  private static final class PromiseUses extends TreePathScanner<Void, Void> {
+    private final VarSymbol var;
+    private final VisitorState state;
+    private boolean created;
+    private boolean other;
+
+    PromiseUses(VarSymbol var, VisitorState state) {
+      this.var = var;
+      this.state = state;
+    }
+
+    @Override
+    public Void visitVariable(VariableTree tree, Void unused) {
+      if (var.equals(ASTHelpers.getSymbol(tree)) && tree.getInitializer() != null) {
+        assigned(tree.getInitializer());
+      }
+      return super.visitVariable(tree, null);
+    }
+
+    @Override
+    public Void visitAssignment(AssignmentTree tree, Void unused) {
+      if (var.equals(ASTHelpers.getSymbol(tree.getVariable()))) {
+        assigned(tree.getExpression());
+      }
+      return super.visitAssignment(tree, null);
+    }
+
+    @Override
+    public Void visitMethodInvocation(MethodInvocationTree tree, Void unused) {
+      String name = Trees.calledName(tree);
+      ExpressionTree target = ASTHelpers.getReceiver(tree);
+      if ((name.equals("complete") || name.equals("completeExceptionally"))
+          && target != null
+          && var.equals(ASTHelpers.getSymbol(target))
+          && ConcurrentCode.enclosing(getCurrentPath(), state).isPresent()) {
+        other = true; // completed by a task on another thread: that task is what runs behind it
+      }
+      return super.visitMethodInvocation(tree, null);
+    }
+
+    private void assigned(ExpressionTree value) {
+      ExpressionTree v = ASTHelpers.stripParentheses(value);
+      Type completable = COMPLETABLE_FUTURE.get(state);
+      if (v instanceof NewClassTree newClass
+          && newClass.getClassBody() == null
+          && completable != null
+          && ASTHelpers.getType(v) != null
+          && state
+              .getTypes()
+              .isSameType(
+                  state.getTypes().erasure(ASTHelpers.getType(v)),
+                  state.getTypes().erasure(completable))) {
+        created = true;
+      } else {
+        other = true;
+      }
+    }
   }
 
   /**

@@ -4,6 +4,8 @@ import static com.google.errorprone.BugPattern.LinkType.CUSTOM;
 import static com.google.errorprone.BugPattern.SeverityLevel.WARNING;
 import static com.google.errorprone.BugPattern.StandardTags.CONCURRENCY;
 import static com.google.errorprone.matchers.Description.NO_MATCH;
+import static com.google.errorprone.matchers.Matchers.anyOf;
+import static com.google.errorprone.matchers.method.MethodMatchers.instanceMethod;
 import static dev.tether.checker.utils.Links.BUGPATTERN;
 
 import com.google.auto.service.AutoService;
@@ -13,16 +15,18 @@ import com.google.errorprone.bugpatterns.BugChecker;
 import com.google.errorprone.bugpatterns.BugChecker.ClassTreeMatcher;
 import com.google.errorprone.fixes.SuggestedFixes;
 import com.google.errorprone.matchers.Description;
-import com.google.errorprone.suppliers.Supplier;
-import com.google.errorprone.suppliers.Suppliers;
+import com.google.errorprone.matchers.Matcher;
 import com.google.errorprone.util.ASTHelpers;
 import com.sun.source.tree.AssignmentTree;
+import com.sun.source.tree.BlockTree;
+import com.sun.source.tree.BreakTree;
 import com.sun.source.tree.ClassTree;
 import com.sun.source.tree.CompilationUnitTree;
 import com.sun.source.tree.DoWhileLoopTree;
 import com.sun.source.tree.ExpressionTree;
 import com.sun.source.tree.ForLoopTree;
 import com.sun.source.tree.IdentifierTree;
+import com.sun.source.tree.IfTree;
 import com.sun.source.tree.LambdaExpressionTree;
 import com.sun.source.tree.MemberSelectTree;
 import com.sun.source.tree.MethodInvocationTree;
@@ -41,9 +45,8 @@ import com.sun.tools.javac.code.Flags;
 import com.sun.tools.javac.code.Symbol;
 import com.sun.tools.javac.code.Symbol.MethodSymbol;
 import com.sun.tools.javac.code.Symbol.VarSymbol;
-import com.sun.tools.javac.code.Type;
-import dev.tether.checker.utils.ConcurrentCode;
 import dev.tether.checker.utils.Synchronization;
+import dev.tether.checker.utils.ThreadOwnership;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -67,7 +70,38 @@ import org.jspecify.annotations.Nullable;
 public final class NonVolatileStopFlag extends BugChecker implements ClassTreeMatcher {
   private static final long serialVersionUID = 1L;
 
-  private static final Supplier<Type> RUNNABLE = Suppliers.typeFromString("java.lang.Runnable");
+  /**
+   * Blocking calls of {@code java.util.concurrent} whose documented memory-consistency effects
+   * order what another thread wrote before its matching action (an {@code offer}, an {@code
+   * unlock}, a {@code release}, a {@code countDown}, a {@code signal}) before what this thread
+   * reads after the call, as entering a {@code synchronized} block does.
+   */
+  private static final Matcher<ExpressionTree> SYNCHRONIZER_CALL =
+      anyOf(
+          instanceMethod()
+              .onDescendantOf("java.util.concurrent.BlockingQueue")
+              .namedAnyOf("take", "put", "poll", "offer"),
+          instanceMethod()
+              .onDescendantOf("java.util.concurrent.BlockingDeque")
+              .namedAnyOf("takeFirst", "takeLast", "putFirst", "putLast", "pollFirst", "pollLast"),
+          instanceMethod()
+              .onDescendantOf("java.util.concurrent.TransferQueue")
+              .namedAnyOf("transfer", "tryTransfer"),
+          instanceMethod()
+              .onDescendantOf("java.util.concurrent.locks.Lock")
+              .namedAnyOf("lock", "lockInterruptibly", "tryLock"),
+          instanceMethod()
+              .onDescendantOf("java.util.concurrent.locks.Condition")
+              .namedAnyOf("await", "awaitNanos", "awaitUntil", "awaitUninterruptibly"),
+          instanceMethod()
+              .onDescendantOf("java.util.concurrent.Semaphore")
+              .namedAnyOf("acquire", "acquireUninterruptibly", "tryAcquire"),
+          instanceMethod().onDescendantOf("java.util.concurrent.CountDownLatch").named("await"),
+          instanceMethod().onDescendantOf("java.util.concurrent.CyclicBarrier").named("await"),
+          instanceMethod()
+              .onDescendantOf("java.util.concurrent.Phaser")
+              .namedAnyOf("arriveAndAwaitAdvance", "awaitAdvance", "awaitAdvanceInterruptibly"),
+          instanceMethod().onDescendantOf("java.util.concurrent.Exchanger").named("exchange"));
 
   @Override
   public Description matchClass(ClassTree tree, VisitorState state) {
@@ -80,7 +114,7 @@ public final class NonVolatileStopFlag extends BugChecker implements ClassTreeMa
     Set<VarSymbol> reported = new HashSet<>();
     for (Map.Entry<TreePath, List<Read>> loop : facts.loops.entrySet()) {
       TreePath loopPath = loop.getKey();
-      if (!runsConcurrently(loopPath, state) || synchronizes(loopPath)) {
+      if (!runsConcurrently(loopPath, state) || synchronizes(loopPath, state)) {
         continue;
       }
       Tree function = enclosingFunction(loopPath);
@@ -115,14 +149,17 @@ public final class NonVolatileStopFlag extends BugChecker implements ClassTreeMa
     final Map<VarSymbol, VariableTree> fields = new HashMap<>();
     final Map<VarSymbol, List<TreePath>> writes = new HashMap<>();
     final Map<MethodSymbol, VarSymbol> getters = new HashMap<>();
-    final Map<TreePath, ExpressionTree> conditions = new LinkedHashMap<>();
+    final Map<TreePath, List<ExpressionTree>> conditions = new LinkedHashMap<>();
     final Map<TreePath, List<Read>> loops = new LinkedHashMap<>();
 
     @Override
     public Void scan(TreePath path, Void unused) {
       super.scan(path, null);
-      for (Map.Entry<TreePath, ExpressionTree> loop : conditions.entrySet()) {
-        List<Read> reads = reads(loop.getValue());
+      for (Map.Entry<TreePath, List<ExpressionTree>> loop : conditions.entrySet()) {
+        List<Read> reads = new ArrayList<>();
+        for (ExpressionTree condition : loop.getValue()) {
+          reads.addAll(reads(condition));
+        }
         if (!reads.isEmpty()) {
           loops.put(loop.getKey(), reads);
         }
@@ -167,22 +204,51 @@ public final class NonVolatileStopFlag extends BugChecker implements ClassTreeMa
 
     @Override
     public Void visitWhileLoop(WhileLoopTree tree, Void unused) {
-      conditions.put(getCurrentPath(), tree.getCondition());
+      conditions.put(getCurrentPath(), stopConditions(tree.getCondition(), tree.getStatement()));
       return super.visitWhileLoop(tree, null);
     }
 
     @Override
     public Void visitDoWhileLoop(DoWhileLoopTree tree, Void unused) {
-      conditions.put(getCurrentPath(), tree.getCondition());
+      conditions.put(getCurrentPath(), stopConditions(tree.getCondition(), tree.getStatement()));
       return super.visitDoWhileLoop(tree, null);
     }
 
     @Override
     public Void visitForLoop(ForLoopTree tree, Void unused) {
-      if (tree.getCondition() != null) {
-        conditions.put(getCurrentPath(), tree.getCondition());
-      }
+      conditions.put(getCurrentPath(), stopConditions(tree.getCondition(), tree.getStatement()));
       return super.visitForLoop(tree, null);
+    }
+
+    /**
+     * The conditions that stop a loop: its own, and for an endless loop ({@code while (true)},
+     * {@code for (;;)}) those of the {@code if (…) break;} and {@code if (…) return;} statements of
+     * its body, the form a spin loop on a flag takes.
+     */
+    private static List<ExpressionTree> stopConditions(
+        @Nullable ExpressionTree condition, StatementTree body) {
+      List<ExpressionTree> stops = new ArrayList<>();
+      if (condition != null
+          && !Boolean.TRUE.equals(ASTHelpers.constValue(ASTHelpers.stripParentheses(condition)))) {
+        stops.add(condition);
+        return stops;
+      }
+      List<? extends StatementTree> statements =
+          body instanceof BlockTree block ? block.getStatements() : List.of(body);
+      for (StatementTree statement : statements) {
+        if (statement instanceof IfTree ifTree && exits(ifTree.getThenStatement())) {
+          stops.add(ifTree.getCondition());
+        }
+      }
+      return stops;
+    }
+
+    private static boolean exits(StatementTree statement) {
+      StatementTree s = statement;
+      if (s instanceof BlockTree block && !block.getStatements().isEmpty()) {
+        s = block.getStatements().get(block.getStatements().size() - 1);
+      }
+      return (s instanceof BreakTree brk && brk.getLabel() == null) || s instanceof ReturnTree;
     }
 
     private List<Read> reads(ExpressionTree condition) {
@@ -275,36 +341,18 @@ public final class NonVolatileStopFlag extends BugChecker implements ClassTreeMa
   }
 
   /**
-   * Whether the loop runs on another thread: inside code handed to an executor, thread, timer,
-   * async stage or parallel stream, or in {@code run()} of a {@code Runnable} (or {@code Thread}).
+   * Whether the loop runs on another thread: in a thread's or a task's body, or in private code
+   * reached only from one ({@link ThreadOwnership.Runner#isTaskBody()}).
    */
   private static boolean runsConcurrently(TreePath loopPath, VisitorState state) {
-    if (ConcurrentCode.enclosing(loopPath, state).isPresent()) {
-      return true;
-    }
-    for (TreePath p = loopPath; p != null; p = p.getParentPath()) {
-      Tree leaf = p.getLeaf();
-      if (leaf instanceof LambdaExpressionTree || leaf instanceof ClassTree) {
-        return false;
-      }
-      if (leaf instanceof MethodTree method) {
-        MethodSymbol sym = ASTHelpers.getSymbol(method);
-        return sym != null
-            && sym.getSimpleName().contentEquals("run")
-            && sym.getParameters().isEmpty()
-            && !sym.isStatic()
-            && sym.owner != null
-            && ASTHelpers.isSubtype(sym.owner.type, RUNNABLE.get(state), state);
-      }
-    }
-    return false;
+    return ThreadOwnership.of(loopPath, state).isTaskBody();
   }
 
   /**
    * Whether the loop synchronizes: it runs inside a critical section, or its body enters one (a
    * {@code synchronized} block, a {@code lock()}, a {@code wait()}), which makes it re-read.
    */
-  private static boolean synchronizes(TreePath loopPath) {
+  private static boolean synchronizes(TreePath loopPath, VisitorState state) {
     if (Synchronization.isGuarded(loopPath, null)) {
       return true;
     }
@@ -329,11 +377,22 @@ public final class NonVolatileStopFlag extends BugChecker implements ClassTreeMa
         if (sym != null
             && (sym.getSimpleName().contentEquals("wait")
                 || sym.getSimpleName().contentEquals("lock")
-                || sym.getSimpleName().contentEquals("lockInterruptibly"))) {
+                || sym.getSimpleName().contentEquals("lockInterruptibly")
+                || SYNCHRONIZER_CALL.matches(tree, state))) {
           found[0] = true;
           return null;
         }
         return super.visitMethodInvocation(tree, null);
+      }
+
+      @Override
+      public Void visitLambdaExpression(LambdaExpressionTree tree, Void unused) {
+        return null; // runs elsewhere, if at all
+      }
+
+      @Override
+      public Void visitClass(ClassTree tree, Void unused) {
+        return null;
       }
     }.scan(body, null);
     return found[0];

@@ -4,6 +4,7 @@ import static com.google.errorprone.BugPattern.LinkType.CUSTOM;
 import static com.google.errorprone.BugPattern.SeverityLevel.WARNING;
 import static com.google.errorprone.BugPattern.StandardTags.CONCURRENCY;
 import static com.google.errorprone.matchers.Description.NO_MATCH;
+import static com.google.errorprone.matchers.Matchers.anyOf;
 import static com.google.errorprone.matchers.method.MethodMatchers.instanceMethod;
 import static com.google.errorprone.matchers.method.MethodMatchers.staticMethod;
 import static dev.tether.checker.utils.Links.BUGPATTERN;
@@ -24,8 +25,10 @@ import com.sun.source.tree.BlockTree;
 import com.sun.source.tree.BreakTree;
 import com.sun.source.tree.CatchTree;
 import com.sun.source.tree.ClassTree;
+import com.sun.source.tree.ContinueTree;
 import com.sun.source.tree.DoWhileLoopTree;
 import com.sun.source.tree.EnhancedForLoopTree;
+import com.sun.source.tree.ExpressionStatementTree;
 import com.sun.source.tree.ExpressionTree;
 import com.sun.source.tree.ForLoopTree;
 import com.sun.source.tree.IdentifierTree;
@@ -38,10 +41,13 @@ import com.sun.source.tree.MethodTree;
 import com.sun.source.tree.NewClassTree;
 import com.sun.source.tree.ReturnTree;
 import com.sun.source.tree.StatementTree;
+import com.sun.source.tree.SwitchTree;
+import com.sun.source.tree.SynchronizedTree;
 import com.sun.source.tree.ThrowTree;
 import com.sun.source.tree.Tree;
 import com.sun.source.tree.TryTree;
 import com.sun.source.tree.UnionTypeTree;
+import com.sun.source.tree.VariableTree;
 import com.sun.source.tree.WhileLoopTree;
 import com.sun.source.util.TreePath;
 import com.sun.source.util.TreeScanner;
@@ -50,12 +56,11 @@ import com.sun.tools.javac.code.Symbol.ClassSymbol;
 import com.sun.tools.javac.code.Symbol.MethodSymbol;
 import com.sun.tools.javac.code.Type;
 import com.sun.tools.javac.tree.JCTree.JCNewClass;
-import dev.tether.checker.utils.ConcurrentCode;
-import dev.tether.checker.utils.ConcurrentCode.Handoff;
+import dev.tether.checker.utils.ThreadOwnership;
 import dev.tether.checker.utils.Trees;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 import javax.lang.model.type.TypeKind;
@@ -85,16 +90,24 @@ public final class SwallowedInterrupt extends BugChecker implements CatchTreeMat
   private static final Supplier<Type> INTERRUPTED_EXCEPTION =
       Suppliers.typeFromString("java.lang.InterruptedException");
 
-  private static final Supplier<Type> THREAD = Suppliers.typeFromString("java.lang.Thread");
-  private static final Supplier<Type> RUNNABLE = Suppliers.typeFromString("java.lang.Runnable");
-  private static final Supplier<Type> EXECUTOR =
-      Suppliers.typeFromString("java.util.concurrent.Executor");
-
   private static final Matcher<ExpressionTree> CURRENT_THREAD =
       staticMethod().onClass("java.lang.Thread").named("currentThread");
 
   private static final Matcher<ExpressionTree> INTERRUPT =
       instanceMethod().onDescendantOf("java.lang.Thread").named("interrupt");
+
+  /** {@code Thread.interrupted()}: clears the flag, so it undoes a restore made before it. */
+  private static final Matcher<ExpressionTree> CLEAR_INTERRUPT =
+      staticMethod().onClass("java.lang.Thread").named("interrupted");
+
+  /** Calls that end the process: nobody is left to see the flag. */
+  private static final Matcher<ExpressionTree> EXITS =
+      anyOf(
+          staticMethod().onClass("java.lang.System").named("exit"),
+          instanceMethod().onDescendantOf("java.lang.Runtime").namedAnyOf("exit", "halt"));
+
+  /** Names of helpers that end the process, e.g. {@code exitWithError}, {@code haltJvm}. */
+  private static final Pattern EXIT_NAME = Pattern.compile("(?i).*(exit|halt).*");
 
   /** Methods that only report an exception: handing the exception to them does not propagate it. */
   private static final Pattern LOGGING_METHOD =
@@ -116,22 +129,19 @@ public final class SwallowedInterrupt extends BugChecker implements CatchTreeMat
       return NO_MATCH;
     }
     Propagation propagation = Propagation.of(tree.getBlock(), exception, state);
-    if (propagation.propagates
+    if (propagation.propagates()
         || (propagation.setsFlag && restoresLater(tree, state))
-        || leavesOwnThread(state)
-        || (isDeliberate(tree, state) && isThreadOwnerCode(state))) {
+        || (ThreadOwnership.isOwnerCode(state.getPath(), state)
+            && (isDeliberate(tree, state) || !goesRoundForever(state.getPath())))) {
       return NO_MATCH;
     }
-    if (!direct) {
-      return buildDescription(tree)
-          .setMessage(BROAD_MESSAGE)
-          .addFix(restoreFix(tree, state, /* broad= */ true))
-          .build();
+    Description.Builder description =
+        buildDescription(tree).setMessage(direct ? MESSAGE : BROAD_MESSAGE);
+    Edit edit = fix(state.getPath(), state, /* broad= */ !direct, propagation);
+    if (edit != null) {
+      description.addFix(SuggestedFix.replace(edit.start(), edit.end(), edit.text()));
     }
-    return buildDescription(tree)
-        .setMessage(MESSAGE)
-        .addFix(restoreFix(tree, state, /* broad= */ false))
-        .build();
+    return description.build();
   }
 
   /** Whether the catch names a supertype of {@code InterruptedException}: Exception, Throwable. */
@@ -311,46 +321,14 @@ public final class SwallowedInterrupt extends BugChecker implements CatchTreeMat
     return block != null && (block.contains("//") || block.contains("/*"));
   }
 
-  /**
-   * Whether the catch is in code that sets the interruption policy of its own thread: the body of a
-   * thread it starts ({@link Handoff#ownsThread()}, or a lambda given to a call that returns a
-   * {@code Thread}), or a method of a class that implements {@code Runnable} (a thread's body, not
-   * handed to an executor in sight) or {@code Executor} (an executor's own worker code).
-   */
-  private static boolean isThreadOwnerCode(VisitorState state) {
-    Optional<Handoff> handoff = ConcurrentCode.enclosing(state);
-    if (handoff.isPresent()) {
-      return handoff.get().ownsThread();
-    }
-    Type thread = THREAD.get(state);
-    for (TreePath p = state.getPath(); p != null; p = p.getParentPath()) {
-      Tree leaf = p.getLeaf();
-      if (leaf instanceof LambdaExpressionTree && p.getParentPath() != null) {
-        Type made = ASTHelpers.getType(p.getParentPath().getLeaf());
-        if (thread != null
-            && made != null
-            && (p.getParentPath().getLeaf() instanceof MethodInvocationTree
-                || p.getParentPath().getLeaf() instanceof NewClassTree)
-            && ASTHelpers.isSubtype(made, thread, state)) {
-          return true;
-        }
-      }
-      if (leaf instanceof ClassTree cls) {
-        ClassSymbol sym = ASTHelpers.getSymbol(cls);
-        return sym != null
-            && (ASTHelpers.isSubtype(sym.type, RUNNABLE.get(state), state)
-                || ASTHelpers.isSubtype(sym.type, EXECUTOR.get(state), state));
-      }
-    }
-    return false;
-  }
-
   /** What a catch block does with the exception, found in one scan of the block. */
   private static final class Propagation extends TreeScanner<Void, Void> {
     private final Symbol exception;
     private final VisitorState state;
     private boolean propagates;
     private boolean setsFlag;
+    private int lastRestore = -1;
+    private int lastClear = -1;
 
     private Propagation(Symbol exception, VisitorState state) {
       this.exception = exception;
@@ -361,6 +339,44 @@ public final class SwallowedInterrupt extends BugChecker implements CatchTreeMat
       Propagation propagation = new Propagation(exception, state);
       propagation.scan(block, null);
       return propagation;
+    }
+
+    /**
+     * Whether the block rethrows, hands the exception on, ends the process, or restores the flag
+     * with no {@code Thread.interrupted()} after the restore (which would clear it again).
+     */
+    boolean propagates() {
+      return propagates || (lastRestore >= 0 && lastClear < lastRestore);
+    }
+
+    /** Whether the block calls {@code Thread.interrupted()}. */
+    boolean clears() {
+      return lastClear >= 0;
+    }
+
+    /** How many calls of {@code Thread.interrupted()} {@code block} makes, lambdas aside. */
+    static int countClears(BlockTree block, VisitorState state) {
+      int[] count = new int[1];
+      new TreeScanner<Void, Void>() {
+        @Override
+        public Void visitMethodInvocation(MethodInvocationTree tree, Void unused) {
+          if (CLEAR_INTERRUPT.matches(tree, state)) {
+            count[0]++;
+          }
+          return super.visitMethodInvocation(tree, null);
+        }
+
+        @Override
+        public Void visitLambdaExpression(LambdaExpressionTree tree, Void unused) {
+          return null;
+        }
+
+        @Override
+        public Void visitClass(ClassTree tree, Void unused) {
+          return null;
+        }
+      }.scan(block, null);
+      return count[0];
     }
 
     @Override
@@ -378,9 +394,17 @@ public final class SwallowedInterrupt extends BugChecker implements CatchTreeMat
     public Void visitMethodInvocation(MethodInvocationTree tree, Void unused) {
       Symbol method = ASTHelpers.getSymbol(tree.getMethodSelect());
       String name = method == null ? "" : method.getSimpleName().toString();
-      if (isSelfInterrupt(tree, state)
-          || isRestoreHelper(tree)
-          || ALWAYS_THROWS.contains(name)
+      if (isSelfInterrupt(tree, state) || isRestoreHelper(tree)) {
+        lastRestore = Math.max(lastRestore, ASTHelpers.getStartPosition(tree));
+        return super.visitMethodInvocation(tree, null);
+      }
+      if (CLEAR_INTERRUPT.matches(tree, state)) {
+        lastClear = Math.max(lastClear, ASTHelpers.getStartPosition(tree));
+        return null;
+      }
+      if (ALWAYS_THROWS.contains(name)
+          || EXITS.matches(tree, state)
+          || EXIT_NAME.matcher(name).matches()
           || (!LOGGING_METHOD.matcher(name).matches() && mentionsException(tree.getArguments()))) {
         propagates = true;
         return null;
@@ -468,91 +492,52 @@ public final class SwallowedInterrupt extends BugChecker implements CatchTreeMat
   }
 
   /**
-   * Whether the catch ends the body of a thread that the code itself owns (JCIP: only the owner of
-   * a thread may swallow its interruption): the body returns from the catch, or nothing runs after
-   * it.
+   * Whether, after the catch, control goes round a loop of the same method or lambda that only an
+   * interruption could end ({@link ThreadOwnership#loopsForever}): the owner has then swallowed the
+   * one signal that could stop its thread. A catch that returns or throws goes nowhere; one that
+   * breaks goes round the loops outside the one it leaves; any other goes round its innermost loop.
    */
-  private static boolean leavesOwnThread(VisitorState state) {
-    Optional<Handoff> handoff = ConcurrentCode.enclosing(state);
-    if (handoff.isEmpty() || !handoff.get().ownsThread()) {
-      return false;
-    }
-    Tree body = taskBody(handoff.get().task());
-    CatchTree catchTree = (CatchTree) state.getPath().getLeaf();
+  private static boolean goesRoundForever(TreePath catchPath) {
+    CatchTree catchTree = (CatchTree) catchPath.getLeaf();
     List<? extends StatementTree> statements = catchTree.getBlock().getStatements();
     StatementTree last = statements.isEmpty() ? null : statements.get(statements.size() - 1);
-    boolean breaks = last instanceof BreakTree brk && brk.getLabel() == null;
-    TreePath tryPath = state.getPath().getParentPath();
-    if (last instanceof ReturnTree) {
-      return !crossesFunction(tryPath, body);
+    if (last instanceof ReturnTree || last instanceof ThrowTree) {
+      return false;
     }
-    return body != null && isTail(tryPath, body, breaks);
-  }
-
-  private static @Nullable Tree taskBody(Tree task) {
-    if (task instanceof LambdaExpressionTree lambda) {
-      return lambda.getBody();
-    }
-    if (task instanceof MethodTree method) {
-      return method.getBody();
-    }
-    if (task instanceof NewClassTree newClass && newClass.getClassBody() != null) {
-      for (Tree member : newClass.getClassBody().getMembers()) {
-        if (member instanceof MethodTree method
-            && method.getName().contentEquals("run")
-            && method.getParameters().isEmpty()) {
-          return method.getBody();
-        }
-      }
-    }
-    return null;
-  }
-
-  private static boolean crossesFunction(TreePath from, @Nullable Tree body) {
-    for (TreePath p = from; p != null && p.getLeaf() != body; p = p.getParentPath()) {
-      if (p.getLeaf() instanceof LambdaExpressionTree || p.getLeaf() instanceof MethodTree) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  /**
-   * Whether nothing of the thread's body runs after the statement at {@code path} completes
-   * (allowing one {@code break} out of the innermost loop, when the catch ends with it).
-   */
-  private static boolean isTail(TreePath path, Tree body, boolean breaks) {
-    boolean breakUsed = !breaks;
-    for (TreePath p = path; p.getParentPath() != null; p = p.getParentPath()) {
+    Tree left = null; // the statement that the catch's break leaves, once found
+    boolean breaks = last instanceof BreakTree;
+    String label =
+        last instanceof BreakTree brk && brk.getLabel() != null ? brk.getLabel().toString() : null;
+    Tree child = catchTree;
+    for (TreePath p = catchPath.getParentPath();
+        p != null;
+        child = p.getLeaf(), p = p.getParentPath()) {
       Tree leaf = p.getLeaf();
-      Tree parent = p.getParentPath().getLeaf();
-      if (leaf == body) {
-        return true;
-      }
-      if (parent instanceof BlockTree block) {
-        List<? extends StatementTree> statements = block.getStatements();
-        if (statements.isEmpty() || statements.get(statements.size() - 1) != leaf) {
-          return false;
-        }
-      } else if (isLoop(parent)) {
-        if (breakUsed) {
-          return false;
-        }
-        breakUsed = true;
-      } else if (parent instanceof TryTree outer) {
-        if (outer.getFinallyBlock() == leaf) {
-          return false;
-        }
-      } else if (!(parent instanceof IfTree
-          || parent instanceof LabeledStatementTree
-          || parent instanceof CatchTree
-          || parent == body
-          || parent instanceof LambdaExpressionTree
-          || parent instanceof MethodTree)) {
+      if (leaf instanceof MethodTree
+          || leaf instanceof LambdaExpressionTree
+          || leaf instanceof ClassTree) {
         return false;
       }
+      if (breaks && left == null) {
+        if (label != null
+            ? leaf instanceof LabeledStatementTree labeled
+                && labeled.getLabel().contentEquals(label)
+            : isLoop(leaf) || leaf instanceof SwitchTree) {
+          left = leaf;
+        }
+        continue;
+      }
+      if (isLoop(leaf) && isLoopBody(leaf, child) && ThreadOwnership.loopsForever(leaf)) {
+        return true;
+      }
     }
     return false;
+  }
+
+  /** Whether {@code child} is the part of {@code loop} that runs on every iteration. */
+  private static boolean isLoopBody(Tree loop, Tree child) {
+    return !(loop instanceof ForLoopTree f && f.getInitializer().contains(child))
+        && !(loop instanceof EnhancedForLoopTree e && e.getExpression() == child);
   }
 
   private static boolean isLoop(Tree tree) {
@@ -562,11 +547,246 @@ public final class SwallowedInterrupt extends BugChecker implements CatchTreeMat
         || tree instanceof EnhancedForLoopTree;
   }
 
+  /** A replacement of the source between two positions. */
+  private record Edit(int start, int end, String text) {}
+
+  /**
+   * The fix that keeps behaviour: the one-line restore where the catch then leaves the method or
+   * loop; "remember and restore on the way out" where control goes round again or more code runs;
+   * {@code null} where neither can be built safely (or the catch clears the flag with {@code
+   * Thread.interrupted()} and does not leave: what it meant by that is unknown).
+   */
+  private static @Nullable Edit fix(
+      TreePath catchPath, VisitorState state, boolean broad, Propagation propagation) {
+    CatchTree tree = (CatchTree) catchPath.getLeaf();
+    boolean leaves = leaves(catchPath);
+    if (propagation.clears()) {
+      return leaves && !broad ? replaceClears(tree, state) : null;
+    }
+    return leaves ? restoreFix(tree, state, broad) : rememberFix(catchPath, state, broad);
+  }
+
+  /**
+   * Whether control leaves the method or loop once the catch is done: its last statement returns,
+   * throws, or breaks out of a loop; or nothing of the method runs after the {@code try}.
+   */
+  private static boolean leaves(TreePath catchPath) {
+    CatchTree tree = (CatchTree) catchPath.getLeaf();
+    List<? extends StatementTree> statements = tree.getBlock().getStatements();
+    StatementTree last = statements.isEmpty() ? null : statements.get(statements.size() - 1);
+    if (last instanceof ReturnTree || last instanceof ThrowTree) {
+      return true;
+    }
+    if (last instanceof BreakTree brk) {
+      return brk.getLabel() != null || !breaksOutOfSwitch(catchPath);
+    }
+    if (last instanceof ContinueTree) {
+      return false;
+    }
+    Tree child = catchPath.getParentPath().getLeaf(); // the try statement
+    for (TreePath p = catchPath.getParentPath().getParentPath();
+        p != null;
+        child = p.getLeaf(), p = p.getParentPath()) {
+      Tree leaf = p.getLeaf();
+      if (leaf instanceof MethodTree || leaf instanceof LambdaExpressionTree) {
+        return true;
+      }
+      if (leaf instanceof BlockTree block) {
+        List<? extends StatementTree> inBlock = block.getStatements();
+        if (inBlock.isEmpty() || inBlock.get(inBlock.size() - 1) != child) {
+          return false;
+        }
+      } else if (!(leaf instanceof IfTree
+          || leaf instanceof LabeledStatementTree
+          || leaf instanceof SynchronizedTree
+          || (leaf instanceof TryTree outer && outer.getFinallyBlock() != child)
+          || leaf instanceof CatchTree)) {
+        return false; // a loop, a switch, or an expression: something runs after it
+      }
+    }
+    return false;
+  }
+
+  /** Whether the innermost statement that an unlabeled break in the catch leaves is a switch. */
+  private static boolean breaksOutOfSwitch(TreePath catchPath) {
+    for (TreePath p = catchPath; p != null; p = p.getParentPath()) {
+      Tree leaf = p.getLeaf();
+      if (leaf instanceof SwitchTree) {
+        return true;
+      }
+      if (isLoop(leaf) || leaf instanceof MethodTree || leaf instanceof LambdaExpressionTree) {
+        return false;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Replaces each {@code Thread.interrupted();} statement of the catch with the restore: the block
+   * cleared the flag where it meant to keep it. Only where every such call is a statement of its
+   * own; a call used as a value is left to the author.
+   */
+  private static @Nullable Edit replaceClears(CatchTree tree, VisitorState state) {
+    StatementTree clear = null;
+    for (StatementTree statement : tree.getBlock().getStatements()) {
+      if (statement instanceof ExpressionStatementTree expression
+          && CLEAR_INTERRUPT.matches(expression.getExpression(), state)) {
+        if (clear != null) {
+          return null;
+        }
+        clear = statement;
+      }
+    }
+    if (clear == null || Propagation.countClears(tree.getBlock(), state) != 1) {
+      return null;
+    }
+    return new Edit(
+        ASTHelpers.getStartPosition(clear),
+        state.getEndPosition(clear),
+        "Thread.currentThread().interrupt();");
+  }
+
+  /**
+   * Guava's {@code Uninterruptibles} idiom: a local flag set in the catch, and the restore in a
+   * {@code finally} around the loop the catch goes round (or around the rest of the method, when
+   * the {@code try} is a statement of the method's own body). {@code null} when the loop or the
+   * {@code try} is not a statement of a block, or no free name is left for the flag.
+   */
+  private static @Nullable Edit rememberFix(TreePath catchPath, VisitorState state, boolean broad) {
+    CatchTree tree = (CatchTree) catchPath.getLeaf();
+    Tree function = null;
+    Tree functionTree = null;
+    TreePath loopPath = null;
+    Tree child = tree;
+    for (TreePath p = catchPath.getParentPath();
+        p != null;
+        child = p.getLeaf(), p = p.getParentPath()) {
+      Tree leaf = p.getLeaf();
+      if (leaf instanceof MethodTree method) {
+        function = method.getBody();
+        functionTree = method;
+        break;
+      }
+      if (leaf instanceof LambdaExpressionTree lambda) {
+        function = lambda.getBody();
+        functionTree = lambda;
+        break;
+      }
+      if (leaf instanceof ClassTree) {
+        return null;
+      }
+      if (loopPath == null && isLoop(leaf) && isLoopBody(leaf, child)) {
+        loopPath = p;
+      }
+    }
+    if (!(function instanceof BlockTree body)) {
+      return null;
+    }
+    String name = freeName(functionTree);
+    if (name == null) {
+      return null;
+    }
+    CharSequence source = state.getSourceCode();
+    int start;
+    int end;
+    if (loopPath != null) {
+      TreePath target = loopPath;
+      if (target.getParentPath().getLeaf() instanceof LabeledStatementTree) {
+        target = target.getParentPath();
+      }
+      if (!(target.getParentPath().getLeaf() instanceof BlockTree)) {
+        return null;
+      }
+      start = ASTHelpers.getStartPosition(target.getLeaf());
+      end = state.getEndPosition(target.getLeaf());
+    } else {
+      Tree tryStatement = catchPath.getParentPath().getLeaf();
+      if (catchPath.getParentPath().getParentPath().getLeaf() != body) {
+        return null;
+      }
+      List<? extends StatementTree> statements = body.getStatements();
+      start = ASTHelpers.getStartPosition(tryStatement);
+      end = state.getEndPosition(statements.get(statements.size() - 1));
+    }
+    String region = source.subSequence(start, end).toString();
+    if (region.contains("\"\"\"")) {
+      return null; // a text block: re-indenting it could change it
+    }
+    Edit remember = rememberInCatch(tree, state, broad, name);
+    region =
+        region.substring(0, remember.start() - start)
+            + remember.text()
+            + region.substring(remember.end() - start);
+    String indent = Trees.indentOf(source, start);
+    String text =
+        "boolean "
+            + name
+            + " = false;\n"
+            + indent
+            + "try {\n"
+            + indent
+            + "  "
+            + region.replaceAll("\n(?=[^\n])", "\n  ")
+            + "\n"
+            + indent
+            + "} finally {\n"
+            + indent
+            + "  if ("
+            + name
+            + ") {\n"
+            + indent
+            + "    Thread.currentThread().interrupt();\n"
+            + indent
+            + "  }\n"
+            + indent
+            + "}";
+    return new Edit(start, end, text);
+  }
+
+  /** A name for the flag that nothing in {@code function} (parameters included) uses yet. */
+  private static @Nullable String freeName(Tree function) {
+    Set<String> used = new HashSet<>();
+    new TreeScanner<Void, Void>() {
+      @Override
+      public Void visitIdentifier(IdentifierTree tree, Void unused) {
+        used.add(tree.getName().toString());
+        return null;
+      }
+
+      @Override
+      public Void visitVariable(VariableTree tree, Void unused) {
+        used.add(tree.getName().toString());
+        return super.visitVariable(tree, null);
+      }
+    }.scan(function, null);
+    for (String name : List.of("interrupted", "wasInterrupted")) {
+      if (!used.contains(name)) {
+        return name;
+      }
+    }
+    return null;
+  }
+
+  /** Sets the flag as the first statement of the catch (for a broad catch, when interrupted). */
+  private static Edit rememberInCatch(
+      CatchTree tree, VisitorState state, boolean broad, String name) {
+    return insertFirst(tree, state, broad, name + " = true;");
+  }
+
   /**
    * Inserts {@code Thread.currentThread().interrupt();} as the first statement of the catch; for a
    * broad catch, guarded by {@code if (e instanceof InterruptedException)}.
    */
-  private static SuggestedFix restoreFix(CatchTree tree, VisitorState state, boolean broad) {
+  private static Edit restoreFix(CatchTree tree, VisitorState state, boolean broad) {
+    return insertFirst(tree, state, broad, "Thread.currentThread().interrupt();");
+  }
+
+  /**
+   * Inserts {@code statement} as the first statement of the catch; for a broad catch, guarded by
+   * {@code if (e instanceof InterruptedException)}.
+   */
+  private static Edit insertFirst(
+      CatchTree tree, VisitorState state, boolean broad, String statement) {
     CharSequence source = state.getSourceCode();
     String indent = Trees.indentOf(source, ASTHelpers.getStartPosition(tree));
     String restore =
@@ -575,20 +795,22 @@ public final class SwallowedInterrupt extends BugChecker implements CatchTreeMat
                 + tree.getParameter().getName()
                 + " instanceof InterruptedException) {\n"
                 + indent
-                + "    Thread.currentThread().interrupt();\n"
+                + "    "
+                + statement
+                + "\n"
                 + indent
                 + "  }"
-            : "Thread.currentThread().interrupt();";
+            : statement;
     BlockTree block = tree.getBlock();
     if (!block.getStatements().isEmpty()) {
       StatementTree first = block.getStatements().get(0);
       int start = ASTHelpers.getStartPosition(first);
-      return SuggestedFix.replace(start, start, restore + "\n" + Trees.indentOf(source, start));
+      return new Edit(start, start, restore + "\n" + Trees.indentOf(source, start));
     }
     int open = ASTHelpers.getStartPosition(block);
     int close = state.getEndPosition(block) - 1;
     String inside = source.subSequence(open + 1, close).toString();
-    return SuggestedFix.replace(
+    return new Edit(
         open,
         close + 1,
         "{\n" + indent + "  " + restore + (inside.isBlank() ? "\n" + indent : inside) + "}");

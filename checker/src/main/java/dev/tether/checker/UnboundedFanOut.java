@@ -22,27 +22,16 @@ import com.google.errorprone.matchers.Matcher;
 import com.google.errorprone.suppliers.Supplier;
 import com.google.errorprone.suppliers.Suppliers;
 import com.google.errorprone.util.ASTHelpers;
-import com.sun.source.tree.DoWhileLoopTree;
-import com.sun.source.tree.EnhancedForLoopTree;
 import com.sun.source.tree.ExpressionTree;
-import com.sun.source.tree.ForLoopTree;
 import com.sun.source.tree.MemberReferenceTree;
 import com.sun.source.tree.MemberReferenceTree.ReferenceMode;
-import com.sun.source.tree.MemberSelectTree;
 import com.sun.source.tree.MethodInvocationTree;
-import com.sun.source.tree.NewArrayTree;
 import com.sun.source.tree.NewClassTree;
-import com.sun.source.tree.Tree;
-import com.sun.source.tree.WhileLoopTree;
-import com.sun.source.util.TreePath;
-import com.sun.source.util.TreeScanner;
 import com.sun.tools.javac.code.Symbol;
 import com.sun.tools.javac.code.Type;
 import dev.tether.checker.utils.EnclosingLoops;
 import dev.tether.checker.utils.ExecutorFacts;
-import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import javax.inject.Inject;
 import javax.lang.model.type.TypeKind;
 import org.jspecify.annotations.Nullable;
@@ -79,57 +68,6 @@ public final class UnboundedFanOut extends BugChecker
               .onClass("java.util.concurrent.CompletableFuture")
               .namedAnyOf("runAsync", "supplyAsync"),
           instanceMethod().onDescendantOf("java.util.concurrent.CompletionStage"));
-
-  /** Calls that block until a task or thread is done, or wait for a permit: a bound in sight. */
-  private static final Matcher<ExpressionTree> BOUNDING =
-      anyOf(
-          instanceMethod().onDescendantOf("java.lang.Thread").named("join"),
-          instanceMethod().onDescendantOf("java.util.concurrent.Future").named("get"),
-          instanceMethod().onDescendantOf("java.util.concurrent.CompletableFuture").named("join"));
-
-  private static final Set<String> PERMIT_METHODS =
-      Set.of("acquire", "tryAcquire", "acquireUninterruptibly");
-
-  /** Calls in a loop condition that walk an input of unknown size. */
-  private static final Set<String> SIZED_BY_INPUT =
-      Set.of(
-          "size",
-          "length",
-          "getLength",
-          "getSize",
-          "count",
-          "hasNext",
-          "hasMoreElements",
-          "hasMoreTokens",
-          "next",
-          "nextLine",
-          "readLine",
-          "poll",
-          "take",
-          "accept",
-          "read",
-          "receive");
-
-  /** Calls in the body of an endless loop that wait for the next piece of input. */
-  private static final Matcher<ExpressionTree> NEXT_INPUT =
-      anyOf(
-          instanceMethod().onDescendantOf("java.net.ServerSocket").named("accept"),
-          instanceMethod().onDescendantOf("java.nio.channels.ServerSocketChannel").named("accept"),
-          instanceMethod()
-              .onDescendantOf("java.util.concurrent.BlockingQueue")
-              .namedAnyOf("take", "poll"));
-
-  /** Sources whose size is written in the code: {@code List.of(a, b)}, {@code Stream.of(a, b)}. */
-  private static final Set<String> LITERAL_FACTORIES =
-      Set.of("of", "asList", "ofEntries", "singleton", "singletonList", "emptyList", "emptySet");
-
-  private static final Matcher<ExpressionTree> RANGE =
-      anyOf(
-          staticMethod().onClass("java.util.stream.IntStream").namedAnyOf("range", "rangeClosed"),
-          staticMethod().onClass("java.util.stream.LongStream").namedAnyOf("range", "rangeClosed"));
-
-  private static final Matcher<ExpressionTree> STREAM_OP =
-      instanceMethod().onDescendantOf("java.util.stream.BaseStream");
 
   private final boolean includeVirtualThreads;
 
@@ -237,17 +175,9 @@ public final class UnboundedFanOut extends BugChecker
     if (virtual && !includeVirtualThreads) {
       return NO_MATCH;
     }
-    TreePath loop = null;
-    for (TreePath candidate : EnclosingLoops.of(state.getPath(), state, true)) {
-      if (walksInputOfUnknownSize(candidate, state)) {
-        loop = candidate;
-        break;
-      }
-    }
-    if (loop == null || hasBound(EnclosingLoops.body(loop), state)) {
-      return NO_MATCH;
-    }
-    return buildDescription(tree).setMessage(message(spawn)).build();
+    return EnclosingLoops.unboundedInputLoop(state.getPath(), state).isPresent()
+        ? buildDescription(tree).setMessage(message(spawn)).build()
+        : NO_MATCH;
   }
 
   private static String message(Spawn spawn) {
@@ -318,154 +248,5 @@ public final class UnboundedFanOut extends BugChecker
         && call.getArguments().size() == 1
         && call.getArguments().get(0) instanceof MethodInvocationTree factory
         && receiverChainCalls(factory, "ofVirtual");
-  }
-
-  /**
-   * Whether each iteration of {@code loop} takes the next element of an input whose size the code
-   * does not fix: a collection, array, iterator, stream, reader, socket or queue; not a constant or
-   * configured count, nor a list written out in the code.
-   */
-  private static boolean walksInputOfUnknownSize(TreePath loop, VisitorState state) {
-    Tree leaf = loop.getLeaf();
-    if (leaf instanceof EnhancedForLoopTree forEach) {
-      return !hasLiteralSize(forEach.getExpression(), state);
-    }
-    if (leaf instanceof ForLoopTree f) {
-      return f.getCondition() == null
-          ? waitsForInput(f.getStatement(), state)
-          : callsAnyOf(f.getCondition(), SIZED_BY_INPUT);
-    }
-    if (leaf instanceof WhileLoopTree w) {
-      return callsAnyOf(w.getCondition(), SIZED_BY_INPUT) || waitsForInput(w.getStatement(), state);
-    }
-    if (leaf instanceof DoWhileLoopTree d) {
-      return callsAnyOf(d.getCondition(), SIZED_BY_INPUT) || waitsForInput(d.getStatement(), state);
-    }
-    ExpressionTree source = EnclosingLoops.receiver(loop);
-    if (source == null) {
-      return false;
-    }
-    // Iterable.forEach, Map.forEach, or a stream pipeline: find where the elements come from.
-    while (source instanceof MethodInvocationTree call && STREAM_OP.matches(call, state)) {
-      ExpressionTree receiver = ASTHelpers.getReceiver(call);
-      if (receiver == null) {
-        break;
-      }
-      source = receiver;
-    }
-    if (source instanceof MethodInvocationTree call) {
-      if (RANGE.matches(call, state)) {
-        return callsAnyOf(call, SIZED_BY_INPUT);
-      }
-      Symbol sym = ASTHelpers.getSymbol(call);
-      if (sym != null
-          && (sym.getSimpleName().contentEquals("stream")
-              || sym.getSimpleName().contentEquals("parallelStream"))) {
-        ExpressionTree collection = ASTHelpers.getReceiver(call);
-        if (collection != null) {
-          return !hasLiteralSize(collection, state);
-        }
-        return call.getArguments().isEmpty() || !hasLiteralSize(call.getArguments().get(0), state);
-      }
-    }
-    return !hasLiteralSize(source, state);
-  }
-
-  /** Whether the elements of {@code expr} are written out in the code, or are an enum's values. */
-  private static boolean hasLiteralSize(ExpressionTree expr, VisitorState state) {
-    ExpressionTree e = ASTHelpers.stripParentheses(expr);
-    if (e instanceof NewArrayTree array) {
-      return array.getInitializers() != null;
-    }
-    if (!(e instanceof MethodInvocationTree call)) {
-      return false;
-    }
-    Symbol sym = ASTHelpers.getSymbol(call);
-    if (sym == null || !sym.isStatic()) {
-      return false;
-    }
-    String name = sym.getSimpleName().toString();
-    if (name.equals("values") && call.getArguments().isEmpty()) {
-      return sym.owner != null && sym.owner.isEnum();
-    }
-    if (name.equals("allOf") || name.equals("range")) {
-      return sym.owner != null && sym.owner.getSimpleName().contentEquals("EnumSet");
-    }
-    if (!LITERAL_FACTORIES.contains(name)) {
-      return false;
-    }
-    List<? extends ExpressionTree> args = call.getArguments();
-    // Arrays.asList(array), Stream.of(array): as many elements as the array has.
-    return !(args.size() == 1
-        && ASTHelpers.getType(args.get(0)) != null
-        && ASTHelpers.getType(args.get(0)).getKind() == TypeKind.ARRAY
-        && !(args.get(0) instanceof NewArrayTree a && a.getInitializers() != null));
-  }
-
-  /** Whether {@code tree} calls a method, or reads a field, named in {@code names}. */
-  private static boolean callsAnyOf(Tree tree, Set<String> names) {
-    boolean[] found = new boolean[1];
-    new TreeScanner<Void, Void>() {
-      @Override
-      public Void scan(Tree node, Void unused) {
-        return found[0] ? null : super.scan(node, null);
-      }
-
-      @Override
-      public Void visitMethodInvocation(MethodInvocationTree call, Void unused) {
-        Symbol sym = ASTHelpers.getSymbol(call);
-        if (sym != null && names.contains(sym.getSimpleName().toString())) {
-          found[0] = true;
-          return null;
-        }
-        return super.visitMethodInvocation(call, null);
-      }
-
-      @Override
-      public Void visitMemberSelect(MemberSelectTree select, Void unused) {
-        if (select.getIdentifier().contentEquals("length")) {
-          found[0] = true;
-          return null;
-        }
-        return super.visitMemberSelect(select, null);
-      }
-    }.scan(tree, null);
-    return found[0];
-  }
-
-  /** Whether the body of an endless loop waits for the next connection or queued item. */
-  private static boolean waitsForInput(Tree body, VisitorState state) {
-    return scanFor(body, NEXT_INPUT, Set.of(), state);
-  }
-
-  /**
-   * Whether each iteration waits for a permit ({@code acquire}, on a {@code Semaphore} or a rate
-   * limiter) or for the thread or task to finish ({@code join}, {@code Future.get}).
-   */
-  private static boolean hasBound(Tree body, VisitorState state) {
-    return scanFor(body, BOUNDING, PERMIT_METHODS, state);
-  }
-
-  private static boolean scanFor(
-      Tree body, Matcher<ExpressionTree> matcher, Set<String> names, VisitorState state) {
-    boolean[] found = new boolean[1];
-    new TreeScanner<Void, Void>() {
-      @Override
-      public Void scan(Tree node, Void unused) {
-        return found[0] ? null : super.scan(node, null);
-      }
-
-      @Override
-      public Void visitMethodInvocation(MethodInvocationTree call, Void unused) {
-        Symbol sym = ASTHelpers.getSymbol(call);
-        if (sym != null
-            && (names.contains(sym.getSimpleName().toString()) || matcher.matches(call, state))) {
-          found[0] = true;
-          return null;
-        }
-        return super.visitMethodInvocation(call, null);
-      }
-    }.scan(body, null);
-    return found[0];
   }
 }

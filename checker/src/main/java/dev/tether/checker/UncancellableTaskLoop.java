@@ -35,6 +35,7 @@ import com.sun.source.tree.ExpressionStatementTree;
 import com.sun.source.tree.ExpressionTree;
 import com.sun.source.tree.ForLoopTree;
 import com.sun.source.tree.IdentifierTree;
+import com.sun.source.tree.IfTree;
 import com.sun.source.tree.LabeledStatementTree;
 import com.sun.source.tree.LambdaExpressionTree;
 import com.sun.source.tree.LiteralTree;
@@ -63,7 +64,8 @@ import com.sun.tools.javac.code.Symbol.VarSymbol;
 import com.sun.tools.javac.code.Type;
 import com.sun.tools.javac.parser.Tokens.TokenKind;
 import com.sun.tools.javac.tree.JCTree.JCNewClass;
-import dev.tether.checker.utils.ConcurrentCode;
+import dev.tether.checker.utils.ThreadOwnership;
+import dev.tether.checker.utils.Trees;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -94,12 +96,42 @@ public final class UncancellableTaskLoop extends BugChecker
           + " !Thread.currentThread().isInterrupted(), check a volatile flag or a CancelScope, or"
           + " let an InterruptedException from a blocking call end it";
 
+  private static final String SPIN_MESSAGE =
+      "This loop on another thread spins (onSpinWait, park, yield) until shared state changes and"
+          + " never looks at interruption, so a cancelled task keeps spinning (a park returns at"
+          + " once once the flag is set): also leave when Thread.currentThread().isInterrupted(),"
+          + " or bound the wait with a deadline";
+
+  private static final String SWALLOWED_CHECK_MESSAGE =
+      " (its catch of RuntimeException swallows the exception that its cancellation check"
+          + " throws, and goes round again)";
+
   private static final String NOT_INTERRUPTED = "!%s.currentThread().isInterrupted()";
+
+  /** Calls that wait a moment in a spin loop, and return at once once the thread is interrupted. */
+  private static final Matcher<ExpressionTree> SPIN_WAIT =
+      anyOf(
+          staticMethod().onClass("java.lang.Thread").namedAnyOf("onSpinWait", "yield"),
+          staticMethod()
+              .onClass("java.util.concurrent.locks.LockSupport")
+              .namedAnyOf("park", "parkNanos", "parkUntil"));
+
+  private static final Set<String> SPIN_NAMES =
+      Set.of("onSpinWait", "yield", "park", "parkNanos", "parkUntil");
+
+  /** Calls that read the clock: a loop that reads it has a deadline. */
+  private static final Matcher<ExpressionTree> CLOCK =
+      anyOf(
+          staticMethod().onClass("java.lang.System").namedAnyOf("nanoTime", "currentTimeMillis"),
+          instanceMethod().onDescendantOf("java.time.Clock"),
+          staticMethod().onClass("java.time.Instant").named("now"));
 
   private static final Supplier<Type> INTERRUPTED_EXCEPTION =
       Suppliers.typeFromString("java.lang.InterruptedException");
   private static final Supplier<Type> IO_EXCEPTION =
       Suppliers.typeFromString("java.io.IOException");
+  private static final Supplier<Type> RUNTIME_EXCEPTION =
+      Suppliers.typeFromString("java.lang.RuntimeException");
   private static final Supplier<Type> ATOMIC_BOOLEAN =
       Suppliers.typeFromString("java.util.concurrent.atomic.AtomicBoolean");
 
@@ -150,27 +182,112 @@ public final class UncancellableTaskLoop extends BugChecker
     if (constant != null && !alwaysTrue) {
       return NO_MATCH; // do { … } while (false)
     }
-    if (!alwaysTrue && !isFrozen(condition)) {
+    boolean endless = alwaysTrue || isFrozen(condition);
+    boolean spin = isSpinWait(condition, body, state);
+    if (!endless && !spin) {
       return NO_MATCH;
     }
     if (!inConcurrentCode(state)) {
       return NO_MATCH;
     }
-    LoopFacts facts = new LoopFacts(state, ownLabel(state));
+    LoopFacts facts = new LoopFacts(state, ownLabel(state), spin);
+    if (spin) {
+      facts.scan(condition, null);
+    }
     for (Tree part : body) {
       facts.scan(part, null);
     }
     if (facts.stops) {
       return NO_MATCH;
     }
-    Description.Builder description = buildDescription(loop).setMessage(MESSAGE);
-    if (mayCompleteNormally(state)) {
+    Description.Builder description =
+        buildDescription(loop)
+            .setMessage(
+                spin && (!endless || facts.exits)
+                    ? SPIN_MESSAGE
+                    : facts.swallowedCheck ? MESSAGE + SWALLOWED_CHECK_MESSAGE : MESSAGE);
+    if (!(spin && (!endless || facts.exits)) && mayCompleteNormally(state)) {
       SuggestedFix fix = fix(loop, condition, alwaysTrue, state);
       if (fix != null) {
         description.addFix(fix);
       }
     }
     return description.build();
+  }
+
+  /**
+   * Whether the loop spins until shared state changes: its body calls {@code Thread.onSpinWait},
+   * {@code Thread.yield} or {@code LockSupport.park…} as a statement of its own, and neither its
+   * condition nor an {@code if} in its body reads a local variable, a parameter or the clock (a
+   * counter or a deadline bounds the spin).
+   */
+  private static boolean isSpinWait(
+      @Nullable ExpressionTree condition, List<? extends Tree> body, VisitorState state) {
+    boolean[] spins = new boolean[1];
+    boolean[] bounded = new boolean[1];
+    TreeScanner<Void, Void> bound =
+        new TreeScanner<Void, Void>() {
+          @Override
+          public Void visitIdentifier(IdentifierTree tree, Void unused) {
+            if (ASTHelpers.getSymbol(tree) instanceof VarSymbol var
+                && (var.getKind() == ElementKind.LOCAL_VARIABLE
+                    || var.getKind() == ElementKind.PARAMETER
+                    || var.getKind() == ElementKind.RESOURCE_VARIABLE)) {
+              bounded[0] = true;
+            }
+            return null;
+          }
+
+          @Override
+          public Void visitMethodInvocation(MethodInvocationTree tree, Void unused) {
+            if (CLOCK.matches(tree, state)) {
+              bounded[0] = true;
+              return null;
+            }
+            return super.visitMethodInvocation(tree, null);
+          }
+
+          @Override
+          public Void visitLambdaExpression(LambdaExpressionTree tree, Void unused) {
+            return null;
+          }
+        };
+    List<ExpressionTree> ifConditions = new ArrayList<>();
+    for (Tree part : body) {
+      new TreeScanner<Void, Void>() {
+        @Override
+        public Void visitExpressionStatement(ExpressionStatementTree tree, Void unused) {
+          if (tree.getExpression() instanceof MethodInvocationTree call
+              && SPIN_NAMES.contains(Trees.calledName(call))
+              && SPIN_WAIT.matches(call, state)) {
+            spins[0] = true;
+          }
+          return super.visitExpressionStatement(tree, null);
+        }
+
+        @Override
+        public Void visitIf(IfTree tree, Void unused) {
+          ifConditions.add(tree.getCondition());
+          return super.visitIf(tree, null);
+        }
+
+        @Override
+        public Void visitLambdaExpression(LambdaExpressionTree tree, Void unused) {
+          return null;
+        }
+
+        @Override
+        public Void visitClass(ClassTree tree, Void unused) {
+          return null;
+        }
+      }.scan(part, null);
+    }
+    if (!spins[0]) {
+      return false;
+    }
+    bound.scan(condition, null);
+    bound.scan(ifConditions, null);
+    return !bounded[0];
   }
 
   /**
@@ -208,23 +325,11 @@ public final class UncancellableTaskLoop extends BugChecker
   }
 
   /**
-   * Whether the loop is in code that runs on another thread: a task handed to an executor, thread,
-   * timer or async stage, or the {@code run()} of a {@code Runnable}.
+   * Whether the loop is in code that runs on another thread: a thread's or a task's body, or
+   * private code reached only from one ({@link ThreadOwnership.Runner#isTaskBody()}).
    */
   private static boolean inConcurrentCode(VisitorState state) {
-    if (ConcurrentCode.enclosing(state).isPresent()) {
-      return true;
-    }
-    for (TreePath p = state.getPath(); p != null; p = p.getParentPath()) {
-      Tree leaf = p.getLeaf();
-      if (leaf instanceof MethodTree method) {
-        return ConcurrentCode.isRunnableRun(ASTHelpers.getSymbol(method), state);
-      }
-      if (leaf instanceof ClassTree) {
-        return false;
-      }
-    }
-    return false;
+    return ThreadOwnership.of(state.getPath(), state).isTaskBody();
   }
 
   private static @Nullable String ownLabel(VisitorState state) {
@@ -245,13 +350,22 @@ public final class UncancellableTaskLoop extends BugChecker
     private final @Nullable String ownLabel;
     private final Set<String> innerLabels = new HashSet<>();
     private final Deque<TryTree> tries = new ArrayDeque<>();
+    private final boolean spin;
     private int breakTargets; // inner loops and switch statements
     private int switchExpressions;
+    private int swallowing; // try blocks whose catch swallows RuntimeException and goes on
     private boolean stops;
+    private boolean swallowedCheck;
+    private boolean exits; // a spin loop's break or return
 
-    LoopFacts(VisitorState state, @Nullable String ownLabel) {
+    /**
+     * With {@code spin}, leaving the loop ({@code break}, {@code return}) is not a stop: a spin
+     * loop leaves when the state it waits for changes, so only a look at cancellation counts.
+     */
+    LoopFacts(VisitorState state, @Nullable String ownLabel, boolean spin) {
       this.state = state;
       this.ownLabel = ownLabel;
+      this.spin = spin;
     }
 
     @Override
@@ -271,12 +385,26 @@ public final class UncancellableTaskLoop extends BugChecker
 
     @Override
     public Void visitReturn(ReturnTree tree, Void unused) {
-      stops = true;
+      stops |= !spin;
+      exits = true;
       return null;
     }
 
     @Override
+    public Void visitThrow(ThrowTree tree, Void unused) {
+      Type thrown = ASTHelpers.getType(tree.getExpression());
+      if (swallowing > 0 && thrown != null && escapesLoop(thrown)) {
+        stops = true; // thrown past the catch that swallows the others
+      }
+      return super.visitThrow(tree, null);
+    }
+
+    @Override
     public Void visitBreak(BreakTree tree, Void unused) {
+      if (spin) {
+        exits = true;
+        return null;
+      }
       if (tree.getLabel() == null
           ? breakTargets == 0
           : !innerLabels.contains(tree.getLabel().toString())) {
@@ -287,7 +415,8 @@ public final class UncancellableTaskLoop extends BugChecker
 
     @Override
     public Void visitContinue(ContinueTree tree, Void unused) {
-      if (tree.getLabel() != null
+      if (!spin
+          && tree.getLabel() != null
           && !innerLabels.contains(tree.getLabel().toString())
           && !tree.getLabel().contentEquals(String.valueOf(ownLabel))) {
         stops = true; // continues an outer loop
@@ -297,7 +426,7 @@ public final class UncancellableTaskLoop extends BugChecker
 
     @Override
     public Void visitYield(YieldTree tree, Void unused) {
-      if (switchExpressions == 0) {
+      if (!spin && switchExpressions == 0) {
         stops = true;
       }
       return super.visitYield(tree, null);
@@ -364,9 +493,12 @@ public final class UncancellableTaskLoop extends BugChecker
 
     @Override
     public Void visitTry(TryTree tree, Void unused) {
+      boolean swallows = swallowsUnchecked(tree);
       tries.push(tree);
+      swallowing += swallows ? 1 : 0;
       scan(tree.getResources(), null);
       scan(tree.getBlock(), null);
+      swallowing -= swallows ? 1 : 0;
       tries.pop();
       scan(tree.getCatches(), null);
       scan(tree.getFinallyBlock(), null);
@@ -376,7 +508,7 @@ public final class UncancellableTaskLoop extends BugChecker
     @Override
     public Void visitIdentifier(IdentifierTree tree, Void unused) {
       if (isVolatile(ASTHelpers.getSymbol(tree))) {
-        stops = true; // reads a flag that another thread can set
+        softStop(); // reads a flag that another thread can set
       }
       return null;
     }
@@ -384,10 +516,64 @@ public final class UncancellableTaskLoop extends BugChecker
     @Override
     public Void visitMemberSelect(MemberSelectTree tree, Void unused) {
       if (isVolatile(ASTHelpers.getSymbol(tree))) {
-        stops = true;
+        softStop();
         return null;
       }
       return super.visitMemberSelect(tree, null);
+    }
+
+    /**
+     * A look at cancellation: it stops the loop, unless it sits in a {@code try} whose catch
+     * swallows the unchecked exception that such a check throws and goes round again; then only an
+     * exit ({@code return}, {@code break}, a checked throw) next to it counts, found on its own.
+     */
+    private void softStop() {
+      if (swallowing > 0) {
+        swallowedCheck = true;
+      } else {
+        stops = true;
+      }
+    }
+
+    /**
+     * Whether a catch of {@code tryTree} catches {@code RuntimeException} (or a supertype) and no
+     * catch of it leaves the loop (rethrows, returns or breaks).
+     */
+    private boolean swallowsUnchecked(TryTree tryTree) {
+      Type runtime = RUNTIME_EXCEPTION.get(state);
+      if (runtime == null) {
+        return false;
+      }
+      boolean catchesAll = false;
+      for (CatchTree c : tryTree.getCatches()) {
+        if (rethrows(c) || breaks(c)) {
+          return false;
+        }
+        catchesAll |= catches(c, runtime);
+      }
+      return catchesAll;
+    }
+
+    private static boolean breaks(CatchTree c) {
+      boolean[] found = new boolean[1];
+      new TreeScanner<Void, Void>() {
+        @Override
+        public Void visitBreak(BreakTree tree, Void unused) {
+          found[0] = true;
+          return null;
+        }
+
+        @Override
+        public Void visitLambdaExpression(LambdaExpressionTree tree, Void unused) {
+          return null;
+        }
+
+        @Override
+        public Void visitClass(ClassTree tree, Void unused) {
+          return null;
+        }
+      }.scan(c.getBlock(), null);
+      return found[0];
     }
 
     @Override
@@ -395,9 +581,12 @@ public final class UncancellableTaskLoop extends BugChecker
       MethodSymbol method = symbol(tree);
       if (method == null // does not resolve: stay quiet
           || EXITS.matches(tree, state)
-          || looksAtCancellation(method, tree)
           || endsLoopOnFailure(method)) {
         stops = true;
+        return null;
+      }
+      if (looksAtCancellation(method, tree)) {
+        softStop();
         return null;
       }
       return super.visitMethodInvocation(tree, null);

@@ -20,23 +20,20 @@ import com.google.errorprone.matchers.Matcher;
 import com.google.errorprone.suppliers.Supplier;
 import com.google.errorprone.suppliers.Suppliers;
 import com.google.errorprone.util.ASTHelpers;
-import com.sun.source.tree.ClassTree;
 import com.sun.source.tree.ExpressionStatementTree;
 import com.sun.source.tree.ExpressionTree;
 import com.sun.source.tree.IdentifierTree;
-import com.sun.source.tree.IfTree;
-import com.sun.source.tree.LambdaExpressionTree;
 import com.sun.source.tree.MethodInvocationTree;
-import com.sun.source.tree.MethodTree;
 import com.sun.source.tree.NewClassTree;
 import com.sun.source.tree.Tree;
 import com.sun.source.tree.VariableTree;
 import com.sun.source.util.TreePath;
 import com.sun.source.util.TreePathScanner;
 import com.sun.tools.javac.code.Symbol;
-import com.sun.tools.javac.code.Symbol.MethodSymbol;
 import com.sun.tools.javac.code.Symbol.VarSymbol;
 import com.sun.tools.javac.code.Type;
+import dev.tether.checker.utils.EnclosingLoops;
+import dev.tether.checker.utils.ThreadOwnership;
 import dev.tether.checker.utils.Trees;
 import java.util.Set;
 import javax.lang.model.element.ElementKind;
@@ -60,8 +57,6 @@ public final class UnownedThread extends BugChecker
           + " the work in an executor that you shut down (or in Tether's TaskGroup)";
 
   private static final Supplier<Type> THREAD = Suppliers.typeFromString("java.lang.Thread");
-  private static final Supplier<Type> EXECUTOR =
-      Suppliers.typeFromString("java.util.concurrent.Executor");
 
   private static final Matcher<ExpressionTree> THREAD_START =
       instanceMethod().onDescendantOf("java.lang.Thread").named("start").withNoParameters();
@@ -96,13 +91,17 @@ public final class UnownedThread extends BugChecker
   public Description matchMethodInvocation(MethodInvocationTree tree, VisitorState state) {
     if (THREAD_START.matches(tree, state)) {
       ExpressionTree receiver = ASTHelpers.getReceiver(tree);
-      return receiver != null && createsUnstartedThread(receiver, state) && !hasImplicitOwner(state)
+      return receiver != null
+              && createsUnstartedThread(receiver, state)
+              && !ThreadOwnership.hasOwnerByConstruction(state.getPath(), receiver, state)
+              && !isUnboundedFanOut(receiver, state)
           ? unowned(receiver)
           : NO_MATCH;
     }
     if (STARTS_NEW_THREAD.matches(tree, state)
         && state.getPath().getParentPath().getLeaf() instanceof ExpressionStatementTree
-        && !hasImplicitOwner(state)) {
+        && !ThreadOwnership.hasOwnerByConstruction(state.getPath(), tree, state)
+        && !isUnboundedFanOut(tree, state)) {
       return unowned(tree);
     }
     return NO_MATCH;
@@ -133,48 +132,28 @@ public final class UnownedThread extends BugChecker
     }
     Uses uses = new Uses(sym);
     uses.scan(scope, null);
-    return (startedHere || uses.started) && !uses.owned && !hasImplicitOwner(state)
+    return (startedHere || uses.started)
+            && !uses.owned
+            && !ThreadOwnership.hasOwnerByConstruction(state.getPath(), init, state)
+            && !isUnboundedFanOut(init, state)
         ? unowned(tree)
         : NO_MATCH;
   }
 
   /**
-   * Whether the code around the current node owns the thread by construction: it implements {@code
-   * Executor.execute} (a thread-per-task executor, whose tasks are owned by the caller of {@code
-   * execute}), or it starts the thread only under an {@code if (x.compareAndSet(…))} guard (a
-   * singleton service thread whose running state the class tracks in {@code x}).
+   * Whether {@code UnboundedFanOut} reports this thread: a platform thread ({@code new Thread(…)},
+   * {@code Thread.ofPlatform()…}) started per element of an input of unknown size with no bound.
+   * That is the defect to fix (a bounded pool or task group also gives the threads an owner), so
+   * this check stays quiet there: one defect, one warning.
    */
-  private static boolean hasImplicitOwner(VisitorState state) {
-    Tree child = null;
-    for (TreePath p = state.getPath(); p != null; p = p.getParentPath()) {
-      Tree leaf = p.getLeaf();
-      if (leaf instanceof IfTree ifTree
-          && child == ifTree.getThenStatement()
-          && ASTHelpers.stripParentheses(ifTree.getCondition())
-              instanceof MethodInvocationTree condition
-          && ASTHelpers.getSymbol(condition) != null
-          && ASTHelpers.getSymbol(condition).getSimpleName().contentEquals("compareAndSet")) {
-        return true;
-      }
-      if (leaf instanceof LambdaExpressionTree) {
-        Type type = ASTHelpers.getType(leaf);
-        if (type != null && ASTHelpers.isSubtype(type, EXECUTOR.get(state), state)) {
-          return true;
-        }
-      }
-      if (leaf instanceof MethodTree method) {
-        MethodSymbol sym = ASTHelpers.getSymbol(method);
-        return sym != null
-            && sym.getSimpleName().contentEquals("execute")
-            && sym.getParameters().size() == 1
-            && ASTHelpers.isSubtype(sym.owner.type, EXECUTOR.get(state), state);
-      }
-      if (leaf instanceof ClassTree) {
-        return false;
-      }
-      child = leaf;
+  private static boolean isUnboundedFanOut(ExpressionTree creation, VisitorState state) {
+    ExpressionTree e = ASTHelpers.stripParentheses(creation);
+    boolean platform = e instanceof NewClassTree;
+    for (ExpressionTree r = e; !platform && r instanceof MethodInvocationTree call; ) {
+      platform = Trees.calledName(call).equals("ofPlatform");
+      r = ASTHelpers.getReceiver(call);
     }
-    return false;
+    return platform && EnclosingLoops.unboundedInputLoop(state.getPath(), state).isPresent();
   }
 
   private Description unowned(Tree tree) {

@@ -79,6 +79,58 @@ final class CancelDoesNotInterruptTest {
         .doTest();
   }
 
+  /** Issue 12, shape 7: a promise, made with new CompletableFuture and completed by code. */
+  @Test
+  void identificationNegativesPromises() {
+    CompilationTestHelper.newInstance(CancelDoesNotInterrupt.class, getClass())
+        .addSourceLines(
+            "Promises.java",
+            "import java.util.concurrent.*;",
+            "class Promises {",
+            "  private final CompletableFuture<String> reply = new CompletableFuture<>();",
+            "  private CompletableFuture<Void> closed;",
+            "",
+            "  void onMessage(String m) { reply.complete(m); }",
+            "  void open() { closed = new CompletableFuture<>(); }",
+            "  void abort() {",
+            "    reply.cancel(true);",
+            "    closed.cancel(true);",
+            "  }",
+            "",
+            "  String await(Runnable send) throws Exception {",
+            "    CompletableFuture<String> answer = new CompletableFuture<>();",
+            "    send.run();",
+            "    try { return answer.get(1, TimeUnit.SECONDS); } finally { answer.cancel(true); }",
+            "  }",
+            "}")
+        .doTest();
+  }
+
+  /** The twins: a task does run behind the future. */
+  @Test
+  void identificationPositivesNotPromises() {
+    CompilationTestHelper.newInstance(CancelDoesNotInterrupt.class, getClass())
+        .addSourceLines(
+            "Tasks.java",
+            "import java.util.concurrent.*;",
+            "class Tasks {",
+            "  private CompletableFuture<String> result = new CompletableFuture<>();",
+            "  private final CompletableFuture<String> computed = new CompletableFuture<>();",
+            "",
+            "  void start(ExecutorService pool) {",
+            "    result = CompletableFuture.supplyAsync(() -> \"x\", pool);",
+            "    pool.execute(() -> computed.complete(\"work\"));",
+            "  }",
+            "  void abort() {",
+            "    // BUG: Diagnostic contains: CancelDoesNotInterrupt",
+            "    result.cancel(true);",
+            "    // BUG: Diagnostic contains: CancelDoesNotInterrupt",
+            "    computed.cancel(true);",
+            "  }",
+            "}")
+        .doTest();
+  }
+
   @Test
   void identificationPositives() {
     CompilationTestHelper.newInstance(CancelDoesNotInterrupt.class, getClass())
@@ -117,6 +169,8 @@ final class CancelDoesNotInterruptTest {
             "    declaredAsFuture.cancel(true);",
             "  }",
             "",
+            "  // Completed by a task on another thread: that task keeps running after cancel(true).",
+            "  void fill(Executor e) { e.execute(() -> field.complete(\"x\")); }",
             "  void field() {",
             "    // BUG: Diagnostic contains: CancelDoesNotInterrupt",
             "    this.field.cancel(true);",

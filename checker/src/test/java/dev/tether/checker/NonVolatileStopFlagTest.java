@@ -292,6 +292,174 @@ final class NonVolatileStopFlagTest {
         .doTest();
   }
 
+  /**
+   * Issue 12, shape 6: a loop that blocks in a java.util.concurrent call every iteration, whose
+   * memory effects order the flag's write before its read.
+   */
+  @Test
+  void identificationNegativesConcurrentBlockingCalls() {
+    CompilationTestHelper.newInstance(NonVolatileStopFlag.class, getClass())
+        .addSourceLines(
+            "Blocking.java",
+            "import java.util.concurrent.*;",
+            "import java.util.concurrent.locks.*;",
+            "class Blocking {",
+            "  static final class Take implements Runnable {",
+            "    private final BlockingQueue<Runnable> q = new LinkedBlockingQueue<>();",
+            "    private boolean stopped;",
+            "    @Override public void run() {",
+            "      try { while (!stopped) { q.take().run(); } }",
+            "      catch (InterruptedException e) { Thread.currentThread().interrupt(); }",
+            "    }",
+            "    void stop() { stopped = true; q.add(() -> {}); }",
+            "  }",
+            "",
+            "  static final class Poll extends Thread {",
+            "    private final BlockingQueue<String> q = new ArrayBlockingQueue<>(8);",
+            "    private boolean running = true;",
+            "    @Override public void run() {",
+            "      while (running) {",
+            "        try { System.out.println(q.poll(1, TimeUnit.SECONDS)); }",
+            "        catch (InterruptedException e) { return; }",
+            "      }",
+            "    }",
+            "    void shutdown() { running = false; }",
+            "  }",
+            "",
+            "  static final class Permits implements Runnable {",
+            "    private final Semaphore permits = new Semaphore(0);",
+            "    private boolean closed;",
+            "    @Override public void run() {",
+            "      while (!closed) { permits.acquireUninterruptibly(); }",
+            "    }",
+            "    void close() { closed = true; permits.release(); }",
+            "  }",
+            "",
+            "  static final class Latch implements Runnable {",
+            "    private volatile CountDownLatch latch = new CountDownLatch(1);",
+            "    private boolean done;",
+            "    @Override public void run() {",
+            "      try { while (!done) { latch.await(); } }",
+            "      catch (InterruptedException e) { Thread.currentThread().interrupt(); }",
+            "    }",
+            "    void finish() { done = true; latch.countDown(); }",
+            "  }",
+            "",
+            "  static final class Conditions implements Runnable {",
+            "    private final Lock lock = new ReentrantLock();",
+            "    private final Condition changed = lock.newCondition();",
+            "    private boolean stopping;",
+            "    @Override public void run() {",
+            "      while (!stopping) { changed.awaitUninterruptibly(); }",
+            "    }",
+            "    void stop() { stopping = true; }",
+            "  }",
+            "}")
+        .doTest();
+  }
+
+  /** The twin of shape 6: a sleep has no memory effects. */
+  @Test
+  void identificationPositivesSleepIsNoBarrier() {
+    CompilationTestHelper.newInstance(NonVolatileStopFlag.class, getClass())
+        .addSourceLines(
+            "Sleeps.java",
+            "import java.util.concurrent.*;",
+            "class Sleeps {",
+            "  static final class Sleeper extends Thread {",
+            "    private final BlockingQueue<String> q = new LinkedBlockingQueue<>();",
+            "    private boolean running = true;",
+            "    @Override public void run() {",
+            "      // BUG: Diagnostic contains: 'running' is not volatile",
+            "      while (running) {",
+            "        try { Thread.sleep(100); } catch (InterruptedException e) { return; }",
+            "        q.clear();",
+            "        Runnable later = () -> q.poll();",
+            "      }",
+            "    }",
+            "    void shutdown() { running = false; }",
+            "  }",
+            "}")
+        .doTest();
+  }
+
+  /** Issue 14, shape 5: a plain flag read by a spin loop, also in a private task body. */
+  @Test
+  void identificationPositivesSpinLoops() {
+    CompilationTestHelper.newInstance(NonVolatileStopFlag.class, getClass())
+        .addSourceLines(
+            "Spins.java",
+            "import java.util.concurrent.*;",
+            "import java.util.concurrent.locks.LockSupport;",
+            "class Spins {",
+            "  static final class BreakOnFlag implements Runnable {",
+            "    private boolean stopped;",
+            "    @Override public void run() {",
+            "      while (true) {",
+            "        // BUG: Diagnostic contains: 'stopped' is not volatile",
+            "        if (stopped) { break; }",
+            "        Thread.onSpinWait();",
+            "      }",
+            "    }",
+            "    void stop() { stopped = true; }",
+            "  }",
+            "",
+            "  static final class ByReference {",
+            "    private final ExecutorService pool = Executors.newCachedThreadPool();",
+            "    private boolean running = true;",
+            "    void start() { pool.submit(this::spin); }",
+            "    private void spin() {",
+            "      // BUG: Diagnostic contains: 'running' is not volatile",
+            "      while (running) { LockSupport.parkNanos(1000); }",
+            "    }",
+            "    void stop() { running = false; }",
+            "  }",
+            "}")
+        .doTest();
+  }
+
+  @Test
+  void identificationNegativesSpinLoops() {
+    CompilationTestHelper.newInstance(NonVolatileStopFlag.class, getClass())
+        .addSourceLines(
+            "SpinTwins.java",
+            "import java.util.concurrent.*;",
+            "import java.util.concurrent.locks.LockSupport;",
+            "class SpinTwins {",
+            "  static final class VolatileBreak implements Runnable {",
+            "    private volatile boolean stopped;",
+            "    @Override public void run() {",
+            "      while (true) {",
+            "        if (stopped) { break; }",
+            "        Thread.onSpinWait();",
+            "      }",
+            "    }",
+            "    void stop() { stopped = true; }",
+            "  }",
+            "",
+            "  // A private spin that only a caller's thread runs.",
+            "  static final class OnCaller {",
+            "    private boolean running = true;",
+            "    void await() { spin(); }",
+            "    private void spin() { while (running) { LockSupport.parkNanos(1000); } }",
+            "    void stop() { running = false; }",
+            "  }",
+            "",
+            "  // The flag is checked after other work, not as a way out of the loop.",
+            "  static final class NotAnExit implements Runnable {",
+            "    private boolean verbose;",
+            "    @Override public void run() {",
+            "      while (true) {",
+            "        if (verbose) { System.out.println(\"tick\"); }",
+            "        Thread.onSpinWait();",
+            "      }",
+            "    }",
+            "    void verbose() { verbose = true; }",
+            "  }",
+            "}")
+        .doTest();
+  }
+
   @Test
   void identificationLookalikes() {
     CompilationTestHelper.newInstance(NonVolatileStopFlag.class, getClass())

@@ -1,6 +1,7 @@
 package dev.tether.checker;
 
 import com.google.errorprone.CompilationTestHelper;
+import com.google.errorprone.scanner.ScannerSupplier;
 import org.junit.jupiter.api.Test;
 
 final class UnownedThreadTest {
@@ -190,6 +191,196 @@ final class UnownedThreadTest {
         .doTest();
   }
 
+  /** Issue 12, shape 5: threads that have an owner although no variable keeps them. */
+  @Test
+  void identificationNegativesOwnedByConstruction() {
+    CompilationTestHelper.newInstance(UnownedThread.class, getClass())
+        .addSourceLines(
+            "Owned.java",
+            "import java.util.*;",
+            "import java.util.concurrent.*;",
+            "import java.util.concurrent.atomic.AtomicBoolean;",
+            "class Owned {",
+            "  private static final String POISON = \"stop\";",
+            "  private final BlockingQueue<String> queue = new LinkedBlockingQueue<>();",
+            "  private final AtomicBoolean started = new AtomicBoolean();",
+            "  private final Semaphore permit = new Semaphore(1);",
+            "  private volatile boolean running = true;",
+            "  private boolean launched;",
+            "",
+            "  // It registers itself with its master, from its constructor or from run().",
+            "  static final class Master { void register(Thread t) {} }",
+            "  static final class Slave extends Thread {",
+            "    Slave(Master master) { master.register(this); }",
+            "  }",
+            "  static final class LateJoiner extends Thread {",
+            "    private final Master master;",
+            "    LateJoiner(Master master) { this.master = master; }",
+            "    @Override public void run() { master.register(this); }",
+            "  }",
+            "  void registers(Master master) {",
+            "    new Slave(master).start();",
+            "    new LateJoiner(master).start();",
+            "  }",
+            "",
+            "  // A flag or a poison pill stops it.",
+            "  void flag() {",
+            "    new Thread(() -> { while (running) { System.out.println(queue.poll()); } }).start();",
+            "  }",
+            "  void stop() { running = false; }",
+            "  void poisonPill() {",
+            "    Thread consumer = new Thread(this::consume, \"consumer\");",
+            "    consumer.setDaemon(true);",
+            "    consumer.start();",
+            "  }",
+            "  private void consume() {",
+            "    try {",
+            "      while (true) {",
+            "        String item = queue.take();",
+            "        if (POISON.equals(item)) { return; }",
+            "      }",
+            "    } catch (InterruptedException e) {",
+            "      Thread.currentThread().interrupt();",
+            "    }",
+            "  }",
+            "",
+            "  // A start-once guard starts it.",
+            "  synchronized void booleanGuard(Runnable r) {",
+            "    if (!launched) {",
+            "      launched = true;",
+            "      new Thread(r).start();",
+            "    }",
+            "  }",
+            "  void permitGuard(Runnable r) {",
+            "    if (permit.tryAcquire()) {",
+            "      new Thread(r).start();",
+            "    }",
+            "  }",
+            "  void casInCaller(Runnable r) {",
+            "    if (started.compareAndSet(false, true)) {",
+            "      startWorker(r);",
+            "    }",
+            "  }",
+            "  private void startWorker(Runnable r) {",
+            "    Thread t = new Thread(r, \"worker\");",
+            "    t.start();",
+            "  }",
+            "",
+            "  /** Runs {@code task} on a new daemon thread: the caller owns the task, as with an executor. */",
+            "  static void runAsync(Runnable task) {",
+            "    Thread t = new Thread(task);",
+            "    t.setDaemon(true);",
+            "    t.start();",
+            "  }",
+            "}")
+        .doTest();
+  }
+
+  /** The twins of the shapes above, with the owner taken away. */
+  @Test
+  void identificationPositivesNoOwnerAfterAll() {
+    CompilationTestHelper.newInstance(UnownedThread.class, getClass())
+        .addSourceLines(
+            "NotOwned.java",
+            "import java.util.*;",
+            "import java.util.concurrent.*;",
+            "import java.util.concurrent.atomic.AtomicBoolean;",
+            "class NotOwned {",
+            "  private final BlockingQueue<String> queue = new LinkedBlockingQueue<>();",
+            "  private final AtomicBoolean started = new AtomicBoolean();",
+            "  private boolean launched;",
+            "",
+            "  static final class Loner extends Thread {",
+            "    Loner(List<String> names) { names.add(getName()); }",
+            "  }",
+            "  void noRegistration(List<String> names) {",
+            "    // BUG: Diagnostic contains: UnownedThread",
+            "    new Loner(names).start();",
+            "  }",
+            "",
+            "  void loopsUntilInterrupted() {",
+            "    // BUG: Diagnostic contains: UnownedThread",
+            "    new Thread(() -> { while (!Thread.interrupted()) { queue.poll(); } }).start();",
+            "  }",
+            "",
+            "  // The guard's flag is never set: every call starts another thread.",
+            "  void flagNeverSet(Runnable r) {",
+            "    if (!launched) {",
+            "      // BUG: Diagnostic contains: UnownedThread",
+            "      new Thread(r).start();",
+            "    }",
+            "  }",
+            "",
+            "  void oneCallerUnguarded(Runnable r) {",
+            "    if (started.compareAndSet(false, true)) { startWorker(r); }",
+            "    startWorker(r);",
+            "  }",
+            "  private void startWorker(Runnable r) {",
+            "    // BUG: Diagnostic contains: UnownedThread",
+            "    new Thread(r, \"worker\").start();",
+            "  }",
+            "",
+            "  /** Prints a greeting in the background. */",
+            "  void greet() {",
+            "    // BUG: Diagnostic contains: UnownedThread",
+            "    new Thread(() -> System.out.println(\"hi\")).start();",
+            "  }",
+            "",
+            "  static void undocumentedHelper(Runnable task) {",
+            "    // BUG: Diagnostic contains: UnownedThread",
+            "    new Thread(task).start();",
+            "  }",
+            "}")
+        .doTest();
+  }
+
+  /**
+   * One defect, one warning: a platform thread started per element of an input of unknown size is
+   * an unbounded fan-out, which UnboundedFanOut reports; this check leaves it alone.
+   */
+  @Test
+  void identificationNegativesFanOutIsUnboundedFanOuts() {
+    CompilationTestHelper.newInstance(UnownedThread.class, getClass())
+        .addSourceLines(
+            "FanOut.java",
+            "import java.util.*;",
+            "class FanOut {",
+            "  void perItem(List<String> items) {",
+            "    for (String item : items) {",
+            "      Thread t = new Thread(() -> System.out.println(item));",
+            "      t.start();",
+            "    }",
+            "    items.forEach(item -> new Thread(() -> System.out.println(item)).start());",
+            "  }",
+            "}")
+        .doTest();
+  }
+
+  @Test
+  void identificationBothChecksReportTheFanOutOnce() {
+    CompilationTestHelper.newInstance(
+            ScannerSupplier.fromBugCheckerClasses(UnownedThread.class, UnboundedFanOut.class),
+            getClass())
+        .addSourceLines(
+            "Both.java",
+            "import java.util.*;",
+            "class Both {",
+            "  void perItem(List<Runnable> items) {",
+            "    for (Runnable item : items) {",
+            "      // BUG: Diagnostic contains: [UnboundedFanOut]",
+            "      new Thread(item).start();",
+            "    }",
+            "  }",
+            "  void fixed(Runnable r) {",
+            "    for (int i = 0; i < 2; i++) {",
+            "      // BUG: Diagnostic contains: [UnownedThread]",
+            "      new Thread(r).start();",
+            "    }",
+            "  }",
+            "}")
+        .doTest();
+  }
+
   @Test
   void namesThatDoNotResolveToTheJdkAreQuiet() {
     // Thread.Builder and Thread.startVirtualThread do not exist on JDK 17: look-alikes must not
@@ -270,11 +461,20 @@ final class UnownedThreadTest {
             "    factory.newThread(r).start();",
             "  }",
             "",
-            "  void perItem(List<String> items) {",
-            "    for (String item : items) {",
+            "  // A fixed number of threads: no fan-out over an input, so this check names it.",
+            "  void fixedCount(Runnable r) {",
+            "    for (int i = 0; i < 4; i++) {",
             "      // BUG: Diagnostic contains: started and then dropped",
-            "      Thread t = new Thread(() -> System.out.println(item));",
+            "      Thread t = new Thread(r);",
             "      t.start();",
+            "    }",
+            "  }",
+            "",
+            "  // UnboundedFanOut does not look at thread factories: this check still names it.",
+            "  void factoryPerItem(ThreadFactory factory, List<Runnable> items) {",
+            "    for (Runnable item : items) {",
+            "      // BUG: Diagnostic contains: started and then dropped",
+            "      factory.newThread(item).start();",
             "    }",
             "  }",
             "",

@@ -29,6 +29,18 @@ public final class SwallowedInterruptBad {
     }
   }
 
+  /** Sends a message, retrying when interrupted — and forgets the interruption. */
+  public void send(String message) {
+    while (true) {
+      try {
+        inbox.put(message);
+        return;
+      } catch (InterruptedException e) {
+        System.err.println("interrupted, retrying: " + e);
+      }
+    }
+  }
+
   /** Pauses, and ignores a cancellation that arrives meanwhile. */
   public void pause() {
     try {

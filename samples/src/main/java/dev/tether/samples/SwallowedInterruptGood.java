@@ -33,6 +33,28 @@ public final class SwallowedInterruptGood {
     }
   }
 
+  /**
+   * Sends a message, retrying when interrupted, and restores the flag on the way out (Guava's
+   * {@code Uninterruptibles} idiom): restoring it in the catch would make the retry throw at once.
+   */
+  public void send(String message) {
+    boolean interrupted = false;
+    try {
+      while (true) {
+        try {
+          inbox.put(message);
+          return;
+        } catch (InterruptedException e) {
+          interrupted = true;
+        }
+      }
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
   /** Pauses; the caller learns about a cancellation because it propagates. */
   public void pause() throws InterruptedException {
     Thread.sleep(100);

@@ -9,9 +9,9 @@ public final class UnownedThreadBad {
     new Thread(() -> System.out.println("sent: " + message), "notifier").start();
   }
 
-  /** Warms every cache on its own thread and returns at once, while they are still running. */
-  public void warmUp(List<Runnable> caches) {
-    for (Runnable cache : caches) {
+  /** Warms both caches on their own threads and returns at once, while they are still running. */
+  public void warmUp(Runnable users, Runnable orders) {
+    for (Runnable cache : List.of(users, orders)) {
       Thread warmer = new Thread(cache);
       warmer.setDaemon(true);
       warmer.start();

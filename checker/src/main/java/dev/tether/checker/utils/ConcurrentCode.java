@@ -134,6 +134,17 @@ public final class ConcurrentCode {
         || (task instanceof NewClassTree newClass && newClass.getClassBody() != null))) {
       return Optional.empty();
     }
+    return handoffOfArgument(path, state);
+  }
+
+  /**
+   * Returns how the value of the expression at {@code path} runs on another thread when it is an
+   * argument of a call that hands a task there, whatever the expression is: a lambda, a variable,
+   * or the result of a call that makes the task ({@code new Thread(worker())}, {@code
+   * pool.submit(pump())}).
+   */
+  public static Optional<Handoff> handoffOfArgument(TreePath path, VisitorState state) {
+    Tree task = path.getLeaf();
     TreePath parentPath = path.getParentPath();
     if (parentPath == null) {
       return Optional.empty();

@@ -1,0 +1,1250 @@
+package dev.tether.checker.utils;
+
+import com.google.errorprone.VisitorState;
+import com.google.errorprone.suppliers.Supplier;
+import com.google.errorprone.suppliers.Suppliers;
+import com.google.errorprone.util.ASTHelpers;
+import com.sun.source.tree.AssignmentTree;
+import com.sun.source.tree.BinaryTree;
+import com.sun.source.tree.BlockTree;
+import com.sun.source.tree.BreakTree;
+import com.sun.source.tree.ClassTree;
+import com.sun.source.tree.CompilationUnitTree;
+import com.sun.source.tree.DoWhileLoopTree;
+import com.sun.source.tree.EnhancedForLoopTree;
+import com.sun.source.tree.ExpressionTree;
+import com.sun.source.tree.ForLoopTree;
+import com.sun.source.tree.IdentifierTree;
+import com.sun.source.tree.IfTree;
+import com.sun.source.tree.LambdaExpressionTree;
+import com.sun.source.tree.LiteralTree;
+import com.sun.source.tree.MemberReferenceTree;
+import com.sun.source.tree.MemberSelectTree;
+import com.sun.source.tree.MethodInvocationTree;
+import com.sun.source.tree.MethodTree;
+import com.sun.source.tree.NewClassTree;
+import com.sun.source.tree.ReturnTree;
+import com.sun.source.tree.StatementTree;
+import com.sun.source.tree.SwitchTree;
+import com.sun.source.tree.ThrowTree;
+import com.sun.source.tree.Tree;
+import com.sun.source.tree.UnaryTree;
+import com.sun.source.tree.VariableTree;
+import com.sun.source.tree.WhileLoopTree;
+import com.sun.source.util.TreePath;
+import com.sun.source.util.TreePathScanner;
+import com.sun.source.util.TreeScanner;
+import com.sun.tools.javac.code.Flags;
+import com.sun.tools.javac.code.Symbol;
+import com.sun.tools.javac.code.Symbol.ClassSymbol;
+import com.sun.tools.javac.code.Symbol.MethodSymbol;
+import com.sun.tools.javac.code.Symbol.VarSymbol;
+import com.sun.tools.javac.code.Type;
+import dev.tether.checker.utils.ConcurrentCode.Handoff;
+import dev.tether.checker.utils.ConcurrentCode.Kind;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+import javax.lang.model.element.ElementKind;
+import javax.lang.model.element.Modifier;
+import javax.lang.model.type.TypeKind;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Answers "who owns the thread that runs this code?" (Java Concurrency in Practice §7.1.3: only the
+ * code that owns a thread implements its interruption policy, and may swallow an interruption or
+ * loop on its own flag).
+ *
+ * <p>The owner's code is: {@code run()} of a {@code Thread} subclass; a lambda, method reference or
+ * anonymous class handed to a {@code Thread} constructor, a {@code Thread.Builder}, a {@code
+ * ThreadFactory} or a call that returns a {@code Thread}; {@code run()} of a named {@code Runnable}
+ * class that is not handed to an executor (neither {@code this} nor a {@code new} instance in the
+ * file); a pool's own worker code (a method of an {@code Executor} implementation other than its
+ * API and lifecycle methods); the task of a class-private executor that the class creates, gives
+ * that one task, and shuts down; and private methods (or the lambda a private factory method
+ * returns) reached only from such code, transitively within the top-level class. Everything else —
+ * public, protected and package methods, constructors, callbacks, {@code shutdown}/{@code
+ * close}/{@code join}/{@code stop}-style methods — may run on a caller's thread.
+ *
+ * <p>Cheap by construction: a question costs a walk up the path; only when the answer depends on
+ * how a private method is used does it scan the top-level class, once per question. Ask it only
+ * once a check has a candidate.
+ */
+public final class ThreadOwnership {
+  /** What runs a piece of code, as far as its interruption policy goes. */
+  public enum Runner {
+    /** A thread's own body, and private code reached only from it. */
+    OWN_THREAD,
+    /** A pool's own worker code: a non-API, non-lifecycle method of an {@code Executor}. */
+    POOL_WORKER,
+    /** The one task of a class-private executor that the class creates and shuts down. */
+    PRIVATE_EXECUTOR_TASK,
+    /** A task on a thread that someone else owns: executor, timer, async stage, parallel stream. */
+    TASK,
+    /** Code that may run on a caller's thread. */
+    CALLER;
+
+    /** Whether the code implements the interruption policy of the thread that runs it. */
+    public boolean ownsThread() {
+      return this == OWN_THREAD || this == POOL_WORKER || this == PRIVATE_EXECUTOR_TASK;
+    }
+
+    /**
+     * Whether the code is a thread's or a task's body (or private code reached only from one):
+     * {@link #OWN_THREAD}, {@link #PRIVATE_EXECUTOR_TASK} or {@link #TASK}; not a pool's worker
+     * methods, which run on the pool's threads but whose loops the pool itself stops.
+     */
+    public boolean isTaskBody() {
+      return this == OWN_THREAD || this == PRIVATE_EXECUTOR_TASK || this == TASK;
+    }
+  }
+
+  private static final Supplier<Type> THREAD = Suppliers.typeFromString("java.lang.Thread");
+  private static final Supplier<Type> RUNNABLE = Suppliers.typeFromString("java.lang.Runnable");
+  private static final Supplier<Type> EXECUTOR =
+      Suppliers.typeFromString("java.util.concurrent.Executor");
+
+  /** Methods of {@code Executor}/{@code ExecutorService} that callers call. */
+  private static final Set<String> EXECUTOR_API =
+      Set.of(
+          "execute",
+          "submit",
+          "invokeAll",
+          "invokeAny",
+          "schedule",
+          "scheduleAtFixedRate",
+          "scheduleWithFixedDelay",
+          "isShutdown",
+          "isTerminated");
+
+  /** Names of methods that a caller (or a framework's shutdown thread) calls to stop something. */
+  private static final Pattern LIFECYCLE =
+      Pattern.compile(
+          "^(shutdown|close|join|stop|halt|await|terminat|destroy|dispose|cancel|interrupt"
+              + "|release|quit|kill|exit|prepare|before|after|on[A-Z]).*");
+
+  /** Calls that hand a task to an executor: counted per class-private executor field. */
+  private static final Set<String> SUBMITS =
+      Set.of(
+          "execute",
+          "submit",
+          "schedule",
+          "scheduleAtFixedRate",
+          "scheduleWithFixedDelay",
+          "invokeAll",
+          "invokeAny");
+
+  private static final Set<String> SHUTS_DOWN = Set.of("shutdown", "shutdownNow", "close");
+
+  /** Words in the name of a query that asks whether the work should stop. */
+  private static final Pattern STOP_WORD =
+      Pattern.compile(
+          "running|stop|shut|clos|cancel|done|alive|active|terminat|quit|exit|halt|finish|open");
+
+  private ThreadOwnership() {}
+
+  /** What runs the code at {@code path}. */
+  public static Runner of(TreePath path, VisitorState state) {
+    return new Query(path, state).runner(path);
+  }
+
+  /** Whether the code at {@code path} implements the interruption policy of its own thread. */
+  public static boolean isOwnerCode(TreePath path, VisitorState state) {
+    return of(path, state).ownsThread();
+  }
+
+  /** One question: its lazily built facts about the top-level class. */
+  private static final class Query {
+    private final VisitorState state;
+    private final @Nullable TreePath topClass;
+    private final Set<MethodSymbol> visiting = new HashSet<>();
+    private final Map<MethodSymbol, Runner> methods = new HashMap<>();
+    private @Nullable ClassFacts facts;
+
+    Query(TreePath path, VisitorState state) {
+      this.state = state;
+      this.topClass = topLevelClass(path);
+    }
+
+    ClassFacts facts() {
+      if (facts == null) {
+        facts = new ClassFacts();
+        if (topClass != null) {
+          facts.scan(topClass, null);
+        }
+      }
+      return facts;
+    }
+
+    Runner runner(TreePath path) {
+      Optional<Handoff> handoff = ConcurrentCode.enclosing(path, state);
+      if (handoff.isPresent()) {
+        return fromHandoff(handoff.get());
+      }
+      for (TreePath p = path; p != null; p = p.getParentPath()) {
+        Tree leaf = p.getLeaf();
+        if (leaf instanceof LambdaExpressionTree) {
+          Runner made = madeTask(p);
+          if (made != null) {
+            return made;
+          }
+        } else if (leaf instanceof MethodTree method) {
+          MethodSymbol sym = ASTHelpers.getSymbol(method);
+          if (isInAnonymousClass(p)) {
+            if (ConcurrentCode.isRunnableRun(sym, state)) {
+              return Runner.OWN_THREAD; // a Runnable not handed off in sight, as a named one
+            }
+            continue; // not handed off: runs wherever the code that holds it does
+          }
+          return sym == null ? Runner.CALLER : method(sym, method);
+        } else if (leaf instanceof ClassTree cls && !isAnonymous(cls)) {
+          return Runner.CALLER; // a field initializer or an initializer block
+        }
+      }
+      return Runner.CALLER;
+    }
+
+    private Runner fromHandoff(Handoff handoff) {
+      return switch (handoff.kind()) {
+        case THREAD -> Runner.OWN_THREAD;
+        case EXECUTOR ->
+            isPrivateExecutorTask(handoff) ? Runner.PRIVATE_EXECUTOR_TASK : Runner.TASK;
+        default -> Runner.TASK;
+      };
+    }
+
+    /**
+     * What runs a lambda that is not handed off directly: one passed to a call that returns a
+     * {@code Thread} (a helper that makes the thread), or one returned by a factory method whose
+     * results are handed off; {@code null} when neither (the lambda is then looked through).
+     */
+    private @Nullable Runner madeTask(TreePath lambda) {
+      TreePath parent = lambda.getParentPath();
+      if (parent == null) {
+        return null;
+      }
+      Tree call = parent.getLeaf();
+      if ((call instanceof MethodInvocationTree invocation
+                  && invocation.getArguments().contains(lambda.getLeaf())
+              || call instanceof NewClassTree newClass
+                  && newClass.getArguments().contains(lambda.getLeaf()))
+          && isThread(ASTHelpers.getType(call))) {
+        return Runner.OWN_THREAD;
+      }
+      if (call instanceof ReturnTree) {
+        for (TreePath p = parent; p != null; p = p.getParentPath()) {
+          if (p.getLeaf() instanceof LambdaExpressionTree || p.getLeaf() instanceof ClassTree) {
+            return null;
+          }
+          if (p.getLeaf() instanceof MethodTree method) {
+            MethodSymbol sym = ASTHelpers.getSymbol(method);
+            return sym == null ? null : factory(sym);
+          }
+        }
+      }
+      return null;
+    }
+
+    /** What runs the tasks that the factory method {@code sym} returns, from its uses. */
+    private @Nullable Runner factory(MethodSymbol sym) {
+      List<TreePath> uses = facts().calls.getOrDefault(sym, List.of());
+      if (uses.isEmpty()) {
+        return null;
+      }
+      Runner result = null;
+      for (TreePath use : uses) {
+        Optional<Handoff> handoff = ConcurrentCode.handoffOfArgument(use, state);
+        if (handoff.isEmpty()) {
+          return null;
+        }
+        result = combine(result, fromHandoff(handoff.get()));
+      }
+      return result == null || (result.ownsThread() && !isPrivate(sym)) ? Runner.TASK : result;
+    }
+
+    private Runner method(MethodSymbol sym, MethodTree tree) {
+      Runner known = methods.get(sym);
+      if (known != null) {
+        return known;
+      }
+      Runner runner = computeMethod(sym, tree);
+      methods.put(sym, runner);
+      return runner;
+    }
+
+    private Runner computeMethod(MethodSymbol sym, MethodTree tree) {
+      if (sym.isConstructor() || !(sym.owner instanceof ClassSymbol owner)) {
+        return Runner.CALLER;
+      }
+      if (ConcurrentCode.isRunnableRun(sym, state)) {
+        return handsItselfToExecutor(owner) ? Runner.TASK : Runner.OWN_THREAD;
+      }
+      if (isPrivate(sym)) {
+        return privateMethod(sym);
+      }
+      if (isSubtype(owner.type, EXECUTOR.get(state))
+          && !sym.isStatic()
+          && !EXECUTOR_API.contains(sym.getSimpleName().toString())
+          && !LIFECYCLE.matcher(sym.getSimpleName().toString()).matches()) {
+        return Runner.POOL_WORKER;
+      }
+      return Runner.CALLER;
+    }
+
+    /**
+     * What runs a private method: the weakest of what runs each of its uses in the top-level class
+     * (calls, and method references handed off); {@link Runner#CALLER} when it has none in sight.
+     */
+    private Runner privateMethod(MethodSymbol sym) {
+      if (!visiting.add(sym)) {
+        return Runner.OWN_THREAD; // a cycle adds nothing: the other uses decide
+      }
+      try {
+        Runner result = null;
+        ClassFacts facts = facts();
+        for (TreePath use : facts.calls.getOrDefault(sym, List.of())) {
+          if (isInside(use, sym)) {
+            continue; // recursion
+          }
+          result = combine(result, runner(use));
+          if (result == Runner.CALLER) {
+            return result;
+          }
+        }
+        for (TreePath use : facts.references.getOrDefault(sym, List.of())) {
+          Optional<Handoff> handoff = ConcurrentCode.handoff(use, state);
+          Runner r =
+              handoff.isPresent()
+                  ? fromHandoff(handoff.get())
+                  : Optional.ofNullable(madeTask(use)).orElse(Runner.CALLER);
+          result = combine(result, r);
+          if (result == Runner.CALLER) {
+            return result;
+          }
+        }
+        return result == null ? Runner.CALLER : result;
+      } finally {
+        visiting.remove(sym);
+      }
+    }
+
+    /** Whether {@code use} lies in the body of {@code method}. */
+    private static boolean isInside(TreePath use, MethodSymbol method) {
+      for (TreePath p = use; p != null; p = p.getParentPath()) {
+        if (p.getLeaf() instanceof MethodTree m) {
+          return method.equals(ASTHelpers.getSymbol(m));
+        }
+      }
+      return false;
+    }
+
+    /**
+     * Whether the {@code Runnable} class {@code cls} runs as an executor's task: it hands {@code
+     * this} to an executor, or an instance made in the file ({@code new Cls(…)}) is handed to one.
+     */
+    private boolean handsItselfToExecutor(ClassSymbol cls) {
+      for (TreePath handoff : facts().selfHandoffs) {
+        Tree arg = handoff.getLeaf();
+        Symbol handed =
+            arg instanceof NewClassTree newClass
+                ? ASTHelpers.getSymbol(newClass.getIdentifier())
+                : enclosingClass(handoff);
+        if (cls.equals(handed)
+            && ConcurrentCode.handoffOfArgument(handoff, state)
+                .map(h -> h.kind() == Kind.EXECUTOR)
+                .orElse(false)) {
+          return true;
+        }
+      }
+      return false;
+    }
+
+    /**
+     * Whether the executor task is the one task of a class-private executor: a private field
+     * initialized with a new executor, given this one task and shut down in the same class.
+     */
+    private boolean isPrivateExecutorTask(Handoff handoff) {
+      ExpressionTree executor = handoff.executor();
+      if (executor == null
+          || !(ASTHelpers.getSymbol(executor) instanceof VarSymbol field)
+          || field.getKind() != ElementKind.FIELD
+          || !field.getModifiers().contains(Modifier.PRIVATE)) {
+        return false;
+      }
+      Optional<ExpressionTree> creation = ExecutorFacts.creation(executor, state);
+      if (creation.isEmpty() || !ExecutorFacts.createsExecutor(creation.get(), state)) {
+        return false;
+      }
+      ClassFacts facts = facts();
+      return facts.submits.getOrDefault(field, 0) == 1 && facts.shutDown.contains(field);
+    }
+
+    private boolean isThread(@Nullable Type type) {
+      return type != null && type.getKind() != TypeKind.ERROR && isSubtype(type, THREAD.get(state));
+    }
+
+    private boolean isSubtype(@Nullable Type type, @Nullable Type of) {
+      return type != null && of != null && ASTHelpers.isSubtype(type, of, state);
+    }
+  }
+
+  /** The weaker of two answers: owned and owned stays owned, task and owned is a task. */
+  private static Runner combine(@Nullable Runner a, Runner b) {
+    if (a == null || a == b) {
+      return b;
+    }
+    if (a == Runner.CALLER || b == Runner.CALLER) {
+      return Runner.CALLER;
+    }
+    if (a == Runner.TASK || b == Runner.TASK) {
+      return Runner.TASK;
+    }
+    return Runner.OWN_THREAD; // two kinds of owner code: still owner code
+  }
+
+  /** The uses of methods, the hand-offs of instances, and the executors of one top-level class. */
+  private static final class ClassFacts extends TreePathScanner<Void, Void> {
+    final Map<MethodSymbol, List<TreePath>> calls = new HashMap<>();
+    final Map<MethodSymbol, List<TreePath>> references = new HashMap<>();
+    final List<TreePath> selfHandoffs = new ArrayList<>();
+    final Map<VarSymbol, Integer> submits = new HashMap<>();
+    final Set<VarSymbol> shutDown = new HashSet<>();
+
+    @Override
+    public Void visitMethodInvocation(MethodInvocationTree tree, Void unused) {
+      if (ASTHelpers.getSymbol(tree.getMethodSelect()) instanceof MethodSymbol sym) {
+        calls.computeIfAbsent(sym, s -> new ArrayList<>()).add(getCurrentPath());
+      }
+      String name = Trees.calledName(tree);
+      ExpressionTree receiver = ASTHelpers.getReceiver(tree);
+      if (receiver != null
+          && (SUBMITS.contains(name) || SHUTS_DOWN.contains(name))
+          && ASTHelpers.getSymbol(receiver) instanceof VarSymbol field
+          && field.getKind() == ElementKind.FIELD) {
+        if (SHUTS_DOWN.contains(name)) {
+          shutDown.add(field);
+        } else {
+          submits.merge(field, 1, Integer::sum);
+        }
+      }
+      if (SUBMITS.contains(name)) {
+        for (ExpressionTree arg : tree.getArguments()) {
+          if (isThisOrNew(arg)) {
+            selfHandoffs.add(new TreePath(getCurrentPath(), arg));
+          }
+        }
+      }
+      return super.visitMethodInvocation(tree, null);
+    }
+
+    @Override
+    public Void visitMemberReference(MemberReferenceTree tree, Void unused) {
+      MethodSymbol sym = ASTHelpers.getSymbol(tree);
+      if (sym != null) {
+        references.computeIfAbsent(sym, s -> new ArrayList<>()).add(getCurrentPath());
+      }
+      return super.visitMemberReference(tree, null);
+    }
+
+    private static boolean isThisOrNew(ExpressionTree arg) {
+      return (arg instanceof IdentifierTree id && id.getName().contentEquals("this"))
+          || (arg instanceof NewClassTree newClass && newClass.getClassBody() == null);
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Who owns a started Thread object (for UnownedThread).
+  // ---------------------------------------------------------------------------------------------
+
+  /**
+   * Whether the thread that {@code creation} makes, started at {@code start}, has an owner by
+   * construction, although no variable keeps it: the surrounding code implements {@code
+   * Executor.execute} (a thread-per-task executor) or is a helper documented to run its {@code
+   * Runnable} parameter on a new thread (the caller owns the task); a start-once guard starts it
+   * ({@code if (flag.compareAndSet(…))}, {@code if (permits.tryAcquire())}, {@code if (!started) {
+   * started = true; … }}, also around every call of the private method that starts it); the thread
+   * registers itself with another object ({@code master.register(this)} in its constructor or
+   * {@code run()}); or a flag or a poison pill stops its loop.
+   */
+  public static boolean hasOwnerByConstruction(
+      TreePath start, ExpressionTree creation, VisitorState state) {
+    return implementsExecute(start, state)
+        || isStartOnceGuarded(start, state, /* throughCallers= */ true)
+        || isDocumentedThreadHelper(start, creation, state)
+        || new ThreadBody(creation, start, state).hasOwner();
+  }
+
+  /** Whether {@code path} is in an implementation of {@code Executor.execute}. */
+  private static boolean implementsExecute(TreePath path, VisitorState state) {
+    for (TreePath p = path; p != null; p = p.getParentPath()) {
+      Tree leaf = p.getLeaf();
+      if (leaf instanceof LambdaExpressionTree) {
+        Type type = ASTHelpers.getType(leaf);
+        if (type != null && ASTHelpers.isSubtype(type, EXECUTOR.get(state), state)) {
+          return true;
+        }
+      }
+      if (leaf instanceof MethodTree method) {
+        MethodSymbol sym = ASTHelpers.getSymbol(method);
+        return sym != null
+            && sym.getSimpleName().contentEquals("execute")
+            && sym.getParameters().size() == 1
+            && ASTHelpers.isSubtype(sym.owner.type, EXECUTOR.get(state), state);
+      }
+      if (leaf instanceof ClassTree) {
+        return false;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Whether the code at {@code path} runs only under a start-once guard in its method: the {@code
+   * then} branch of {@code if (x.compareAndSet(…))}, {@code if (x.tryAcquire(…))}/{@code
+   * tryLock(…)}, or {@code if (!flag)} whose branch sets {@code flag}; or after {@code if (flag)
+   * return;} and an assignment to {@code flag}. With {@code throughCallers}, a private method that
+   * is only called under such a guard counts too.
+   */
+  private static boolean isStartOnceGuarded(
+      TreePath path, VisitorState state, boolean throughCallers) {
+    Tree child = path.getLeaf();
+    for (TreePath p = path.getParentPath(); p != null; child = p.getLeaf(), p = p.getParentPath()) {
+      Tree leaf = p.getLeaf();
+      if (leaf instanceof IfTree ifTree
+          && child == ifTree.getThenStatement()
+          && isGuard(ifTree.getCondition(), ifTree.getThenStatement())) {
+        return true;
+      }
+      if (leaf instanceof BlockTree block && isAfterEarlyReturnGuard(block, child)) {
+        return true;
+      }
+      if (leaf instanceof LambdaExpressionTree || leaf instanceof ClassTree) {
+        return false;
+      }
+      if (leaf instanceof MethodTree method) {
+        MethodSymbol sym = ASTHelpers.getSymbol(method);
+        if (!throughCallers || sym == null || !isPrivate(sym)) {
+          return false;
+        }
+        TreePath top = topLevelClass(p);
+        if (top == null) {
+          return false;
+        }
+        ClassFacts facts = new ClassFacts();
+        facts.scan(top, null);
+        List<TreePath> calls = facts.calls.getOrDefault(sym, List.of());
+        if (calls.isEmpty() || !facts.references.getOrDefault(sym, List.of()).isEmpty()) {
+          return false;
+        }
+        for (TreePath call : calls) {
+          if (!isStartOnceGuarded(call, state, /* throughCallers= */ false)) {
+            return false;
+          }
+        }
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static boolean isGuard(ExpressionTree condition, StatementTree then) {
+    ExpressionTree c = ASTHelpers.stripParentheses(condition);
+    if (c instanceof MethodInvocationTree call) {
+      String name = Trees.calledName(call);
+      return name.equals("compareAndSet")
+          || name.equals("weakCompareAndSet")
+          || name.equals("tryAcquire")
+          || name.equals("tryLock");
+    }
+    if (c instanceof UnaryTree unary && c.getKind() == Tree.Kind.LOGICAL_COMPLEMENT) {
+      VarSymbol flag = booleanField(unary.getExpression());
+      return flag != null && assigns(then, flag);
+    }
+    return false;
+  }
+
+  /**
+   * Whether {@code child} follows {@code if (flag) return;} and {@code flag = …} in {@code block}.
+   */
+  private static boolean isAfterEarlyReturnGuard(BlockTree block, Tree child) {
+    VarSymbol guardFlag = null;
+    boolean assigned = false;
+    for (StatementTree statement : block.getStatements()) {
+      if (statement == child) {
+        return guardFlag != null && assigned;
+      }
+      if (statement instanceof IfTree ifTree
+          && ifTree.getElseStatement() == null
+          && exits(ifTree.getThenStatement())) {
+        VarSymbol flag = booleanField(ifTree.getCondition());
+        if (flag != null) {
+          guardFlag = flag;
+        }
+      } else if (guardFlag != null && assigns(statement, guardFlag)) {
+        assigned = true;
+      }
+    }
+    return false;
+  }
+
+  private static boolean exits(StatementTree statement) {
+    StatementTree s = statement;
+    if (s instanceof BlockTree block && block.getStatements().size() == 1) {
+      s = block.getStatements().get(0);
+    }
+    return s instanceof ReturnTree || s instanceof ThrowTree;
+  }
+
+  /** The non-final boolean field that {@code tree} reads (directly or negated), if any. */
+  private static @Nullable VarSymbol booleanField(ExpressionTree tree) {
+    ExpressionTree e = ASTHelpers.stripParentheses(tree);
+    if (e instanceof UnaryTree unary && e.getKind() == Tree.Kind.LOGICAL_COMPLEMENT) {
+      e = ASTHelpers.stripParentheses(unary.getExpression());
+    }
+    return ASTHelpers.getSymbol(e) instanceof VarSymbol var
+            && var.getKind() == ElementKind.FIELD
+            && (var.flags() & Flags.FINAL) == 0
+            && var.type != null
+            && var.type.getKind() == TypeKind.BOOLEAN
+        ? var
+        : null;
+  }
+
+  private static boolean assigns(Tree tree, VarSymbol field) {
+    boolean[] found = new boolean[1];
+    new TreeScanner<Void, Void>() {
+      @Override
+      public Void visitAssignment(AssignmentTree assignment, Void unused) {
+        if (field.equals(ASTHelpers.getSymbol(assignment.getVariable()))) {
+          found[0] = true;
+        }
+        return super.visitAssignment(assignment, null);
+      }
+
+      @Override
+      public Void visitLambdaExpression(LambdaExpressionTree lambda, Void unused) {
+        return null;
+      }
+
+      @Override
+      public Void visitClass(ClassTree cls, Void unused) {
+        return null;
+      }
+    }.scan(tree, null);
+    return found[0];
+  }
+
+  /**
+   * Whether the method around {@code start} is a helper whose Javadoc says that it runs its {@code
+   * Runnable} parameter on a thread, and the thread runs exactly that parameter: an executor in all
+   * but name, whose caller owns the task.
+   */
+  private static boolean isDocumentedThreadHelper(
+      TreePath start, ExpressionTree creation, VisitorState state) {
+    ExpressionTree e = ASTHelpers.stripParentheses(creation);
+    List<? extends ExpressionTree> args =
+        e instanceof NewClassTree newClass
+            ? newClass.getArguments()
+            : e instanceof MethodInvocationTree call ? call.getArguments() : List.of();
+    VarSymbol parameter = null;
+    for (ExpressionTree arg : args) {
+      if (ASTHelpers.getSymbol(arg) instanceof VarSymbol var
+          && var.getKind() == ElementKind.PARAMETER
+          && var.type != null
+          && ASTHelpers.isSubtype(var.type, RUNNABLE.get(state), state)) {
+        parameter = var;
+      }
+    }
+    if (parameter == null) {
+      return false;
+    }
+    for (TreePath p = start; p != null; p = p.getParentPath()) {
+      if (p.getLeaf() instanceof LambdaExpressionTree || p.getLeaf() instanceof ClassTree) {
+        return false;
+      }
+      if (p.getLeaf() instanceof MethodTree method) {
+        boolean own = false;
+        for (VariableTree v : method.getParameters()) {
+          own |= parameter.equals(ASTHelpers.getSymbol(v));
+        }
+        return own && javadocMentionsThread(method, state);
+      }
+    }
+    return false;
+  }
+
+  private static boolean javadocMentionsThread(MethodTree method, VisitorState state) {
+    CharSequence source = state.getSourceCode();
+    int pos = ASTHelpers.getStartPosition(method);
+    if (source == null || pos <= 0) {
+      return false;
+    }
+    int end = pos;
+    while (end > 0 && Character.isWhitespace(source.charAt(end - 1))) {
+      end--;
+    }
+    if (end < 2 || source.charAt(end - 1) != '/' || source.charAt(end - 2) != '*') {
+      return false;
+    }
+    String before = source.subSequence(0, end).toString();
+    int open = before.lastIndexOf("/*", end - 3); // the comment that ends right before the method
+    if (open < 0 || !before.startsWith("/**", open)) {
+      return false;
+    }
+    String doc = before.substring(open).toLowerCase(Locale.ROOT);
+    return doc.contains("thread");
+  }
+
+  /** The code a new thread runs, found from its creation, and what in it gives it an owner. */
+  private static final class ThreadBody {
+    private final VisitorState state;
+    private final List<Tree> bodies = new ArrayList<>();
+    private @Nullable ClassSymbol bodyClass;
+
+    ThreadBody(ExpressionTree creation, TreePath start, VisitorState state) {
+      this.state = state;
+      ExpressionTree e = ASTHelpers.stripParentheses(creation);
+      TreePath top = topLevelClass(start);
+      if (e instanceof NewClassTree newClass) {
+        if (newClass.getClassBody() != null) {
+          addRun(newClass.getClassBody());
+          bodyClass = (ClassSymbol) ASTHelpers.getSymbol(newClass.getClassBody());
+        } else if (ASTHelpers.getSymbol(newClass.getIdentifier()) instanceof ClassSymbol cls
+            && !cls.getQualifiedName().contentEquals("java.lang.Thread")) {
+          addClass(cls, top);
+        }
+        newClass.getArguments().forEach(arg -> addRunnable(arg, start, top));
+      } else if (e instanceof MethodInvocationTree call) {
+        call.getArguments().forEach(arg -> addRunnable(arg, start, top));
+      }
+    }
+
+    private void addRunnable(ExpressionTree arg, TreePath start, @Nullable TreePath top) {
+      ExpressionTree a = ASTHelpers.stripParentheses(arg);
+      if (a instanceof LambdaExpressionTree lambda) {
+        bodies.add(lambda.getBody());
+      } else if (a instanceof MemberReferenceTree
+          && ASTHelpers.getSymbol(a) instanceof MethodSymbol target) {
+        MethodTree method = findMethod(target, top);
+        if (method != null && method.getBody() != null) {
+          bodies.add(method.getBody());
+        }
+      } else if (a instanceof NewClassTree newClass) {
+        if (newClass.getClassBody() != null) {
+          addRun(newClass.getClassBody());
+          bodyClass = (ClassSymbol) ASTHelpers.getSymbol(newClass.getClassBody());
+        } else if (ASTHelpers.getSymbol(newClass.getIdentifier()) instanceof ClassSymbol cls) {
+          addClass(cls, top);
+        }
+      } else if (a instanceof IdentifierTree id && id.getName().contentEquals("this")) {
+        ClassSymbol cls = enclosingClass(start);
+        if (cls != null) {
+          addClass(cls, top);
+        }
+      }
+    }
+
+    private void addClass(ClassSymbol cls, @Nullable TreePath top) {
+      ClassTree tree = findClass(cls, top);
+      if (tree != null) {
+        bodyClass = cls;
+        addRun(tree);
+      }
+    }
+
+    private void addRun(ClassTree cls) {
+      for (Tree member : cls.getMembers()) {
+        if (member instanceof MethodTree method
+            && method.getBody() != null
+            && method.getName().contentEquals("run")
+            && method.getParameters().isEmpty()) {
+          bodies.add(method.getBody());
+        }
+      }
+    }
+
+    boolean hasOwner() {
+      if (bodyClass != null && registersItself(bodyClass)) {
+        return true;
+      }
+      for (Tree body : bodies) {
+        if (stopsOnSignal(body)) {
+          return true;
+        }
+      }
+      return false;
+    }
+
+    /**
+     * Whether a constructor or {@code run()} of {@code cls} hands {@code this} to another object.
+     */
+    private boolean registersItself(ClassSymbol cls) {
+      ClassTree tree = findClass(cls, null);
+      if (tree == null) {
+        return false;
+      }
+      for (Tree member : tree.getMembers()) {
+        if (member instanceof MethodTree method
+            && method.getBody() != null
+            && (method.getName().contentEquals("<init>")
+                || (method.getName().contentEquals("run") && method.getParameters().isEmpty()))
+            && passesThis(method.getBody())) {
+          return true;
+        }
+      }
+      return false;
+    }
+
+    private @Nullable ClassTree findClass(ClassSymbol cls, @Nullable TreePath top) {
+      ClassTree[] found = new ClassTree[1];
+      CompilationUnitTree unit = state.getPath().getCompilationUnit();
+      new TreeScanner<Void, Void>() {
+        @Override
+        public Void visitClass(ClassTree tree, Void unused) {
+          if (cls.equals(ASTHelpers.getSymbol(tree))) {
+            found[0] = tree;
+            return null;
+          }
+          return found[0] == null ? super.visitClass(tree, null) : null;
+        }
+
+        @Override
+        public Void visitMethod(MethodTree tree, Void unused) {
+          return null; // local classes are not looked for
+        }
+      }.scan(top == null ? unit : top.getCompilationUnit(), null);
+      return found[0];
+    }
+
+    private @Nullable MethodTree findMethod(MethodSymbol sym, @Nullable TreePath top) {
+      if (!(sym.owner instanceof ClassSymbol owner)) {
+        return null;
+      }
+      ClassTree cls = findClass(owner, top);
+      if (cls == null) {
+        return null;
+      }
+      for (Tree member : cls.getMembers()) {
+        if (member instanceof MethodTree method && sym.equals(ASTHelpers.getSymbol(method))) {
+          return method;
+        }
+      }
+      return null;
+    }
+  }
+
+  /** Whether {@code body} passes {@code this} to a method or stores it in another object. */
+  private static boolean passesThis(Tree body) {
+    boolean[] found = new boolean[1];
+    new TreeScanner<Void, Void>() {
+      @Override
+      public Void visitMethodInvocation(MethodInvocationTree call, Void unused) {
+        String name = Trees.calledName(call);
+        if (!name.equals("super") && !name.equals("this")) {
+          for (ExpressionTree arg : call.getArguments()) {
+            if (isThis(arg)) {
+              found[0] = true;
+            }
+          }
+        }
+        return super.visitMethodInvocation(call, null);
+      }
+
+      @Override
+      public Void visitAssignment(AssignmentTree assignment, Void unused) {
+        if (isThis(assignment.getExpression())
+            && assignment.getVariable() instanceof MemberSelectTree select
+            && !isThis(select.getExpression())) {
+          found[0] = true;
+        }
+        return super.visitAssignment(assignment, null);
+      }
+
+      @Override
+      public Void visitClass(ClassTree cls, Void unused) {
+        return null;
+      }
+
+      @Override
+      public Void visitLambdaExpression(LambdaExpressionTree lambda, Void unused) {
+        return null;
+      }
+    }.scan(body, null);
+    return found[0];
+  }
+
+  private static boolean isThis(ExpressionTree tree) {
+    return ASTHelpers.stripParentheses(tree) instanceof IdentifierTree id
+        && id.getName().contentEquals("this");
+  }
+
+  /**
+   * Whether {@code body} has a loop that a flag or a poison pill ends: a loop condition that reads
+   * a field or calls a method other than an interruption check, or an {@code if} in a loop that
+   * reads a field, or compares with a constant, and then breaks or returns.
+   */
+  private static boolean stopsOnSignal(Tree body) {
+    boolean[] found = new boolean[1];
+    new TreeScanner<Void, Integer>() {
+      @Override
+      public Void scan(Tree tree, Integer loops) {
+        return found[0] ? null : super.scan(tree, loops);
+      }
+
+      @Override
+      public Void visitWhileLoop(WhileLoopTree loop, Integer loops) {
+        check(loop.getCondition());
+        return super.visitWhileLoop(loop, loops + 1);
+      }
+
+      @Override
+      public Void visitDoWhileLoop(DoWhileLoopTree loop, Integer loops) {
+        check(loop.getCondition());
+        return super.visitDoWhileLoop(loop, loops + 1);
+      }
+
+      @Override
+      public Void visitForLoop(ForLoopTree loop, Integer loops) {
+        if (loop.getCondition() != null) {
+          check(loop.getCondition());
+        }
+        return super.visitForLoop(loop, loops + 1);
+      }
+
+      @Override
+      public Void visitIf(IfTree tree, Integer loops) {
+        if (loops > 0 && leaves(tree.getThenStatement()) && isSignal(tree.getCondition())) {
+          found[0] = true;
+          return null;
+        }
+        return super.visitIf(tree, loops);
+      }
+
+      @Override
+      public Void visitClass(ClassTree cls, Integer loops) {
+        return null;
+      }
+
+      @Override
+      public Void visitLambdaExpression(LambdaExpressionTree lambda, Integer loops) {
+        return null;
+      }
+
+      private void check(ExpressionTree condition) {
+        if (isSignal(condition)) {
+          found[0] = true;
+        }
+      }
+    }.scan(body, 0);
+    return found[0];
+  }
+
+  private static boolean leaves(StatementTree statement) {
+    boolean[] found = new boolean[1];
+    new TreeScanner<Void, Void>() {
+      @Override
+      public Void visitBreak(BreakTree tree, Void unused) {
+        found[0] = true;
+        return null;
+      }
+
+      @Override
+      public Void visitReturn(ReturnTree tree, Void unused) {
+        found[0] = true;
+        return null;
+      }
+
+      @Override
+      public Void visitThrow(ThrowTree tree, Void unused) {
+        found[0] = true;
+        return null;
+      }
+
+      @Override
+      public Void visitLambdaExpression(LambdaExpressionTree lambda, Void unused) {
+        return null;
+      }
+
+      @Override
+      public Void visitClass(ClassTree cls, Void unused) {
+        return null;
+      }
+    }.scan(statement, null);
+    return found[0];
+  }
+
+  /**
+   * Whether {@code condition} can change because another thread says so: it reads a non-final
+   * field, calls a method other than an interruption check ({@code isRunning()}, {@code
+   * isStopping()}), or compares with a constant (a poison pill: {@code item == POISON}, {@code
+   * "stop".equals(line)}).
+   */
+  private static boolean isSignal(ExpressionTree condition) {
+    boolean[] found = new boolean[1];
+    new TreeScanner<Void, Void>() {
+      @Override
+      public Void visitIdentifier(IdentifierTree tree, Void unused) {
+        if (isSignalField(ASTHelpers.getSymbol(tree))) {
+          found[0] = true;
+        }
+        return null;
+      }
+
+      @Override
+      public Void visitMemberSelect(MemberSelectTree tree, Void unused) {
+        if (isSignalField(ASTHelpers.getSymbol(tree))) {
+          found[0] = true;
+        }
+        return super.visitMemberSelect(tree, null);
+      }
+
+      @Override
+      public Void visitMethodInvocation(MethodInvocationTree call, Void unused) {
+        String name = Trees.calledName(call);
+        if (name.equals("equals") && call.getArguments().size() == 1) {
+          ExpressionTree other = ASTHelpers.getReceiver(call);
+          if (isConstant(call.getArguments().get(0)) || (other != null && isConstant(other))) {
+            found[0] = true;
+            return null;
+          }
+        }
+        ExpressionTree receiver = ASTHelpers.getReceiver(call);
+        if (call.getArguments().isEmpty()
+            && !name.equals("interrupted")
+            && !name.equals("isInterrupted")
+            && (receiver == null
+                || isThis(receiver)
+                || STOP_WORD.matcher(name.toLowerCase(Locale.ROOT)).find()
+                || isAtomicField(receiver))) {
+          found[0] = true; // isRunning(), !isStopping(), running.get(), future.isCancelled()
+          return null;
+        }
+        return super.visitMethodInvocation(call, null);
+      }
+
+      @Override
+      public Void visitBinary(BinaryTree tree, Void unused) {
+        if ((tree.getKind() == Tree.Kind.EQUAL_TO || tree.getKind() == Tree.Kind.NOT_EQUAL_TO)
+            && (isConstant(tree.getLeftOperand()) || isConstant(tree.getRightOperand()))
+            && !(isNullLiteral(tree.getLeftOperand()) || isNullLiteral(tree.getRightOperand()))) {
+          found[0] = true;
+          return null;
+        }
+        return super.visitBinary(tree, null);
+      }
+    }.scan(condition, null);
+    return found[0];
+  }
+
+  /** A non-final boolean field, or a volatile field: a flag that another thread sets. */
+  private static boolean isSignalField(@Nullable Symbol sym) {
+    return sym instanceof VarSymbol var
+        && var.getKind() == ElementKind.FIELD
+        && (var.flags() & Flags.FINAL) == 0
+        && ((var.flags() & Flags.VOLATILE) != 0
+            || (var.type != null
+                && (var.type.getKind() == TypeKind.BOOLEAN
+                    || var.type.tsym.getQualifiedName().contentEquals("java.lang.Boolean"))));
+  }
+
+  /** Whether {@code tree} names a field of a {@code java.util.concurrent.atomic} type. */
+  private static boolean isAtomicField(ExpressionTree tree) {
+    return ASTHelpers.getSymbol(tree) instanceof VarSymbol var
+        && var.getKind() == ElementKind.FIELD
+        && var.type != null
+        && var.type.tsym != null
+        && var.type.tsym.getQualifiedName().toString().startsWith("java.util.concurrent.atomic.");
+  }
+
+  private static boolean isConstant(ExpressionTree tree) {
+    ExpressionTree e = ASTHelpers.stripParentheses(tree);
+    if (e instanceof LiteralTree) {
+      return !isNullLiteral(e);
+    }
+    return ASTHelpers.getSymbol(e) instanceof VarSymbol var
+        && var.getKind() == ElementKind.FIELD
+        && var.isStatic()
+        && (var.flags() & Flags.FINAL) != 0;
+  }
+
+  private static boolean isNullLiteral(ExpressionTree tree) {
+    return ASTHelpers.stripParentheses(tree).getKind() == Tree.Kind.NULL_LITERAL;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Whether an owner's loop carries on deliberately.
+  // ---------------------------------------------------------------------------------------------
+
+  /**
+   * Whether nothing but an interruption (or an exception) ends {@code loop}: its condition is
+   * absent, constant, made of final values, or looks only at the interrupt flag; and its body
+   * neither returns nor breaks out of it. A loop on a flag or a state getter ({@code while
+   * (running)}, {@code while (!isStopping())}), with an {@code if (…) break;} in its body, or over
+   * a collection, ends otherwise: an owner may then use the interrupt only to wake it.
+   */
+  public static boolean loopsForever(Tree loop) {
+    ExpressionTree condition;
+    StatementTree body;
+    if (loop instanceof WhileLoopTree w) {
+      condition = w.getCondition();
+      body = w.getStatement();
+    } else if (loop instanceof DoWhileLoopTree d) {
+      condition = d.getCondition();
+      body = d.getStatement();
+    } else if (loop instanceof ForLoopTree f) {
+      condition = f.getCondition();
+      body = f.getStatement();
+    } else {
+      return false; // a for-each loop ends with its input
+    }
+    return (condition == null || isForeverCondition(condition)) && !leavesLoop(body);
+  }
+
+  /** Whether {@code condition} stays true until the thread is interrupted. */
+  private static boolean isForeverCondition(ExpressionTree condition) {
+    ExpressionTree e = ASTHelpers.stripParentheses(condition);
+    if (e instanceof LiteralTree) {
+      return Boolean.TRUE.equals(((LiteralTree) e).getValue());
+    }
+    if (e instanceof UnaryTree unary && e.getKind() == Tree.Kind.LOGICAL_COMPLEMENT) {
+      ExpressionTree inner = ASTHelpers.stripParentheses(unary.getExpression());
+      return isInterruptCheck(inner) || isFinalValue(inner);
+    }
+    if (e instanceof BinaryTree binary
+        && (e.getKind() == Tree.Kind.CONDITIONAL_AND || e.getKind() == Tree.Kind.CONDITIONAL_OR)) {
+      return isForeverCondition(binary.getLeftOperand())
+          && isForeverCondition(binary.getRightOperand());
+    }
+    return isFinalValue(e);
+  }
+
+  private static boolean isInterruptCheck(ExpressionTree e) {
+    if (!(e instanceof MethodInvocationTree call)) {
+      return false;
+    }
+    String name = Trees.calledName(call);
+    return name.equals("interrupted") || name.equals("isInterrupted");
+  }
+
+  private static boolean isFinalValue(ExpressionTree e) {
+    if (e instanceof LiteralTree) {
+      return true;
+    }
+    if (!(ASTHelpers.getSymbol(e) instanceof VarSymbol var)
+        || !(e instanceof IdentifierTree || e instanceof MemberSelectTree)) {
+      return false;
+    }
+    return var.getKind() == ElementKind.FIELD
+        ? (var.flags() & Flags.FINAL) != 0 && (var.flags() & Flags.VOLATILE) == 0
+        : (var.flags() & (Flags.FINAL | Flags.EFFECTIVELY_FINAL)) != 0;
+  }
+
+  /**
+   * Whether {@code body} can leave its loop: a {@code return}, or a {@code break} that is not
+   * inside an inner loop or switch (or names a label outside them).
+   */
+  private static boolean leavesLoop(StatementTree body) {
+    boolean[] found = new boolean[1];
+    new TreeScanner<Void, Integer>() {
+      @Override
+      public Void scan(Tree tree, Integer depth) {
+        return found[0] ? null : super.scan(tree, depth);
+      }
+
+      @Override
+      public Void visitReturn(ReturnTree tree, Integer depth) {
+        found[0] = true;
+        return null;
+      }
+
+      @Override
+      public Void visitBreak(BreakTree tree, Integer depth) {
+        if (depth == 0 || tree.getLabel() != null) {
+          found[0] = true;
+        }
+        return null;
+      }
+
+      @Override
+      public Void visitWhileLoop(WhileLoopTree tree, Integer depth) {
+        return super.visitWhileLoop(tree, depth + 1);
+      }
+
+      @Override
+      public Void visitDoWhileLoop(DoWhileLoopTree tree, Integer depth) {
+        return super.visitDoWhileLoop(tree, depth + 1);
+      }
+
+      @Override
+      public Void visitForLoop(ForLoopTree tree, Integer depth) {
+        return super.visitForLoop(tree, depth + 1);
+      }
+
+      @Override
+      public Void visitEnhancedForLoop(EnhancedForLoopTree tree, Integer depth) {
+        return super.visitEnhancedForLoop(tree, depth + 1);
+      }
+
+      @Override
+      public Void visitSwitch(SwitchTree tree, Integer depth) {
+        return super.visitSwitch(tree, depth + 1);
+      }
+
+      @Override
+      public Void visitLambdaExpression(LambdaExpressionTree tree, Integer depth) {
+        return null;
+      }
+
+      @Override
+      public Void visitClass(ClassTree tree, Integer depth) {
+        return null;
+      }
+    }.scan(body, 0);
+    return found[0];
+  }
+
+  // ---------------------------------------------------------------------------------------------
+
+  private static boolean isPrivate(MethodSymbol sym) {
+    return sym.getModifiers().contains(Modifier.PRIVATE);
+  }
+
+  private static @Nullable TreePath topLevelClass(TreePath path) {
+    TreePath top = null;
+    for (TreePath p = path; p != null; p = p.getParentPath()) {
+      if (p.getLeaf() instanceof ClassTree) {
+        top = p;
+      }
+    }
+    return top;
+  }
+
+  private static @Nullable ClassSymbol enclosingClass(TreePath path) {
+    for (TreePath p = path; p != null; p = p.getParentPath()) {
+      if (p.getLeaf() instanceof ClassTree cls) {
+        return ASTHelpers.getSymbol(cls);
+      }
+    }
+    return null;
+  }
+
+  private static boolean isInAnonymousClass(TreePath path) {
+    for (TreePath p = path; p != null; p = p.getParentPath()) {
+      if (p.getLeaf() instanceof ClassTree cls) {
+        return isAnonymous(cls);
+      }
+    }
+    return false;
+  }
+
+  private static boolean isAnonymous(ClassTree cls) {
+    ClassSymbol sym = ASTHelpers.getSymbol(cls);
+    return sym != null && sym.isAnonymous();
+  }
+}

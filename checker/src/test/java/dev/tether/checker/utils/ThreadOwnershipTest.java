@@ -1,0 +1,409 @@
+package dev.tether.checker.utils;
+
+import static com.google.errorprone.BugPattern.SeverityLevel.WARNING;
+
+import com.google.errorprone.BugPattern;
+import com.google.errorprone.CompilationTestHelper;
+import com.google.errorprone.VisitorState;
+import com.google.errorprone.bugpatterns.BugChecker;
+import com.google.errorprone.bugpatterns.BugChecker.MethodInvocationTreeMatcher;
+import com.google.errorprone.matchers.Description;
+import com.google.errorprone.util.ASTHelpers;
+import com.sun.source.tree.ExpressionTree;
+import com.sun.source.tree.MethodInvocationTree;
+import com.sun.source.tree.NewClassTree;
+import com.sun.source.util.TreePath;
+import org.junit.jupiter.api.Test;
+
+final class ThreadOwnershipTest {
+  /** Reports, at every call to {@code here()}, what runs the code around it. */
+  @BugPattern(summary = "Reports ThreadOwnership.of", severity = WARNING)
+  public static final class RunnerProbe extends BugChecker implements MethodInvocationTreeMatcher {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    public Description matchMethodInvocation(MethodInvocationTree tree, VisitorState state) {
+      if (!Trees.calledName(tree).equals("here")) {
+        return Description.NO_MATCH;
+      }
+      ThreadOwnership.Runner runner = ThreadOwnership.of(state.getPath(), state);
+      return buildDescription(tree)
+          .setMessage(runner + (runner.ownsThread() ? " owner" : " not-owner"))
+          .build();
+    }
+  }
+
+  /** Reports, at every {@code start()} of a new thread, whether it has an owner by construction. */
+  @BugPattern(summary = "Reports ThreadOwnership.hasOwnerByConstruction", severity = WARNING)
+  public static final class OwnerProbe extends BugChecker implements MethodInvocationTreeMatcher {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    public Description matchMethodInvocation(MethodInvocationTree tree, VisitorState state) {
+      ExpressionTree receiver = ASTHelpers.getReceiver(tree);
+      if (!Trees.calledName(tree).equals("start") || !(receiver instanceof NewClassTree)) {
+        return Description.NO_MATCH;
+      }
+      TreePath path = state.getPath();
+      return buildDescription(tree)
+          .setMessage(
+              ThreadOwnership.hasOwnerByConstruction(path, receiver, state) ? "owned" : "unowned")
+          .build();
+    }
+  }
+
+  private final CompilationTestHelper runner =
+      CompilationTestHelper.newInstance(RunnerProbe.class, getClass());
+
+  @Test
+  void threadBodiesAndWhatOnlyTheyReach() {
+    runner
+        .addSourceLines(
+            "A.java",
+            "import java.util.concurrent.*;",
+            "class A {",
+            "  static void here() {}",
+            "  static final class Worker extends Thread {",
+            "    @Override public void run() {",
+            "      // BUG: Diagnostic contains: OWN_THREAD owner",
+            "      here();",
+            "      step();",
+            "    }",
+            "    private void step() {",
+            "      // BUG: Diagnostic contains: OWN_THREAD owner",
+            "      here();",
+            "      deeper();",
+            "    }",
+            "    private void deeper() {",
+            "      // BUG: Diagnostic contains: OWN_THREAD owner",
+            "      here();",
+            "    }",
+            "    public void shutdown() {",
+            "      // BUG: Diagnostic contains: CALLER not-owner",
+            "      here();",
+            "      interrupt();",
+            "    }",
+            "  }",
+            "",
+            "  // A named Runnable passed to new Thread: run() and what only run() reaches.",
+            "  static final class Pump implements Runnable {",
+            "    @Override public void run() {",
+            "      // BUG: Diagnostic contains: OWN_THREAD owner",
+            "      here();",
+            "      drain();",
+            "    }",
+            "    private void drain() {",
+            "      // BUG: Diagnostic contains: OWN_THREAD owner",
+            "      here();",
+            "    }",
+            "    void prepareShutdown() {",
+            "      // BUG: Diagnostic contains: CALLER not-owner",
+            "      here();",
+            "      shared();",
+            "    }",
+            "    private void shared() {",
+            "      // BUG: Diagnostic contains: CALLER not-owner",
+            "      here();",
+            "    }",
+            "  }",
+            "  Thread pump() { return new Thread(new Pump()); }",
+            "",
+            "  // A Runnable that hands itself to an executor is an executor's task.",
+            "  static final class SelfSubmitting implements Runnable {",
+            "    void start(ExecutorService pool) { pool.execute(this); }",
+            "    @Override public void run() {",
+            "      // BUG: Diagnostic contains: TASK not-owner",
+            "      here();",
+            "    }",
+            "  }",
+            "",
+            "  static final class SubmittedElsewhere implements Runnable {",
+            "    @Override public void run() {",
+            "      // BUG: Diagnostic contains: TASK not-owner",
+            "      here();",
+            "    }",
+            "  }",
+            "  void submit(ExecutorService pool) { pool.submit(new SubmittedElsewhere()); }",
+            "",
+            "  // Method references and factories.",
+            "  private final ExecutorService shared = Executors.newCachedThreadPool();",
+            "  void startAll() {",
+            "    new Thread(this::loop).start();",
+            "    shared.submit(this::task);",
+            "    shared.submit(this::task);",
+            "    new Thread(worker()).start();",
+            "    callback(this::notOwn);",
+            "  }",
+            "  private void loop() {",
+            "    // BUG: Diagnostic contains: OWN_THREAD owner",
+            "    here();",
+            "  }",
+            "  private void task() {",
+            "    // BUG: Diagnostic contains: TASK not-owner",
+            "    here();",
+            "  }",
+            "  private Runnable worker() {",
+            "    return () -> {",
+            "      // BUG: Diagnostic contains: OWN_THREAD owner",
+            "      here();",
+            "    };",
+            "  }",
+            "  private void notOwn() {",
+            "    // BUG: Diagnostic contains: CALLER not-owner",
+            "    here();",
+            "  }",
+            "  void callback(Runnable r) { r.run(); }",
+            "",
+            "  // A private method reached from run() and from a public method runs on callers too.",
+            "  static final class Mixed extends Thread {",
+            "    @Override public void run() { both(); }",
+            "    public void close() { both(); }",
+            "    private void both() {",
+            "      // BUG: Diagnostic contains: CALLER not-owner",
+            "      here();",
+            "    }",
+            "  }",
+            "",
+            "  // Recursion and cycles between private methods do not hide the owner.",
+            "  static final class Cycle extends Thread {",
+            "    @Override public void run() { ping(3); }",
+            "    private void ping(int n) { if (n > 0) { pong(n - 1); } }",
+            "    private void pong(int n) {",
+            "      // BUG: Diagnostic contains: OWN_THREAD owner",
+            "      here();",
+            "      ping(n);",
+            "      pong(n - 1);",
+            "    }",
+            "  }",
+            "",
+            "  // Never called in sight: may be called by anyone.",
+            "  private void unused() {",
+            "    // BUG: Diagnostic contains: CALLER not-owner",
+            "    here();",
+            "  }",
+            "",
+            "  A() {",
+            "    // BUG: Diagnostic contains: CALLER not-owner",
+            "    here();",
+            "  }",
+            "",
+            "  static Thread named(String name, Runnable body) { return new Thread(body, name); }",
+            "  void hook() {",
+            "    Runtime.getRuntime().addShutdownHook(named(\"hook\", () -> {",
+            "      // BUG: Diagnostic contains: OWN_THREAD owner",
+            "      here();",
+            "    }));",
+            "  }",
+            "}")
+        .doTest();
+  }
+
+  @Test
+  void poolsAndPrivateExecutors() {
+    runner
+        .addSourceLines(
+            "B.java",
+            "import java.util.concurrent.*;",
+            "class B {",
+            "  static void here() {}",
+            "",
+            "  // An executor's own worker code, but not its API or lifecycle methods.",
+            "  abstract static class Loop implements Executor {",
+            "    protected Runnable takeTask() {",
+            "      // BUG: Diagnostic contains: POOL_WORKER owner",
+            "      here();",
+            "      return null;",
+            "    }",
+            "    @Override public void execute(Runnable r) {",
+            "      // BUG: Diagnostic contains: CALLER not-owner",
+            "      here();",
+            "    }",
+            "    public void shutdownGracefully() {",
+            "      // BUG: Diagnostic contains: CALLER not-owner",
+            "      here();",
+            "    }",
+            "  }",
+            "",
+            "  // The one task of a private executor that the class creates and shuts down.",
+            "  static final class Poller {",
+            "    private final ExecutorService single = Executors.newSingleThreadExecutor();",
+            "    void start() { single.execute(this::poll); }",
+            "    private void poll() {",
+            "      // BUG: Diagnostic contains: PRIVATE_EXECUTOR_TASK owner",
+            "      here();",
+            "    }",
+            "    void stop() { single.shutdownNow(); }",
+            "  }",
+            "",
+            "  static final class Lambda {",
+            "    private final ExecutorService single = Executors.newSingleThreadExecutor();",
+            "    void start() {",
+            "      single.execute(() -> {",
+            "        // BUG: Diagnostic contains: PRIVATE_EXECUTOR_TASK owner",
+            "        here();",
+            "      });",
+            "    }",
+            "    void stop() { single.shutdown(); }",
+            "  }",
+            "",
+            "  // Two tasks, no shutdown, or a shared executor: the executor owns the thread.",
+            "  static final class TwoTasks {",
+            "    private final ExecutorService pool = Executors.newFixedThreadPool(2);",
+            "    void start() {",
+            "      pool.execute(() -> {",
+            "        // BUG: Diagnostic contains: TASK not-owner",
+            "        here();",
+            "      });",
+            "      pool.execute(() -> {});",
+            "    }",
+            "    void stop() { pool.shutdown(); }",
+            "  }",
+            "",
+            "  static final class NeverShutDown {",
+            "    private final ExecutorService single = Executors.newSingleThreadExecutor();",
+            "    void start() {",
+            "      single.execute(() -> {",
+            "        // BUG: Diagnostic contains: TASK not-owner",
+            "        here();",
+            "      });",
+            "    }",
+            "  }",
+            "",
+            "  static final class Given {",
+            "    private final ExecutorService pool;",
+            "    Given(ExecutorService pool) { this.pool = pool; }",
+            "    void start() {",
+            "      pool.execute(() -> {",
+            "        // BUG: Diagnostic contains: TASK not-owner",
+            "        here();",
+            "      });",
+            "    }",
+            "    void stop() { pool.shutdown(); }",
+            "  }",
+            "",
+            "  void others(java.util.List<String> list) {",
+            "    // BUG: Diagnostic contains: TASK not-owner",
+            "    CompletableFuture.runAsync(() -> here());",
+            "    // BUG: Diagnostic contains: TASK not-owner",
+            "    list.parallelStream().forEach(s -> here());",
+            "    // BUG: Diagnostic contains: CALLER not-owner",
+            "    list.forEach(s -> here());",
+            "  }",
+            "}")
+        .doTest();
+  }
+
+  @Test
+  void threadsWithAnOwnerByConstruction() {
+    CompilationTestHelper.newInstance(OwnerProbe.class, getClass())
+        .addSourceLines(
+            "C.java",
+            "import java.util.*;",
+            "import java.util.concurrent.*;",
+            "import java.util.concurrent.atomic.AtomicBoolean;",
+            "class C {",
+            "  private static final Object POISON = new Object();",
+            "  private final BlockingQueue<Object> queue = new LinkedBlockingQueue<>();",
+            "  private final AtomicBoolean started = new AtomicBoolean();",
+            "  private final Semaphore once = new Semaphore(1);",
+            "  private volatile boolean running = true;",
+            "  private boolean launched;",
+            "",
+            "  void plain(Runnable r) {",
+            "    // BUG: Diagnostic contains: unowned",
+            "    new Thread(r).start();",
+            "  }",
+            "",
+            "  void flag() {",
+            "    // BUG: Diagnostic contains: owned",
+            "    new Thread(() -> { while (running) { Thread.onSpinWait(); } }).start();",
+            "  }",
+            "",
+            "  void poisonPill() {",
+            "    new Thread(() -> {",
+            "      while (true) {",
+            "        Object item;",
+            "        try { item = queue.take(); } catch (InterruptedException e) { return; }",
+            "        if (item == POISON) { return; }",
+            "      }",
+            "      // BUG: Diagnostic contains: owned",
+            "    }).start();",
+            "  }",
+            "",
+            "  void loopsOnInterruptOnly() {",
+            "    // BUG: Diagnostic contains: unowned",
+            "    new Thread(() -> { while (!Thread.interrupted()) { Thread.onSpinWait(); } }).start();",
+            "  }",
+            "",
+            "  void compareAndSet(Runnable r) {",
+            "    if (started.compareAndSet(false, true)) {",
+            "      // BUG: Diagnostic contains: owned",
+            "      new Thread(r).start();",
+            "    }",
+            "  }",
+            "",
+            "  void tryAcquire(Runnable r) {",
+            "    if (once.tryAcquire()) {",
+            "      // BUG: Diagnostic contains: owned",
+            "      new Thread(r).start();",
+            "    }",
+            "  }",
+            "",
+            "  synchronized void booleanGuard(Runnable r) {",
+            "    if (!launched) {",
+            "      launched = true;",
+            "      // BUG: Diagnostic contains: owned",
+            "      new Thread(r).start();",
+            "    }",
+            "  }",
+            "",
+            "  synchronized void earlyReturnGuard(Runnable r) {",
+            "    if (launched) { return; }",
+            "    launched = true;",
+            "    // BUG: Diagnostic contains: owned",
+            "    new Thread(r).start();",
+            "  }",
+            "",
+            "  void guardedCaller(Runnable r) {",
+            "    if (started.compareAndSet(false, true)) { launch(r); }",
+            "  }",
+            "  private void launch(Runnable r) {",
+            "    // BUG: Diagnostic contains: owned",
+            "    new Thread(r).start();",
+            "  }",
+            "",
+            "  void unguardedCaller(Runnable r) { launchAnywhere(r); }",
+            "  private void launchAnywhere(Runnable r) {",
+            "    // BUG: Diagnostic contains: unowned",
+            "    new Thread(r).start();",
+            "  }",
+            "",
+            "  /** Runs {@code task} on a new daemon thread, as an executor would. */",
+            "  static void runInBackground(Runnable task) {",
+            "    // BUG: Diagnostic contains: owned",
+            "    new Thread(task).start();",
+            "  }",
+            "",
+            "  /** Prints the task's name. */",
+            "  static void undocumented(Runnable task) {",
+            "    // BUG: Diagnostic contains: unowned",
+            "    new Thread(task).start();",
+            "  }",
+            "",
+            "  /* Runs it on a new thread (not Javadoc, and the Javadoc above is another method's). */",
+            "  static void plainComment(Runnable task) {",
+            "    // BUG: Diagnostic contains: unowned",
+            "    new Thread(task).start();",
+            "  }",
+            "",
+            "  static final class Member extends Thread {",
+            "    Member(Map<String, Thread> registry) { registry.put(getName(), this); }",
+            "  }",
+            "  void registers(Map<String, Thread> registry) {",
+            "    // BUG: Diagnostic contains: owned",
+            "    new Member(registry).start();",
+            "  }",
+            "}")
+        .doTest();
+  }
+}
