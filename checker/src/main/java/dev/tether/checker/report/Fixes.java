@@ -1,6 +1,7 @@
 package dev.tether.checker.report;
 
 import com.google.errorprone.ErrorProneOptions;
+import com.google.errorprone.ErrorProneTimings;
 import com.google.errorprone.bugpatterns.BugChecker;
 import com.google.errorprone.fixes.Fix;
 import com.google.errorprone.fixes.Replacement;
@@ -97,8 +98,41 @@ final class Fixes {
       supplier = supplier.applyOverrides(ErrorProneOptions.processArgs(flags));
     }
     ErrorProneScannerTransformer.create(supplier.get())
-        .apply(new TreePath(unit), context, found::add);
+        .apply(new TreePath(unit), new RescanContext(context), found::add);
     return found;
+  }
+
+  /**
+   * The compilation's context, but with timings of its own: the scan runs while the outer scan
+   * times the same check (it reports from inside its timing span), and Error Prone's per-check
+   * stopwatch cannot be started twice.
+   */
+  private static final class RescanContext extends Context {
+    private final Context base;
+
+    RescanContext(Context base) {
+      this.base = base;
+    }
+
+    @Override
+    public <T> T get(Key<T> key) {
+      T own = super.get(key);
+      if (own != null) {
+        return own;
+      }
+      T inherited = base.get(key);
+      return inherited instanceof ErrorProneTimings ? null : inherited;
+    }
+
+    @Override
+    public <T> T get(Class<T> type) {
+      T own = super.get(type);
+      if (own != null) {
+        return own;
+      }
+      T inherited = base.get(type);
+      return inherited instanceof ErrorProneTimings ? null : inherited;
+    }
   }
 
   private Map<String, Object> sarif(Fix fix, String uri) {
