@@ -79,6 +79,22 @@ class Downstream {
     }
   }
 
+  /**
+   * mvn install (here invoker:install, into it-repo) installs the sources and Javadoc jars of
+   * tether-checker and tether-runtime beside their jars, as Maven Central requires.
+   */
+  static void assertSourcesAndJavadocInstalled(Map vars) {
+    String version = vars.tetherVersion
+    ['tether-checker', 'tether-runtime'].each { artifact ->
+      ['sources', 'javadoc'].each { classifier ->
+        File jar = new File(vars.localRepositoryPath as File,
+            "dev/tether/${artifact}/${version}/${artifact}-${version}-${classifier}.jar")
+        require(jar.isFile() && jar.length() > 0, "no ${jar.name} in ${jar.parentFile}")
+      }
+    }
+    println 'OK sources and Javadoc jars of tether-checker and tether-runtime are installed'
+  }
+
   static List<String> checks(File basedir) {
     new File(basedir, 'tether-checks.txt').readLines().findAll { it }
   }
