@@ -80,19 +80,20 @@ class Downstream {
   }
 
   /**
-   * mvn install (here invoker:install, into it-repo) installs the sources and Javadoc jars of
-   * tether-checker and tether-runtime beside their jars, as Maven Central requires.
+   * The sources and Javadoc jars of tether-checker and tether-runtime that mvn install installs
+   * beside their jars (as Maven Central requires), as the reactor built them: invoker:install puts
+   * only the main jars into it-repo.
    */
-  static void assertSourcesAndJavadocInstalled(Map vars) {
+  static void assertSourcesAndJavadocBuilt(Map vars) {
     String version = vars.tetherVersion
-    ['tether-checker', 'tether-runtime'].each { artifact ->
+    ['checker', 'runtime'].each { module ->
       ['sources', 'javadoc'].each { classifier ->
-        File jar = new File(vars.localRepositoryPath as File,
-            "dev/tether/${artifact}/${version}/${artifact}-${version}-${classifier}.jar")
-        require(jar.isFile() && jar.length() > 0, "no ${jar.name} in ${jar.parentFile}")
+        File jar = new File(vars.tetherRoot as String,
+            "${module}/target/tether-${module}-${version}-${classifier}.jar")
+        require(jar.isFile() && jar.length() > 0, "no ${jar}")
       }
     }
-    println 'OK sources and Javadoc jars of tether-checker and tether-runtime are installed'
+    println 'OK the sources and Javadoc jars of tether-checker and tether-runtime are built'
   }
 
   static List<String> checks(File basedir) {
