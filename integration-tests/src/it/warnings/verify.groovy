@@ -2,4 +2,5 @@ def ds = evaluate(new File(itSources, 'support.groovy'))
 def runs = ds.invocations(basedir)
 ds.require(runs.size() == 1, "expected 1 Maven invocation, found ${runs.size()}")
 ds.assertWarnsForEveryCheck(runs[0], ds.checks(basedir))
+ds.assertSourcesAndJavadocBuilt(binding.variables)
 return true
