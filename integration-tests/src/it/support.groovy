@@ -340,6 +340,98 @@ public class Other {
     require(problems.isEmpty(), "$file is not valid SARIF 2.1.0: $problems")
   }
 
+  /** A README.md snippet: a marker comment, then a fenced block (in a list item, indented). */
+  static final README_SNIPPET =
+      ~/(?m)^([ \t]*)<!-- readme-(pom|java):(\S+) -->\n[ \t]*```\w*\n((?:.*\n)*?)[ \t]*```$/
+
+  /**
+   * The snippets of README.md marked with {@code <!-- readme-pom:<place> -->} or {@code <!--
+   * readme-java:<path> -->}, by kind and name, each exactly as the fenced block shows it (the list
+   * item's indentation removed, as Markdown does).
+   */
+  static Map<String, Map<String, String>> readmeSnippets(File readme) {
+    Map<String, Map<String, String>> snippets = [pom: [:], java: [:]]
+    def m = readme.getText('UTF-8') =~ README_SNIPPET
+    m.each { all, String indent, String kind, String name, String body ->
+      String text = body.readLines().collect { line ->
+        require(line.isBlank() || line.startsWith(indent), "README.md, snippet $name: a line is not indented like its block")
+        line.isBlank() ? '' : line.substring(indent.length())
+      }.join('\n') + '\n'
+      require(!snippets[kind].containsKey(name), "README.md has two snippets readme-$kind:$name")
+      snippets[kind][name] = text
+    }
+    return snippets
+  }
+
+  /**
+   * Makes {@code basedir} the project a new user gets by following README.md's "Use Tether in your
+   * Maven build" literally: its pom.xml (a bare project with a placeholder comment {@code <!--
+   * README: <place> -->} for each snippet) gets the README's Maven snippets, verbatim, in
+   * properties, dependencies, build plugins and profiles; .mvn/jvm.config is Tether's; the README's
+   * Java snippets are its sources, with {@code extraSources} (sample files) next to them.
+   */
+  static void prepareReadmeProject(Map vars, List<String> extraSources) {
+    File basedir = vars.basedir as File
+    File readme = new File(vars.readme as String)
+    def snippets = readmeSnippets(readme)
+    List<String> places = ['properties', 'dependencies', 'plugins', 'profiles']
+    require(snippets.pom.keySet() == places.toSet(),
+        "README.md should mark the Maven snippets ${places} with <!-- readme-pom:<place> -->, found ${snippets.pom.keySet()}")
+    def version = snippets.pom.properties =~ /<tether\.version>([^<]+)<\/tether\.version>/
+    require(version.find() && version.group(1) == vars.tetherVersion,
+        "README.md's <tether.version> is not this build's version ${vars.tetherVersion}")
+
+    File pom = new File(basedir, 'pom.xml')
+    String text = pom.getText('UTF-8')
+    places.each { place ->
+      String placeholder = "<!-- README: ${place} -->"
+      require(text.contains(placeholder), "pom.xml has no placeholder $placeholder")
+      text = text.replace(placeholder, snippets.pom[place])
+    }
+    pom.setText(text, 'UTF-8')
+
+    new File(basedir, 'src').deleteDir()
+    require(!snippets.java.isEmpty(), 'README.md marks no Java snippet with <!-- readme-java:<path> -->')
+    snippets.java.each { path, source ->
+      File file = new File(basedir, "src/main/java/$path")
+      file.parentFile.mkdirs()
+      file.setText(source, 'UTF-8')
+    }
+    File pkg = new File(basedir, PACKAGE_DIR)
+    pkg.mkdirs()
+    extraSources.each { name ->
+      new File(pkg, name).bytes = new File(vars.samplesDir as String, name).bytes
+    }
+
+    File mvn = new File(basedir, '.mvn')
+    mvn.mkdirs()
+    new File(mvn, 'jvm.config').bytes = new File(vars.jvmConfig as String).bytes
+    List<String> checks = checksInJar(vars)
+    new File(basedir, 'tether-checks.txt').text = checks.join('\n') + '\n'
+    println "README project: ${snippets.pom.keySet()} snippets in pom.xml, sources ${snippets.java.keySet() + extraSources}"
+  }
+
+  /**
+   * The README project's two builds: {@code clean compile} warns on the bad sample and on nothing
+   * else (the README's Java snippets are clean); then {@code compile} on the up-to-date module
+   * compiles nothing and prints no warning, as the README's "No warnings?" says.
+   */
+  static void assertReadmeBuilds(List<String> runs, List<String> checks) {
+    require(runs.size() == 2, "expected 2 Maven invocations, found ${runs.size()}")
+    def (first, again) = runs
+    require(first.contains('BUILD SUCCESS'), 'the README project does not build')
+    List<Map> reported = findings(first, checks)
+    List<Map> bad = reported.findAll { it.level == 'WARNING' && it.file.endsWith('Bad') }
+    require(!bad.isEmpty(), 'Tether reported nothing on the bad sample: is it running?')
+    bad.each { println "OK ${describe(it)}" }
+    List<Map> stray = reported - bad
+    require(stray.isEmpty(), "Tether reported on the README's code: ${stray.collect { describe(it) }}")
+    require(again.contains('BUILD SUCCESS'), 'the second build failed')
+    require(again.contains('Nothing to compile'), 'the second build recompiled an up-to-date module')
+    require(findings(again, checks).isEmpty(), 'an up-to-date module printed findings')
+    println 'OK an up-to-date module: "Nothing to compile", no warning'
+  }
+
   static void require(boolean ok, String message) {
     if (!ok) {
       throw new AssertionError(message)

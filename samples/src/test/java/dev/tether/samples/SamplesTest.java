@@ -31,12 +31,14 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Compiles each sample pair with Error Prone and Tether, as a user's build would: {@code
- * <Name>Bad.java} must warn with {@code <Name>}, {@code <Name>Good.java} must be free of Tether
- * warnings, and the bad sample patched with {@code -XepPatchChecks:<Name>} must compile and be free
- * of every warning that had a fix.
+ * <Name>Bad.java} must warn with {@code <Name>}, {@code <Name>Good.java} and {@code
+ * <Name>Runtime.java} (the fix with Tether's runtime) must be free of Tether warnings, and the bad
+ * sample patched with {@code -XepPatchChecks:<Name>} must compile and be free of every warning that
+ * had a fix.
  */
 final class SamplesTest {
   private static final Path SAMPLES = Path.of(System.getProperty("tether.samples.dir"));
+  private static final Path DOCS = Path.of(System.getProperty("tether.docs.dir"));
   private static final SortedSet<String> CHECKS = tetherChecks();
 
   @TempDir Path temp;
@@ -78,6 +80,47 @@ final class SamplesTest {
                           compile(SAMPLES.resolve(check + "Good.java"), List.of());
                       assertEquals(List.of(), findings, check + "Good.java must be clean");
                     }));
+  }
+
+  /**
+   * Every check whose page recommends Tether's runtime ("With Tether's runtime, …") has a {@code
+   * <Name>Runtime.java} sample that uses it (and {@link RuntimeSamplesTest} runs).
+   */
+  @Test
+  void everyRecommendedRuntimeReplacementHasASample() throws IOException {
+    List<String> missing = new ArrayList<>();
+    for (String check : CHECKS) {
+      String page = Files.readString(DOCS.resolve(check + ".md"), UTF_8);
+      Path sample = SAMPLES.resolve(check + "Runtime.java");
+      if (page.contains("With Tether's runtime")) {
+        if (!Files.exists(sample)) {
+          missing.add(check + "Runtime.java");
+        } else {
+          assertTrue(
+              Files.readString(sample, UTF_8).contains("import dev.tether."),
+              check + "Runtime.java must use Tether's runtime");
+        }
+      }
+    }
+    assertEquals(List.of(), missing, "pages recommend the runtime, but there is no sample");
+  }
+
+  @TestFactory
+  Stream<DynamicTest> runtimeSamplesAreClean() throws IOException {
+    List<Path> samples;
+    try (Stream<Path> files = Files.list(SAMPLES)) {
+      samples =
+          files.filter(f -> f.getFileName().toString().endsWith("Runtime.java")).sorted().toList();
+    }
+    assertFalse(samples.isEmpty(), "no <Name>Runtime.java sample in " + SAMPLES);
+    return samples.stream()
+        .map(
+            sample ->
+                DynamicTest.dynamicTest(
+                    sample.getFileName().toString(),
+                    () ->
+                        assertEquals(
+                            List.of(), compile(sample, List.of()), sample + " must be clean")));
   }
 
   @TestFactory
