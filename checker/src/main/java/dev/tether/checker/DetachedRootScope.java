@@ -14,7 +14,6 @@ import com.google.errorprone.bugpatterns.BugChecker.MethodInvocationTreeMatcher;
 import com.google.errorprone.fixes.SuggestedFix;
 import com.google.errorprone.matchers.Description;
 import com.google.errorprone.util.ASTHelpers;
-import com.sun.source.tree.AnnotationTree;
 import com.sun.source.tree.BinaryTree;
 import com.sun.source.tree.ClassTree;
 import com.sun.source.tree.LambdaExpressionTree;
@@ -25,9 +24,9 @@ import com.sun.source.tree.VariableTree;
 import com.sun.source.util.TreePath;
 import com.sun.tools.javac.code.Symbol;
 import dev.tether.checker.utils.RuntimeApi;
+import dev.tether.checker.utils.TestCode;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import javax.lang.model.element.Modifier;
 
 /**
@@ -48,23 +47,6 @@ public final class DetachedRootScope extends BugChecker implements MethodInvocat
       "CancelScope.root() is never cancelled and has no deadline, so work under it ignores the"
           + " cancellation and deadline of the %s in reach here (%s): derive from %s instead";
 
-  /** Annotations of test methods and of their set-up and tear-down, by simple name. */
-  private static final Set<String> TEST_ANNOTATIONS =
-      Set.of(
-          "Test",
-          "ParameterizedTest",
-          "RepeatedTest",
-          "TestFactory",
-          "TestTemplate",
-          "BeforeEach",
-          "AfterEach",
-          "BeforeAll",
-          "AfterAll",
-          "Before",
-          "After",
-          "BeforeClass",
-          "AfterClass");
-
   @Override
   public Description matchMethodInvocation(MethodInvocationTree tree, VisitorState state) {
     if (!RuntimeApi.isRoot(tree) || isCompared(state.getPath())) {
@@ -80,7 +62,7 @@ public final class DetachedRootScope extends BugChecker implements MethodInvocat
       if (leaf instanceof LambdaExpressionTree lambda) {
         addScopes(lambda.getParameters(), inReach);
       } else if (leaf instanceof MethodTree method) {
-        if (isMain(method) || isTest(method)) {
+        if (isMain(method) || TestCode.isTestMethod(method)) {
           return NO_MATCH;
         }
         inMethod = true;
@@ -90,8 +72,7 @@ public final class DetachedRootScope extends BugChecker implements MethodInvocat
         if (!inMethod && inReach.isEmpty()) {
           return NO_MATCH; // a field or an initializer: the program's own root
         }
-        String name = type.getSimpleName().toString();
-        if (name.endsWith("Test") || name.endsWith("Tests") || name.endsWith("IT")) {
+        if (TestCode.isTestClassName(type.getSimpleName().toString())) {
           return NO_MATCH;
         }
         if (!staticContext) {
@@ -147,15 +128,5 @@ public final class DetachedRootScope extends BugChecker implements MethodInvocat
   /** Whether {@code method} is a program's {@code main} (static or, on JDK 21+, instance). */
   private static boolean isMain(MethodTree method) {
     return method.getName().contentEquals("main");
-  }
-
-  private static boolean isTest(MethodTree method) {
-    for (AnnotationTree annotation : method.getModifiers().getAnnotations()) {
-      String name = annotation.getAnnotationType().toString();
-      if (TEST_ANNOTATIONS.contains(name.substring(name.lastIndexOf('.') + 1))) {
-        return true;
-      }
-    }
-    return false;
   }
 }
