@@ -213,6 +213,7 @@ class TickerTest {
   }
 
   @Test
+  @SuppressWarnings("LeakedScope") // the failing action is what ends this ticker
   void aFailingActionCancelsItsScopeWithTheFailure() throws InterruptedException {
     IllegalStateException boom = new IllegalStateException("boom");
     CountDownLatch cancelled = new CountDownLatch(1);

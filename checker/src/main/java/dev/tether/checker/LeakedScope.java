@@ -1,0 +1,331 @@
+package dev.tether.checker;
+
+import static com.google.errorprone.BugPattern.LinkType.CUSTOM;
+import static com.google.errorprone.BugPattern.SeverityLevel.WARNING;
+import static com.google.errorprone.BugPattern.StandardTags.CONCURRENCY;
+import static com.google.errorprone.matchers.Description.NO_MATCH;
+import static dev.tether.checker.utils.Links.BUGPATTERN;
+
+import com.google.auto.service.AutoService;
+import com.google.errorprone.BugPattern;
+import com.google.errorprone.VisitorState;
+import com.google.errorprone.bugpatterns.BugChecker;
+import com.google.errorprone.bugpatterns.BugChecker.ExpressionStatementTreeMatcher;
+import com.google.errorprone.bugpatterns.BugChecker.VariableTreeMatcher;
+import com.google.errorprone.fixes.SuggestedFix;
+import com.google.errorprone.matchers.Description;
+import com.google.errorprone.util.ASTHelpers;
+import com.sun.source.tree.BlockTree;
+import com.sun.source.tree.ClassTree;
+import com.sun.source.tree.ExpressionStatementTree;
+import com.sun.source.tree.ExpressionTree;
+import com.sun.source.tree.IdentifierTree;
+import com.sun.source.tree.LambdaExpressionTree;
+import com.sun.source.tree.MemberReferenceTree;
+import com.sun.source.tree.MethodInvocationTree;
+import com.sun.source.tree.StatementTree;
+import com.sun.source.tree.Tree;
+import com.sun.source.tree.TryTree;
+import com.sun.source.tree.VariableTree;
+import com.sun.source.util.TreePath;
+import com.sun.source.util.TreePathScanner;
+import com.sun.tools.javac.code.Symbol;
+import com.sun.tools.javac.code.Symbol.VarSymbol;
+import dev.tether.checker.utils.RuntimeApi;
+import dev.tether.checker.utils.Trees;
+import java.util.List;
+import java.util.Set;
+import javax.lang.model.element.ElementKind;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A {@link BugChecker} that flags runtime scopes, groups, pools, tickers and state owners that a
+ * method opens and neither closes nor hands to an owner (Go's {@code lostcancel}).
+ */
+@AutoService(BugChecker.class)
+@BugPattern(
+    summary = "Close the scope, group, pool, ticker or state owner that a method opens",
+    link = BUGPATTERN + "LeakedScope.md",
+    linkType = CUSTOM,
+    severity = WARNING,
+    tags = CONCURRENCY)
+public final class LeakedScope extends BugChecker
+    implements VariableTreeMatcher, ExpressionStatementTreeMatcher {
+  private static final long serialVersionUID = 1L;
+
+  private static final String MESSAGE =
+      "This %s is opened here and never closed nor handed to an owner: %s; open it in"
+          + " try-with-resources (or close it in a finally block)";
+
+  private static final String DROPPED_MESSAGE =
+      "This %s is opened and dropped, so nothing ever closes it: %s; keep it in try-with-resources";
+
+  /**
+   * Calls that release what was opened: a group's {@code await()} (a pool's {@code drain}) closes
+   * its scope.
+   */
+  private static final Set<String> RELEASE = Set.of("close", "cancel", "await", "drain");
+
+  /** Calls whose lambda argument runs before they return, on the calling thread. */
+  private static final Set<String> RUNS_NOW = Set.of("forEach", "forEachOrdered");
+
+  @Override
+  public Description matchVariable(VariableTree tree, VisitorState state) {
+    ExpressionTree init = tree.getInitializer();
+    if (init == null || !(init instanceof MethodInvocationTree)) {
+      return NO_MATCH;
+    }
+    String kind = RuntimeApi.createdBy(init);
+    if (kind == null) {
+      return NO_MATCH;
+    }
+    VarSymbol sym = ASTHelpers.getSymbol(tree);
+    if (sym == null || sym.getKind() != ElementKind.LOCAL_VARIABLE) {
+      return NO_MATCH; // fields are owned by their object; resources are closed by the try
+    }
+    if (underLocalParent(init)) {
+      return NO_MATCH; // ends with its parent, which this check follows in its own right
+    }
+    TreePath scope = state.getPath().getParentPath();
+    if (scope == null || scope.getLeaf() instanceof TryTree) {
+      return NO_MATCH;
+    }
+    Uses uses = new Uses(sym, scope.getLeaf());
+    uses.scan(scope, null);
+    if (uses.released || uses.escapes) {
+      return NO_MATCH;
+    }
+    Description.Builder description =
+        buildDescription(tree)
+            .setMessage(String.format(MESSAGE, noun(kind, init), harm(kind, init)));
+    if (uses.onlyReceiver && closingKeepsBehaviour(kind, init)) {
+      SuggestedFix fix = tryWithResources(tree, scope, state);
+      if (fix != null) {
+        description.addFix(fix);
+      }
+    }
+    return description.build();
+  }
+
+  @Override
+  public Description matchExpressionStatement(ExpressionStatementTree tree, VisitorState state) {
+    if (!(tree.getExpression() instanceof MethodInvocationTree call)) {
+      return NO_MATCH;
+    }
+    // parent.withCancel();  or  TaskGroup.open(scope).go(task);
+    ExpressionTree opened = call;
+    if (RuntimeApi.createdBy(call) == null) {
+      if (RELEASE.contains(Trees.calledName(call))) {
+        return NO_MATCH;
+      }
+      ExpressionTree receiver = ASTHelpers.getReceiver(call);
+      if (receiver == null || !(receiver instanceof MethodInvocationTree)) {
+        return NO_MATCH;
+      }
+      opened = receiver;
+    }
+    String kind = RuntimeApi.createdBy(opened);
+    if (kind == null || underLocalParent(opened)) {
+      return NO_MATCH;
+    }
+    return buildDescription(opened)
+        .setMessage(String.format(DROPPED_MESSAGE, noun(kind, opened), harm(kind, opened)))
+        .build();
+  }
+
+  /**
+   * Whether {@code opened} is opened under a parent scope held in a local variable ({@code
+   * local.withCancel()}, {@code TaskGroup.open(local)}): the runtime closes a child when its parent
+   * ends, and the parent, made in the same method, is this check's to follow.
+   */
+  private static boolean underLocalParent(ExpressionTree opened) {
+    ExpressionTree e = ASTHelpers.stripParentheses(opened);
+    while (e instanceof MethodInvocationTree call
+        && RuntimeApi.BUILDERS.contains(Trees.calledName(call))
+        && ASTHelpers.getReceiver(call) != null) {
+      e = ASTHelpers.stripParentheses(ASTHelpers.getReceiver(call));
+    }
+    if (!(e instanceof MethodInvocationTree call)) {
+      return false;
+    }
+    ExpressionTree parent =
+        Trees.calledName(call).equals("open")
+            ? (call.getArguments().isEmpty() ? null : call.getArguments().get(0))
+            : ASTHelpers.getReceiver(call);
+    if (parent == null) {
+      return false;
+    }
+    Symbol symbol = ASTHelpers.getSymbol(ASTHelpers.stripParentheses(parent));
+    return symbol instanceof VarSymbol
+        && symbol.getKind() == ElementKind.LOCAL_VARIABLE
+        && RuntimeApi.isCancelScope(symbol.type);
+  }
+
+  private static String noun(String kind, ExpressionTree opened) {
+    return isTickerScope(kind, opened)
+        ? "ticker's CancelScope"
+        : kind.substring(kind.lastIndexOf('.') + 1);
+  }
+
+  /** Whether {@code opened} is {@code Ticker.open(parent, period, action)}. */
+  private static boolean isTickerScope(String kind, ExpressionTree opened) {
+    return kind.equals(RuntimeApi.CANCEL_SCOPE)
+        && opened instanceof MethodInvocationTree call
+        && Trees.calledName(call).equals("open");
+  }
+
+  private static String harm(String kind, ExpressionTree opened) {
+    if (isTickerScope(kind, opened)) {
+      return "its action keeps running every period after the method returns";
+    }
+    switch (kind) {
+      case RuntimeApi.CANCEL_SCOPE:
+        return "it stays registered with its parent (and its deadline with the timer) until the"
+            + " parent ends, and work under it is never cancelled when this method is done";
+      case RuntimeApi.TICKER:
+        return "it keeps ticking after the method returns";
+      case RuntimeApi.STATE_OWNER:
+        return "its owner task keeps running after the method returns";
+      default:
+        return "its tasks are neither awaited nor cancelled, so they outlive the method and their"
+            + " failures are lost";
+    }
+  }
+
+  /**
+   * Whether closing at the end of the block keeps behaviour: a child scope or a ticker that nothing
+   * uses after the block. Closing a group or a state owner would cancel work still running, and
+   * closing {@code Ticker.open(parent, period, action)} would stop its action.
+   */
+  private static boolean closingKeepsBehaviour(String kind, ExpressionTree init) {
+    if (kind.equals(RuntimeApi.TICKER)) {
+      return true;
+    }
+    return kind.equals(RuntimeApi.CANCEL_SCOPE) && !isTickerScope(kind, init);
+  }
+
+  /** Wraps the declaration and the statements after it in try-with-resources. */
+  private static @Nullable SuggestedFix tryWithResources(
+      VariableTree decl, TreePath scope, VisitorState state) {
+    if (!(scope.getLeaf() instanceof BlockTree block)) {
+      return null;
+    }
+    List<? extends StatementTree> statements = block.getStatements();
+    int index = statements.indexOf(decl);
+    if (index < 0 || index == statements.size() - 1) {
+      return null;
+    }
+    int restStart = ASTHelpers.getStartPosition(statements.get(index + 1));
+    int restEnd = state.getEndPosition(statements.get(statements.size() - 1));
+    int declStart = ASTHelpers.getStartPosition(decl);
+    int declEnd = state.getEndPosition(decl);
+    if (restStart < 0 || restEnd < 0 || declStart < 0 || declEnd < 0) {
+      return null;
+    }
+    CharSequence source = state.getSourceCode();
+    String indent = Trees.indentOf(source, declStart);
+    String rest = source.subSequence(restStart, restEnd).toString();
+    if (rest.contains("\"\"\"")) {
+      return null;
+    }
+    rest = rest.replace("\n", "\n  ").replace("\n  \n", "\n\n");
+    String declaration = source.subSequence(declStart, declEnd).toString().strip();
+    if (declaration.endsWith(";")) {
+      declaration = declaration.substring(0, declaration.length() - 1).strip();
+    }
+    return SuggestedFix.replace(
+        declStart,
+        restEnd,
+        "try (" + declaration + ") {\n" + indent + "  " + rest + "\n" + indent + "}");
+  }
+
+  /** What the code in the variable's scope does with it, found in one scan. */
+  private static final class Uses extends TreePathScanner<Void, Void> {
+    private final VarSymbol opened;
+    private final Tree root;
+    private boolean released;
+    private boolean escapes;
+
+    /** Whether every use is a call on it ({@code s.sleep(d)}), outside lambdas and classes. */
+    private boolean onlyReceiver = true;
+
+    Uses(VarSymbol opened, Tree root) {
+      this.opened = opened;
+      this.root = root;
+    }
+
+    @Override
+    public Void scan(Tree tree, Void unused) {
+      return released || escapes ? null : super.scan(tree, null);
+    }
+
+    @Override
+    public Void visitIdentifier(IdentifierTree tree, Void unused) {
+      if (opened.equals(ASTHelpers.getSymbol(tree))) {
+        classify(getCurrentPath());
+      }
+      return null;
+    }
+
+    private void classify(TreePath path) {
+      TreePath parent = path.getParentPath();
+      Tree parentLeaf = parent == null ? null : parent.getLeaf();
+      if (parentLeaf instanceof TryTree) {
+        released = true; // try (scope) { … }
+        return;
+      }
+      if (parentLeaf instanceof MemberReferenceTree reference) {
+        if (RELEASE.contains(reference.getName().toString())) {
+          released = true;
+        } else {
+          escapes = true; // a bound method reference that may be kept
+        }
+        return;
+      }
+      String called = Trees.calledOn(path);
+      if (called != null && RELEASE.contains(called)) {
+        released = true;
+        return;
+      }
+      if (called == null) {
+        onlyReceiver = false;
+        // An argument of a runtime call (TaskGroup.open(scope), ticker.tick(scope)) uses the
+        // scope without owning it; anything else (stored, returned, passed on) hands it over.
+        if (!(parentLeaf instanceof MethodInvocationTree call
+            && call.getArguments().contains(path.getLeaf())
+            && RuntimeApi.isRuntimeCall(call)
+            && !isCaptured(path))) {
+          escapes = true;
+        }
+        return;
+      }
+      if (isCaptured(path)) {
+        escapes = true;
+      }
+    }
+
+    /** Whether the use at {@code path} sits in a lambda or class body that may run later. */
+    private boolean isCaptured(TreePath path) {
+      for (TreePath p = path; p != null; p = p.getParentPath()) {
+        Tree leaf = p.getLeaf();
+        if (leaf instanceof ClassTree) {
+          return true;
+        }
+        if (leaf instanceof LambdaExpressionTree && !runsNow(p)) {
+          return true;
+        }
+        if (leaf == root) {
+          return false;
+        }
+      }
+      return false;
+    }
+
+    private static boolean runsNow(TreePath lambda) {
+      TreePath parent = lambda.getParentPath();
+      return parent != null
+          && parent.getLeaf() instanceof MethodInvocationTree call
+          && RUNS_NOW.contains(Trees.calledName(call));
+    }
+  }
+}
