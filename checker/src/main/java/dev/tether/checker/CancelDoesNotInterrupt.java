@@ -210,7 +210,7 @@ public final class CancelDoesNotInterrupt extends BugChecker
   }
 
   private static boolean overridesCancel(ClassSymbol cls) {
-    for (Symbol member : cls.getEnclosedElements()) {
+    for (Symbol member : ASTHelpers.getEnclosedElements(cls)) {
       if (member.getKind() == ElementKind.METHOD
           && member.getSimpleName().contentEquals("cancel")
           && member.type != null

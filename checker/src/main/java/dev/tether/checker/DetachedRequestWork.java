@@ -386,7 +386,8 @@ public final class DetachedRequestWork extends BugChecker
     /** {@code Thread.startVirtualThread(r)}, {@code Thread.ofVirtual().start(r)}: by name. */
     private boolean startsThread(MethodInvocationTree tree, Symbol sym) {
       String name = sym.getSimpleName().toString();
-      if (!(name.equals("startVirtualThread") || (name.equals("start") && !sym.isStatic()))
+      if (!(name.equals("startVirtualThread")
+              || (name.equals("start") && !ASTHelpers.isStatic(sym)))
           || tree.getArguments().size() != 1) {
         return false;
       }

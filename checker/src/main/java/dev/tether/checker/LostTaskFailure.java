@@ -80,8 +80,6 @@ public final class LostTaskFailure extends BugChecker implements MethodInvocatio
   private static final Supplier<Type> COMPLETION_STAGE_TYPE =
       Suppliers.typeFromString("java.util.concurrent.CompletionStage");
 
-  private static final Set<String> FAN_OUT_CALLS = Set.of("execute", "submit", "invokeAll");
-
   private static final Matcher<ExpressionTree> COMPLETION_SERVICE_SUBMIT =
       instanceMethod().onDescendantOf("java.util.concurrent.CompletionService").named("submit");
 
@@ -167,7 +165,7 @@ public final class LostTaskFailure extends BugChecker implements MethodInvocatio
     Facts facts = new Facts(state, false);
     facts.scan(body, null);
     Wait wait = waiterOf(fanned, facts.waits, state);
-    if (wait == null || !doesWork(fanned.task()) || recordsFailures(fanned.task(), state)) {
+    if (wait == null || !doesWork(fanned.task()) || recordsFailures(fanned.task())) {
       return NO_MATCH;
     }
     if (fanned.submit() && fanned.kept() && futuresRead(body, state)) {
@@ -219,7 +217,7 @@ public final class LostTaskFailure extends BugChecker implements MethodInvocatio
     if (isDropped(state.getPath()) && SameVariable.variable(ASTHelpers.getReceiver(tree)) != null) {
       return NO_MATCH; // a stage nobody uses: the failure still travels through the variable
     }
-    if (!DefaultOnly.in(handler, exception, value, state)) {
+    if (!DefaultOnly.in(handler, exception, value)) {
       return NO_MATCH;
     }
     return buildDescription(tree)
@@ -305,11 +303,7 @@ public final class LostTaskFailure extends BugChecker implements MethodInvocatio
       this.value = value;
     }
 
-    static boolean in(
-        LambdaExpressionTree handler,
-        Symbol exception,
-        @Nullable Symbol value,
-        VisitorState state) {
+    static boolean in(LambdaExpressionTree handler, Symbol exception, @Nullable Symbol value) {
       if (handler.getBody() instanceof BinaryTree binary && isNullTest(binary, exception)) {
         return false; // handle((v, e) -> e == null): a success flag
       }
@@ -349,7 +343,7 @@ public final class LostTaskFailure extends BugChecker implements MethodInvocatio
       ExpressionTree receiver = ASTHelpers.getReceiver(tree);
       boolean pure =
           method != null
-              && ((method.isStatic()
+              && ((ASTHelpers.isStatic(method)
                       && isJdk(method)
                       && !LoggingCalls.isLogging(method.getSimpleName().toString()))
                   || (value != null && receiver != null && rootedIn(receiver, value)));
@@ -759,7 +753,7 @@ public final class LostTaskFailure extends BugChecker implements MethodInvocatio
    * method that does not merely log it, to a constructor whose result is not thrown, or stores it.
    * Rethrowing or logging does not count: the waiter sees neither.
    */
-  private static boolean recordsFailures(Tree task, VisitorState state) {
+  private static boolean recordsFailures(Tree task) {
     boolean[] records = new boolean[1];
     new TreeScanner<Void, Void>() {
       @Override
@@ -770,7 +764,7 @@ public final class LostTaskFailure extends BugChecker implements MethodInvocatio
       @Override
       public Void visitCatch(CatchTree tree, Void unused) {
         Symbol exception = ASTHelpers.getSymbol(tree.getParameter());
-        if (exception != null && catchRecords(tree, exception, state)) {
+        if (exception != null && catchRecords(tree, exception)) {
           records[0] = true;
           return null;
         }
@@ -780,7 +774,7 @@ public final class LostTaskFailure extends BugChecker implements MethodInvocatio
     return records[0];
   }
 
-  private static boolean catchRecords(CatchTree tree, Symbol exception, VisitorState state) {
+  private static boolean catchRecords(CatchTree tree, Symbol exception) {
     boolean[] records = new boolean[1];
     new TreeScanner<Void, Void>() {
       @Override

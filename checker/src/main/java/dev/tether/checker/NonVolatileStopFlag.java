@@ -324,7 +324,7 @@ public final class NonVolatileStopFlag extends BugChecker implements ClassTreeMa
       return (receiver instanceof MemberSelectTree outer
               && outer.getIdentifier().contentEquals("this"))
           || (sym != null
-              && sym.isStatic()
+              && ASTHelpers.isStatic(sym)
               && ASTHelpers.getSymbol(receiver) != null
               && ASTHelpers.getSymbol(receiver).getKind().isClass());
     }

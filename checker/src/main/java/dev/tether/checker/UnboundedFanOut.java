@@ -162,7 +162,7 @@ public final class UnboundedFanOut extends BugChecker
     if (creation.isEmpty()) {
       return null;
     }
-    if (isVirtualPerTask(creation.get(), state)) {
+    if (isVirtualPerTask(creation.get())) {
       return Spawn.VIRTUAL_POOL_TASK;
     }
     return ExecutorFacts.bound(creation.get(), state) == ExecutorFacts.Bound.UNBOUNDED
@@ -233,7 +233,7 @@ public final class UnboundedFanOut extends BugChecker
    * Executors.newVirtualThreadPerTaskExecutor()}, or {@code newThreadPerTaskExecutor} given a
    * factory from {@code Thread.ofVirtual()} (JDK 21+ APIs, matched by name).
    */
-  private static boolean isVirtualPerTask(ExpressionTree creation, VisitorState state) {
+  private static boolean isVirtualPerTask(ExpressionTree creation) {
     if (!(creation instanceof MethodInvocationTree call)) {
       return false;
     }
