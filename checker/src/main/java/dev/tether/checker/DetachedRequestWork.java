@@ -44,6 +44,7 @@ import com.sun.tools.javac.code.Symbol.MethodSymbol;
 import com.sun.tools.javac.code.Symbol.VarSymbol;
 import com.sun.tools.javac.code.Type;
 import dev.tether.checker.utils.ConcurrentCode;
+import dev.tether.checker.utils.LibraryModel;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -182,9 +183,6 @@ public final class DetachedRequestWork extends BugChecker
           "resultNow");
 
   /** Executors that run the task in the calling thread. */
-  private static final Set<String> DIRECT_EXECUTORS =
-      Set.of("directExecutor", "newDirectExecutorService", "sameThreadExecutor");
-
   @Override
   public Description matchMethod(MethodTree tree, VisitorState state) {
     if (tree.getBody() == null || !isHandler(ASTHelpers.getSymbol(tree), state)) {
@@ -360,7 +358,7 @@ public final class DetachedRequestWork extends BugChecker
         tree.getArguments().forEach(this::markEscaped);
       }
       if (FIRE_AND_FORGET.matches(tree, state)) {
-        if (!isDirect(receiver)) {
+        if (!LibraryModel.of(state).isDirectExecutor(receiver, state)) {
           sites.add(new Site(tree, null, localOf(receiver), captured(tree.getArguments())));
         }
         return null;
@@ -461,15 +459,6 @@ public final class DetachedRequestWork extends BugChecker
       if (local != null) {
         awaited.add(local); // CompletableFuture.allOf(f).join(), latch-style helpers
       }
-    }
-
-    private static boolean isDirect(@Nullable ExpressionTree executor) {
-      ExpressionTree e = executor == null ? null : ASTHelpers.stripParentheses(executor);
-      if (e instanceof MethodInvocationTree call) {
-        Symbol sym = ASTHelpers.getSymbol(call);
-        return sym != null && DIRECT_EXECUTORS.contains(sym.getSimpleName().toString());
-      }
-      return false;
     }
 
     /** The variables (locals, parameters, fields) that {@code trees} refer to. */

@@ -49,6 +49,7 @@ import com.sun.tools.javac.code.Type.ArrayType;
 import dev.tether.checker.utils.ConcurrentCode;
 import dev.tether.checker.utils.ConcurrentCode.Handoff;
 import dev.tether.checker.utils.ConcurrentCode.Kind;
+import dev.tether.checker.utils.LibraryModel;
 import dev.tether.checker.utils.LoggingCalls;
 import dev.tether.checker.utils.SameVariable;
 import dev.tether.checker.utils.Trees;
@@ -165,7 +166,9 @@ public final class LostTaskFailure extends BugChecker implements MethodInvocatio
     Facts facts = new Facts(state, false);
     facts.scan(body, null);
     Wait wait = waiterOf(fanned, facts.waits, state);
-    if (wait == null || !doesWork(fanned.task()) || recordsFailures(fanned.task())) {
+    if (wait == null
+        || !doesWork(fanned.task())
+        || recordsFailures(fanned.task(), LibraryModel.of(state))) {
       return NO_MATCH;
     }
     if (fanned.submit() && fanned.kept() && futuresRead(body, state)) {
@@ -217,7 +220,7 @@ public final class LostTaskFailure extends BugChecker implements MethodInvocatio
     if (isDropped(state.getPath()) && SameVariable.variable(ASTHelpers.getReceiver(tree)) != null) {
       return NO_MATCH; // a stage nobody uses: the failure still travels through the variable
     }
-    if (!DefaultOnly.in(handler, exception, value)) {
+    if (!DefaultOnly.in(handler, exception, value, state)) {
       return NO_MATCH;
     }
     return buildDescription(tree)
@@ -296,18 +299,24 @@ public final class LostTaskFailure extends BugChecker implements MethodInvocatio
   private static final class DefaultOnly extends TreeScanner<Void, Void> {
     private final Symbol exception;
     private final @Nullable Symbol value;
+    private final LibraryModel model;
     private boolean acts;
 
-    private DefaultOnly(Symbol exception, @Nullable Symbol value) {
+    private DefaultOnly(Symbol exception, @Nullable Symbol value, LibraryModel model) {
       this.exception = exception;
       this.value = value;
+      this.model = model;
     }
 
-    static boolean in(LambdaExpressionTree handler, Symbol exception, @Nullable Symbol value) {
+    static boolean in(
+        LambdaExpressionTree handler,
+        Symbol exception,
+        @Nullable Symbol value,
+        VisitorState state) {
       if (handler.getBody() instanceof BinaryTree binary && isNullTest(binary, exception)) {
         return false; // handle((v, e) -> e == null): a success flag
       }
-      DefaultOnly scanner = new DefaultOnly(exception, value);
+      DefaultOnly scanner = new DefaultOnly(exception, value, LibraryModel.of(state));
       scanner.scan(handler.getBody(), null);
       return !scanner.acts;
     }
@@ -345,7 +354,7 @@ public final class LostTaskFailure extends BugChecker implements MethodInvocatio
           method != null
               && ((ASTHelpers.isStatic(method)
                       && isJdk(method)
-                      && !LoggingCalls.isLogging(method.getSimpleName().toString()))
+                      && !LoggingCalls.isLogging(method.getSimpleName().toString(), model))
                   || (value != null && receiver != null && rootedIn(receiver, value)));
       if (!pure) {
         acts = true;
@@ -753,7 +762,7 @@ public final class LostTaskFailure extends BugChecker implements MethodInvocatio
    * method that does not merely log it, to a constructor whose result is not thrown, or stores it.
    * Rethrowing or logging does not count: the waiter sees neither.
    */
-  private static boolean recordsFailures(Tree task) {
+  private static boolean recordsFailures(Tree task, LibraryModel model) {
     boolean[] records = new boolean[1];
     new TreeScanner<Void, Void>() {
       @Override
@@ -764,7 +773,7 @@ public final class LostTaskFailure extends BugChecker implements MethodInvocatio
       @Override
       public Void visitCatch(CatchTree tree, Void unused) {
         Symbol exception = ASTHelpers.getSymbol(tree.getParameter());
-        if (exception != null && catchRecords(tree, exception)) {
+        if (exception != null && catchRecords(tree, exception, model)) {
           records[0] = true;
           return null;
         }
@@ -774,7 +783,7 @@ public final class LostTaskFailure extends BugChecker implements MethodInvocatio
     return records[0];
   }
 
-  private static boolean catchRecords(CatchTree tree, Symbol exception) {
+  private static boolean catchRecords(CatchTree tree, Symbol exception, LibraryModel model) {
     boolean[] records = new boolean[1];
     new TreeScanner<Void, Void>() {
       @Override
@@ -791,7 +800,7 @@ public final class LostTaskFailure extends BugChecker implements MethodInvocatio
       public Void visitMethodInvocation(MethodInvocationTree node, Void unused) {
         Symbol method = ASTHelpers.getSymbol(node.getMethodSelect());
         String name = method == null ? "" : method.getSimpleName().toString();
-        if (!LoggingCalls.onlyReports(name)) {
+        if (!LoggingCalls.onlyReports(name, model)) {
           for (ExpressionTree argument : node.getArguments()) {
             if (mentionsSymbol(argument, exception)) {
               records[0] = true;

@@ -56,6 +56,8 @@ import com.sun.tools.javac.code.Symbol.ClassSymbol;
 import com.sun.tools.javac.code.Symbol.MethodSymbol;
 import com.sun.tools.javac.code.Type;
 import com.sun.tools.javac.tree.JCTree.JCNewClass;
+import dev.tether.checker.utils.LibraryModel;
+import dev.tether.checker.utils.LoggingCalls;
 import dev.tether.checker.utils.ThreadOwnership;
 import dev.tether.checker.utils.Trees;
 import java.util.HashSet;
@@ -108,12 +110,6 @@ public final class SwallowedInterrupt extends BugChecker implements CatchTreeMat
 
   /** Names of helpers that end the process, e.g. {@code exitWithError}, {@code haltJvm}. */
   private static final Pattern EXIT_NAME = Pattern.compile("(?i).*(exit|halt).*");
-
-  /** Methods that only report an exception: handing the exception to them does not propagate it. */
-  private static final Pattern LOGGING_METHOD =
-      Pattern.compile(
-          "trace|debug|info|warn|warning|error|fatal|severe|fine|finer|finest|config|log"
-              + "|printStackTrace|println|print|printf|format|append|addSuppressed");
 
   /** Methods that always throw: assertions in tests. */
   private static final Set<String> ALWAYS_THROWS = Set.of("fail", "throwIfUnchecked", "propagate");
@@ -405,7 +401,7 @@ public final class SwallowedInterrupt extends BugChecker implements CatchTreeMat
       if (ALWAYS_THROWS.contains(name)
           || EXITS.matches(tree, state)
           || EXIT_NAME.matcher(name).matches()
-          || (!LOGGING_METHOD.matcher(name).matches() && mentionsException(tree.getArguments()))) {
+          || (!onlyReports(name, state) && mentionsException(tree.getArguments()))) {
         propagates = true;
         return null;
       }
@@ -814,5 +810,13 @@ public final class SwallowedInterrupt extends BugChecker implements CatchTreeMat
         open,
         close + 1,
         "{\n" + indent + "  " + restore + (inside.isBlank() ? "\n" + indent : inside) + "}");
+  }
+
+  /**
+   * Whether a method named {@code name} only reports an exception (a logging method of the {@link
+   * LibraryModel}, or {@code addSuppressed}): handing the exception to it does not propagate it.
+   */
+  private static boolean onlyReports(String name, VisitorState state) {
+    return name.equals("addSuppressed") || LoggingCalls.isLogging(name, LibraryModel.of(state));
   }
 }

@@ -33,6 +33,7 @@ import com.sun.tools.javac.code.Symbol;
 import com.sun.tools.javac.code.Symbol.VarSymbol;
 import com.sun.tools.javac.code.Type;
 import dev.tether.checker.utils.EnclosingLoops;
+import dev.tether.checker.utils.LibraryModel;
 import dev.tether.checker.utils.ThreadOwnership;
 import dev.tether.checker.utils.Trees;
 import java.util.Set;
@@ -66,12 +67,6 @@ public final class UnownedThread extends BugChecker
       anyOf(
           staticMethod().onClass("java.lang.Thread").named("startVirtualThread"),
           instanceMethod().onDescendantOf("java.lang.Thread.Builder").named("start"));
-
-  /** Calls that create a thread that is not started yet. */
-  private static final Matcher<ExpressionTree> CREATES_UNSTARTED_THREAD =
-      anyOf(
-          instanceMethod().onDescendantOf("java.lang.Thread.Builder").named("unstarted"),
-          instanceMethod().onDescendantOf("java.util.concurrent.ThreadFactory").named("newThread"));
 
   /** Methods of a thread that neither join, interrupt nor hand it to anyone. */
   private static final Set<String> NEUTRAL =
@@ -172,7 +167,7 @@ public final class UnownedThread extends BugChecker
           && type.getKind() != TypeKind.ERROR
           && ASTHelpers.isSubtype(type, THREAD.get(state), state);
     }
-    return CREATES_UNSTARTED_THREAD.matches(tree, state);
+    return LibraryModel.of(state).isThreadFactory(tree, state);
   }
 
   /** What the code in the variable's scope does with the thread, found in one scan. */
