@@ -317,7 +317,7 @@ public final class UncancellableTaskLoop extends BugChecker
         return (var.flags() & Flags.FINAL) != 0 && (var.flags() & Flags.VOLATILE) == 0;
       }
       return (kind == ElementKind.LOCAL_VARIABLE || kind == ElementKind.PARAMETER)
-          && (var.flags() & (Flags.FINAL | Flags.EFFECTIVELY_FINAL)) != 0;
+          && ASTHelpers.isConsideredFinal(var);
     }
     return false;
   }

@@ -151,7 +151,7 @@ public final class ExecutorFacts {
   }
 
   private static boolean isEffectivelyFinal(VarSymbol var) {
-    return (var.flags() & (Flags.FINAL | Flags.EFFECTIVELY_FINAL)) != 0;
+    return ASTHelpers.isConsideredFinal(var);
   }
 
   /**

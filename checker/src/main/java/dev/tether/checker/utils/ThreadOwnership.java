@@ -1142,7 +1142,7 @@ public final class ThreadOwnership {
     }
     return var.getKind() == ElementKind.FIELD
         ? (var.flags() & Flags.FINAL) != 0 && (var.flags() & Flags.VOLATILE) == 0
-        : (var.flags() & (Flags.FINAL | Flags.EFFECTIVELY_FINAL)) != 0;
+        : ASTHelpers.isConsideredFinal(var);
   }
 
   /**
