@@ -44,6 +44,7 @@ import com.sun.tools.javac.code.Symbol.MethodSymbol;
 import com.sun.tools.javac.code.Symbol.VarSymbol;
 import com.sun.tools.javac.code.Type;
 import dev.tether.checker.utils.ConcurrentCode;
+import dev.tether.checker.utils.KnownTypes;
 import dev.tether.checker.utils.LibraryModel;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -138,7 +139,6 @@ public final class DetachedRequestWork extends BugChecker
 
   private static final Supplier<Type> HTTP_HANDLER =
       Suppliers.typeFromString("com.sun.net.httpserver.HttpHandler");
-  private static final Supplier<Type> THREAD = Suppliers.typeFromString("java.lang.Thread");
 
   /** Hand-offs that return nothing to wait for. */
   private static final Matcher<ExpressionTree> FIRE_AND_FORGET =
@@ -392,7 +392,7 @@ public final class DetachedRequestWork extends BugChecker
       Type type = ASTHelpers.getType(tree);
       return type != null
           && type.getKind() != TypeKind.ERROR
-          && ASTHelpers.isSubtype(type, THREAD.get(state), state);
+          && ASTHelpers.isSubtype(type, KnownTypes.THREAD.get(state), state);
     }
 
     /**

@@ -71,7 +71,6 @@ public final class ConcurrentCode {
 
   private static final String EXECUTOR = "java.util.concurrent.Executor";
 
-  private static final Supplier<Type> THREAD_TYPE = Suppliers.typeFromString("java.lang.Thread");
   private static final Supplier<Type> EXECUTOR_TYPE = Suppliers.typeFromString(EXECUTOR);
 
   private static final Matcher<ExpressionTree> TIMER_HANDOFF =
@@ -218,7 +217,7 @@ public final class ConcurrentCode {
     return sym.getSimpleName().contentEquals("run")
         && sym.getParameters().isEmpty()
         && !sym.isStatic()
-        && ASTHelpers.isSubtype(sym.owner.type, THREAD_TYPE.get(state), state);
+        && ASTHelpers.isSubtype(sym.owner.type, KnownTypes.THREAD.get(state), state);
   }
 
   /** Whether {@code sym} is a method that an executor calls on a task object. */

@@ -105,7 +105,6 @@ public final class ThreadOwnership {
     }
   }
 
-  private static final Supplier<Type> THREAD = Suppliers.typeFromString("java.lang.Thread");
   private static final Supplier<Type> RUNNABLE = Suppliers.typeFromString("java.lang.Runnable");
   private static final Supplier<Type> EXECUTOR =
       Suppliers.typeFromString("java.util.concurrent.Executor");
@@ -386,7 +385,9 @@ public final class ThreadOwnership {
     }
 
     private boolean isThread(@Nullable Type type) {
-      return type != null && type.getKind() != TypeKind.ERROR && isSubtype(type, THREAD.get(state));
+      return type != null
+          && type.getKind() != TypeKind.ERROR
+          && isSubtype(type, KnownTypes.THREAD.get(state));
     }
 
     private boolean isSubtype(@Nullable Type type, @Nullable Type of) {
