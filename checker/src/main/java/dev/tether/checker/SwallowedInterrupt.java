@@ -26,7 +26,6 @@ import com.sun.source.tree.BreakTree;
 import com.sun.source.tree.CatchTree;
 import com.sun.source.tree.ClassTree;
 import com.sun.source.tree.ContinueTree;
-import com.sun.source.tree.DoWhileLoopTree;
 import com.sun.source.tree.EnhancedForLoopTree;
 import com.sun.source.tree.ExpressionStatementTree;
 import com.sun.source.tree.ExpressionTree;
@@ -48,7 +47,6 @@ import com.sun.source.tree.Tree;
 import com.sun.source.tree.TryTree;
 import com.sun.source.tree.UnionTypeTree;
 import com.sun.source.tree.VariableTree;
-import com.sun.source.tree.WhileLoopTree;
 import com.sun.source.util.TreePath;
 import com.sun.source.util.TreeScanner;
 import com.sun.tools.javac.code.Symbol;
@@ -56,6 +54,7 @@ import com.sun.tools.javac.code.Symbol.ClassSymbol;
 import com.sun.tools.javac.code.Symbol.MethodSymbol;
 import com.sun.tools.javac.code.Type;
 import com.sun.tools.javac.tree.JCTree.JCNewClass;
+import dev.tether.checker.utils.EnclosingLoops;
 import dev.tether.checker.utils.LibraryModel;
 import dev.tether.checker.utils.LoggingCalls;
 import dev.tether.checker.utils.ThreadOwnership;
@@ -518,12 +517,14 @@ public final class SwallowedInterrupt extends BugChecker implements CatchTreeMat
         if (label != null
             ? leaf instanceof LabeledStatementTree labeled
                 && labeled.getLabel().contentEquals(label)
-            : isLoop(leaf) || leaf instanceof SwitchTree) {
+            : EnclosingLoops.isLoopStatement(leaf) || leaf instanceof SwitchTree) {
           left = leaf;
         }
         continue;
       }
-      if (isLoop(leaf) && isLoopBody(leaf, child) && ThreadOwnership.loopsForever(leaf)) {
+      if (EnclosingLoops.isLoopStatement(leaf)
+          && isLoopBody(leaf, child)
+          && ThreadOwnership.loopsForever(leaf)) {
         return true;
       }
     }
@@ -534,13 +535,6 @@ public final class SwallowedInterrupt extends BugChecker implements CatchTreeMat
   private static boolean isLoopBody(Tree loop, Tree child) {
     return !(loop instanceof ForLoopTree f && f.getInitializer().contains(child))
         && !(loop instanceof EnhancedForLoopTree e && e.getExpression() == child);
-  }
-
-  private static boolean isLoop(Tree tree) {
-    return tree instanceof WhileLoopTree
-        || tree instanceof DoWhileLoopTree
-        || tree instanceof ForLoopTree
-        || tree instanceof EnhancedForLoopTree;
   }
 
   /** A replacement of the source between two positions. */
@@ -610,7 +604,9 @@ public final class SwallowedInterrupt extends BugChecker implements CatchTreeMat
       if (leaf instanceof SwitchTree) {
         return true;
       }
-      if (isLoop(leaf) || leaf instanceof MethodTree || leaf instanceof LambdaExpressionTree) {
+      if (EnclosingLoops.isLoopStatement(leaf)
+          || leaf instanceof MethodTree
+          || leaf instanceof LambdaExpressionTree) {
         return false;
       }
     }
@@ -671,7 +667,7 @@ public final class SwallowedInterrupt extends BugChecker implements CatchTreeMat
       if (leaf instanceof ClassTree) {
         return null;
       }
-      if (loopPath == null && isLoop(leaf) && isLoopBody(leaf, child)) {
+      if (loopPath == null && EnclosingLoops.isLoopStatement(leaf) && isLoopBody(leaf, child)) {
         loopPath = p;
       }
     }
