@@ -210,7 +210,7 @@ public final class CancelDoesNotInterrupt extends BugChecker
   }
 
   private static boolean overridesCancel(ClassSymbol cls) {
-    for (Symbol member : cls.getEnclosedElements()) {
+    for (Symbol member : ASTHelpers.getEnclosedElements(cls)) {
       if (member.getKind() == ElementKind.METHOD
           && member.getSimpleName().contentEquals("cancel")
           && member.type != null
@@ -258,7 +258,6 @@ public final class CancelDoesNotInterrupt extends BugChecker
   }
 
   private static boolean isEffectivelyFinalLocal(VarSymbol var) {
-    return var.getKind() == ElementKind.LOCAL_VARIABLE
-        && (var.flags() & (Flags.FINAL | Flags.EFFECTIVELY_FINAL)) != 0;
+    return var.getKind() == ElementKind.LOCAL_VARIABLE && ASTHelpers.isConsideredFinal(var);
   }
 }

@@ -44,6 +44,8 @@ import com.sun.tools.javac.code.Symbol.MethodSymbol;
 import com.sun.tools.javac.code.Symbol.VarSymbol;
 import com.sun.tools.javac.code.Type;
 import dev.tether.checker.utils.ConcurrentCode;
+import dev.tether.checker.utils.KnownTypes;
+import dev.tether.checker.utils.LibraryModel;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -137,7 +139,6 @@ public final class DetachedRequestWork extends BugChecker
 
   private static final Supplier<Type> HTTP_HANDLER =
       Suppliers.typeFromString("com.sun.net.httpserver.HttpHandler");
-  private static final Supplier<Type> THREAD = Suppliers.typeFromString("java.lang.Thread");
 
   /** Hand-offs that return nothing to wait for. */
   private static final Matcher<ExpressionTree> FIRE_AND_FORGET =
@@ -182,9 +183,6 @@ public final class DetachedRequestWork extends BugChecker
           "resultNow");
 
   /** Executors that run the task in the calling thread. */
-  private static final Set<String> DIRECT_EXECUTORS =
-      Set.of("directExecutor", "newDirectExecutorService", "sameThreadExecutor");
-
   @Override
   public Description matchMethod(MethodTree tree, VisitorState state) {
     if (tree.getBody() == null || !isHandler(ASTHelpers.getSymbol(tree), state)) {
@@ -360,7 +358,7 @@ public final class DetachedRequestWork extends BugChecker
         tree.getArguments().forEach(this::markEscaped);
       }
       if (FIRE_AND_FORGET.matches(tree, state)) {
-        if (!isDirect(receiver)) {
+        if (!LibraryModel.of(state).isDirectExecutor(receiver, state)) {
           sites.add(new Site(tree, null, localOf(receiver), captured(tree.getArguments())));
         }
         return null;
@@ -386,14 +384,15 @@ public final class DetachedRequestWork extends BugChecker
     /** {@code Thread.startVirtualThread(r)}, {@code Thread.ofVirtual().start(r)}: by name. */
     private boolean startsThread(MethodInvocationTree tree, Symbol sym) {
       String name = sym.getSimpleName().toString();
-      if (!(name.equals("startVirtualThread") || (name.equals("start") && !sym.isStatic()))
+      if (!(name.equals("startVirtualThread")
+              || (name.equals("start") && !ASTHelpers.isStatic(sym)))
           || tree.getArguments().size() != 1) {
         return false;
       }
       Type type = ASTHelpers.getType(tree);
       return type != null
           && type.getKind() != TypeKind.ERROR
-          && ASTHelpers.isSubtype(type, THREAD.get(state), state);
+          && ASTHelpers.isSubtype(type, KnownTypes.THREAD.get(state), state);
     }
 
     /**
@@ -460,15 +459,6 @@ public final class DetachedRequestWork extends BugChecker
       if (local != null) {
         awaited.add(local); // CompletableFuture.allOf(f).join(), latch-style helpers
       }
-    }
-
-    private static boolean isDirect(@Nullable ExpressionTree executor) {
-      ExpressionTree e = executor == null ? null : ASTHelpers.stripParentheses(executor);
-      if (e instanceof MethodInvocationTree call) {
-        Symbol sym = ASTHelpers.getSymbol(call);
-        return sym != null && DIRECT_EXECUTORS.contains(sym.getSimpleName().toString());
-      }
-      return false;
     }
 
     /** The variables (locals, parameters, fields) that {@code trees} refer to. */

@@ -59,16 +59,6 @@ public final class ExecutorNeverShutDown extends BugChecker
     implements MethodInvocationTreeMatcher, VariableTreeMatcher {
   private static final long serialVersionUID = 1L;
 
-  private static final String LOCAL_MESSAGE =
-      "This %s is never shut down and never handed to an owner, so its threads outlive the call"
-          + " (non-daemon ones keep the JVM alive and pile up per call): %s";
-
-  private static final String ONE_SHOT_MESSAGE =
-      "This %s is created for one call and dropped, so nothing ever shuts its thread down"
-          + " (a non-daemon one keeps the JVM alive, and one piles up per call): keep it in a"
-          + " variable and shut it down in a finally block, or use a long-lived shared executor"
-          + " or Tether's TaskGroup";
-
   private static final String SHUTDOWN_ADVICE =
       "shut it down in a finally block (or try-with-resources on JDK 19+), or use a long-lived"
           + " shared executor or Tether's TaskGroup";
@@ -122,7 +112,13 @@ public final class ExecutorNeverShutDown extends BugChecker
       return NO_MATCH;
     }
     return buildDescription(receiver)
-        .setMessage(String.format(ONE_SHOT_MESSAGE, timer ? "timer" : "executor"))
+        .setMessage(
+            String.format(
+                "This %s is created for one call and dropped, so nothing ever shuts its thread down"
+                    + " (a non-daemon one keeps the JVM alive, and one piles up per call): keep it in a"
+                    + " variable and shut it down in a finally block, or use a long-lived shared executor"
+                    + " or Tether's TaskGroup",
+                timer ? "timer" : "executor"))
         .build();
   }
 
@@ -157,9 +153,9 @@ public final class ExecutorNeverShutDown extends BugChecker
         buildDescription(tree)
             .setMessage(
                 String.format(
-                    LOCAL_MESSAGE,
-                    timer ? "timer" : "executor",
-                    timer ? TIMER_ADVICE : SHUTDOWN_ADVICE));
+                    "This %s is never shut down and never handed to an owner, so its threads outlive the call"
+                        + " (non-daemon ones keep the JVM alive and pile up per call): %s",
+                    timer ? "timer" : "executor", timer ? TIMER_ADVICE : SHUTDOWN_ADVICE));
     if (!timer && !uses.periodic) {
       SuggestedFix fix = shutdownFix(tree, sym, scope, state);
       if (fix != null) {

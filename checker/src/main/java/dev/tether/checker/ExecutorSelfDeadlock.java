@@ -23,7 +23,6 @@ import com.sun.source.tree.Tree;
 import com.sun.source.tree.VariableTree;
 import com.sun.source.util.TreePath;
 import com.sun.source.util.TreeScanner;
-import com.sun.tools.javac.code.Flags;
 import com.sun.tools.javac.code.Symbol.VarSymbol;
 import dev.tether.checker.utils.ConcurrentCode;
 import dev.tether.checker.utils.ConcurrentCode.Handoff;
@@ -184,7 +183,7 @@ public final class ExecutorSelfDeadlock extends BugChecker implements MethodInvo
     VarSymbol var = SameVariable.variable(future);
     if (var == null
         || var.getKind() != ElementKind.LOCAL_VARIABLE
-        || (var.flags() & (Flags.FINAL | Flags.EFFECTIVELY_FINAL)) == 0) {
+        || !ASTHelpers.isConsideredFinal(var)) {
       return false;
     }
     VariableTree declaration = declarationIn(handoff.task(), var);

@@ -49,6 +49,7 @@ import com.sun.tools.javac.code.Type.ArrayType;
 import dev.tether.checker.utils.ConcurrentCode;
 import dev.tether.checker.utils.ConcurrentCode.Handoff;
 import dev.tether.checker.utils.ConcurrentCode.Kind;
+import dev.tether.checker.utils.LibraryModel;
 import dev.tether.checker.utils.LoggingCalls;
 import dev.tether.checker.utils.SameVariable;
 import dev.tether.checker.utils.Trees;
@@ -79,8 +80,6 @@ public final class LostTaskFailure extends BugChecker implements MethodInvocatio
   private static final Supplier<Type> FUTURE_TYPE = Suppliers.typeFromString(FUTURE);
   private static final Supplier<Type> COMPLETION_STAGE_TYPE =
       Suppliers.typeFromString("java.util.concurrent.CompletionStage");
-
-  private static final Set<String> FAN_OUT_CALLS = Set.of("execute", "submit", "invokeAll");
 
   private static final Matcher<ExpressionTree> COMPLETION_SERVICE_SUBMIT =
       instanceMethod().onDescendantOf("java.util.concurrent.CompletionService").named("submit");
@@ -167,7 +166,9 @@ public final class LostTaskFailure extends BugChecker implements MethodInvocatio
     Facts facts = new Facts(state, false);
     facts.scan(body, null);
     Wait wait = waiterOf(fanned, facts.waits, state);
-    if (wait == null || !doesWork(fanned.task()) || recordsFailures(fanned.task(), state)) {
+    if (wait == null
+        || !doesWork(fanned.task())
+        || recordsFailures(fanned.task(), LibraryModel.of(state))) {
       return NO_MATCH;
     }
     if (fanned.submit() && fanned.kept() && futuresRead(body, state)) {
@@ -298,11 +299,13 @@ public final class LostTaskFailure extends BugChecker implements MethodInvocatio
   private static final class DefaultOnly extends TreeScanner<Void, Void> {
     private final Symbol exception;
     private final @Nullable Symbol value;
+    private final LibraryModel model;
     private boolean acts;
 
-    private DefaultOnly(Symbol exception, @Nullable Symbol value) {
+    private DefaultOnly(Symbol exception, @Nullable Symbol value, LibraryModel model) {
       this.exception = exception;
       this.value = value;
+      this.model = model;
     }
 
     static boolean in(
@@ -313,7 +316,7 @@ public final class LostTaskFailure extends BugChecker implements MethodInvocatio
       if (handler.getBody() instanceof BinaryTree binary && isNullTest(binary, exception)) {
         return false; // handle((v, e) -> e == null): a success flag
       }
-      DefaultOnly scanner = new DefaultOnly(exception, value);
+      DefaultOnly scanner = new DefaultOnly(exception, value, LibraryModel.of(state));
       scanner.scan(handler.getBody(), null);
       return !scanner.acts;
     }
@@ -349,9 +352,9 @@ public final class LostTaskFailure extends BugChecker implements MethodInvocatio
       ExpressionTree receiver = ASTHelpers.getReceiver(tree);
       boolean pure =
           method != null
-              && ((method.isStatic()
+              && ((ASTHelpers.isStatic(method)
                       && isJdk(method)
-                      && !LoggingCalls.isLogging(method.getSimpleName().toString()))
+                      && !LoggingCalls.isLogging(method.getSimpleName().toString(), model))
                   || (value != null && receiver != null && rootedIn(receiver, value)));
       if (!pure) {
         acts = true;
@@ -759,7 +762,7 @@ public final class LostTaskFailure extends BugChecker implements MethodInvocatio
    * method that does not merely log it, to a constructor whose result is not thrown, or stores it.
    * Rethrowing or logging does not count: the waiter sees neither.
    */
-  private static boolean recordsFailures(Tree task, VisitorState state) {
+  private static boolean recordsFailures(Tree task, LibraryModel model) {
     boolean[] records = new boolean[1];
     new TreeScanner<Void, Void>() {
       @Override
@@ -770,7 +773,7 @@ public final class LostTaskFailure extends BugChecker implements MethodInvocatio
       @Override
       public Void visitCatch(CatchTree tree, Void unused) {
         Symbol exception = ASTHelpers.getSymbol(tree.getParameter());
-        if (exception != null && catchRecords(tree, exception, state)) {
+        if (exception != null && catchRecords(tree, exception, model)) {
           records[0] = true;
           return null;
         }
@@ -780,7 +783,7 @@ public final class LostTaskFailure extends BugChecker implements MethodInvocatio
     return records[0];
   }
 
-  private static boolean catchRecords(CatchTree tree, Symbol exception, VisitorState state) {
+  private static boolean catchRecords(CatchTree tree, Symbol exception, LibraryModel model) {
     boolean[] records = new boolean[1];
     new TreeScanner<Void, Void>() {
       @Override
@@ -797,7 +800,7 @@ public final class LostTaskFailure extends BugChecker implements MethodInvocatio
       public Void visitMethodInvocation(MethodInvocationTree node, Void unused) {
         Symbol method = ASTHelpers.getSymbol(node.getMethodSelect());
         String name = method == null ? "" : method.getSimpleName().toString();
-        if (!LoggingCalls.onlyReports(name)) {
+        if (!LoggingCalls.onlyReports(name, model)) {
           for (ExpressionTree argument : node.getArguments()) {
             if (mentionsSymbol(argument, exception)) {
               records[0] = true;

@@ -45,7 +45,6 @@ import com.sun.source.tree.UnaryTree;
 import com.sun.source.tree.VariableTree;
 import com.sun.source.util.TreePath;
 import com.sun.source.util.TreeScanner;
-import com.sun.tools.javac.code.Flags;
 import com.sun.tools.javac.code.Symbol;
 import com.sun.tools.javac.code.Symbol.VarSymbol;
 import com.sun.tools.javac.code.Type;
@@ -788,7 +787,7 @@ public final class NonAtomicConcurrentMapUpdate extends BugChecker
       public Void visitIdentifier(IdentifierTree id, Void unused) {
         if (ASTHelpers.getSymbol(id) instanceof VarSymbol var
             && var.getKind() != ElementKind.FIELD
-            && (var.flags() & (Flags.FINAL | Flags.EFFECTIVELY_FINAL)) == 0) {
+            && !ASTHelpers.isConsideredFinal(var)) {
           ok[0] = false;
         }
         return null;

@@ -12,7 +12,7 @@ import com.google.auto.service.AutoService;
 import com.google.errorprone.BugPattern;
 import com.google.errorprone.VisitorState;
 import com.google.errorprone.bugpatterns.BugChecker;
-import com.google.errorprone.bugpatterns.BugChecker.ClassTreeMatcher;
+import com.google.errorprone.bugpatterns.BugChecker.VariableTreeMatcher;
 import com.google.errorprone.fixes.SuggestedFixes;
 import com.google.errorprone.matchers.Description;
 import com.google.errorprone.matchers.Matcher;
@@ -49,11 +49,9 @@ import dev.tether.checker.utils.Synchronization;
 import dev.tether.checker.utils.ThreadOwnership;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import javax.lang.model.element.ElementKind;
 import javax.lang.model.element.Modifier;
 import javax.lang.model.type.TypeKind;
@@ -67,7 +65,7 @@ import org.jspecify.annotations.Nullable;
     linkType = CUSTOM,
     severity = WARNING,
     tags = CONCURRENCY)
-public final class NonVolatileStopFlag extends BugChecker implements ClassTreeMatcher {
+public final class NonVolatileStopFlag extends BugChecker implements VariableTreeMatcher {
   private static final long serialVersionUID = 1L;
 
   /**
@@ -104,28 +102,31 @@ public final class NonVolatileStopFlag extends BugChecker implements ClassTreeMa
           instanceMethod().onDescendantOf("java.util.concurrent.Exchanger").named("exchange"));
 
   @Override
-  public Description matchClass(ClassTree tree, VisitorState state) {
-    TreePath parent = state.getPath().getParentPath();
-    if (parent == null || !(parent.getLeaf() instanceof CompilationUnitTree)) {
-      return NO_MATCH; // one scan per top-level class covers its nested classes
+  public Description matchVariable(VariableTree tree, VisitorState state) {
+    VarSymbol field = ASTHelpers.getSymbol(tree);
+    if (field == null || !isCandidate(field)) {
+      return NO_MATCH;
+    }
+    TreePath topLevel = state.getPath();
+    while (topLevel.getParentPath() != null
+        && !(topLevel.getParentPath().getLeaf() instanceof CompilationUnitTree)) {
+      topLevel = topLevel.getParentPath();
     }
     Facts facts = new Facts();
-    facts.scan(state.getPath(), null);
-    Set<VarSymbol> reported = new HashSet<>();
+    facts.scan(topLevel, null);
     for (Map.Entry<TreePath, List<Read>> loop : facts.loops.entrySet()) {
       TreePath loopPath = loop.getKey();
-      if (!runsConcurrently(loopPath, state) || synchronizes(loopPath, state)) {
+      if (loop.getValue().stream().noneMatch(read -> read.field().equals(field))
+          || !runsConcurrently(loopPath, state)
+          || synchronizes(loopPath, state)) {
         continue;
       }
       Tree function = enclosingFunction(loopPath);
       for (Read read : loop.getValue()) {
-        VariableTree decl = facts.fields.get(read.field());
-        if (decl == null
-            || reported.contains(read.field())
+        if (!read.field().equals(field)
             || !writtenElsewhere(facts.writes.get(read.field()), function)) {
           continue;
         }
-        reported.add(read.field());
         Description.Builder description =
             buildDescription(read.tree())
                 .setMessage(
@@ -134,8 +135,8 @@ public final class NonVolatileStopFlag extends BugChecker implements ClassTreeMa
                             + " write that should stop it (the JIT may hoist the read): declare"
                             + " the field volatile, or use an AtomicBoolean or a CancelScope",
                         read.field().getSimpleName()));
-        SuggestedFixes.addModifiers(decl, state, Modifier.VOLATILE).ifPresent(description::addFix);
-        state.reportMatch(description.build());
+        SuggestedFixes.addModifiers(tree, state, Modifier.VOLATILE).ifPresent(description::addFix);
+        return description.build();
       }
     }
     return NO_MATCH;
@@ -324,7 +325,7 @@ public final class NonVolatileStopFlag extends BugChecker implements ClassTreeMa
       return (receiver instanceof MemberSelectTree outer
               && outer.getIdentifier().contentEquals("this"))
           || (sym != null
-              && sym.isStatic()
+              && ASTHelpers.isStatic(sym)
               && ASTHelpers.getSymbol(receiver) != null
               && ASTHelpers.getSymbol(receiver).getKind().isClass());
     }

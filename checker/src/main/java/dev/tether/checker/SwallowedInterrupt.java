@@ -26,7 +26,6 @@ import com.sun.source.tree.BreakTree;
 import com.sun.source.tree.CatchTree;
 import com.sun.source.tree.ClassTree;
 import com.sun.source.tree.ContinueTree;
-import com.sun.source.tree.DoWhileLoopTree;
 import com.sun.source.tree.EnhancedForLoopTree;
 import com.sun.source.tree.ExpressionStatementTree;
 import com.sun.source.tree.ExpressionTree;
@@ -48,7 +47,6 @@ import com.sun.source.tree.Tree;
 import com.sun.source.tree.TryTree;
 import com.sun.source.tree.UnionTypeTree;
 import com.sun.source.tree.VariableTree;
-import com.sun.source.tree.WhileLoopTree;
 import com.sun.source.util.TreePath;
 import com.sun.source.util.TreeScanner;
 import com.sun.tools.javac.code.Symbol;
@@ -56,6 +54,9 @@ import com.sun.tools.javac.code.Symbol.ClassSymbol;
 import com.sun.tools.javac.code.Symbol.MethodSymbol;
 import com.sun.tools.javac.code.Type;
 import com.sun.tools.javac.tree.JCTree.JCNewClass;
+import dev.tether.checker.utils.EnclosingLoops;
+import dev.tether.checker.utils.LibraryModel;
+import dev.tether.checker.utils.LoggingCalls;
 import dev.tether.checker.utils.ThreadOwnership;
 import dev.tether.checker.utils.Trees;
 import java.util.HashSet;
@@ -108,12 +109,6 @@ public final class SwallowedInterrupt extends BugChecker implements CatchTreeMat
 
   /** Names of helpers that end the process, e.g. {@code exitWithError}, {@code haltJvm}. */
   private static final Pattern EXIT_NAME = Pattern.compile("(?i).*(exit|halt).*");
-
-  /** Methods that only report an exception: handing the exception to them does not propagate it. */
-  private static final Pattern LOGGING_METHOD =
-      Pattern.compile(
-          "trace|debug|info|warn|warning|error|fatal|severe|fine|finer|finest|config|log"
-              + "|printStackTrace|println|print|printf|format|append|addSuppressed");
 
   /** Methods that always throw: assertions in tests. */
   private static final Set<String> ALWAYS_THROWS = Set.of("fail", "throwIfUnchecked", "propagate");
@@ -405,7 +400,7 @@ public final class SwallowedInterrupt extends BugChecker implements CatchTreeMat
       if (ALWAYS_THROWS.contains(name)
           || EXITS.matches(tree, state)
           || EXIT_NAME.matcher(name).matches()
-          || (!LOGGING_METHOD.matcher(name).matches() && mentionsException(tree.getArguments()))) {
+          || (!onlyReports(name, state) && mentionsException(tree.getArguments()))) {
         propagates = true;
         return null;
       }
@@ -522,12 +517,14 @@ public final class SwallowedInterrupt extends BugChecker implements CatchTreeMat
         if (label != null
             ? leaf instanceof LabeledStatementTree labeled
                 && labeled.getLabel().contentEquals(label)
-            : isLoop(leaf) || leaf instanceof SwitchTree) {
+            : EnclosingLoops.isLoopStatement(leaf) || leaf instanceof SwitchTree) {
           left = leaf;
         }
         continue;
       }
-      if (isLoop(leaf) && isLoopBody(leaf, child) && ThreadOwnership.loopsForever(leaf)) {
+      if (EnclosingLoops.isLoopStatement(leaf)
+          && isLoopBody(leaf, child)
+          && ThreadOwnership.loopsForever(leaf)) {
         return true;
       }
     }
@@ -538,13 +535,6 @@ public final class SwallowedInterrupt extends BugChecker implements CatchTreeMat
   private static boolean isLoopBody(Tree loop, Tree child) {
     return !(loop instanceof ForLoopTree f && f.getInitializer().contains(child))
         && !(loop instanceof EnhancedForLoopTree e && e.getExpression() == child);
-  }
-
-  private static boolean isLoop(Tree tree) {
-    return tree instanceof WhileLoopTree
-        || tree instanceof DoWhileLoopTree
-        || tree instanceof ForLoopTree
-        || tree instanceof EnhancedForLoopTree;
   }
 
   /** A replacement of the source between two positions. */
@@ -614,7 +604,9 @@ public final class SwallowedInterrupt extends BugChecker implements CatchTreeMat
       if (leaf instanceof SwitchTree) {
         return true;
       }
-      if (isLoop(leaf) || leaf instanceof MethodTree || leaf instanceof LambdaExpressionTree) {
+      if (EnclosingLoops.isLoopStatement(leaf)
+          || leaf instanceof MethodTree
+          || leaf instanceof LambdaExpressionTree) {
         return false;
       }
     }
@@ -675,7 +667,7 @@ public final class SwallowedInterrupt extends BugChecker implements CatchTreeMat
       if (leaf instanceof ClassTree) {
         return null;
       }
-      if (loopPath == null && isLoop(leaf) && isLoopBody(leaf, child)) {
+      if (loopPath == null && EnclosingLoops.isLoopStatement(leaf) && isLoopBody(leaf, child)) {
         loopPath = p;
       }
     }
@@ -814,5 +806,13 @@ public final class SwallowedInterrupt extends BugChecker implements CatchTreeMat
         open,
         close + 1,
         "{\n" + indent + "  " + restore + (inside.isBlank() ? "\n" + indent : inside) + "}");
+  }
+
+  /**
+   * Whether a method named {@code name} only reports an exception (a logging method of the {@link
+   * LibraryModel}, or {@code addSuppressed}): handing the exception to it does not propagate it.
+   */
+  private static boolean onlyReports(String name, VisitorState state) {
+    return name.equals("addSuppressed") || LoggingCalls.isLogging(name, LibraryModel.of(state));
   }
 }

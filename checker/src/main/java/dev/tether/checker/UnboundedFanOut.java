@@ -31,6 +31,7 @@ import com.sun.tools.javac.code.Symbol;
 import com.sun.tools.javac.code.Type;
 import dev.tether.checker.utils.EnclosingLoops;
 import dev.tether.checker.utils.ExecutorFacts;
+import dev.tether.checker.utils.KnownTypes;
 import java.util.Optional;
 import javax.inject.Inject;
 import javax.lang.model.type.TypeKind;
@@ -51,7 +52,6 @@ public final class UnboundedFanOut extends BugChecker
   /** The flag that extends the check to virtual threads. */
   static final String INCLUDE_VIRTUAL_THREADS = "UnboundedFanOut:IncludeVirtualThreads";
 
-  private static final Supplier<Type> THREAD = Suppliers.typeFromString("java.lang.Thread");
   private static final Supplier<Type> EXECUTOR =
       Suppliers.typeFromString("java.util.concurrent.Executor");
 
@@ -95,7 +95,7 @@ public final class UnboundedFanOut extends BugChecker
     Type type = ASTHelpers.getType(tree);
     if (type == null
         || type.getKind() == TypeKind.ERROR
-        || !ASTHelpers.isSubtype(type, THREAD.get(state), state)) {
+        || !ASTHelpers.isSubtype(type, KnownTypes.THREAD.get(state), state)) {
       return NO_MATCH;
     }
     return report(tree, Spawn.PLATFORM_THREAD, state);
@@ -112,7 +112,7 @@ public final class UnboundedFanOut extends BugChecker
       Type type = ASTHelpers.getType(tree.getQualifierExpression());
       return type != null
               && type.getKind() != TypeKind.ERROR
-              && ASTHelpers.isSubtype(type, THREAD.get(state), state)
+              && ASTHelpers.isSubtype(type, KnownTypes.THREAD.get(state), state)
           ? report(tree, Spawn.PLATFORM_THREAD, state)
           : NO_MATCH;
     }
@@ -162,7 +162,7 @@ public final class UnboundedFanOut extends BugChecker
     if (creation.isEmpty()) {
       return null;
     }
-    if (isVirtualPerTask(creation.get(), state)) {
+    if (isVirtualPerTask(creation.get())) {
       return Spawn.VIRTUAL_POOL_TASK;
     }
     return ExecutorFacts.bound(creation.get(), state) == ExecutorFacts.Bound.UNBOUNDED
@@ -201,7 +201,7 @@ public final class UnboundedFanOut extends BugChecker
     Type type = ASTHelpers.getType(tree);
     return type != null
         && type.getKind() != TypeKind.ERROR
-        && ASTHelpers.isSubtype(type, THREAD.get(state), state);
+        && ASTHelpers.isSubtype(type, KnownTypes.THREAD.get(state), state);
   }
 
   /** Whether a call in the chain of receivers of {@code tree} is named {@code name}. */
@@ -233,7 +233,7 @@ public final class UnboundedFanOut extends BugChecker
    * Executors.newVirtualThreadPerTaskExecutor()}, or {@code newThreadPerTaskExecutor} given a
    * factory from {@code Thread.ofVirtual()} (JDK 21+ APIs, matched by name).
    */
-  private static boolean isVirtualPerTask(ExpressionTree creation, VisitorState state) {
+  private static boolean isVirtualPerTask(ExpressionTree creation) {
     if (!(creation instanceof MethodInvocationTree call)) {
       return false;
     }

@@ -106,8 +106,6 @@ public final class UncancellableTaskLoop extends BugChecker
       " (its catch of RuntimeException swallows the exception that its cancellation check"
           + " throws, and goes round again)";
 
-  private static final String NOT_INTERRUPTED = "!%s.currentThread().isInterrupted()";
-
   /** Calls that wait a moment in a spin loop, and return at once once the thread is interrupted. */
   private static final Matcher<ExpressionTree> SPIN_WAIT =
       anyOf(
@@ -319,7 +317,7 @@ public final class UncancellableTaskLoop extends BugChecker
         return (var.flags() & Flags.FINAL) != 0 && (var.flags() & Flags.VOLATILE) == 0;
       }
       return (kind == ElementKind.LOCAL_VARIABLE || kind == ElementKind.PARAMETER)
-          && (var.flags() & (Flags.FINAL | Flags.EFFECTIVELY_FINAL)) != 0;
+          && ASTHelpers.isConsideredFinal(var);
     }
     return false;
   }
@@ -801,7 +799,9 @@ public final class UncancellableTaskLoop extends BugChecker
       VisitorState state) {
     SuggestedFix.Builder fix = SuggestedFix.builder();
     String check =
-        String.format(NOT_INTERRUPTED, SuggestedFixes.qualifyType(state, fix, "java.lang.Thread"));
+        String.format(
+            "!%s.currentThread().isInterrupted()",
+            SuggestedFixes.qualifyType(state, fix, "java.lang.Thread"));
     if (condition != null) {
       ExpressionTree inner =
           condition instanceof ParenthesizedTree parens ? parens.getExpression() : condition;

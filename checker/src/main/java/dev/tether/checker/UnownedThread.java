@@ -17,8 +17,6 @@ import com.google.errorprone.bugpatterns.BugChecker.MethodInvocationTreeMatcher;
 import com.google.errorprone.bugpatterns.BugChecker.VariableTreeMatcher;
 import com.google.errorprone.matchers.Description;
 import com.google.errorprone.matchers.Matcher;
-import com.google.errorprone.suppliers.Supplier;
-import com.google.errorprone.suppliers.Suppliers;
 import com.google.errorprone.util.ASTHelpers;
 import com.sun.source.tree.ExpressionStatementTree;
 import com.sun.source.tree.ExpressionTree;
@@ -33,6 +31,8 @@ import com.sun.tools.javac.code.Symbol;
 import com.sun.tools.javac.code.Symbol.VarSymbol;
 import com.sun.tools.javac.code.Type;
 import dev.tether.checker.utils.EnclosingLoops;
+import dev.tether.checker.utils.KnownTypes;
+import dev.tether.checker.utils.LibraryModel;
 import dev.tether.checker.utils.ThreadOwnership;
 import dev.tether.checker.utils.Trees;
 import java.util.Set;
@@ -56,8 +56,6 @@ public final class UnownedThread extends BugChecker
           + " is cut off at exit or outlives its caller: keep it and join or interrupt it, or run"
           + " the work in an executor that you shut down (or in Tether's TaskGroup)";
 
-  private static final Supplier<Type> THREAD = Suppliers.typeFromString("java.lang.Thread");
-
   private static final Matcher<ExpressionTree> THREAD_START =
       instanceMethod().onDescendantOf("java.lang.Thread").named("start").withNoParameters();
 
@@ -66,12 +64,6 @@ public final class UnownedThread extends BugChecker
       anyOf(
           staticMethod().onClass("java.lang.Thread").named("startVirtualThread"),
           instanceMethod().onDescendantOf("java.lang.Thread.Builder").named("start"));
-
-  /** Calls that create a thread that is not started yet. */
-  private static final Matcher<ExpressionTree> CREATES_UNSTARTED_THREAD =
-      anyOf(
-          instanceMethod().onDescendantOf("java.lang.Thread.Builder").named("unstarted"),
-          instanceMethod().onDescendantOf("java.util.concurrent.ThreadFactory").named("newThread"));
 
   /** Methods of a thread that neither join, interrupt nor hand it to anyone. */
   private static final Set<String> NEUTRAL =
@@ -118,7 +110,7 @@ public final class UnownedThread extends BugChecker
         || sym.getKind() != ElementKind.LOCAL_VARIABLE
         || sym.type == null
         || sym.type.getKind() == TypeKind.ERROR
-        || !ASTHelpers.isSubtype(sym.type, THREAD.get(state), state)) {
+        || !ASTHelpers.isSubtype(sym.type, KnownTypes.THREAD.get(state), state)) {
       return NO_MATCH;
     }
     init = ASTHelpers.stripParentheses(init);
@@ -170,9 +162,9 @@ public final class UnownedThread extends BugChecker
       Type type = ASTHelpers.getType(tree);
       return type != null
           && type.getKind() != TypeKind.ERROR
-          && ASTHelpers.isSubtype(type, THREAD.get(state), state);
+          && ASTHelpers.isSubtype(type, KnownTypes.THREAD.get(state), state);
     }
-    return CREATES_UNSTARTED_THREAD.matches(tree, state);
+    return LibraryModel.of(state).isThreadFactory(tree, state);
   }
 
   /** What the code in the variable's scope does with the thread, found in one scan. */

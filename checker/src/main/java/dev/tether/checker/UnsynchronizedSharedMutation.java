@@ -60,6 +60,7 @@ import dev.tether.checker.utils.ConcurrentCode;
 import dev.tether.checker.utils.ConcurrentCode.Handoff;
 import dev.tether.checker.utils.ConcurrentCode.Kind;
 import dev.tether.checker.utils.ExecutorFacts;
+import dev.tether.checker.utils.LibraryModel;
 import dev.tether.checker.utils.SameVariable;
 import dev.tether.checker.utils.Synchronization;
 import dev.tether.checker.utils.Trees;
@@ -181,9 +182,6 @@ public final class UnsynchronizedSharedMutation extends BugChecker
           .namedAnyOf("range", "rangeClosed");
 
   /** Factories of executors that run each task on the thread that submits it. */
-  private static final ImmutableSet<String> DIRECT_EXECUTORS =
-      ImmutableSet.of("directExecutor", "newDirectExecutorService", "sameThreadExecutor");
-
   private static final Matcher<ExpressionTree> COMMON_POOL =
       staticMethod().onClass("java.util.concurrent.ForkJoinPool").named("commonPool");
 
@@ -279,7 +277,8 @@ public final class UnsynchronizedSharedMutation extends BugChecker
       Optional<ExpressionTree> creation = ExecutorFacts.creation(handoff.executor(), state);
       ExecutorFacts.Bound bound =
           creation.map(c -> ExecutorFacts.bound(c, state)).orElse(ExecutorFacts.Bound.UNKNOWN);
-      if (bound == ExecutorFacts.Bound.SINGLE || isDirect(handoff.executor())) {
+      if (bound == ExecutorFacts.Bound.SINGLE
+          || LibraryModel.of(state).isDirectExecutor(handoff.executor(), state)) {
         return new Sharing(false, false, null);
       }
       boolean multi =
@@ -299,19 +298,6 @@ public final class UnsynchronizedSharedMutation extends BugChecker
       Tree repeat = handoff.call() == null ? null : repeatingScope(state.getPath(), state);
       return new Sharing(repeat != null, multi || repeat != null, repeat);
     }
-  }
-
-  /**
-   * Whether {@code executor} runs tasks on the calling thread: {@code directExecutor()}, {@code
-   * Runnable::run}.
-   */
-  private static boolean isDirect(@Nullable ExpressionTree executor) {
-    ExpressionTree e = executor == null ? null : ASTHelpers.stripParentheses(executor);
-    if (e instanceof MemberReferenceTree ref) {
-      return ref.getName().contentEquals("run");
-    }
-    Symbol sym = e instanceof MethodInvocationTree ? ASTHelpers.getSymbol(e) : null;
-    return sym != null && DIRECT_EXECUTORS.contains(sym.getSimpleName().toString());
   }
 
   /**

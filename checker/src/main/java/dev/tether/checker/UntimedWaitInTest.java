@@ -67,11 +67,6 @@ public final class UntimedWaitInTest extends BugChecker implements MethodInvocat
   /** The flag that declares a JUnit Jupiter default timeout (junit-platform.properties). */
   static final String GLOBAL_TIMEOUT_FLAG = "UntimedWaitInTest:GlobalTimeout";
 
-  private static final String MESSAGE =
-      "%s() waits without a timeout in a test that has none, so a lost signal hangs the build"
-          + " instead of failing the test: use the timed overload (e.g. %s) or give the test a"
-          + " timeout (@Timeout, @Test(timeout = …), timeOut = …)";
-
   private static final String CONCURRENT = "java.util.concurrent.";
 
   private static final Matcher<ExpressionTree> FUTURE_GET =
@@ -204,7 +199,13 @@ public final class UntimedWaitInTest extends BugChecker implements MethodInvocat
     MethodSymbol called = symbol(tree);
     String name = called == null ? "wait" : called.getSimpleName().toString();
     Description.Builder description =
-        buildDescription(tree).setMessage(String.format(MESSAGE, name, timedExample(name)));
+        buildDescription(tree)
+            .setMessage(
+                String.format(
+                    "%s() waits without a timeout in a test that has none, so a lost signal hangs the build"
+                        + " instead of failing the test: use the timed overload (e.g. %s) or give the test a"
+                        + " timeout (@Timeout, @Test(timeout = …), timeOut = …)",
+                    name, timedExample(name)));
     if (!crossedLambda) {
       SuggestedFix fix =
           throwsTimeout
@@ -323,7 +324,7 @@ public final class UntimedWaitInTest extends BugChecker implements MethodInvocat
         return true;
       }
     }
-    for (Symbol member : cls.getEnclosedElements()) {
+    for (Symbol member : ASTHelpers.getEnclosedElements(cls)) {
       if (member.getKind() == ElementKind.FIELD
           && member.getAnnotationMirrors().stream()
               .anyMatch(a -> JUNIT4_RULES.contains(annotationName(a)))

@@ -6,4 +6,7 @@
  * thread running it, what is this executor) are answered once, with a test each, in {@link
  * dev.tether.checker.utils}.
  */
+@NullMarked
 package dev.tether.checker;
+
+import org.jspecify.annotations.NullMarked;

@@ -820,4 +820,42 @@ final class UnsynchronizedSharedMutationTest {
             "}")
         .doTest(TestMode.TEXT_MATCH);
   }
+
+  @Test
+  void userExecutorMethodsAndDirectExecutorsFromFlags() {
+    String template =
+        String.join(
+            "\n",
+            "import java.util.List;",
+            "import java.util.concurrent.CompletableFuture;",
+            "import java.util.concurrent.Executor;",
+            "class A {",
+            "  static final class Async { static void run(Runnable task) {} }",
+            "  static final class Same { static Executor sameThread() { return Runnable::run; } }",
+            "  private int count;",
+            "  private int calls;",
+            "  void viaWrapper(List<String> in) {",
+            "    for (String s : in) {",
+            "      %s",
+            "      Async.run(() -> count++);",
+            "    }",
+            "  }",
+            "  void viaDirect(List<String> in) {",
+            "    for (String s : in) {",
+            "      %s",
+            "      CompletableFuture.runAsync(() -> calls++, Same.sameThread());",
+            "    }",
+            "  }",
+            "}");
+    String bug = "// BUG: Diagnostic contains: use an AtomicInteger";
+    CompilationTestHelper.newInstance(UnsynchronizedSharedMutation.class, getClass())
+        .addSourceLines("A.java", String.format(template, "", bug))
+        .doTest();
+    CompilationTestHelper.newInstance(UnsynchronizedSharedMutation.class, getClass())
+        .setArgs(
+            "-XepOpt:Tether:ExecutorMethods=A.Async#run",
+            "-XepOpt:Tether:DirectExecutors=A.Same#sameThread")
+        .addSourceLines("A.java", String.format(template, bug, ""))
+        .doTest();
+  }
 }

@@ -1,7 +1,5 @@
 package dev.tether.checker.utils;
 
-import static com.google.errorprone.matchers.Matchers.anyOf;
-import static com.google.errorprone.matchers.method.MethodMatchers.constructor;
 import static com.google.errorprone.matchers.method.MethodMatchers.instanceMethod;
 import static com.google.errorprone.matchers.method.MethodMatchers.staticMethod;
 
@@ -72,30 +70,8 @@ public final class ConcurrentCode {
   }
 
   private static final String EXECUTOR = "java.util.concurrent.Executor";
-  private static final String SCHEDULED = "java.util.concurrent.ScheduledExecutorService";
 
-  private static final Supplier<Type> THREAD_TYPE = Suppliers.typeFromString("java.lang.Thread");
   private static final Supplier<Type> EXECUTOR_TYPE = Suppliers.typeFromString(EXECUTOR);
-
-  private static final Matcher<ExpressionTree> EXECUTOR_HANDOFF =
-      anyOf(
-          instanceMethod().onDescendantOf(EXECUTOR).named("execute"),
-          instanceMethod().onDescendantOf("java.util.concurrent.ExecutorService").named("submit"),
-          instanceMethod()
-              .onDescendantOf(SCHEDULED)
-              .namedAnyOf("schedule", "scheduleAtFixedRate", "scheduleWithFixedDelay"),
-          instanceMethod()
-              .onDescendantOf("java.util.concurrent.ForkJoinPool")
-              .namedAnyOf("submit", "execute"));
-
-  private static final Matcher<ExpressionTree> THREAD_HANDOFF =
-      anyOf(
-          constructor().forClass("java.lang.Thread"),
-          staticMethod().onClass("java.lang.Thread").named("startVirtualThread"),
-          instanceMethod()
-              .onDescendantOf("java.lang.Thread.Builder")
-              .namedAnyOf("start", "unstarted"),
-          instanceMethod().onDescendantOf("java.util.concurrent.ThreadFactory").named("newThread"));
 
   private static final Matcher<ExpressionTree> TIMER_HANDOFF =
       instanceMethod()
@@ -151,7 +127,7 @@ public final class ConcurrentCode {
     }
     Tree parent = parentPath.getLeaf();
     if (parent instanceof NewClassTree newThread && newThread.getArguments().contains(task)) {
-      return THREAD_HANDOFF.matches(newThread, state)
+      return LibraryModel.of(state).isThreadCreation(newThread, state)
           ? Optional.of(new Handoff(Kind.THREAD, task, newThread, null))
           : Optional.empty();
     }
@@ -163,10 +139,10 @@ public final class ConcurrentCode {
 
   private static Optional<Handoff> handoffToCall(
       Tree task, MethodInvocationTree call, VisitorState state) {
-    if (EXECUTOR_HANDOFF.matches(call, state)) {
+    if (LibraryModel.of(state).isExecutorMethod(call, state)) {
       return Optional.of(new Handoff(Kind.EXECUTOR, task, call, ASTHelpers.getReceiver(call)));
     }
-    if (THREAD_HANDOFF.matches(call, state)) {
+    if (LibraryModel.of(state).isThreadCreation(call, state)) {
       return Optional.of(new Handoff(Kind.THREAD, task, call, null));
     }
     if (TIMER_HANDOFF.matches(call, state)) {
@@ -241,7 +217,7 @@ public final class ConcurrentCode {
     return sym.getSimpleName().contentEquals("run")
         && sym.getParameters().isEmpty()
         && !sym.isStatic()
-        && ASTHelpers.isSubtype(sym.owner.type, THREAD_TYPE.get(state), state);
+        && ASTHelpers.isSubtype(sym.owner.type, KnownTypes.THREAD.get(state), state);
   }
 
   /** Whether {@code sym} is a method that an executor calls on a task object. */

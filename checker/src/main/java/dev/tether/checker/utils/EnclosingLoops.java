@@ -223,7 +223,7 @@ public final class EnclosingLoops {
   private static boolean walksInputOfUnknownSize(TreePath loop, VisitorState state) {
     Tree leaf = loop.getLeaf();
     if (leaf instanceof EnhancedForLoopTree forEach) {
-      return !hasLiteralSize(forEach.getExpression(), state);
+      return !hasLiteralSize(forEach.getExpression());
     }
     if (leaf instanceof ForLoopTree f) {
       return f.getCondition() == null
@@ -258,16 +258,16 @@ public final class EnclosingLoops {
               || sym.getSimpleName().contentEquals("parallelStream"))) {
         ExpressionTree collection = ASTHelpers.getReceiver(call);
         if (collection != null) {
-          return !hasLiteralSize(collection, state);
+          return !hasLiteralSize(collection);
         }
-        return call.getArguments().isEmpty() || !hasLiteralSize(call.getArguments().get(0), state);
+        return call.getArguments().isEmpty() || !hasLiteralSize(call.getArguments().get(0));
       }
     }
-    return !hasLiteralSize(source, state);
+    return !hasLiteralSize(source);
   }
 
   /** Whether the elements of {@code expr} are written out in the code, or are an enum's values. */
-  private static boolean hasLiteralSize(ExpressionTree expr, VisitorState state) {
+  private static boolean hasLiteralSize(ExpressionTree expr) {
     ExpressionTree e = ASTHelpers.stripParentheses(expr);
     if (e instanceof NewArrayTree array) {
       return array.getInitializers() != null;
@@ -276,7 +276,7 @@ public final class EnclosingLoops {
       return false;
     }
     Symbol sym = ASTHelpers.getSymbol(call);
-    if (sym == null || !sym.isStatic()) {
+    if (sym == null || !ASTHelpers.isStatic(sym)) {
       return false;
     }
     String name = sym.getSimpleName().toString();

@@ -151,7 +151,7 @@ public final class ExecutorFacts {
   }
 
   private static boolean isEffectivelyFinal(VarSymbol var) {
-    return (var.flags() & (Flags.FINAL | Flags.EFFECTIVELY_FINAL)) != 0;
+    return ASTHelpers.isConsideredFinal(var);
   }
 
   /**
@@ -277,8 +277,8 @@ public final class ExecutorFacts {
 
   private static boolean isMaxInt(ExpressionTree tree) {
     Object value = ASTHelpers.constValue(tree);
-    return value instanceof Integer i && i == Integer.MAX_VALUE
-        || tree instanceof LiteralTree literal
-            && Integer.valueOf(Integer.MAX_VALUE).equals(literal.getValue());
+    return (value instanceof Integer i && i == Integer.MAX_VALUE)
+        || (tree instanceof LiteralTree literal
+            && Integer.valueOf(Integer.MAX_VALUE).equals(literal.getValue()));
   }
 }

@@ -15,31 +15,6 @@ import java.util.Set;
  * usual method names) counts, and nothing needs to resolve.
  */
 public final class LoggingCalls {
-  /** Methods that write a message or an exception to a log, a console or a text sink. */
-  private static final Set<String> LOGGING =
-      Set.of(
-          "trace",
-          "debug",
-          "info",
-          "warn",
-          "warning",
-          "error",
-          "fatal",
-          "severe",
-          "fine",
-          "finer",
-          "finest",
-          "config",
-          "log",
-          "logp",
-          "logrb",
-          "printStackTrace",
-          "println",
-          "print",
-          "printf",
-          "format",
-          "append");
-
   /** Methods that only read or describe an exception (or format it into text). */
   private static final Set<String> DESCRIBING =
       Set.of(
@@ -55,7 +30,20 @@ public final class LoggingCalls {
 
   /** Whether a method named {@code name} writes to a log, a console or a text sink. */
   public static boolean isLogging(String name) {
-    return LOGGING.contains(name);
+    return LibraryModel.BUILT_IN_LOGGING_METHODS.contains(name);
+  }
+
+  /**
+   * Whether a method named {@code name} writes to a log, a console or a text sink, the user's
+   * logging methods ({@code -XepOpt:Tether:LoggingMethods}) included.
+   */
+  public static boolean isLogging(String name, LibraryModel model) {
+    return model.isLogging(name);
+  }
+
+  /** As {@link #onlyReports(String)}, the user's logging methods included. */
+  public static boolean onlyReports(String name, LibraryModel model) {
+    return model.isLogging(name) || DESCRIBING.contains(name);
   }
 
   /**
@@ -63,7 +51,7 @@ public final class LoggingCalls {
    * exception to it does not record the exception anywhere code can see it.
    */
   public static boolean onlyReports(String name) {
-    return LOGGING.contains(name) || DESCRIBING.contains(name);
+    return isLogging(name) || DESCRIBING.contains(name);
   }
 
   /** As {@link #onlyReports(String)}, for the method that {@code call} invokes. */

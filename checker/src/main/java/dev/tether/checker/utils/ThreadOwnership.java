@@ -105,7 +105,6 @@ public final class ThreadOwnership {
     }
   }
 
-  private static final Supplier<Type> THREAD = Suppliers.typeFromString("java.lang.Thread");
   private static final Supplier<Type> RUNNABLE = Suppliers.typeFromString("java.lang.Runnable");
   private static final Supplier<Type> EXECUTOR =
       Suppliers.typeFromString("java.util.concurrent.Executor");
@@ -202,7 +201,7 @@ public final class ThreadOwnership {
             }
             continue; // not handed off: runs wherever the code that holds it does
           }
-          return sym == null ? Runner.CALLER : method(sym, method);
+          return sym == null ? Runner.CALLER : method(sym);
         } else if (leaf instanceof ClassTree cls && !isAnonymous(cls)) {
           return Runner.CALLER; // a field initializer or an initializer block
         }
@@ -230,10 +229,10 @@ public final class ThreadOwnership {
         return null;
       }
       Tree call = parent.getLeaf();
-      if ((call instanceof MethodInvocationTree invocation
-                  && invocation.getArguments().contains(lambda.getLeaf())
-              || call instanceof NewClassTree newClass
-                  && newClass.getArguments().contains(lambda.getLeaf()))
+      if (((call instanceof MethodInvocationTree invocation
+                  && invocation.getArguments().contains(lambda.getLeaf()))
+              || (call instanceof NewClassTree newClass
+                  && newClass.getArguments().contains(lambda.getLeaf())))
           && isThread(ASTHelpers.getType(call))) {
         return Runner.OWN_THREAD;
       }
@@ -268,17 +267,17 @@ public final class ThreadOwnership {
       return result == null || (result.ownsThread() && !isPrivate(sym)) ? Runner.TASK : result;
     }
 
-    private Runner method(MethodSymbol sym, MethodTree tree) {
+    private Runner method(MethodSymbol sym) {
       Runner known = methods.get(sym);
       if (known != null) {
         return known;
       }
-      Runner runner = computeMethod(sym, tree);
+      Runner runner = computeMethod(sym);
       methods.put(sym, runner);
       return runner;
     }
 
-    private Runner computeMethod(MethodSymbol sym, MethodTree tree) {
+    private Runner computeMethod(MethodSymbol sym) {
       if (sym.isConstructor() || !(sym.owner instanceof ClassSymbol owner)) {
         return Runner.CALLER;
       }
@@ -386,7 +385,9 @@ public final class ThreadOwnership {
     }
 
     private boolean isThread(@Nullable Type type) {
-      return type != null && type.getKind() != TypeKind.ERROR && isSubtype(type, THREAD.get(state));
+      return type != null
+          && type.getKind() != TypeKind.ERROR
+          && isSubtype(type, KnownTypes.THREAD.get(state));
     }
 
     private boolean isSubtype(@Nullable Type type, @Nullable Type of) {
@@ -714,7 +715,7 @@ public final class ThreadOwnership {
       if (e instanceof NewClassTree newClass) {
         if (newClass.getClassBody() != null) {
           addRun(newClass.getClassBody());
-          bodyClass = (ClassSymbol) ASTHelpers.getSymbol(newClass.getClassBody());
+          bodyClass = ASTHelpers.getSymbol(newClass.getClassBody());
         } else if (ASTHelpers.getSymbol(newClass.getIdentifier()) instanceof ClassSymbol cls
             && !cls.getQualifiedName().contentEquals("java.lang.Thread")) {
           addClass(cls, top);
@@ -738,7 +739,7 @@ public final class ThreadOwnership {
       } else if (a instanceof NewClassTree newClass) {
         if (newClass.getClassBody() != null) {
           addRun(newClass.getClassBody());
-          bodyClass = (ClassSymbol) ASTHelpers.getSymbol(newClass.getClassBody());
+          bodyClass = ASTHelpers.getSymbol(newClass.getClassBody());
         } else if (ASTHelpers.getSymbol(newClass.getIdentifier()) instanceof ClassSymbol cls) {
           addClass(cls, top);
         }
@@ -1109,8 +1110,8 @@ public final class ThreadOwnership {
   /** Whether {@code condition} stays true until the thread is interrupted. */
   private static boolean isForeverCondition(ExpressionTree condition) {
     ExpressionTree e = ASTHelpers.stripParentheses(condition);
-    if (e instanceof LiteralTree) {
-      return Boolean.TRUE.equals(((LiteralTree) e).getValue());
+    if (e instanceof LiteralTree literal) {
+      return Boolean.TRUE.equals(literal.getValue());
     }
     if (e instanceof UnaryTree unary && e.getKind() == Tree.Kind.LOGICAL_COMPLEMENT) {
       ExpressionTree inner = ASTHelpers.stripParentheses(unary.getExpression());
@@ -1142,7 +1143,7 @@ public final class ThreadOwnership {
     }
     return var.getKind() == ElementKind.FIELD
         ? (var.flags() & Flags.FINAL) != 0 && (var.flags() & Flags.VOLATILE) == 0
-        : (var.flags() & (Flags.FINAL | Flags.EFFECTIVELY_FINAL)) != 0;
+        : ASTHelpers.isConsideredFinal(var);
   }
 
   /**

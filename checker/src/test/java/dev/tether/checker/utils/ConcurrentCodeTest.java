@@ -161,4 +161,36 @@ final class ConcurrentCodeTest {
             "}")
         .doTest();
   }
+
+  @Test
+  void userExecutorMethodsAndThreadFactoriesFromFlags() {
+    String[] source = {
+      "class A {",
+      "  static void here() {}",
+      "  static final class Async { static void run(Runnable r) {} }",
+      "  interface Threads { Thread create(Runnable r); }",
+      "  void m(Threads threads) {",
+      "    // BUG: Diagnostic contains: %s",
+      "    Async.run(() -> here());",
+      "    // BUG: Diagnostic contains: %s",
+      "    threads.create(() -> here());",
+      "  }",
+      "}"
+    };
+    String[] plain = source.clone();
+    plain[5] = String.format(plain[5], "none");
+    plain[7] = String.format(plain[7], "none");
+    CompilationTestHelper.newInstance(EnclosingProbe.class, getClass())
+        .addSourceLines("A.java", plain)
+        .doTest();
+    String[] taught = source.clone();
+    taught[5] = String.format(taught[5], "EXECUTOR");
+    taught[7] = String.format(taught[7], "THREAD owned");
+    CompilationTestHelper.newInstance(EnclosingProbe.class, getClass())
+        .setArgs(
+            "-XepOpt:Tether:ExecutorMethods=A.Async#run",
+            "-XepOpt:Tether:ThreadFactories=A.Threads#create")
+        .addSourceLines("A.java", taught)
+        .doTest();
+  }
 }

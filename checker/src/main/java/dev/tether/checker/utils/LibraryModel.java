@@ -1,0 +1,239 @@
+package dev.tether.checker.utils;
+
+import static com.google.errorprone.matchers.Matchers.anyOf;
+import static com.google.errorprone.matchers.method.MethodMatchers.constructor;
+import static com.google.errorprone.matchers.method.MethodMatchers.instanceMethod;
+import static com.google.errorprone.matchers.method.MethodMatchers.staticMethod;
+
+import com.google.common.collect.ImmutableList;
+import com.google.common.collect.ImmutableSet;
+import com.google.errorprone.ErrorProneFlags;
+import com.google.errorprone.VisitorState;
+import com.google.errorprone.matchers.Matcher;
+import com.google.errorprone.suppliers.Supplier;
+import com.google.errorprone.util.ASTHelpers;
+import com.sun.source.tree.ExpressionTree;
+import com.sun.source.tree.MemberReferenceTree;
+import com.sun.source.tree.MethodInvocationTree;
+import com.sun.tools.javac.code.Symbol;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Answers "what does this library method do?": the one table of the APIs Tether knows — methods
+ * that run a functional argument on another thread (executor hand-offs and thread factories),
+ * direct executors (which run a task on the caller's thread) and logging methods — extended by the
+ * user's own through {@code -XepOpt:Tether:…} flags, in the manner of Error Prone's {@code
+ * WellKnownThreadSafety} and its {@code ThreadSafe:KnownThreadSafeClasses} flag:
+ *
+ * <ul>
+ *   <li>{@code -XepOpt:Tether:ExecutorMethods=com.acme.Async#run,…}: methods that run a functional
+ *       argument on a pool's thread, as {@code Executor.execute} does;
+ *   <li>{@code -XepOpt:Tether:ThreadFactories=com.acme.Threads#newThread,…}: methods that create a
+ *       thread that runs a functional argument, as {@code ThreadFactory.newThread} does;
+ *   <li>{@code -XepOpt:Tether:DirectExecutors=com.acme.Executors#sameThread,…}: methods that return
+ *       an executor that runs tasks on the calling thread, as {@code
+ *       MoreExecutors.directExecutor()} does;
+ *   <li>{@code -XepOpt:Tether:LoggingMethods=audit,report,…}: method names that only write to a
+ *       log, as {@code info} or {@code warn} do (by name, as the built-in list).
+ * </ul>
+ *
+ * <p>A method is named {@code <fully qualified class>#<method name>}: every overload counts, an
+ * instance method on the class and its subtypes, a static one on the class. A value of another form
+ * fails the compilation with a message that names the flag and the value.
+ */
+public final class LibraryModel {
+  /** The flag that names the user's executor methods. */
+  public static final String EXECUTOR_METHODS = "Tether:ExecutorMethods";
+
+  /** The flag that names the user's thread factories. */
+  public static final String THREAD_FACTORIES = "Tether:ThreadFactories";
+
+  /** The flag that names the user's direct executors. */
+  public static final String DIRECT_EXECUTORS = "Tether:DirectExecutors";
+
+  /** The flag that names the user's logging methods. */
+  public static final String LOGGING_METHODS = "Tether:LoggingMethods";
+
+  private static final Pattern METHOD =
+      Pattern.compile("[\\p{javaJavaIdentifierStart}][\\p{javaJavaIdentifierPart}.$]*#[\\w$]+");
+
+  private static final Pattern NAME = Pattern.compile("[\\p{javaJavaIdentifierStart}][\\w$]*");
+
+  /** Methods that run a functional argument on a pool's (or timer-less executor's) thread. */
+  private static final Matcher<ExpressionTree> BUILT_IN_EXECUTOR_METHODS =
+      anyOf(
+          instanceMethod().onDescendantOf("java.util.concurrent.Executor").named("execute"),
+          instanceMethod().onDescendantOf("java.util.concurrent.ExecutorService").named("submit"),
+          instanceMethod()
+              .onDescendantOf("java.util.concurrent.ScheduledExecutorService")
+              .namedAnyOf("schedule", "scheduleAtFixedRate", "scheduleWithFixedDelay"),
+          instanceMethod()
+              .onDescendantOf("java.util.concurrent.ForkJoinPool")
+              .namedAnyOf("submit", "execute"));
+
+  /** Calls that create a thread that runs a functional argument, started or not. */
+  private static final Matcher<ExpressionTree> BUILT_IN_THREAD_CREATIONS =
+      anyOf(
+          constructor().forClass("java.lang.Thread"),
+          staticMethod().onClass("java.lang.Thread").named("startVirtualThread"),
+          instanceMethod()
+              .onDescendantOf("java.lang.Thread.Builder")
+              .namedAnyOf("start", "unstarted"));
+
+  /** Thread factories: calls that create a thread that is not started yet. */
+  private static final Matcher<ExpressionTree> BUILT_IN_THREAD_FACTORIES =
+      anyOf(
+          instanceMethod().onDescendantOf("java.lang.Thread.Builder").named("unstarted"),
+          instanceMethod().onDescendantOf("java.util.concurrent.ThreadFactory").named("newThread"));
+
+  /** Names of the methods that return a direct executor (Guava's, and its older name). */
+  private static final ImmutableSet<String> BUILT_IN_DIRECT_EXECUTORS =
+      ImmutableSet.of("directExecutor", "newDirectExecutorService", "sameThreadExecutor");
+
+  /** Methods that write a message or an exception to a log, a console or a text sink. */
+  static final ImmutableSet<String> BUILT_IN_LOGGING_METHODS =
+      ImmutableSet.of(
+          "trace",
+          "debug",
+          "info",
+          "warn",
+          "warning",
+          "error",
+          "fatal",
+          "severe",
+          "fine",
+          "finer",
+          "finest",
+          "config",
+          "log",
+          "logp",
+          "logrb",
+          "printStackTrace",
+          "println",
+          "print",
+          "printf",
+          "format",
+          "append");
+
+  private static final Supplier<LibraryModel> MODEL =
+      VisitorState.memoize(state -> of(state.errorProneOptions().getFlags()));
+
+  private final Matcher<ExpressionTree> executorMethods;
+  private final Matcher<ExpressionTree> threadFactories;
+  private final Matcher<ExpressionTree> directExecutors;
+  private final ImmutableSet<String> loggingMethods;
+
+  private LibraryModel(
+      Matcher<ExpressionTree> executorMethods,
+      Matcher<ExpressionTree> threadFactories,
+      Matcher<ExpressionTree> directExecutors,
+      ImmutableSet<String> loggingMethods) {
+    this.executorMethods = executorMethods;
+    this.threadFactories = threadFactories;
+    this.directExecutors = directExecutors;
+    this.loggingMethods = loggingMethods;
+  }
+
+  /** The model of this compilation: the built-in tables plus the user's flags (read once). */
+  public static LibraryModel of(VisitorState state) {
+    return MODEL.get(state);
+  }
+
+  /**
+   * The model that {@code flags} describe.
+   *
+   * @throws IllegalArgumentException when a flag's value is not of its documented form
+   */
+  public static LibraryModel of(ErrorProneFlags flags) {
+    return new LibraryModel(
+        anyOf(BUILT_IN_EXECUTOR_METHODS, methods(flags, EXECUTOR_METHODS)),
+        anyOf(BUILT_IN_THREAD_FACTORIES, methods(flags, THREAD_FACTORIES)),
+        methods(flags, DIRECT_EXECUTORS),
+        ImmutableSet.<String>builder()
+            .addAll(BUILT_IN_LOGGING_METHODS)
+            .addAll(names(flags, LOGGING_METHODS))
+            .build());
+  }
+
+  /** Whether {@code call} runs a functional argument on an executor's thread. */
+  public boolean isExecutorMethod(ExpressionTree call, VisitorState state) {
+    return executorMethods.matches(call, state);
+  }
+
+  /**
+   * Whether {@code call} creates a thread that runs a functional argument: a {@code Thread}
+   * constructor, {@code Thread.startVirtualThread}, a {@code Thread.Builder} or a thread factory.
+   */
+  public boolean isThreadCreation(ExpressionTree call, VisitorState state) {
+    return BUILT_IN_THREAD_CREATIONS.matches(call, state) || isThreadFactory(call, state);
+  }
+
+  /** Whether {@code call} creates a thread that is not started yet (a thread factory). */
+  public boolean isThreadFactory(ExpressionTree call, VisitorState state) {
+    return threadFactories.matches(call, state);
+  }
+
+  /**
+   * Whether {@code executor} runs tasks on the calling thread: {@code
+   * MoreExecutors.directExecutor()} (or {@code newDirectExecutorService()}, {@code
+   * sameThreadExecutor()}), {@code Runnable::run}, or a method named by {@code
+   * -XepOpt:Tether:DirectExecutors}.
+   */
+  public boolean isDirectExecutor(@Nullable ExpressionTree executor, VisitorState state) {
+    ExpressionTree e = executor == null ? null : ASTHelpers.stripParentheses(executor);
+    if (e instanceof MemberReferenceTree ref) {
+      return ref.getName().contentEquals("run");
+    }
+    if (!(e instanceof MethodInvocationTree call)) {
+      return false;
+    }
+    Symbol sym = ASTHelpers.getSymbol(call);
+    return sym != null
+        && (BUILT_IN_DIRECT_EXECUTORS.contains(sym.getSimpleName().toString())
+            || directExecutors.matches(call, state));
+  }
+
+  /** Whether a method named {@code name} writes to a log, a console or a text sink. */
+  public boolean isLogging(String name) {
+    return loggingMethods.contains(name);
+  }
+
+  private static Matcher<ExpressionTree> methods(ErrorProneFlags flags, String flag) {
+    List<Matcher<ExpressionTree>> matchers = new ArrayList<>();
+    for (String value : values(flags, flag)) {
+      if (!METHOD.matcher(value).matches()) {
+        throw new IllegalArgumentException(
+            String.format(
+                "-XepOpt:%s: '%s' is not a method of the form com.example.Type#method",
+                flag, value));
+      }
+      int hash = value.indexOf('#');
+      String type = value.substring(0, hash);
+      String name = value.substring(hash + 1);
+      matchers.add(instanceMethod().onDescendantOf(type).named(name));
+      matchers.add(staticMethod().onClass(type).named(name));
+    }
+    return matchers.isEmpty() ? (tree, state) -> false : anyOf(matchers);
+  }
+
+  private static ImmutableList<String> names(ErrorProneFlags flags, String flag) {
+    ImmutableList<String> values = values(flags, flag);
+    for (String value : values) {
+      if (!NAME.matcher(value).matches()) {
+        throw new IllegalArgumentException(
+            String.format("-XepOpt:%s: '%s' is not a method name (e.g. audit)", flag, value));
+      }
+    }
+    return values;
+  }
+
+  private static ImmutableList<String> values(ErrorProneFlags flags, String flag) {
+    return flags.getListOrEmpty(flag).stream()
+        .map(String::trim)
+        .filter(v -> !v.isEmpty())
+        .collect(ImmutableList.toImmutableList());
+  }
+}

@@ -1,0 +1,150 @@
+package dev.tether.checker.utils;
+
+import static com.google.errorprone.BugPattern.SeverityLevel.WARNING;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.common.collect.ImmutableList;
+import com.google.errorprone.BugPattern;
+import com.google.errorprone.CompilationTestHelper;
+import com.google.errorprone.ErrorProneOptions;
+import com.google.errorprone.VisitorState;
+import com.google.errorprone.bugpatterns.BugChecker;
+import com.google.errorprone.bugpatterns.BugChecker.MethodInvocationTreeMatcher;
+import com.google.errorprone.matchers.Description;
+import com.google.errorprone.util.ASTHelpers;
+import com.sun.source.tree.MethodInvocationTree;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+final class LibraryModelTest {
+  /**
+   * Reports what the model says of every call: an executor method, a thread factory, a logging
+   * method, and for {@code probe(x)} whether x is a direct executor.
+   */
+  @BugPattern(summary = "Reports LibraryModel", severity = WARNING)
+  public static final class ModelProbe extends BugChecker implements MethodInvocationTreeMatcher {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    public Description matchMethodInvocation(MethodInvocationTree tree, VisitorState state) {
+      LibraryModel model = LibraryModel.of(state);
+      String name = ASTHelpers.getSymbol(tree).getSimpleName().toString();
+      List<String> facts = new ArrayList<>();
+      if (name.equals("probe")) {
+        facts.add(model.isDirectExecutor(tree.getArguments().get(0), state) ? "direct" : "pool");
+      }
+      if (model.isExecutorMethod(tree, state)) {
+        facts.add("executor-method");
+      }
+      if (model.isThreadFactory(tree, state)) {
+        facts.add("thread-factory");
+      }
+      if (model.isThreadCreation(tree, state)) {
+        facts.add("thread-creation");
+      }
+      if (model.isLogging(name)) {
+        facts.add("logging");
+      }
+      return facts.isEmpty()
+          ? Description.NO_MATCH
+          : buildDescription(tree).setMessage(String.join(" ", facts)).build();
+    }
+  }
+
+  private static final String[] SOURCE = {
+    "import java.util.concurrent.*;",
+    "class A {",
+    "  static void probe(Executor e) {}",
+    "  static final class Async { static void run(Runnable r) {} }",
+    "  static final class Threads { Thread newThread(Runnable r) { return null; } }",
+    "  static final class Audit { void report(Exception e) {} }",
+    "  static final class SameThread implements Executor {",
+    "    public void execute(Runnable r) { r.run(); }",
+    "    static Executor sameThread() { return new SameThread(); }",
+    "  }",
+    "  void m(ExecutorService pool, ThreadFactory factory, Threads threads, Audit audit,",
+    "      Exception e) {",
+    "    // BUG: Diagnostic contains: executor-method",
+    "    pool.execute(() -> {});",
+    "    // BUG: Diagnostic contains: thread-factory thread-creation",
+    "    factory.newThread(() -> {});",
+    "    // BUG: Diagnostic contains: pool",
+    "    probe(pool);",
+    "    // BUG: Diagnostic contains: direct",
+    "    probe(Runnable::run);",
+  };
+
+  @Test
+  void builtIns() {
+    List<String> lines = new ArrayList<>(List.of(SOURCE));
+    lines.addAll(
+        List.of(
+            "    Async.run(() -> {});",
+            "    threads.newThread(() -> {});",
+            "    audit.report(e);",
+            "    // BUG: Diagnostic contains: pool",
+            "    probe(SameThread.sameThread());",
+            "  }",
+            "}"));
+    CompilationTestHelper.newInstance(ModelProbe.class, getClass())
+        .addSourceLines("A.java", lines.toArray(new String[0]))
+        .doTest();
+  }
+
+  @Test
+  void flagsExtendTheModel() {
+    List<String> lines = new ArrayList<>(List.of(SOURCE));
+    lines.addAll(
+        List.of(
+            "    // BUG: Diagnostic contains: executor-method",
+            "    Async.run(() -> {});",
+            "    // BUG: Diagnostic contains: thread-factory thread-creation",
+            "    threads.newThread(() -> {});",
+            "    // BUG: Diagnostic contains: logging",
+            "    audit.report(e);",
+            "    // BUG: Diagnostic contains: direct",
+            "    probe(SameThread.sameThread());",
+            "  }",
+            "}"));
+    CompilationTestHelper.newInstance(ModelProbe.class, getClass())
+        .setArgs(
+            "-XepOpt:Tether:ExecutorMethods=A.Async#run",
+            "-XepOpt:Tether:ThreadFactories=A.Threads#newThread",
+            "-XepOpt:Tether:LoggingMethods=report, audit",
+            "-XepOpt:Tether:DirectExecutors=A.SameThread#sameThread")
+        .addSourceLines("A.java", lines.toArray(new String[0]))
+        .doTest();
+  }
+
+  @Test
+  void malformedValuesAreClearErrors() {
+    IllegalArgumentException method =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                LibraryModel.of(
+                    ErrorProneOptions.processArgs(
+                            ImmutableList.of("-XepOpt:Tether:ExecutorMethods=com.acme.Async.run"))
+                        .getFlags()));
+    assertTrue(method.getMessage().contains("Tether:ExecutorMethods"), method.getMessage());
+    assertTrue(method.getMessage().contains("com.acme.Async.run"), method.getMessage());
+    assertTrue(method.getMessage().contains("Type#method"), method.getMessage());
+
+    IllegalArgumentException name =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                LibraryModel.of(
+                    ErrorProneOptions.processArgs(
+                            ImmutableList.of("-XepOpt:Tether:LoggingMethods=com.acme.Log#report"))
+                        .getFlags()));
+    assertTrue(name.getMessage().contains("Tether:LoggingMethods"), name.getMessage());
+
+    assertFalse(
+        LibraryModel.of(ErrorProneOptions.processArgs(ImmutableList.of()).getFlags())
+            .isLogging("report"));
+  }
+}
