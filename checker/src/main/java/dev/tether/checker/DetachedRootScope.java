@@ -43,10 +43,6 @@ import javax.lang.model.element.Modifier;
 public final class DetachedRootScope extends BugChecker implements MethodInvocationTreeMatcher {
   private static final long serialVersionUID = 1L;
 
-  private static final String MESSAGE =
-      "CancelScope.root() is never cancelled and has no deadline, so work under it ignores the"
-          + " cancellation and deadline of the %s in reach here (%s): derive from %s instead";
-
   @Override
   public Description matchMethodInvocation(MethodInvocationTree tree, VisitorState state) {
     if (!RuntimeApi.isRoot(tree) || isCompared(state.getPath())) {
@@ -95,7 +91,9 @@ public final class DetachedRootScope extends BugChecker implements MethodInvocat
         buildDescription(tree)
             .setMessage(
                 String.format(
-                    MESSAGE,
+                    "CancelScope.root() is never cancelled and has no deadline, so work under it"
+                        + " ignores the cancellation and deadline of the %s in reach here (%s):"
+                        + " derive from %s instead",
                     inReach.size() == 1 ? "CancelScope" : "CancelScopes",
                     names,
                     inReach.size() == 1 ? names : "one of them"));

@@ -53,13 +53,6 @@ public final class LeakedScope extends BugChecker
     implements VariableTreeMatcher, ExpressionStatementTreeMatcher {
   private static final long serialVersionUID = 1L;
 
-  private static final String MESSAGE =
-      "This %s is opened here and never closed nor handed to an owner: %s; open it in"
-          + " try-with-resources (or close it in a finally block)";
-
-  private static final String DROPPED_MESSAGE =
-      "This %s is opened and dropped, so nothing ever closes it: %s; keep it in try-with-resources";
-
   /**
    * Calls that release what was opened: a group's {@code await()} (a pool's {@code drain}) closes
    * its scope.
@@ -97,7 +90,11 @@ public final class LeakedScope extends BugChecker
     }
     Description.Builder description =
         buildDescription(tree)
-            .setMessage(String.format(MESSAGE, noun(kind, init), harm(kind, init)));
+            .setMessage(
+                String.format(
+                    "This %s is opened here and never closed nor handed to an owner: %s; open it"
+                        + " in try-with-resources (or close it in a finally block)",
+                    noun(kind, init), harm(kind, init)));
     if (uses.onlyReceiver && closingKeepsBehaviour(kind, init)) {
       SuggestedFix fix = tryWithResources(tree, scope, state);
       if (fix != null) {
@@ -129,7 +126,11 @@ public final class LeakedScope extends BugChecker
       return NO_MATCH;
     }
     return buildDescription(opened)
-        .setMessage(String.format(DROPPED_MESSAGE, noun(kind, opened), harm(kind, opened)))
+        .setMessage(
+            String.format(
+                "This %s is opened and dropped, so nothing ever closes it: %s; keep it in"
+                    + " try-with-resources",
+                noun(kind, opened), harm(kind, opened)))
         .build();
   }
 
@@ -178,18 +179,16 @@ public final class LeakedScope extends BugChecker
     if (isTickerScope(kind, opened)) {
       return "its action keeps running every period after the method returns";
     }
-    switch (kind) {
-      case RuntimeApi.CANCEL_SCOPE:
-        return "it stays registered with its parent (and its deadline with the timer) until the"
-            + " parent ends, and work under it is never cancelled when this method is done";
-      case RuntimeApi.TICKER:
-        return "it keeps ticking after the method returns";
-      case RuntimeApi.STATE_OWNER:
-        return "its owner task keeps running after the method returns";
-      default:
-        return "its tasks are neither awaited nor cancelled, so they outlive the method and their"
-            + " failures are lost";
-    }
+    return switch (kind) {
+      case RuntimeApi.CANCEL_SCOPE ->
+          "it stays registered with its parent (and its deadline with the timer) until the"
+              + " parent ends, and work under it is never cancelled when this method is done";
+      case RuntimeApi.TICKER -> "it keeps ticking after the method returns";
+      case RuntimeApi.STATE_OWNER -> "its owner task keeps running after the method returns";
+      default ->
+          "its tasks are neither awaited nor cancelled, so they outlive the method and their"
+              + " failures are lost";
+    };
   }
 
   /**

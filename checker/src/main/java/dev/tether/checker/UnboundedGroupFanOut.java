@@ -48,11 +48,6 @@ import org.jspecify.annotations.Nullable;
 public final class UnboundedGroupFanOut extends BugChecker implements MethodInvocationTreeMatcher {
   private static final long serialVersionUID = 1L;
 
-  private static final String MESSAGE =
-      "This %s has no limit, so this loop starts one task per element of an input of unknown size,"
-          + " all at once (a thread each on JDK 17, and as many concurrent calls on whatever the"
-          + " tasks use): open it with .withLimit(n), sized for what the tasks use";
-
   private static final Set<String> STARTS = Set.of("go", "tryGo");
 
   /** Static factories whose elements are written out in the code. */
@@ -97,7 +92,13 @@ public final class UnboundedGroupFanOut extends BugChecker implements MethodInvo
       return NO_MATCH;
     }
     return buildDescription(tree)
-        .setMessage(String.format(MESSAGE, owner.substring(owner.lastIndexOf('.') + 1)))
+        .setMessage(
+            String.format(
+                "This %s has no limit, so this loop starts one task per element of an input of"
+                    + " unknown size, all at once (a thread each on JDK 17, and as many concurrent"
+                    + " calls on whatever the tasks use): open it with .withLimit(n), sized for"
+                    + " what the tasks use",
+                owner.substring(owner.lastIndexOf('.') + 1)))
         .build();
   }
 
@@ -168,7 +169,7 @@ public final class UnboundedGroupFanOut extends BugChecker implements MethodInvo
       return false;
     }
     Symbol sym = ASTHelpers.getSymbol(call);
-    if (sym == null || !sym.isStatic()) {
+    if (sym == null || !ASTHelpers.isStatic(sym)) {
       return false;
     }
     String name = sym.getSimpleName().toString();

@@ -48,10 +48,6 @@ public final class UncancellableWaitInTask extends BugChecker
     implements MethodInvocationTreeMatcher {
   private static final long serialVersionUID = 1L;
 
-  private static final String MESSAGE =
-      "This task waits in %s, which only an interrupt can end: a cancelled or timed-out scope %s"
-          + " does not stop it unless the runtime interrupts this very thread; write %s";
-
   private static final Set<String> NAMES = Set.of("get", "await", "take", "put", "sleep");
 
   private static final Matcher<ExpressionTree> FUTURE_GET =
@@ -112,7 +108,9 @@ public final class UncancellableWaitInTask extends BugChecker
         buildDescription(tree)
             .setMessage(
                 String.format(
-                    MESSAGE,
+                    "This task waits in %s, which only an interrupt can end: a cancelled or"
+                        + " timed-out scope %s does not stop it unless the runtime interrupts this"
+                        + " very thread; write %s",
                     call == null ? Trees.calledName(tree) + "()" : call,
                     name,
                     name + "." + helper + "(…)"));

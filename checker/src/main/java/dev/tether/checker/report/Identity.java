@@ -107,18 +107,17 @@ final class Identity {
   }
 
   private static String member(Tree tree) {
-    if (tree instanceof MethodTree) {
-      MethodTree method = (MethodTree) tree;
+    if (tree instanceof MethodTree method) {
       return method.getName()
           + method.getParameters().stream()
               .map(parameter -> withoutWhitespace(String.valueOf(parameter.getType())))
               .collect(Collectors.joining(",", "(", ")"));
     }
-    if (tree instanceof VariableTree) {
-      return ((VariableTree) tree).getName().toString();
+    if (tree instanceof VariableTree variable) {
+      return variable.getName().toString();
     }
-    if (tree instanceof BlockTree) {
-      return ((BlockTree) tree).isStatic() ? "static{}" : "{}";
+    if (tree instanceof BlockTree block) {
+      return block.isStatic() ? "static{}" : "{}";
     }
     return "-";
   }
@@ -141,9 +140,9 @@ final class Identity {
       } else if (leaf instanceof MethodTree) {
         code = leaf;
         text = "method " + member(leaf);
-      } else if (leaf instanceof ClassTree) {
+      } else if (leaf instanceof ClassTree cls) {
         code = leaf;
-        text = ((ClassTree) leaf).getKind() + " " + ((ClassTree) leaf).getSimpleName();
+        text = cls.getKind() + " " + cls.getSimpleName();
       }
     }
     if (code == null) {

@@ -24,8 +24,8 @@ final class Json {
   private static void write(@Nullable Object value, StringBuilder out, int indent) {
     if (value == null) {
       out.append("null");
-    } else if (value instanceof String) {
-      quote((String) value, out);
+    } else if (value instanceof String string) {
+      quote(string, out);
     } else if (value instanceof Number || value instanceof Boolean) {
       out.append(value);
     } else if (value instanceof Map) {
@@ -110,22 +110,15 @@ final class Json {
         throw error("unexpected end");
       }
       char c = text.charAt(at);
-      switch (c) {
-        case '{':
-          return object();
-        case '[':
-          return array();
-        case '"':
-          return string();
-        case 't':
-          return literal("true", Boolean.TRUE);
-        case 'f':
-          return literal("false", Boolean.FALSE);
-        case 'n':
-          return literal("null", null);
-        default:
-          return number();
-      }
+      return switch (c) {
+        case '{' -> object();
+        case '[' -> array();
+        case '"' -> string();
+        case 't' -> literal("true", true);
+        case 'f' -> literal("false", false);
+        case 'n' -> literal("null", null);
+        default -> number();
+      };
     }
 
     private Map<String, @Nullable Object> object() {

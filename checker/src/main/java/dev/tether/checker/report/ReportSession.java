@@ -241,15 +241,11 @@ final class ReportSession {
   }
 
   private static String level(Diagnostic.Kind kind) {
-    switch (kind) {
-      case ERROR:
-        return "error";
-      case WARNING:
-      case MANDATORY_WARNING:
-        return "warning";
-      default:
-        return "note";
-    }
+    return switch (kind) {
+      case ERROR -> "error";
+      case WARNING, MANDATORY_WARNING -> "warning";
+      default -> "note";
+    };
   }
 
   private String relativePath(JavaFileObject file) {

@@ -132,14 +132,11 @@ final class Sarif {
   }
 
   static String level(String severity) {
-    switch (severity) {
-      case "ERROR":
-        return "error";
-      case "WARNING":
-        return "warning";
-      default:
-        return "note";
-    }
+    return switch (severity) {
+      case "ERROR" -> "error";
+      case "WARNING" -> "warning";
+      default -> "note";
+    };
   }
 
   /**
@@ -179,8 +176,8 @@ final class Sarif {
 
   private static long number(Map<String, Object> result, String key) {
     Object region = physical(result).get("region");
-    Object value = region instanceof Map ? ((Map<?, ?>) region).get(key) : null;
-    return value instanceof Number ? ((Number) value).longValue() : 0;
+    Object value = region instanceof Map<?, ?> map ? map.get(key) : null;
+    return value instanceof Number number ? number.longValue() : 0;
   }
 
   private static Map<?, ?> physical(Map<String, Object> result) {

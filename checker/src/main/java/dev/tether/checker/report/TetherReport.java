@@ -28,7 +28,6 @@ import org.jspecify.annotations.Nullable;
  */
 @AutoService(BugChecker.class)
 @BugPattern(
-    name = "TetherReport",
     summary = "Applies Tether's baseline and writes its SARIF report; reports nothing itself",
     link = TetherReport.LINK,
     linkType = CUSTOM,

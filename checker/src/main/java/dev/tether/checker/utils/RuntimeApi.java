@@ -101,7 +101,7 @@ public final class RuntimeApi {
     }
     Symbol method = ASTHelpers.getSymbol(call);
     return method instanceof MethodSymbol
-        && method.isStatic()
+        && ASTHelpers.isStatic(method)
         && owner(method).equals(CANCEL_SCOPE);
   }
 
