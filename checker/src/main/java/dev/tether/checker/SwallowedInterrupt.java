@@ -131,6 +131,7 @@ public final class SwallowedInterrupt extends BugChecker implements CatchTreeMat
     Propagation propagation = Propagation.of(tree.getBlock(), exception, state);
     if (propagation.propagates()
         || (propagation.setsFlag && restoresLater(tree, state))
+        || restoredByEnclosingHandler(state.getPath(), state)
         || (ThreadOwnership.isOwnerCode(state.getPath(), state)
             && (isDeliberate(tree, state) || !goesRoundForever(state.getPath())))) {
       return NO_MATCH;
@@ -488,6 +489,86 @@ public final class SwallowedInterrupt extends BugChecker implements CatchTreeMat
         return super.visitMethodInvocation(call, null);
       }
     }.scan(body, null);
+    return found[0];
+  }
+
+  /**
+   * Whether the catch sits in the block of an enclosing {@code catch (InterruptedException …)}
+   * (cleanup such as {@code join()} while handling the first interruption) that restores the flag
+   * or rethrows in a statement after the one that holds this catch's {@code try}, with no {@code
+   * return}, {@code break} or {@code continue} in between that could skip it: the thread ends up
+   * interrupted either way, so the second interruption is not lost.
+   */
+  private static boolean restoredByEnclosingHandler(TreePath catchPath, VisitorState state) {
+    Tree child = catchPath.getLeaf();
+    for (TreePath p = catchPath.getParentPath();
+        p != null;
+        child = p.getLeaf(), p = p.getParentPath()) {
+      Tree leaf = p.getLeaf();
+      if (leaf instanceof MethodTree
+          || leaf instanceof LambdaExpressionTree
+          || leaf instanceof ClassTree) {
+        return false;
+      }
+      if (leaf instanceof BlockTree block
+          && p.getParentPath() != null
+          && p.getParentPath().getLeaf() instanceof CatchTree outer
+          && outer.getBlock() == block
+          && catchesInterruptedException(outer, state)) {
+        List<? extends StatementTree> statements = block.getStatements();
+        int index = statements.indexOf(child);
+        if (index < 0 || jumps(List.of(child))) {
+          return false;
+        }
+        for (StatementTree after : statements.subList(index + 1, statements.size())) {
+          if (after instanceof ThrowTree
+              || (after instanceof ExpressionStatementTree expression
+                  && expression.getExpression() instanceof MethodInvocationTree call
+                  && (isSelfInterrupt(call, state) || isRestoreHelper(call)))) {
+            return true;
+          }
+          if (jumps(List.of(after))) {
+            return false;
+          }
+        }
+        return false;
+      }
+    }
+    return false;
+  }
+
+  /** Whether {@code trees} hold a {@code return}, {@code break} or {@code continue}. */
+  private static boolean jumps(List<? extends Tree> trees) {
+    boolean[] found = new boolean[1];
+    new TreeScanner<Void, Void>() {
+      @Override
+      public Void visitReturn(ReturnTree tree, Void unused) {
+        found[0] = true;
+        return null;
+      }
+
+      @Override
+      public Void visitBreak(BreakTree tree, Void unused) {
+        found[0] = true;
+        return null;
+      }
+
+      @Override
+      public Void visitContinue(ContinueTree tree, Void unused) {
+        found[0] = true;
+        return null;
+      }
+
+      @Override
+      public Void visitLambdaExpression(LambdaExpressionTree tree, Void unused) {
+        return null;
+      }
+
+      @Override
+      public Void visitClass(ClassTree tree, Void unused) {
+        return null;
+      }
+    }.scan(trees, null);
     return found[0];
   }
 
