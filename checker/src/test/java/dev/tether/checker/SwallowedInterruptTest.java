@@ -1418,4 +1418,155 @@ final class SwallowedInterruptTest {
             "}")
         .doTest();
   }
+
+  @Test
+  void identificationPositivesNoFixWhereRestoreWouldChangeBehaviour() {
+    CompilationTestHelper.newInstance(SwallowedInterrupt.class, getClass())
+        .addSourceLines(
+            "NoFix.java",
+            "import java.util.concurrent.*;",
+            "class NoFix {",
+            "  private volatile boolean done;",
+            "",
+            "  void sendRetrying(Future<String> first, Future<String> retry)",
+            "      throws InterruptedException {",
+            "    try {",
+            "      first.get();",
+            "    // BUG: Diagnostic contains: broad catch",
+            "    } catch (Exception e) {",
+            "      for (int i = 0; i < 3; i++) {",
+            "        try {",
+            "          retry.get();",
+            "          break;",
+            "        } catch (ExecutionException e1) {",
+            "          System.err.println(e1);",
+            "        }",
+            "      }",
+            "      System.err.println(\"send failed\");",
+            "    }",
+            "  }",
+            "",
+            "  void pollThenJoin(Thread helper) {",
+            "    try {",
+            "      while (!done) {",
+            "        try {",
+            "          Thread.sleep(10);",
+            "        // BUG: Diagnostic contains: swallows",
+            "        } catch (InterruptedException e) {",
+            "          System.err.println(\"poll\");",
+            "        }",
+            "      }",
+            "    } finally {",
+            "      try {",
+            "        helper.join(100);",
+            "      } catch (InterruptedException e) {",
+            "        Thread.currentThread().interrupt();",
+            "      }",
+            "    }",
+            "  }",
+            "}")
+        .doTest();
+  }
+
+  @Test
+  void replacementNoFixWhereRestoreWouldChangeBehaviour() {
+    BugCheckerRefactoringTestHelper.newInstance(SwallowedInterrupt.class, getClass())
+        .addInputLines(
+            "NoFix.java",
+            "import java.util.concurrent.*;",
+            "class NoFix {",
+            "  private volatile boolean done;",
+            "",
+            "  // The restore first in the catch would make every retry's get() throw at once.",
+            "  void sendRetrying(Future<String> first, Future<String> retry)",
+            "      throws InterruptedException {",
+            "    try {",
+            "      first.get();",
+            "    } catch (Exception e) {",
+            "      for (int i = 0; i < 3; i++) {",
+            "        try {",
+            "          retry.get();",
+            "          break;",
+            "        } catch (ExecutionException e1) {",
+            "          System.err.println(e1);",
+            "        }",
+            "      }",
+            "      System.err.println(\"send failed\");",
+            "    }",
+            "  }",
+            "",
+            "  // The restore after the loop would make the join in finally throw at once.",
+            "  void pollThenJoin(Thread helper) {",
+            "    try {",
+            "      while (!done) {",
+            "        try {",
+            "          Thread.sleep(10);",
+            "        } catch (InterruptedException e) {",
+            "          System.err.println(\"poll\");",
+            "        }",
+            "      }",
+            "    } finally {",
+            "      try {",
+            "        helper.join(100);",
+            "      } catch (InterruptedException e) {",
+            "        Thread.currentThread().interrupt();",
+            "      }",
+            "    }",
+            "  }",
+            "}")
+        .expectUnchanged()
+        .doTest(TestMode.TEXT_MATCH);
+  }
+
+  @Test
+  void replacementRememberWhenFinallyDoesNotBlock() {
+    BugCheckerRefactoringTestHelper.newInstance(SwallowedInterrupt.class, getClass())
+        .addInputLines(
+            "Fix.java",
+            "class Fix {",
+            "  private volatile boolean done;",
+            "",
+            "  void pollThenLog() {",
+            "    try {",
+            "      while (!done) {",
+            "        try {",
+            "          Thread.sleep(10);",
+            "        } catch (InterruptedException e) {",
+            "          System.err.println(\"poll\");",
+            "        }",
+            "      }",
+            "    } finally {",
+            "      System.err.println(\"done\");",
+            "    }",
+            "  }",
+            "}")
+        .addOutputLines(
+            "Fix.java",
+            "class Fix {",
+            "  private volatile boolean done;",
+            "",
+            "  void pollThenLog() {",
+            "    try {",
+            "      boolean interrupted = false;",
+            "      try {",
+            "        while (!done) {",
+            "          try {",
+            "            Thread.sleep(10);",
+            "          } catch (InterruptedException e) {",
+            "            interrupted = true;",
+            "            System.err.println(\"poll\");",
+            "          }",
+            "        }",
+            "      } finally {",
+            "        if (interrupted) {",
+            "          Thread.currentThread().interrupt();",
+            "        }",
+            "      }",
+            "    } finally {",
+            "      System.err.println(\"done\");",
+            "    }",
+            "  }",
+            "}")
+        .doTest(TestMode.TEXT_MATCH);
+  }
 }
