@@ -126,6 +126,7 @@ public final class SwallowedInterrupt extends BugChecker implements CatchTreeMat
     Propagation propagation = Propagation.of(tree.getBlock(), exception, state);
     if (propagation.propagates()
         || (propagation.setsFlag && restoresLater(tree, state))
+        || restoredByEnclosingHandler(state.getPath(), state)
         || (ThreadOwnership.isOwnerCode(state.getPath(), state)
             && (isDeliberate(tree, state) || !goesRoundForever(state.getPath())))) {
       return NO_MATCH;
@@ -487,6 +488,86 @@ public final class SwallowedInterrupt extends BugChecker implements CatchTreeMat
   }
 
   /**
+   * Whether the catch sits in the block of an enclosing {@code catch (InterruptedException …)}
+   * (cleanup such as {@code join()} while handling the first interruption) that restores the flag
+   * or rethrows in a statement after the one that holds this catch's {@code try}, with no {@code
+   * return}, {@code break} or {@code continue} in between that could skip it: the thread ends up
+   * interrupted either way, so the second interruption is not lost.
+   */
+  private static boolean restoredByEnclosingHandler(TreePath catchPath, VisitorState state) {
+    Tree child = catchPath.getLeaf();
+    for (TreePath p = catchPath.getParentPath();
+        p != null;
+        child = p.getLeaf(), p = p.getParentPath()) {
+      Tree leaf = p.getLeaf();
+      if (leaf instanceof MethodTree
+          || leaf instanceof LambdaExpressionTree
+          || leaf instanceof ClassTree) {
+        return false;
+      }
+      if (leaf instanceof BlockTree block
+          && p.getParentPath() != null
+          && p.getParentPath().getLeaf() instanceof CatchTree outer
+          && outer.getBlock() == block
+          && catchesInterruptedException(outer, state)) {
+        List<? extends StatementTree> statements = block.getStatements();
+        int index = statements.indexOf(child);
+        if (index < 0 || jumps(List.of(child))) {
+          return false;
+        }
+        for (StatementTree after : statements.subList(index + 1, statements.size())) {
+          if (after instanceof ThrowTree
+              || (after instanceof ExpressionStatementTree expression
+                  && expression.getExpression() instanceof MethodInvocationTree call
+                  && (isSelfInterrupt(call, state) || isRestoreHelper(call)))) {
+            return true;
+          }
+          if (jumps(List.of(after))) {
+            return false;
+          }
+        }
+        return false;
+      }
+    }
+    return false;
+  }
+
+  /** Whether {@code trees} hold a {@code return}, {@code break} or {@code continue}. */
+  private static boolean jumps(List<? extends Tree> trees) {
+    boolean[] found = new boolean[1];
+    new TreeScanner<Void, Void>() {
+      @Override
+      public Void visitReturn(ReturnTree tree, Void unused) {
+        found[0] = true;
+        return null;
+      }
+
+      @Override
+      public Void visitBreak(BreakTree tree, Void unused) {
+        found[0] = true;
+        return null;
+      }
+
+      @Override
+      public Void visitContinue(ContinueTree tree, Void unused) {
+        found[0] = true;
+        return null;
+      }
+
+      @Override
+      public Void visitLambdaExpression(LambdaExpressionTree tree, Void unused) {
+        return null;
+      }
+
+      @Override
+      public Void visitClass(ClassTree tree, Void unused) {
+        return null;
+      }
+    }.scan(trees, null);
+    return found[0];
+  }
+
+  /**
    * Whether, after the catch, control goes round a loop of the same method or lambda that only an
    * interruption could end ({@link ThreadOwnership#loopsForever}): the owner has then swallowed the
    * one signal that could stop its thread. A catch that returns or throws goes nowhere; one that
@@ -553,7 +634,109 @@ public final class SwallowedInterrupt extends BugChecker implements CatchTreeMat
     if (propagation.clears()) {
       return leaves && !broad ? replaceClears(tree, state) : null;
     }
-    return leaves ? restoreFix(tree, state, broad) : rememberFix(catchPath, state, broad);
+    if (leaves) {
+      // The restore goes first in the block: a call there that can be interrupted (a retry of the
+      // failed call, a sleep, a join) would then throw at once.
+      return blocksOnInterrupt(tree.getBlock(), null, state)
+          ? null
+          : restoreFix(tree, state, broad);
+    }
+    return rememberFix(catchPath, state, broad);
+  }
+
+  /**
+   * Whether {@code tree}, apart from {@code skip}, calls a method or constructor that declares
+   * {@code InterruptedException} (lambdas and classes aside): with the flag set, such a call throws
+   * at once instead of waiting, even where a {@code try} around it catches the exception.
+   */
+  private static boolean blocksOnInterrupt(
+      @Nullable Tree tree, @Nullable Tree skip, VisitorState state) {
+    return tree != null && blocksOnInterrupt(List.of(tree), skip, state);
+  }
+
+  private static boolean blocksOnInterrupt(
+      List<? extends Tree> trees, @Nullable Tree skip, VisitorState state) {
+    Type interrupted = INTERRUPTED_EXCEPTION.get(state);
+    if (interrupted == null) {
+      return false;
+    }
+    boolean[] found = new boolean[1];
+    new TreeScanner<Void, Void>() {
+      @Override
+      public Void scan(Tree node, Void unused) {
+        return found[0] || node == skip ? null : super.scan(node, null);
+      }
+
+      @Override
+      public Void visitMethodInvocation(MethodInvocationTree call, Void unused) {
+        check(ASTHelpers.getSymbol(call.getMethodSelect()));
+        return super.visitMethodInvocation(call, null);
+      }
+
+      @Override
+      public Void visitNewClass(NewClassTree newClass, Void unused) {
+        check(((JCNewClass) newClass).constructor);
+        scan(newClass.getEnclosingExpression(), null);
+        scan(newClass.getArguments(), null);
+        return null;
+      }
+
+      @Override
+      public Void visitLambdaExpression(LambdaExpressionTree lambda, Void unused) {
+        return null;
+      }
+
+      @Override
+      public Void visitClass(ClassTree cls, Void unused) {
+        return null;
+      }
+
+      private void check(@Nullable Symbol sym) {
+        if (sym instanceof MethodSymbol method && method.type != null) {
+          for (Type thrown : method.getThrownTypes()) {
+            if (ASTHelpers.isSameType(thrown, interrupted, state)) {
+              found[0] = true;
+            }
+          }
+        }
+      }
+    }.scan(trees, null);
+    return found[0];
+  }
+
+  /**
+   * Whether code that runs after {@code region} in its method can be interrupted: a later statement
+   * of an enclosing block, the {@code finally} block of an enclosing {@code try}, or the rest of an
+   * enclosing loop. A restore at the end of {@code region} would make that call throw at once (a
+   * {@code join(timeout)} in a {@code finally} would no longer wait).
+   */
+  private static boolean blocksAfter(TreePath region, VisitorState state) {
+    Tree child = region.getLeaf();
+    for (TreePath p = region.getParentPath();
+        p != null;
+        child = p.getLeaf(), p = p.getParentPath()) {
+      Tree leaf = p.getLeaf();
+      if (leaf instanceof MethodTree
+          || leaf instanceof LambdaExpressionTree
+          || leaf instanceof ClassTree) {
+        return false;
+      }
+      if (leaf instanceof BlockTree block) {
+        List<? extends StatementTree> statements = block.getStatements();
+        int index = statements.indexOf(child);
+        if (index >= 0
+            && blocksOnInterrupt(statements.subList(index + 1, statements.size()), null, state)) {
+          return true;
+        }
+      } else if (leaf instanceof TryTree tryTree && tryTree.getFinallyBlock() != child) {
+        if (blocksOnInterrupt(tryTree.getFinallyBlock(), null, state)) {
+          return true;
+        }
+      } else if (isLoop(leaf) && blocksOnInterrupt(leaf, child, state)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**
@@ -686,8 +869,8 @@ public final class SwallowedInterrupt extends BugChecker implements CatchTreeMat
       if (target.getParentPath().getLeaf() instanceof LabeledStatementTree) {
         target = target.getParentPath();
       }
-      if (!(target.getParentPath().getLeaf() instanceof BlockTree)) {
-        return null;
+      if (!(target.getParentPath().getLeaf() instanceof BlockTree) || blocksAfter(target, state)) {
+        return null; // blocksAfter: the restore after the loop would make later waits throw
       }
       start = ASTHelpers.getStartPosition(target.getLeaf());
       end = state.getEndPosition(target.getLeaf());

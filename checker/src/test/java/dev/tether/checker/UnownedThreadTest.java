@@ -555,4 +555,104 @@ final class UnownedThreadTest {
             "}")
         .doTest();
   }
+
+  @Test
+  void identificationNegativesPoolWorkers() {
+    CompilationTestHelper.newInstance(UnownedThread.class, getClass())
+        .addSourceLines(
+            "Pool.java",
+            "import java.util.*;",
+            "import java.util.concurrent.*;",
+            "class Pool extends ThreadPoolExecutor {",
+            "  private static final Runnable EXIT_SIGNAL = () -> {};",
+            "  private final BlockingQueue<Runnable> tasks = new LinkedBlockingQueue<>();",
+            "  private final Set<Worker> workers = new HashSet<>();",
+            "",
+            "  Pool() { super(1, 1, 1, TimeUnit.SECONDS, new LinkedBlockingQueue<>()); }",
+            "",
+            "  private void addWorker() {",
+            "    Worker worker = new Worker();",
+            "    Thread thread = getThreadFactory().newThread(worker);",
+            "    workers.add(worker);",
+            "    thread.start();",
+            "  }",
+            "",
+            "  @Override public void shutdown() {",
+            "    for (int i = 0; i < workers.size(); i++) { tasks.offer(EXIT_SIGNAL); }",
+            "    super.shutdown();",
+            "  }",
+            "",
+            "  private final class Worker implements Runnable {",
+            "    @Override public void run() {",
+            "      while (true) {",
+            "        Runnable task;",
+            "        try { task = tasks.take(); } catch (InterruptedException e) { continue; }",
+            "        if (task == EXIT_SIGNAL) {",
+            "          break;",
+            "        }",
+            "        task.run();",
+            "      }",
+            "    }",
+            "  }",
+            "}")
+        .addSourceLines(
+            "SelfRemoving.java",
+            "import java.util.*;",
+            "import java.util.concurrent.*;",
+            "class SelfRemoving {",
+            "  private final ThreadFactory factory = Executors.defaultThreadFactory();",
+            "  private final BlockingQueue<Runnable> tasks = new LinkedBlockingQueue<>();",
+            "  private final Set<Worker> workers = ConcurrentHashMap.newKeySet();",
+            "",
+            "  void grow() {",
+            "    Worker worker = new Worker();",
+            "    workers.add(worker);",
+            "    Thread thread = factory.newThread(worker);",
+            "    thread.start();",
+            "  }",
+            "",
+            "  final class Worker implements Runnable {",
+            "    @Override public void run() {",
+            "      try {",
+            "        for (;;) { tasks.take().run(); }",
+            "      } catch (InterruptedException e) {",
+            "        Thread.currentThread().interrupt();",
+            "      } finally {",
+            "        workers.remove(this);",
+            "      }",
+            "    }",
+            "  }",
+            "}")
+        .doTest();
+  }
+
+  @Test
+  void identificationPositivesPoolWorkersWithoutOwner() {
+    CompilationTestHelper.newInstance(UnownedThread.class, getClass())
+        .addSourceLines(
+            "Dropped.java",
+            "import java.util.concurrent.*;",
+            "class Dropped {",
+            "  private final ThreadFactory factory = Executors.defaultThreadFactory();",
+            "  private final BlockingQueue<Runnable> tasks = new LinkedBlockingQueue<>();",
+            "",
+            "  void grow() {",
+            "    Worker worker = new Worker();",
+            "    // BUG: Diagnostic contains: UnownedThread",
+            "    Thread thread = factory.newThread(worker);",
+            "    thread.start();",
+            "  }",
+            "",
+            "  final class Worker implements Runnable {",
+            "    @Override public void run() {",
+            "      try {",
+            "        for (;;) { tasks.take().run(); }",
+            "      } catch (InterruptedException e) {",
+            "        Thread.currentThread().interrupt();",
+            "      }",
+            "    }",
+            "  }",
+            "}")
+        .doTest();
+  }
 }

@@ -748,6 +748,13 @@ public final class ThreadOwnership {
         if (cls != null) {
           addClass(cls, top);
         }
+      } else if (bodyClass == null
+          && (a instanceof IdentifierTree || a instanceof MemberSelectTree)
+          && ASTHelpers.getType(a) != null
+          && ASTHelpers.getType(a).tsym instanceof ClassSymbol cls
+          && !cls.isInterface()
+          && ASTHelpers.isSubtype(ASTHelpers.getType(a), RUNNABLE.get(state), state)) {
+        addClass(cls, top); // a Runnable kept in a variable (Worker w = new Worker()): its class
       }
     }
 
