@@ -732,7 +732,7 @@ public final class SwallowedInterrupt extends BugChecker implements CatchTreeMat
         if (blocksOnInterrupt(tryTree.getFinallyBlock(), null, state)) {
           return true;
         }
-      } else if (isLoop(leaf) && blocksOnInterrupt(leaf, child, state)) {
+      } else if (EnclosingLoops.isLoopStatement(leaf) && blocksOnInterrupt(leaf, child, state)) {
         return true;
       }
     }
