@@ -20,7 +20,7 @@ public final class LostTaskFailureRuntime {
   /** Uploads every file in parallel; throws the first failure, after cancelling the rest. */
   public void uploadAll(CancelScope scope, List<String> files, Uploader uploader)
       throws InterruptedException {
-    try (TaskGroup group = TaskGroup.open(scope)) {
+    try (TaskGroup group = TaskGroup.open(scope).withLimit(8)) {
       for (String file : files) {
         group.go(s -> uploader.upload(s, file));
       }
@@ -30,7 +30,7 @@ public final class LostTaskFailureRuntime {
 
   /** Looks up the price of every product, in order; a failed lookup fails the call. */
   public List<Integer> prices(CancelScope scope, List<String> skus) throws InterruptedException {
-    try (ResultGroup<Integer> group = ResultGroup.open(scope)) {
+    try (ResultGroup<Integer> group = ResultGroup.<Integer>open(scope).withLimit(8)) {
       for (String sku : skus) {
         group.go(s -> fetchPrice(sku));
       }

@@ -11,7 +11,7 @@ import java.util.List;
 public final class UnownedThreadRuntime {
   /** Warms every cache concurrently and returns once all are warm, or throws the first failure. */
   public void warmUp(CancelScope scope, List<Runnable> caches) throws InterruptedException {
-    try (TaskGroup group = TaskGroup.open(scope)) {
+    try (TaskGroup group = TaskGroup.open(scope).withLimit(8)) {
       for (Runnable cache : caches) {
         group.go(s -> cache.run());
       }

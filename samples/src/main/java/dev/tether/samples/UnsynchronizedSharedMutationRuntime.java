@@ -17,7 +17,7 @@ import java.util.Map;
 public final class UnsynchronizedSharedMutationRuntime {
   /** Returns the trimmed, non-empty names, in order: each task returns its own result. */
   public List<String> cleanNames(CancelScope scope, List<String> raw) throws InterruptedException {
-    try (ResultGroup<String> group = ResultGroup.open(scope)) {
+    try (ResultGroup<String> group = ResultGroup.<String>open(scope).withLimit(8)) {
       for (String name : raw) {
         group.go(s -> name.trim());
       }
@@ -31,7 +31,7 @@ public final class UnsynchronizedSharedMutationRuntime {
     try (TaskGroup group = TaskGroup.open(scope)) {
       group.go(
           s -> {
-            try (TaskGroup counters = TaskGroup.open(s);
+            try (TaskGroup counters = TaskGroup.open(s).withLimit(8);
                 Channel.Sender<Integer> out = counts.sender()) { // closed when every line is sent
               for (String line : lines) {
                 counters.go(c -> out.send(c, line.split("\\s+").length));
@@ -52,7 +52,7 @@ public final class UnsynchronizedSharedMutationRuntime {
   public Map<String, Integer> histogram(CancelScope scope, List<String> words)
       throws InterruptedException {
     try (StateOwner<Map<String, Integer>> counts = StateOwner.open(scope, new HashMap<>());
-        TaskGroup group = TaskGroup.open(scope)) {
+        TaskGroup group = TaskGroup.open(scope).withLimit(8)) {
       for (String word : words) {
         group.go(s -> counts.tell(s, m -> m.merge(word, 1, Integer::sum)));
       }
