@@ -1,6 +1,7 @@
 package dev.tether.checker.report;
 
 import com.google.errorprone.ErrorProneFlags;
+import dev.tether.checker.utils.LibraryModel;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,19 +32,37 @@ record ReportOptions(
   static final String ROOT = PREFIX + "BaselineRoot";
   private static final Set<String> KNOWN = Set.of(BASELINE, WRITE_BASELINE, SARIF, ROOT);
 
+  /** The {@code Tether:} options of the library model: known, but not the report's business. */
+  private static final Set<String> LIBRARY_MODEL =
+      Set.of(
+          LibraryModel.EXECUTOR_METHODS,
+          LibraryModel.THREAD_FACTORIES,
+          LibraryModel.DIRECT_EXECUTORS,
+          LibraryModel.LOGGING_METHODS);
+
   /** The options, or null when no {@code Tether:} option is given (then Tether adds nothing). */
   static @Nullable ReportOptions from(ErrorProneFlags flags) {
     List<String> problems = new ArrayList<>();
     boolean any = false;
     for (Map.Entry<String, String> flag : flags.getFlagsMap().entrySet()) {
-      if (flag.getKey().startsWith(PREFIX)) {
+      if (flag.getKey().startsWith(PREFIX) && !LIBRARY_MODEL.contains(flag.getKey())) {
         any = true;
         if (!KNOWN.contains(flag.getKey())) {
           problems.add(
               "unknown option -XepOpt:"
                   + flag.getKey()
                   + " (Tether knows -XepOpt:"
-                  + String.join(", -XepOpt:", List.of(BASELINE, WRITE_BASELINE, SARIF, ROOT))
+                  + String.join(
+                      ", -XepOpt:",
+                      List.of(
+                          BASELINE,
+                          WRITE_BASELINE,
+                          SARIF,
+                          ROOT,
+                          LibraryModel.EXECUTOR_METHODS,
+                          LibraryModel.THREAD_FACTORIES,
+                          LibraryModel.DIRECT_EXECUTORS,
+                          LibraryModel.LOGGING_METHODS))
                   + ")");
         } else if (flag.getValue().isBlank()) {
           problems.add("-XepOpt:" + flag.getKey() + " needs a file name");

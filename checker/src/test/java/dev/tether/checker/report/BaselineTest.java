@@ -226,6 +226,20 @@ final class BaselineTest {
         result.toString());
   }
 
+  /** The library model's options are Tether options too: the report must not call them unknown. */
+  @Test
+  void libraryModelOptionsAreNotUnknown() throws IOException {
+    Javac.write(project, WORKER, TWO_DEFECTS);
+    Javac.Result result =
+        Javac.compile(
+            project,
+            "-XepOpt:Tether:ExecutorMethods=com.acme.Async#run",
+            "-XepOpt:Tether:LoggingMethods=note");
+    assertTrue(result.success(), result.toString());
+    assertTrue(
+        result.errors().stream().noneMatch(e -> e.contains("unknown option")), result.toString());
+  }
+
   @Test
   void writeBaselineRefusesToOverwriteAnotherFile() throws IOException {
     Javac.write(project, WORKER, TWO_DEFECTS);
