@@ -54,11 +54,14 @@ import com.sun.tools.javac.code.Symbol.ClassSymbol;
 import com.sun.tools.javac.code.Symbol.MethodSymbol;
 import com.sun.tools.javac.code.Type;
 import com.sun.tools.javac.tree.JCTree.JCNewClass;
+import dev.tether.checker.utils.BodyScan;
 import dev.tether.checker.utils.EnclosingLoops;
 import dev.tether.checker.utils.LibraryModel;
 import dev.tether.checker.utils.LoggingCalls;
 import dev.tether.checker.utils.ThreadOwnership;
 import dev.tether.checker.utils.Trees;
+import java.util.Collections;
+import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -532,39 +535,13 @@ public final class SwallowedInterrupt extends BugChecker implements CatchTreeMat
     return false;
   }
 
+  private static final Set<Tree.Kind> JUMPS =
+      Collections.unmodifiableSet(
+          EnumSet.of(Tree.Kind.RETURN, Tree.Kind.BREAK, Tree.Kind.CONTINUE));
+
   /** Whether {@code trees} hold a {@code return}, {@code break} or {@code continue}. */
   private static boolean jumps(List<? extends Tree> trees) {
-    boolean[] found = new boolean[1];
-    new TreeScanner<Void, Void>() {
-      @Override
-      public Void visitReturn(ReturnTree tree, Void unused) {
-        found[0] = true;
-        return null;
-      }
-
-      @Override
-      public Void visitBreak(BreakTree tree, Void unused) {
-        found[0] = true;
-        return null;
-      }
-
-      @Override
-      public Void visitContinue(ContinueTree tree, Void unused) {
-        found[0] = true;
-        return null;
-      }
-
-      @Override
-      public Void visitLambdaExpression(LambdaExpressionTree tree, Void unused) {
-        return null;
-      }
-
-      @Override
-      public Void visitClass(ClassTree tree, Void unused) {
-        return null;
-      }
-    }.scan(trees, null);
-    return found[0];
+    return BodyScan.containsKind(trees, JUMPS);
   }
 
   /**

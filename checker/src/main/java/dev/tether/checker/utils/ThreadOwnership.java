@@ -43,6 +43,8 @@ import com.sun.tools.javac.code.Type;
 import dev.tether.checker.utils.ConcurrentCode.Handoff;
 import dev.tether.checker.utils.ConcurrentCode.Kind;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -953,38 +955,11 @@ public final class ThreadOwnership {
     return found[0];
   }
 
+  private static final Set<Tree.Kind> LEAVES =
+      Collections.unmodifiableSet(EnumSet.of(Tree.Kind.BREAK, Tree.Kind.RETURN, Tree.Kind.THROW));
+
   private static boolean leaves(StatementTree statement) {
-    boolean[] found = new boolean[1];
-    new TreeScanner<Void, Void>() {
-      @Override
-      public Void visitBreak(BreakTree tree, Void unused) {
-        found[0] = true;
-        return null;
-      }
-
-      @Override
-      public Void visitReturn(ReturnTree tree, Void unused) {
-        found[0] = true;
-        return null;
-      }
-
-      @Override
-      public Void visitThrow(ThrowTree tree, Void unused) {
-        found[0] = true;
-        return null;
-      }
-
-      @Override
-      public Void visitLambdaExpression(LambdaExpressionTree lambda, Void unused) {
-        return null;
-      }
-
-      @Override
-      public Void visitClass(ClassTree cls, Void unused) {
-        return null;
-      }
-    }.scan(statement, null);
-    return found[0];
+    return BodyScan.containsKind(statement, LEAVES);
   }
 
   /**

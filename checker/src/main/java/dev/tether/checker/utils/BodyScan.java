@@ -1,0 +1,67 @@
+package dev.tether.checker.utils;
+
+import com.sun.source.tree.ClassTree;
+import com.sun.source.tree.LambdaExpressionTree;
+import com.sun.source.tree.Tree;
+import com.sun.source.util.TreeScanner;
+import java.util.Set;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * "Does this code contain X?" for the code that runs where it stands: nested lambdas and classes
+ * are not entered (their code runs elsewhere, later, or not at all), and the scan stops at the
+ * first hit.
+ */
+public final class BodyScan {
+  private BodyScan() {}
+
+  /**
+   * Whether {@code tree} holds, outside nested lambdas and classes, a node of one of {@code kinds}.
+   */
+  public static boolean containsKind(@Nullable Tree tree, Set<Tree.Kind> kinds) {
+    return tree != null && new KindFinder(kinds).find(tree);
+  }
+
+  /**
+   * Whether one of {@code trees} holds, outside nested lambdas and classes, a node of {@code
+   * kinds}.
+   */
+  public static boolean containsKind(Iterable<? extends Tree> trees, Set<Tree.Kind> kinds) {
+    KindFinder finder = new KindFinder(kinds);
+    for (Tree tree : trees) {
+      if (finder.find(tree)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static final class KindFinder extends TreeScanner<Void, Void> {
+    private final Set<Tree.Kind> kinds;
+    private boolean found;
+
+    KindFinder(Set<Tree.Kind> kinds) {
+      this.kinds = kinds;
+    }
+
+    boolean find(Tree tree) {
+      scan(tree, null);
+      return found;
+    }
+
+    @Override
+    public Void scan(@Nullable Tree tree, @Nullable Void unused) {
+      if (found || tree == null) {
+        return null;
+      }
+      if (kinds.contains(tree.getKind())) {
+        found = true;
+        return null;
+      }
+      if (tree instanceof LambdaExpressionTree || tree instanceof ClassTree) {
+        return null;
+      }
+      return super.scan(tree, null);
+    }
+  }
+}

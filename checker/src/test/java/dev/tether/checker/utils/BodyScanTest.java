@@ -1,0 +1,60 @@
+package dev.tether.checker.utils;
+
+import static com.google.errorprone.BugPattern.SeverityLevel.WARNING;
+
+import com.google.errorprone.BugPattern;
+import com.google.errorprone.CompilationTestHelper;
+import com.google.errorprone.VisitorState;
+import com.google.errorprone.bugpatterns.BugChecker;
+import com.google.errorprone.bugpatterns.BugChecker.MethodTreeMatcher;
+import com.google.errorprone.matchers.Description;
+import com.sun.source.tree.MethodTree;
+import com.sun.source.tree.Tree;
+import java.util.EnumSet;
+import org.junit.jupiter.api.Test;
+
+final class BodyScanTest {
+  /** Reports a method whose body holds a {@code return} or {@code throw} that runs there. */
+  @BugPattern(summary = "BodyScan probe", severity = WARNING)
+  public static final class LeavesProbe extends BugChecker implements MethodTreeMatcher {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    public Description matchMethod(MethodTree tree, VisitorState state) {
+      boolean inBody =
+          BodyScan.containsKind(tree.getBody(), EnumSet.of(Tree.Kind.RETURN, Tree.Kind.THROW));
+      boolean inStatements =
+          tree.getBody() != null
+              && BodyScan.containsKind(
+                  tree.getBody().getStatements(), EnumSet.of(Tree.Kind.RETURN, Tree.Kind.THROW));
+      if (inBody != inStatements) {
+        throw new AssertionError("the two overloads disagree on " + tree.getName());
+      }
+      return inBody ? describeMatch(tree) : Description.NO_MATCH;
+    }
+  }
+
+  @Test
+  void findsWhatRunsHereAndSkipsNestedLambdasAndClasses() {
+    CompilationTestHelper.newInstance(LeavesProbe.class, getClass())
+        .addSourceLines(
+            "A.java",
+            "abstract class A {",
+            "  // BUG: Diagnostic contains: BodyScan probe",
+            "  int nested(boolean b) { if (b) { while (b) { return 1; } } return 0; }",
+            "  // BUG: Diagnostic contains: BodyScan probe",
+            "  void thrower() { throw new IllegalStateException(); }",
+            "  void lambdaOnly() { Runnable r = () -> { return; }; r.run(); }",
+            "  void classOnly() {",
+            "    // the nested methods are matched on their own:",
+            "    // BUG: Diagnostic contains: BodyScan probe",
+            "    new Object() { int f() { return 1; } };",
+            "    // BUG: Diagnostic contains: BodyScan probe",
+            "    class Local { void g() { throw new IllegalStateException(); } }",
+            "  }",
+            "  void none(int i) { i++; }",
+            "  abstract void noBody();",
+            "}")
+        .doTest();
+  }
+}
