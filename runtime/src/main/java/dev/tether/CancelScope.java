@@ -480,7 +480,8 @@ public final class CancelScope implements AutoCloseable {
       return;
     }
     long end = System.nanoTime() + nanos;
-    Registration registration = onCancel(() -> LockSupport.unpark(thread));
+    SleepWaker waker = new SleepWaker(thread);
+    Registration registration = onCancel(waker);
     try {
       while (true) {
         checkEntry(thread);
@@ -491,7 +492,41 @@ public final class CancelScope implements AutoCloseable {
         LockSupport.parkNanos(this, left);
       }
     } finally {
+      waker.ended = true;
       registration.remove();
+    }
+  }
+
+  /**
+   * The callback that wakes a thread parked in {@link #sleep}, unless something else already has.
+   *
+   * <p>A task of a {@link TaskGroup} is interrupted by its group when the group's scope is
+   * cancelled, and the group's callback runs before the sleep's (it was registered first). The
+   * interrupt wakes the sleep, which then throws the scope's {@link CancellationException}: a
+   * second wake-up, an unpark, would only cost the cancelling thread a call into the VM per task
+   * and leave a stale permit that makes the thread's next park (in its pool, waiting for work)
+   * return at once. So no unpark when the thread is interrupted ({@link Thread#interrupt()} sets
+   * the status before it unparks, and the sleep never clears it, so the sleep ends on it) or the
+   * sleep has ended. The status is read first: the interrupt is cleared by the thread only after
+   * the sleep ended.
+   */
+  private static final class SleepWaker implements Runnable {
+    private final Thread thread;
+
+    /** Set by the sleeping thread when it leaves the sleep. */
+    volatile boolean ended;
+
+    SleepWaker(Thread thread) {
+      this.thread = thread;
+    }
+
+    @Override
+    public void run() {
+      // On the sleeping thread itself (the scope was cancelled while it registered) the loop sees
+      // the cancellation before it parks: nothing to wake.
+      if (!thread.isInterrupted() && !ended && thread != Thread.currentThread()) {
+        LockSupport.unpark(thread);
+      }
     }
   }
 

@@ -450,7 +450,10 @@ public final class Channel<E> {
    * Parks until {@code me} is done, or leaves {@code queue} and throws (or, for a receiver of a
    * closed channel, returns false) if it is cancelled, interrupted or closed first.
    */
-  @SuppressWarnings("ReferenceEquality") // which of the two queues: identity is the question
+  @SuppressWarnings({
+    "ReferenceEquality", // which of the two queues: identity is the question
+    "ThreadPriorityCheck" // one yield before parking, as SynchronousQueue does
+  })
   private boolean park(CancelScope scope, Waiter me, ArrayDeque<Waiter> queue)
       throws InterruptedException {
     if (me.done) {
@@ -458,6 +461,13 @@ public final class Channel<E> {
     }
     CancelScope.Registration registration = arm0(scope);
     try {
+      if (!me.done) {
+        // Yield once before parking, as SynchronousQueue does when it finds no partner: the partner
+        // is often about to arrive (the receiver of the previous value, on its way back), and a
+        // value that changes hands meanwhile costs no park and no unpark. Not a spin: on a busy
+        // machine the CPU goes to whoever needs it.
+        Thread.yield();
+      }
       Thread thread = me.thread;
       while (!me.done) {
         if (scope.isCancelled() || thread.isInterrupted() || closed) {

@@ -21,7 +21,9 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -528,5 +530,51 @@ class TaskGroupTest {
       group.await();
     }
     assertEquals(100, leaves.get());
+  }
+
+  /**
+   * A task's {@code scope.sleep} woken by the group's interrupt is not woken a second time by the
+   * scope's own callback once it has ended: that second wake-up (an unpark that leaves a stale
+   * permit behind, so the thread's next park returns at once) was a per-task cost of cancelling a
+   * group. A callback registered between the group's and the sleep's lets the sleep end first.
+   */
+  @Test
+  void aSleepEndedByTheGroupsInterruptIsNotWokenAgain() throws InterruptedException {
+    TaskGroup group = TaskGroup.open();
+    CountDownLatch ended = new CountDownLatch(1);
+    CountDownLatch sleeping = new CountDownLatch(1);
+    AtomicLong parkedNanos = new AtomicLong(-1);
+    var unused =
+        group
+            .scope()
+            .onCancel(
+                () -> {
+                  try {
+                    assertTrue(ended.await(10, TimeUnit.SECONDS));
+                  } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                  }
+                });
+    group.go(
+        s -> {
+          sleeping.countDown();
+          try {
+            s.sleep(Duration.ofMinutes(1));
+          } catch (CancellationException e) {
+            assertTrue(Thread.interrupted(), "the group interrupts the tasks it cancels");
+            ended.countDown();
+            long start = System.nanoTime();
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(500));
+            parkedNanos.set(System.nanoTime() - start);
+            throw e;
+          }
+        });
+    assertTrue(sleeping.await(10, TimeUnit.SECONDS));
+    Thread.sleep(20); // into the sleep's park
+    group.scope().cancel();
+    assertThrows(CancellationException.class, group::await);
+    assertTrue(
+        parkedNanos.get() >= TimeUnit.MILLISECONDS.toNanos(250),
+        "the next park returned after " + parkedNanos.get() + " ns: a stale wake-up");
   }
 }
