@@ -54,6 +54,14 @@ final class EnclosingLoopsTest {
             .append(" statement=")
             .append(EnclosingLoops.isLoopStatement(innermost.getLeaf()));
       }
+      message
+          .append(" elements=")
+          .append(
+              tasks.stream()
+                  .filter(loop -> EnclosingLoops.walksElementsOfUnknownSize(loop, state))
+                  .map(loop -> loop.getLeaf().getKind().toString())
+                  .findFirst()
+                  .orElse("none"));
       return buildDescription(tree).setMessage(message.toString()).build();
     }
 
@@ -156,6 +164,52 @@ final class EnclosingLoopsTest {
             "          probe();",
             "        }",
             "      });",
+            "    }",
+            "  }",
+            "}")
+        .doTest();
+  }
+
+  @Test
+  void elementWalksOfUnknownSize() {
+    helper
+        .addSourceLines(
+            "A.java",
+            "import java.util.*;",
+            "import java.util.stream.*;",
+            "class A {",
+            "  enum Color { RED, GREEN }",
+            "  static int probe() { return 0; }",
+            "  void m(List<String> list, Map<String, Integer> map, Iterator<String> it) {",
+            "    for (String s : list) {",
+            "      // BUG: Diagnostic contains: elements=ENHANCED_FOR_LOOP",
+            "      probe();",
+            "    }",
+            "    // BUG: Diagnostic contains: elements=METHOD_INVOCATION",
+            "    list.stream().filter(s -> !s.isEmpty()).forEach(s -> probe());",
+            "    // BUG: Diagnostic contains: elements=METHOD_INVOCATION",
+            "    map.values().forEach(v -> probe());",
+            "    // a condition loop is judged by its condition, not walked element by element:",
+            "    while (it.hasNext()) {",
+            "      // BUG: Diagnostic contains: unbounded=WHILE_LOOP body=BLOCK receiver=none"
+                + " statement=true elements=none",
+            "      probe();",
+            "    }",
+            "    for (int i = 0; i < list.size(); i++) {",
+            "      // BUG: Diagnostic contains: unbounded=FOR_LOOP body=BLOCK receiver=none"
+                + " statement=true elements=none",
+            "      probe();",
+            "    }",
+            "    // BUG: Diagnostic contains: unbounded=METHOD_INVOCATION body=METHOD_INVOCATION"
+                + " receiver=IntStream.range(0, list.size()) statement=false elements=none",
+            "    IntStream.range(0, list.size()).forEach(i -> probe());",
+            "    // BUG: Diagnostic contains: elements=none",
+            "    Stream.of(\"a\", \"b\").map(s -> s.trim()).forEach(s -> probe());",
+            "    // BUG: Diagnostic contains: elements=none",
+            "    EnumSet.allOf(Color.class).forEach(c -> probe());",
+            "    for (Color c : Color.values()) {",
+            "      // BUG: Diagnostic contains: elements=none",
+            "      probe();",
             "    }",
             "  }",
             "}")

@@ -7,11 +7,16 @@ import com.google.errorprone.BugPattern;
 import com.google.errorprone.CompilationTestHelper;
 import com.google.errorprone.VisitorState;
 import com.google.errorprone.bugpatterns.BugChecker;
+import com.google.errorprone.bugpatterns.BugChecker.CatchTreeMatcher;
 import com.google.errorprone.bugpatterns.BugChecker.IdentifierTreeMatcher;
 import com.google.errorprone.bugpatterns.BugChecker.MethodInvocationTreeMatcher;
 import com.google.errorprone.matchers.Description;
+import com.sun.source.tree.CatchTree;
 import com.sun.source.tree.IdentifierTree;
 import com.sun.source.tree.MethodInvocationTree;
+import com.sun.source.tree.MethodTree;
+import com.sun.source.util.TreePath;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 final class TreesTest {
@@ -86,6 +91,93 @@ final class TreesTest {
             "    Runnable r = target::clear;",
             "    // BUG: Diagnostic contains: called on it: null;",
             "    Object o = target;",
+            "  }",
+            "}")
+        .doTest();
+  }
+
+  /** Reports the types every catch clause catches, as written. */
+  @BugPattern(summary = "Reports Trees.caughtTypes", severity = WARNING)
+  public static final class CaughtProbe extends BugChecker implements CatchTreeMatcher {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    public Description matchCatch(CatchTree tree, VisitorState state) {
+      return buildDescription(tree)
+          .setMessage(
+              Trees.caughtTypes(tree).stream()
+                  .map(state::getSourceForNode)
+                  .collect(Collectors.joining(" and ", "catches ", ";")))
+          .build();
+    }
+  }
+
+  @Test
+  void caughtTypes() {
+    CompilationTestHelper.newInstance(CaughtProbe.class, getClass())
+        .addSourceLines(
+            "A.java",
+            "import java.io.IOException;",
+            "class A {",
+            "  void io() throws IOException, InterruptedException {}",
+            "  void m() {",
+            "    try {",
+            "      io();",
+            "    // BUG: Diagnostic contains: catches IOException and InterruptedException;",
+            "    } catch (IOException | InterruptedException e) {",
+            "    // BUG: Diagnostic contains: catches RuntimeException;",
+            "    } catch (RuntimeException e) {",
+            "    }",
+            "  }",
+            "}")
+        .doTest();
+  }
+
+  /** Reports, at every call {@code probe()}, the body that {@link Trees#enclosingBody} finds. */
+  @BugPattern(summary = "Reports Trees.enclosingBody", severity = WARNING)
+  public static final class BodyProbe extends BugChecker implements MethodInvocationTreeMatcher {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    public Description matchMethodInvocation(MethodInvocationTree tree, VisitorState state) {
+      if (!Trees.calledName(tree).equals("probe")) {
+        return Description.NO_MATCH;
+      }
+      TreePath body = Trees.enclosingBody(state.getPath());
+      String message =
+          body == null
+              ? "no body"
+              : body.getParentPath().getLeaf() instanceof MethodTree method
+                  ? "body of " + method.getName()
+                  : "initializer block";
+      return buildDescription(tree).setMessage(message + ";").build();
+    }
+  }
+
+  @Test
+  void enclosingBody() {
+    CompilationTestHelper.newInstance(BodyProbe.class, getClass())
+        .addSourceLines(
+            "A.java",
+            "class A {",
+            "  static int probe() { return 0; }",
+            "  // BUG: Diagnostic contains: no body;",
+            "  int field = probe();",
+            "  {",
+            "    // BUG: Diagnostic contains: initializer block;",
+            "    probe();",
+            "  }",
+            "  void m() {",
+            "    // BUG: Diagnostic contains: body of m;",
+            "    probe();",
+            "    // BUG: Diagnostic contains: body of m;",
+            "    Runnable r = () -> probe();",
+            "    new Object() {",
+            "      void inner() {",
+            "        // BUG: Diagnostic contains: body of inner;",
+            "        probe();",
+            "      }",
+            "    };",
             "  }",
             "}")
         .doTest();
