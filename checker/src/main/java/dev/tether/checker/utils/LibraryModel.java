@@ -16,8 +16,10 @@ import com.sun.source.tree.ExpressionTree;
 import com.sun.source.tree.MemberReferenceTree;
 import com.sun.source.tree.MethodInvocationTree;
 import com.sun.tools.javac.code.Symbol;
+import com.sun.tools.javac.util.JCDiagnostic.DiagnosticType;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
@@ -42,7 +44,7 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>A method is named {@code <fully qualified class>#<method name>}: every overload counts, an
  * instance method on the class and its subtypes, a static one on the class. A value of another form
- * fails the compilation with a message that names the flag and the value.
+ * fails the compilation with one error line that names the flag, the value and the expected form.
  */
 public final class LibraryModel {
   /** The flag that names the user's executor methods. */
@@ -118,8 +120,18 @@ public final class LibraryModel {
           "format",
           "append");
 
+  /**
+   * The model of a compilation, read once: a malformed value is reported as one javac error (which
+   * fails the compilation) and left out, instead of crashing Error Prone in the middle of a check.
+   */
   private static final Supplier<LibraryModel> MODEL =
-      VisitorState.memoize(state -> of(state.errorProneOptions().getFlags()));
+      VisitorState.memoize(
+          state ->
+              of(
+                  state.errorProneOptions().getFlags(),
+                  problem ->
+                      Diagnostics.report(
+                          state.context, DiagnosticType.ERROR, "[Tether] " + problem)));
 
   private final Matcher<ExpressionTree> executorMethods;
   private final Matcher<ExpressionTree> threadFactories;
@@ -145,16 +157,29 @@ public final class LibraryModel {
   /**
    * The model that {@code flags} describe.
    *
-   * @throws IllegalArgumentException when a flag's value is not of its documented form
+   * @throws IllegalArgumentException when a flag's value is not of its documented form (the message
+   *     names the flag, the value and the expected form)
    */
   public static LibraryModel of(ErrorProneFlags flags) {
+    return of(
+        flags,
+        problem -> {
+          throw new IllegalArgumentException(problem);
+        });
+  }
+
+  /**
+   * The model that {@code flags} describe; each value that is not of its flag's form is told to
+   * {@code problems} (one line that names the flag, the value and the expected form) and left out.
+   */
+  public static LibraryModel of(ErrorProneFlags flags, Consumer<String> problems) {
     return new LibraryModel(
-        anyOf(BUILT_IN_EXECUTOR_METHODS, methods(flags, EXECUTOR_METHODS)),
-        anyOf(BUILT_IN_THREAD_FACTORIES, methods(flags, THREAD_FACTORIES)),
-        methods(flags, DIRECT_EXECUTORS),
+        anyOf(BUILT_IN_EXECUTOR_METHODS, methods(flags, EXECUTOR_METHODS, problems)),
+        anyOf(BUILT_IN_THREAD_FACTORIES, methods(flags, THREAD_FACTORIES, problems)),
+        methods(flags, DIRECT_EXECUTORS, problems),
         ImmutableSet.<String>builder()
             .addAll(BUILT_IN_LOGGING_METHODS)
-            .addAll(names(flags, LOGGING_METHODS))
+            .addAll(names(flags, LOGGING_METHODS, problems))
             .build());
   }
 
@@ -201,14 +226,17 @@ public final class LibraryModel {
     return loggingMethods.contains(name);
   }
 
-  private static Matcher<ExpressionTree> methods(ErrorProneFlags flags, String flag) {
+  private static Matcher<ExpressionTree> methods(
+      ErrorProneFlags flags, String flag, Consumer<String> problems) {
     List<Matcher<ExpressionTree>> matchers = new ArrayList<>();
     for (String value : values(flags, flag)) {
       if (!METHOD.matcher(value).matches()) {
-        throw new IllegalArgumentException(
+        problems.accept(
             String.format(
-                "-XepOpt:%s: '%s' is not a method of the form com.example.Type#method",
+                "-XepOpt:%s: '%s' is not a method of the form fully.qualified.Type#method"
+                    + " (e.g. com.acme.Async#run)",
                 flag, value));
+        continue;
       }
       int hash = value.indexOf('#');
       String type = value.substring(0, hash);
@@ -219,15 +247,20 @@ public final class LibraryModel {
     return matchers.isEmpty() ? (tree, state) -> false : anyOf(matchers);
   }
 
-  private static ImmutableList<String> names(ErrorProneFlags flags, String flag) {
-    ImmutableList<String> values = values(flags, flag);
-    for (String value : values) {
-      if (!NAME.matcher(value).matches()) {
-        throw new IllegalArgumentException(
-            String.format("-XepOpt:%s: '%s' is not a method name (e.g. audit)", flag, value));
+  private static ImmutableList<String> names(
+      ErrorProneFlags flags, String flag, Consumer<String> problems) {
+    ImmutableList.Builder<String> names = ImmutableList.builder();
+    for (String value : values(flags, flag)) {
+      if (NAME.matcher(value).matches()) {
+        names.add(value);
+      } else {
+        problems.accept(
+            String.format(
+                "-XepOpt:%s: '%s' is not a method name of the form methodName (e.g. audit)",
+                flag, value));
       }
     }
-    return values;
+    return names.build();
   }
 
   private static ImmutableList<String> values(ErrorProneFlags flags, String flag) {

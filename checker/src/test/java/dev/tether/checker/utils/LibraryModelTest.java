@@ -1,6 +1,7 @@
 package dev.tether.checker.utils;
 
 import static com.google.errorprone.BugPattern.SeverityLevel.WARNING;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -146,5 +147,27 @@ final class LibraryModelTest {
     assertFalse(
         LibraryModel.of(ErrorProneOptions.processArgs(ImmutableList.of()).getFlags())
             .isLogging("report"));
+  }
+
+  @Test
+  void malformedValuesAreToldOneLineEachAndLeftOut() {
+    List<String> problems = new ArrayList<>();
+    LibraryModel model =
+        LibraryModel.of(
+            ErrorProneOptions.processArgs(
+                    ImmutableList.of(
+                        "-XepOpt:Tether:ExecutorMethods=com.acme.Async#run,com.acme.Async.run",
+                        "-XepOpt:Tether:LoggingMethods=audit,com.acme.Log#report"))
+                .getFlags(),
+            problems::add);
+    assertEquals(
+        List.of(
+            "-XepOpt:Tether:ExecutorMethods: 'com.acme.Async.run' is not a method of the form"
+                + " fully.qualified.Type#method (e.g. com.acme.Async#run)",
+            "-XepOpt:Tether:LoggingMethods: 'com.acme.Log#report' is not a method name of the form"
+                + " methodName (e.g. audit)"),
+        problems);
+    assertTrue(model.isLogging("audit"), "the well-formed value is kept");
+    assertFalse(model.isLogging("com.acme.Log#report"));
   }
 }
