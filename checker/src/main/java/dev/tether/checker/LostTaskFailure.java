@@ -115,12 +115,6 @@ public final class LostTaskFailure extends BugChecker implements MethodInvocatio
           .onDescendantOf("java.util.concurrent.ExecutorService")
           .named("awaitTermination");
 
-  private static final Set<String> SYNCHRONIZERS =
-      Set.of(
-          "java.util.concurrent.CountDownLatch",
-          "java.util.concurrent.CyclicBarrier",
-          "java.util.concurrent.Phaser");
-
   /** Calls on futures that do not look at how the tasks ended. */
   private static final Set<String> NOT_READING = Set.of("cancel", "isDone", "isCancelled");
 
@@ -696,7 +690,9 @@ public final class LostTaskFailure extends BugChecker implements MethodInvocatio
       public Void visitMethodInvocation(MethodInvocationTree node, Void unused) {
         Symbol method = ASTHelpers.getSymbol(node.getMethodSelect());
         works[0] |=
-            method == null || !SYNCHRONIZERS.contains(method.owner.getQualifiedName().toString());
+            method == null
+                || !LibraryModel.isSignallingSynchronizer(
+                    method.owner.getQualifiedName().toString());
         return super.visitMethodInvocation(node, null);
       }
 

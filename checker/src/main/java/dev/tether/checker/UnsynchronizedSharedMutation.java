@@ -10,7 +10,6 @@ import static com.google.errorprone.matchers.method.MethodMatchers.staticMethod;
 import static dev.tether.checker.utils.Links.BUGPATTERN;
 
 import com.google.auto.service.AutoService;
-import com.google.common.collect.ImmutableList;
 import com.google.common.collect.ImmutableSet;
 import com.google.errorprone.BugPattern;
 import com.google.errorprone.VisitorState;
@@ -24,8 +23,6 @@ import com.google.errorprone.fixes.SuggestedFix;
 import com.google.errorprone.fixes.SuggestedFixes;
 import com.google.errorprone.matchers.Description;
 import com.google.errorprone.matchers.Matcher;
-import com.google.errorprone.suppliers.Supplier;
-import com.google.errorprone.suppliers.Suppliers;
 import com.google.errorprone.util.ASTHelpers;
 import com.sun.source.tree.ArrayAccessTree;
 import com.sun.source.tree.AssignmentTree;
@@ -86,26 +83,6 @@ public final class UnsynchronizedSharedMutation extends BugChecker
         MethodInvocationTreeMatcher,
         MemberReferenceTreeMatcher {
   private static final long serialVersionUID = 1L;
-
-  /** Classes whose instances must not be mutated by two threads at once. */
-  private static final ImmutableList<Supplier<Type>> UNSAFE_TYPES =
-      ImmutableList.of(
-              "java.util.ArrayList",
-              "java.util.LinkedList",
-              "java.util.HashMap",
-              "java.util.HashSet",
-              "java.util.TreeMap",
-              "java.util.TreeSet",
-              "java.util.ArrayDeque",
-              "java.util.PriorityQueue",
-              "java.util.IdentityHashMap",
-              "java.util.WeakHashMap",
-              "java.util.EnumMap",
-              "java.util.BitSet",
-              "java.lang.StringBuilder")
-          .stream()
-          .map(Suppliers::typeFromString)
-          .collect(ImmutableList.toImmutableList());
 
   /** Methods that mutate a collection, a map or a builder. */
   private static final ImmutableSet<String> MUTATORS =
@@ -892,13 +869,7 @@ public final class UnsynchronizedSharedMutation extends BugChecker
     }
 
     private boolean isUnsafeType(Type type) {
-      for (Supplier<Type> unsafe : UNSAFE_TYPES) {
-        Type t = unsafe.get(state);
-        if (t != null && ASTHelpers.isSubtype(type, t, state)) {
-          return true;
-        }
-      }
-      return false;
+      return LibraryModel.isUnsafeCollection(type, state);
     }
 
     private boolean isGuarded() {

@@ -11,11 +11,13 @@ import com.google.errorprone.ErrorProneFlags;
 import com.google.errorprone.VisitorState;
 import com.google.errorprone.matchers.Matcher;
 import com.google.errorprone.suppliers.Supplier;
+import com.google.errorprone.suppliers.Suppliers;
 import com.google.errorprone.util.ASTHelpers;
 import com.sun.source.tree.ExpressionTree;
 import com.sun.source.tree.MemberReferenceTree;
 import com.sun.source.tree.MethodInvocationTree;
 import com.sun.tools.javac.code.Symbol;
+import com.sun.tools.javac.code.Type;
 import com.sun.tools.javac.util.JCDiagnostic.DiagnosticType;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,9 +28,11 @@ import org.jspecify.annotations.Nullable;
 /**
  * Answers "what does this library method do?": the one table of the APIs Tether knows — methods
  * that run a functional argument on another thread (executor hand-offs and thread factories),
- * direct executors (which run a task on the caller's thread) and logging methods — extended by the
- * user's own through {@code -XepOpt:Tether:…} flags, in the manner of Error Prone's {@code
- * WellKnownThreadSafety} and its {@code ThreadSafe:KnownThreadSafeClasses} flag:
+ * direct executors (which run a task on the caller's thread) and logging methods, extended by the
+ * user's own through {@code -XepOpt:Tether:…} flags; and the built-in tables of signalling
+ * synchronizers (latches, barriers, phasers) and of collections unsafe to share without a lock — in
+ * the manner of Error Prone's {@code WellKnownThreadSafety} and its {@code
+ * ThreadSafe:KnownThreadSafeClasses} flag:
  *
  * <ul>
  *   <li>{@code -XepOpt:Tether:ExecutorMethods=com.acme.Async#run,…}: methods that run a functional
@@ -119,6 +123,36 @@ public final class LibraryModel {
           "printf",
           "format",
           "append");
+
+  /**
+   * Synchronizers that signal or wait and do nothing else: a task that only counts down a latch (or
+   * arrives at a barrier or phaser) does no work that can fail.
+   */
+  private static final ImmutableSet<String> BUILT_IN_SIGNALLING_SYNCHRONIZERS =
+      ImmutableSet.of(
+          "java.util.concurrent.CountDownLatch",
+          "java.util.concurrent.CyclicBarrier",
+          "java.util.concurrent.Phaser");
+
+  /** Collections, maps and builders that lose updates when threads write them without a lock. */
+  private static final ImmutableList<Supplier<Type>> BUILT_IN_UNSAFE_COLLECTIONS =
+      ImmutableList.of(
+              "java.util.ArrayList",
+              "java.util.LinkedList",
+              "java.util.HashMap",
+              "java.util.HashSet",
+              "java.util.TreeMap",
+              "java.util.TreeSet",
+              "java.util.ArrayDeque",
+              "java.util.PriorityQueue",
+              "java.util.IdentityHashMap",
+              "java.util.WeakHashMap",
+              "java.util.EnumMap",
+              "java.util.BitSet",
+              "java.lang.StringBuilder")
+          .stream()
+          .map(Suppliers::typeFromString)
+          .collect(ImmutableList.toImmutableList());
 
   /**
    * The model of a compilation, read once: a malformed value is reported as one javac error (which
@@ -224,6 +258,29 @@ public final class LibraryModel {
   /** Whether a method named {@code name} writes to a log, a console or a text sink. */
   public boolean isLogging(String name) {
     return loggingMethods.contains(name);
+  }
+
+  /**
+   * Whether the class named {@code qualifiedName} is a synchronizer that only signals or waits (a
+   * {@code CountDownLatch}, {@code CyclicBarrier} or {@code Phaser}). Built in; no flag extends it.
+   */
+  public static boolean isSignallingSynchronizer(String qualifiedName) {
+    return BUILT_IN_SIGNALLING_SYNCHRONIZERS.contains(qualifiedName);
+  }
+
+  /**
+   * Whether {@code type} is (a subclass of) a collection, map or builder that is not safe to write
+   * from several threads without a lock: {@code ArrayList}, {@code HashMap}, {@code StringBuilder}
+   * and the other {@code java.util} classes that are not concurrent. Built in; no flag extends it.
+   */
+  public static boolean isUnsafeCollection(Type type, VisitorState state) {
+    for (Supplier<Type> unsafe : BUILT_IN_UNSAFE_COLLECTIONS) {
+      Type t = unsafe.get(state);
+      if (t != null && ASTHelpers.isSubtype(type, t, state)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static Matcher<ExpressionTree> methods(

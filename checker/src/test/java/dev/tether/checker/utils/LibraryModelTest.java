@@ -13,9 +13,12 @@ import com.google.errorprone.ErrorProneOptions;
 import com.google.errorprone.VisitorState;
 import com.google.errorprone.bugpatterns.BugChecker;
 import com.google.errorprone.bugpatterns.BugChecker.MethodInvocationTreeMatcher;
+import com.google.errorprone.bugpatterns.BugChecker.VariableTreeMatcher;
 import com.google.errorprone.matchers.Description;
 import com.google.errorprone.util.ASTHelpers;
 import com.sun.source.tree.MethodInvocationTree;
+import com.sun.source.tree.VariableTree;
+import com.sun.tools.javac.code.Type;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -53,6 +56,59 @@ final class LibraryModelTest {
           ? Description.NO_MATCH
           : buildDescription(tree).setMessage(String.join(" ", facts)).build();
     }
+  }
+
+  /** Reports whether the type of every variable is an unsafe collection. */
+  @BugPattern(summary = "Reports LibraryModel.isUnsafeCollection", severity = WARNING)
+  public static final class UnsafeProbe extends BugChecker implements VariableTreeMatcher {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    public Description matchVariable(VariableTree tree, VisitorState state) {
+      Type type = ASTHelpers.getType(tree);
+      return type == null
+          ? Description.NO_MATCH
+          : buildDescription(tree)
+              .setMessage(
+                  LibraryModel.isUnsafeCollection(type, state)
+                      ? "unsafe collection"
+                      : "not in the table")
+              .build();
+    }
+  }
+
+  @Test
+  void unsafeCollections() {
+    CompilationTestHelper.newInstance(UnsafeProbe.class, getClass())
+        .addSourceLines(
+            "A.java",
+            "import java.util.*;",
+            "import java.util.concurrent.*;",
+            "class A {",
+            "  static final class Mine extends ArrayList<String> {}",
+            "  // BUG: Diagnostic contains: unsafe collection",
+            "  HashMap<String, Integer> map;",
+            "  // BUG: Diagnostic contains: unsafe collection",
+            "  Mine mine;",
+            "  // BUG: Diagnostic contains: unsafe collection",
+            "  StringBuilder text;",
+            "  // BUG: Diagnostic contains: not in the table",
+            "  ConcurrentHashMap<String, Integer> concurrent;",
+            "  // BUG: Diagnostic contains: not in the table",
+            "  List<String> declaredThroughAnInterface;",
+            "  // BUG: Diagnostic contains: not in the table",
+            "  CopyOnWriteArrayList<String> copyOnWrite;",
+            "}")
+        .doTest();
+  }
+
+  @Test
+  void signallingSynchronizers() {
+    assertTrue(LibraryModel.isSignallingSynchronizer("java.util.concurrent.CountDownLatch"));
+    assertTrue(LibraryModel.isSignallingSynchronizer("java.util.concurrent.CyclicBarrier"));
+    assertTrue(LibraryModel.isSignallingSynchronizer("java.util.concurrent.Phaser"));
+    assertFalse(LibraryModel.isSignallingSynchronizer("java.util.concurrent.Semaphore"));
+    assertFalse(LibraryModel.isSignallingSynchronizer("CountDownLatch"));
   }
 
   private static final String[] SOURCE = {
