@@ -23,5 +23,9 @@ def malformed = runs[2]
 ds.require(malformed.contains('BUILD FAILURE'), 'malformed value: the build did not fail')
 ds.require(malformed.contains("-XepOpt:Tether:ExecutorMethods: 'com.acme.Async.run' is not a method of the form"),
     'malformed value: no message naming the flag and the value')
-println 'OK a malformed value stops the build with a message naming the flag and the value'
+ds.require(malformed.contains('fully.qualified.Type#method'),
+    'malformed value: the message does not show the expected form')
+ds.require(!malformed.contains('An unhandled exception was thrown by the Error Prone static analysis plugin'),
+    'malformed value: Error Prone crashed instead of reporting one clear error')
+println 'OK a malformed value stops the build with one error naming the flag, the value and the expected form'
 return true

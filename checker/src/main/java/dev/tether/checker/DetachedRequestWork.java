@@ -13,8 +13,7 @@ import com.google.auto.service.AutoService;
 import com.google.errorprone.BugPattern;
 import com.google.errorprone.VisitorState;
 import com.google.errorprone.bugpatterns.BugChecker;
-import com.google.errorprone.bugpatterns.BugChecker.LambdaExpressionTreeMatcher;
-import com.google.errorprone.bugpatterns.BugChecker.MethodTreeMatcher;
+import com.google.errorprone.bugpatterns.BugChecker.MethodInvocationTreeMatcher;
 import com.google.errorprone.matchers.Description;
 import com.google.errorprone.matchers.Matcher;
 import com.google.errorprone.suppliers.Supplier;
@@ -46,6 +45,8 @@ import com.sun.tools.javac.code.Type;
 import dev.tether.checker.utils.ConcurrentCode;
 import dev.tether.checker.utils.KnownTypes;
 import dev.tether.checker.utils.LibraryModel;
+import dev.tether.checker.utils.Symbols;
+import dev.tether.checker.utils.Trees;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -62,8 +63,7 @@ import org.jspecify.annotations.Nullable;
     linkType = CUSTOM,
     severity = WARNING,
     tags = CONCURRENCY)
-public final class DetachedRequestWork extends BugChecker
-    implements MethodTreeMatcher, LambdaExpressionTreeMatcher {
+public final class DetachedRequestWork extends BugChecker implements MethodInvocationTreeMatcher {
   private static final long serialVersionUID = 1L;
 
   private static final String MESSAGE =
@@ -182,26 +182,52 @@ public final class DetachedRequestWork extends BugChecker
           "getNow",
           "resultNow");
 
-  /** Executors that run the task in the calling thread. */
+  /** Names of the calls that can start work: a cheap filter before any analysis. */
+  private static final Set<String> STARTS =
+      Set.of(
+          "execute",
+          "submit",
+          "schedule",
+          "scheduleAtFixedRate",
+          "scheduleWithFixedDelay",
+          "runAsync",
+          "supplyAsync",
+          "start",
+          "startVirtualThread");
+
+  /**
+   * Reports a call that starts work when the request handler around it (a handler method, or an
+   * {@code HttpHandler} lambda) neither awaits nor returns that work: one scan of that handler's
+   * body, only for such calls.
+   */
   @Override
-  public Description matchMethod(MethodTree tree, VisitorState state) {
-    if (tree.getBody() == null || !isHandler(ASTHelpers.getSymbol(tree), state)) {
+  public Description matchMethodInvocation(MethodInvocationTree tree, VisitorState state) {
+    if (!STARTS.contains(Trees.calledName(tree))) {
       return NO_MATCH;
     }
-    analyze(tree.getBody(), state);
+    for (TreePath p = state.getPath().getParentPath(); p != null; p = p.getParentPath()) {
+      Tree leaf = p.getLeaf();
+      Tree body =
+          leaf instanceof MethodTree method && isHandler(ASTHelpers.getSymbol(method), state)
+              ? method.getBody()
+              : leaf instanceof LambdaExpressionTree lambda && isHandler(lambda, state)
+                  ? lambda.getBody()
+                  : null;
+      if (body != null && isDetached(tree, new TreePath(p, body), state)) {
+        return buildDescription(tree).setMessage(MESSAGE).build();
+      }
+      if (leaf instanceof ClassTree) {
+        return NO_MATCH; // the analysis of a handler does not enter local and anonymous classes
+      }
+    }
     return NO_MATCH;
   }
 
-  @Override
-  public Description matchLambdaExpression(LambdaExpressionTree tree, VisitorState state) {
-    Type type = ASTHelpers.getType(tree);
-    if (type == null
-        || type.getKind() == TypeKind.ERROR
-        || !ASTHelpers.isSubtype(type, HTTP_HANDLER.get(state), state)) {
-      return NO_MATCH;
-    }
-    analyze(tree.getBody(), state);
-    return NO_MATCH;
+  private static boolean isHandler(LambdaExpressionTree lambda, VisitorState state) {
+    Type type = ASTHelpers.getType(lambda);
+    return type != null
+        && type.getKind() != TypeKind.ERROR
+        && ASTHelpers.isSubtype(type, HTTP_HANDLER.get(state), state);
   }
 
   private static boolean isHandler(@Nullable MethodSymbol sym, VisitorState state) {
@@ -225,15 +251,16 @@ public final class DetachedRequestWork extends BugChecker
     return false;
   }
 
-  /** One scan of the handler's body; then reports the work nothing waits for. */
-  private void analyze(Tree body, VisitorState state) {
+  /** Whether {@code call} starts work that the handler whose body is at {@code body} detaches. */
+  private static boolean isDetached(MethodInvocationTree call, TreePath body, VisitorState state) {
     Facts facts = new Facts(state);
-    facts.scan(new TreePath(state.getPath(), body), null);
+    facts.scan(body, null);
     for (Site site : facts.sites) {
-      if (!facts.isAwaited(site)) {
-        state.reportMatch(buildDescription(site.report()).setMessage(MESSAGE).build());
+      if (site.report() == call) {
+        return !facts.isAwaited(site);
       }
     }
+    return false;
   }
 
   /**
@@ -423,7 +450,8 @@ public final class DetachedRequestWork extends BugChecker
       }
       Tree parent = parentPath == null ? null : parentPath.getLeaf();
       if (parent instanceof ExpressionStatementTree
-          || (parent instanceof LambdaExpressionTree lambda && returnsVoid(lambda))) {
+          || (parent instanceof LambdaExpressionTree lambda
+              && Symbols.returnsVoid(lambda, state))) {
         sites.add(new Site(call, null, executor, task));
       } else if (parent instanceof VariableTree variable) {
         VarSymbol var = ASTHelpers.getSymbol(variable);
@@ -432,19 +460,6 @@ public final class DetachedRequestWork extends BugChecker
         }
       }
       // otherwise returned, passed on or stored: someone else owns it
-    }
-
-    private boolean returnsVoid(LambdaExpressionTree lambda) {
-      Type type = ASTHelpers.getType(lambda);
-      if (type == null || type.getKind() == TypeKind.ERROR) {
-        return false;
-      }
-      try {
-        Type descriptor = state.getTypes().findDescriptorType(type);
-        return descriptor != null && descriptor.getReturnType().getKind() == TypeKind.VOID;
-      } catch (RuntimeException notFunctional) { // javac's FunctionDescriptorLookupError
-        return false;
-      }
     }
 
     private void markEscaped(@Nullable ExpressionTree expr) {

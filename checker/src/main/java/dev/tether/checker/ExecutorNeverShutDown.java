@@ -21,27 +21,20 @@ import com.google.errorprone.matchers.Matcher;
 import com.google.errorprone.suppliers.Supplier;
 import com.google.errorprone.suppliers.Suppliers;
 import com.google.errorprone.util.ASTHelpers;
-import com.sun.source.tree.BlockTree;
-import com.sun.source.tree.ClassTree;
 import com.sun.source.tree.ExpressionTree;
-import com.sun.source.tree.IdentifierTree;
-import com.sun.source.tree.LambdaExpressionTree;
-import com.sun.source.tree.MemberReferenceTree;
 import com.sun.source.tree.MethodInvocationTree;
 import com.sun.source.tree.NewClassTree;
-import com.sun.source.tree.StatementTree;
 import com.sun.source.tree.Tree;
 import com.sun.source.tree.TryTree;
 import com.sun.source.tree.TypeCastTree;
 import com.sun.source.tree.VariableTree;
 import com.sun.source.util.TreePath;
-import com.sun.source.util.TreePathScanner;
 import com.sun.tools.javac.code.Symbol;
 import com.sun.tools.javac.code.Symbol.VarSymbol;
 import com.sun.tools.javac.code.Type;
 import dev.tether.checker.utils.ExecutorFacts;
-import dev.tether.checker.utils.Trees;
-import java.util.List;
+import dev.tether.checker.utils.ResourceUses;
+import dev.tether.checker.utils.StatementsAfter;
 import java.util.Set;
 import java.util.regex.Pattern;
 import javax.lang.model.element.ElementKind;
@@ -89,9 +82,6 @@ public final class ExecutorNeverShutDown extends BugChecker
           instanceMethod()
               .onDescendantOf("java.util.concurrent.CompletionStage")
               .withNameMatching(Pattern.compile(".*Async")));
-
-  /** Methods whose lambda argument runs before they return, on the calling thread. */
-  private static final Set<String> RUNS_NOW = Set.of("forEach", "forEachOrdered");
 
   @Override
   public Description matchMethodInvocation(MethodInvocationTree tree, VisitorState state) {
@@ -145,8 +135,7 @@ public final class ExecutorNeverShutDown extends BugChecker
       return NO_MATCH;
     }
     Uses uses = new Uses(sym, scope.getLeaf(), state);
-    uses.scan(scope, null);
-    if (uses.released || uses.escapes) {
+    if (uses.releasedOrHandedOver(scope)) {
       return NO_MATCH;
     }
     Description.Builder description =
@@ -172,47 +161,27 @@ public final class ExecutorNeverShutDown extends BugChecker
   private static @Nullable SuggestedFix shutdownFix(
       VariableTree decl, VarSymbol sym, TreePath scope, VisitorState state) {
     Type executorService = EXECUTOR_SERVICE.get(state);
-    if (!(scope.getLeaf() instanceof BlockTree block)
-        || executorService == null
+    if (executorService == null
         || sym.type == null
         || !ASTHelpers.isSubtype(sym.type, executorService, state)) {
       return null;
     }
-    List<? extends StatementTree> statements = block.getStatements();
-    int index = statements.indexOf(decl);
-    if (index < 0 || index == statements.size() - 1) {
+    StatementsAfter after = StatementsAfter.of(decl, scope, state);
+    if (after == null) {
       return null;
     }
-    StatementTree first = statements.get(index + 1);
-    StatementTree last = statements.get(statements.size() - 1);
-    int restStart = ASTHelpers.getStartPosition(first);
-    int restEnd = state.getEndPosition(last);
-    int declStart = ASTHelpers.getStartPosition(decl);
-    int declEnd = state.getEndPosition(decl);
-    if (restStart < 0 || restEnd < 0 || declStart < 0 || declEnd < 0) {
-      return null;
-    }
-    CharSequence source = state.getSourceCode();
-    String indent = Trees.indentOf(source, declStart);
-    String rest = reindent(source.subSequence(restStart, restEnd).toString());
     Type autoCloseable = AUTO_CLOSEABLE.get(state);
     if (autoCloseable != null && ASTHelpers.isSubtype(executorService, autoCloseable, state)) {
-      String declaration = source.subSequence(declStart, declEnd).toString().strip();
-      if (declaration.endsWith(";")) {
-        declaration = declaration.substring(0, declaration.length() - 1).strip();
-      }
-      return SuggestedFix.replace(
-          declStart,
-          restEnd,
-          "try (" + declaration + ") {\n" + indent + "  " + rest + "\n" + indent + "}");
+      return after.tryWithResources(state);
     }
+    String indent = after.indent();
     return SuggestedFix.replace(
-        restStart,
-        restEnd,
+        after.restStart(),
+        after.restEnd(),
         "try {\n"
             + indent
             + "  "
-            + rest
+            + after.indentedRest()
             + "\n"
             + indent
             + "} finally {\n"
@@ -224,105 +193,35 @@ public final class ExecutorNeverShutDown extends BugChecker
             + "}");
   }
 
-  /** Indents every line after the first by two more spaces, unless a text block is inside. */
-  private static String reindent(String code) {
-    return code.contains("\"\"\"") ? code : code.replace("\n", "\n  ").replace("\n  \n", "\n\n");
-  }
-
   /** What the code in the variable's scope does with the executor, found in one scan. */
-  private static final class Uses extends TreePathScanner<Void, Void> {
-    private final VarSymbol executor;
-    private final Tree root;
+  private static final class Uses extends ResourceUses {
     private final VisitorState state;
-    private boolean released;
-    private boolean escapes;
     private boolean periodic;
 
     Uses(VarSymbol executor, Tree root, VisitorState state) {
-      this.executor = executor;
-      this.root = root;
+      super(executor, root, RELEASE);
       this.state = state;
     }
 
     @Override
-    public Void scan(Tree tree, Void unused) {
-      return released || escapes ? null : super.scan(tree, null);
+    protected boolean escapesThroughReference(TreePath reference) {
+      return !runsNow(reference); // a bound method reference that may be kept
     }
 
     @Override
-    public Void visitIdentifier(IdentifierTree tree, Void unused) {
-      if (executor.equals(ASTHelpers.getSymbol(tree))) {
-        classify(getCurrentPath());
-      }
-      return null;
+    protected boolean escapesThrough(TreePath use) {
+      // stored, returned, passed on, reassigned; lent to an async stage for its task is no escape
+      TreePath parent = use.getParentPath();
+      return !(parent != null
+          && parent.getLeaf() instanceof MethodInvocationTree call
+          && BORROWS_EXECUTOR.matches(call, state));
     }
 
-    private void classify(TreePath path) {
-      TreePath parent = path.getParentPath();
-      Tree parentLeaf = parent == null ? null : parent.getLeaf();
-      if (parentLeaf instanceof TryTree) {
-        released = true; // try (executor) { … }
-        return;
-      }
-      if (parentLeaf instanceof MemberReferenceTree reference) {
-        if (RELEASE.contains(reference.getName().toString())) {
-          released = true;
-        } else if (!runsNow(parent)) {
-          escapes = true; // a bound method reference that may be kept
-        }
-        return;
-      }
-      String called = Trees.calledOn(path);
-      if (called != null && RELEASE.contains(called)) {
-        released = true;
-        return;
-      }
-      if (called == null) {
-        if (!(parentLeaf instanceof MethodInvocationTree call && isBorrowed(call))) {
-          escapes = true; // stored, returned, passed on, reassigned
-        }
-        return;
-      }
-      if (PERIODIC.contains(called)) {
+    @Override
+    protected void calledOn(String name) {
+      if (PERIODIC.contains(name)) {
         periodic = true;
       }
-      if (isCapturedByEscapingCode(path)) {
-        escapes = true;
-      }
-    }
-
-    /** Whether the lambda or method reference at {@code path} is run at once by a forEach. */
-    private static boolean runsNow(TreePath path) {
-      TreePath parent = path.getParentPath();
-      if (parent == null || !(parent.getLeaf() instanceof MethodInvocationTree call)) {
-        return false;
-      }
-      Symbol method = ASTHelpers.getSymbol(call);
-      return method != null && RUNS_NOW.contains(method.getSimpleName().toString());
-    }
-
-    private boolean isBorrowed(MethodInvocationTree call) {
-      return BORROWS_EXECUTOR.matches(call, state);
-    }
-
-    /**
-     * Whether the use at {@code path} sits in a lambda or class body that may run later, after the
-     * method returned: anything but a lambda that a {@code forEach} runs at once.
-     */
-    private boolean isCapturedByEscapingCode(TreePath path) {
-      for (TreePath p = path; p != null; p = p.getParentPath()) {
-        Tree leaf = p.getLeaf();
-        if (leaf instanceof ClassTree) {
-          return true;
-        }
-        if (leaf instanceof LambdaExpressionTree && !runsNow(p)) {
-          return true;
-        }
-        if (leaf == root) {
-          return false;
-        }
-      }
-      return false;
     }
   }
 }

@@ -22,11 +22,11 @@ import com.sun.source.tree.MethodInvocationTree;
 import com.sun.source.tree.Tree;
 import com.sun.source.tree.VariableTree;
 import com.sun.source.util.TreePath;
-import com.sun.source.util.TreeScanner;
 import com.sun.tools.javac.code.Symbol.VarSymbol;
 import dev.tether.checker.utils.ConcurrentCode;
 import dev.tether.checker.utils.ConcurrentCode.Handoff;
 import dev.tether.checker.utils.ConcurrentCode.Kind;
+import dev.tether.checker.utils.Declarations;
 import dev.tether.checker.utils.ExecutorFacts;
 import dev.tether.checker.utils.SameVariable;
 import dev.tether.checker.utils.Trees;
@@ -186,7 +186,7 @@ public final class ExecutorSelfDeadlock extends BugChecker implements MethodInvo
         || !ASTHelpers.isConsideredFinal(var)) {
       return false;
     }
-    VariableTree declaration = declarationIn(handoff.task(), var);
+    VariableTree declaration = Declarations.in(handoff.task(), var);
     return declaration != null
         && declaration.getInitializer() instanceof MethodInvocationTree init
         && submitsTo(init, executor, state);
@@ -206,25 +206,5 @@ public final class ExecutorSelfDeadlock extends BugChecker implements MethodInvo
       }
     }
     return false;
-  }
-
-  private static @Nullable VariableTree declarationIn(Tree task, VarSymbol var) {
-    VariableTree[] found = new VariableTree[1];
-    new TreeScanner<Void, Void>() {
-      @Override
-      public Void scan(Tree tree, Void unused) {
-        return found[0] == null ? super.scan(tree, null) : null;
-      }
-
-      @Override
-      public Void visitVariable(VariableTree tree, Void unused) {
-        if (ASTHelpers.getSymbol(tree) == var) {
-          found[0] = tree;
-          return null;
-        }
-        return super.visitVariable(tree, null);
-      }
-    }.scan(task, null);
-    return found[0];
   }
 }

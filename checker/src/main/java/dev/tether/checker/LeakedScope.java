@@ -15,25 +15,19 @@ import com.google.errorprone.bugpatterns.BugChecker.VariableTreeMatcher;
 import com.google.errorprone.fixes.SuggestedFix;
 import com.google.errorprone.matchers.Description;
 import com.google.errorprone.util.ASTHelpers;
-import com.sun.source.tree.BlockTree;
-import com.sun.source.tree.ClassTree;
 import com.sun.source.tree.ExpressionStatementTree;
 import com.sun.source.tree.ExpressionTree;
-import com.sun.source.tree.IdentifierTree;
-import com.sun.source.tree.LambdaExpressionTree;
-import com.sun.source.tree.MemberReferenceTree;
 import com.sun.source.tree.MethodInvocationTree;
-import com.sun.source.tree.StatementTree;
 import com.sun.source.tree.Tree;
 import com.sun.source.tree.TryTree;
 import com.sun.source.tree.VariableTree;
 import com.sun.source.util.TreePath;
-import com.sun.source.util.TreePathScanner;
 import com.sun.tools.javac.code.Symbol;
 import com.sun.tools.javac.code.Symbol.VarSymbol;
+import dev.tether.checker.utils.ResourceUses;
 import dev.tether.checker.utils.RuntimeApi;
+import dev.tether.checker.utils.StatementsAfter;
 import dev.tether.checker.utils.Trees;
-import java.util.List;
 import java.util.Set;
 import javax.lang.model.element.ElementKind;
 import org.jspecify.annotations.Nullable;
@@ -59,9 +53,6 @@ public final class LeakedScope extends BugChecker
    */
   private static final Set<String> RELEASE = Set.of("close", "cancel", "await", "drain");
 
-  /** Calls whose lambda argument runs before they return, on the calling thread. */
-  private static final Set<String> RUNS_NOW = Set.of("forEach", "forEachOrdered");
-
   @Override
   public Description matchVariable(VariableTree tree, VisitorState state) {
     ExpressionTree init = tree.getInitializer();
@@ -84,8 +75,7 @@ public final class LeakedScope extends BugChecker
       return NO_MATCH;
     }
     Uses uses = new Uses(sym, scope.getLeaf());
-    uses.scan(scope, null);
-    if (uses.released || uses.escapes) {
+    if (uses.releasedOrHandedOver(scope)) {
       return NO_MATCH;
     }
     Description.Builder description =
@@ -206,125 +196,30 @@ public final class LeakedScope extends BugChecker
   /** Wraps the declaration and the statements after it in try-with-resources. */
   private static @Nullable SuggestedFix tryWithResources(
       VariableTree decl, TreePath scope, VisitorState state) {
-    if (!(scope.getLeaf() instanceof BlockTree block)) {
-      return null;
-    }
-    List<? extends StatementTree> statements = block.getStatements();
-    int index = statements.indexOf(decl);
-    if (index < 0 || index == statements.size() - 1) {
-      return null;
-    }
-    int restStart = ASTHelpers.getStartPosition(statements.get(index + 1));
-    int restEnd = state.getEndPosition(statements.get(statements.size() - 1));
-    int declStart = ASTHelpers.getStartPosition(decl);
-    int declEnd = state.getEndPosition(decl);
-    if (restStart < 0 || restEnd < 0 || declStart < 0 || declEnd < 0) {
-      return null;
-    }
-    CharSequence source = state.getSourceCode();
-    String indent = Trees.indentOf(source, declStart);
-    String rest = source.subSequence(restStart, restEnd).toString();
-    if (rest.contains("\"\"\"")) {
-      return null;
-    }
-    rest = rest.replace("\n", "\n  ").replace("\n  \n", "\n\n");
-    String declaration = source.subSequence(declStart, declEnd).toString().strip();
-    if (declaration.endsWith(";")) {
-      declaration = declaration.substring(0, declaration.length() - 1).strip();
-    }
-    return SuggestedFix.replace(
-        declStart,
-        restEnd,
-        "try (" + declaration + ") {\n" + indent + "  " + rest + "\n" + indent + "}");
+    StatementsAfter after = StatementsAfter.of(decl, scope, state);
+    return after == null || after.hasTextBlock() ? null : after.tryWithResources(state);
   }
 
   /** What the code in the variable's scope does with it, found in one scan. */
-  private static final class Uses extends TreePathScanner<Void, Void> {
-    private final VarSymbol opened;
-    private final Tree root;
-    private boolean released;
-    private boolean escapes;
-
+  private static final class Uses extends ResourceUses {
     /** Whether every use is a call on it ({@code s.sleep(d)}), outside lambdas and classes. */
     private boolean onlyReceiver = true;
 
     Uses(VarSymbol opened, Tree root) {
-      this.opened = opened;
-      this.root = root;
+      super(opened, root, RELEASE);
     }
 
     @Override
-    public Void scan(Tree tree, Void unused) {
-      return released || escapes ? null : super.scan(tree, null);
-    }
-
-    @Override
-    public Void visitIdentifier(IdentifierTree tree, Void unused) {
-      if (opened.equals(ASTHelpers.getSymbol(tree))) {
-        classify(getCurrentPath());
-      }
-      return null;
-    }
-
-    private void classify(TreePath path) {
-      TreePath parent = path.getParentPath();
-      Tree parentLeaf = parent == null ? null : parent.getLeaf();
-      if (parentLeaf instanceof TryTree) {
-        released = true; // try (scope) { … }
-        return;
-      }
-      if (parentLeaf instanceof MemberReferenceTree reference) {
-        if (RELEASE.contains(reference.getName().toString())) {
-          released = true;
-        } else {
-          escapes = true; // a bound method reference that may be kept
-        }
-        return;
-      }
-      String called = Trees.calledOn(path);
-      if (called != null && RELEASE.contains(called)) {
-        released = true;
-        return;
-      }
-      if (called == null) {
-        onlyReceiver = false;
-        // An argument of a runtime call (TaskGroup.open(scope), ticker.tick(scope)) uses the
-        // scope without owning it; anything else (stored, returned, passed on) hands it over.
-        if (!(parentLeaf instanceof MethodInvocationTree call
-            && call.getArguments().contains(path.getLeaf())
-            && RuntimeApi.isRuntimeCall(call)
-            && !isCaptured(path))) {
-          escapes = true;
-        }
-        return;
-      }
-      if (isCaptured(path)) {
-        escapes = true;
-      }
-    }
-
-    /** Whether the use at {@code path} sits in a lambda or class body that may run later. */
-    private boolean isCaptured(TreePath path) {
-      for (TreePath p = path; p != null; p = p.getParentPath()) {
-        Tree leaf = p.getLeaf();
-        if (leaf instanceof ClassTree) {
-          return true;
-        }
-        if (leaf instanceof LambdaExpressionTree && !runsNow(p)) {
-          return true;
-        }
-        if (leaf == root) {
-          return false;
-        }
-      }
-      return false;
-    }
-
-    private static boolean runsNow(TreePath lambda) {
-      TreePath parent = lambda.getParentPath();
-      return parent != null
+    protected boolean escapesThrough(TreePath use) {
+      onlyReceiver = false;
+      // An argument of a runtime call (TaskGroup.open(scope), ticker.tick(scope)) uses the
+      // scope without owning it; anything else (stored, returned, passed on) hands it over.
+      TreePath parent = use.getParentPath();
+      return !(parent != null
           && parent.getLeaf() instanceof MethodInvocationTree call
-          && RUNS_NOW.contains(Trees.calledName(call));
+          && call.getArguments().contains(use.getLeaf())
+          && RuntimeApi.isRuntimeCall(call)
+          && !isCaptured(use));
     }
   }
 }

@@ -20,7 +20,6 @@ import com.google.errorprone.suppliers.Suppliers;
 import com.google.errorprone.util.ASTHelpers;
 import com.sun.source.tree.AssignmentTree;
 import com.sun.source.tree.BinaryTree;
-import com.sun.source.tree.BlockTree;
 import com.sun.source.tree.CatchTree;
 import com.sun.source.tree.ClassTree;
 import com.sun.source.tree.CompoundAssignmentTree;
@@ -31,7 +30,6 @@ import com.sun.source.tree.LambdaExpressionTree;
 import com.sun.source.tree.MemberReferenceTree;
 import com.sun.source.tree.MemberSelectTree;
 import com.sun.source.tree.MethodInvocationTree;
-import com.sun.source.tree.MethodTree;
 import com.sun.source.tree.NewClassTree;
 import com.sun.source.tree.ParenthesizedTree;
 import com.sun.source.tree.ReturnTree;
@@ -52,6 +50,7 @@ import dev.tether.checker.utils.ConcurrentCode.Kind;
 import dev.tether.checker.utils.LibraryModel;
 import dev.tether.checker.utils.LoggingCalls;
 import dev.tether.checker.utils.SameVariable;
+import dev.tether.checker.utils.Symbols;
 import dev.tether.checker.utils.Trees;
 import java.util.ArrayList;
 import java.util.List;
@@ -116,12 +115,6 @@ public final class LostTaskFailure extends BugChecker implements MethodInvocatio
           .onDescendantOf("java.util.concurrent.ExecutorService")
           .named("awaitTermination");
 
-  private static final Set<String> SYNCHRONIZERS =
-      Set.of(
-          "java.util.concurrent.CountDownLatch",
-          "java.util.concurrent.CyclicBarrier",
-          "java.util.concurrent.Phaser");
-
   /** Calls on futures that do not look at how the tasks ended. */
   private static final Set<String> NOT_READING = Set.of("cancel", "isDone", "isCancelled");
 
@@ -159,7 +152,7 @@ public final class LostTaskFailure extends BugChecker implements MethodInvocatio
     if (fanned == null) {
       return NO_MATCH;
     }
-    TreePath body = enclosingBody(state.getPath());
+    TreePath body = Trees.enclosingBody(state.getPath());
     if (body == null) {
       return NO_MATCH;
     }
@@ -185,7 +178,7 @@ public final class LostTaskFailure extends BugChecker implements MethodInvocatio
 
   private Description matchInvokeAll(MethodInvocationTree tree, VisitorState state) {
     if (!isDropped(state.getPath())) {
-      TreePath body = enclosingBody(state.getPath());
+      TreePath body = Trees.enclosingBody(state.getPath());
       if (body == null || futuresRead(body, state)) {
         return NO_MATCH;
       }
@@ -239,7 +232,7 @@ public final class LostTaskFailure extends BugChecker implements MethodInvocatio
    */
   private Description matchCompletionService(MethodInvocationTree tree, VisitorState state) {
     VarSymbol service = SameVariable.variable(ASTHelpers.getReceiver(tree));
-    TreePath body = enclosingBody(state.getPath());
+    TreePath body = Trees.enclosingBody(state.getPath());
     if (service == null || service.getKind() != ElementKind.LOCAL_VARIABLE || body == null) {
       return NO_MATCH; // a field or a parameter: the completions may be taken elsewhere
     }
@@ -476,27 +469,6 @@ public final class LostTaskFailure extends BugChecker implements MethodInvocatio
     return null;
   }
 
-  /**
-   * The body of the method, or the initializer block, around {@code path}: the scope in which a
-   * fan-out and its wait are looked for. Lambdas are looked through; a class is not.
-   */
-  private static @Nullable TreePath enclosingBody(TreePath path) {
-    for (TreePath p = path; p.getParentPath() != null; p = p.getParentPath()) {
-      Tree leaf = p.getLeaf();
-      Tree parent = p.getParentPath().getLeaf();
-      if (leaf instanceof MethodTree method) {
-        return method.getBody() == null ? null : new TreePath(p, method.getBody());
-      }
-      if (leaf instanceof BlockTree && parent instanceof ClassTree) {
-        return p; // an initializer block
-      }
-      if (leaf instanceof ClassTree) {
-        return null; // a field initializer
-      }
-    }
-    return null;
-  }
-
   /** Whether the method (or initializer) at {@code body} reads the futures it holds. */
   private static boolean futuresRead(TreePath body, VisitorState state) {
     Facts reads = new Facts(state, true);
@@ -528,7 +500,7 @@ public final class LostTaskFailure extends BugChecker implements MethodInvocatio
       }
       if (wait.pool() != null
           ? SameVariable.of(wait.pool(), fanned.executor())
-          : mentions(fanned.task(), wait.synchronizer())) {
+          : Symbols.mentions(fanned.task(), wait.synchronizer())) {
         return wait;
       }
     }
@@ -702,32 +674,6 @@ public final class LostTaskFailure extends BugChecker implements MethodInvocatio
         && p.getParentPath().getLeaf() instanceof ExpressionStatementTree;
   }
 
-  private static boolean mentions(Tree tree, @Nullable VarSymbol var) {
-    if (var == null) {
-      return false;
-    }
-    boolean[] found = new boolean[1];
-    new TreeScanner<Void, Void>() {
-      @Override
-      public Void scan(Tree node, Void unused) {
-        return found[0] ? null : super.scan(node, null);
-      }
-
-      @Override
-      public Void visitIdentifier(IdentifierTree node, Void unused) {
-        found[0] |= var.equals(ASTHelpers.getSymbol(node));
-        return null;
-      }
-
-      @Override
-      public Void visitMemberSelect(MemberSelectTree node, Void unused) {
-        found[0] |= var.equals(ASTHelpers.getSymbol(node));
-        return super.visitMemberSelect(node, null);
-      }
-    }.scan(tree, null);
-    return found[0];
-  }
-
   /**
    * Whether the task calls anything but the synchronizers ({@code latch::countDown} as a task only
    * signals that the executor got to it, and cannot fail).
@@ -744,7 +690,9 @@ public final class LostTaskFailure extends BugChecker implements MethodInvocatio
       public Void visitMethodInvocation(MethodInvocationTree node, Void unused) {
         Symbol method = ASTHelpers.getSymbol(node.getMethodSelect());
         works[0] |=
-            method == null || !SYNCHRONIZERS.contains(method.owner.getQualifiedName().toString());
+            method == null
+                || !LibraryModel.isSignallingSynchronizer(
+                    method.owner.getQualifiedName().toString());
         return super.visitMethodInvocation(node, null);
       }
 
@@ -821,6 +769,6 @@ public final class LostTaskFailure extends BugChecker implements MethodInvocatio
   }
 
   private static boolean mentionsSymbol(Tree tree, Symbol symbol) {
-    return symbol instanceof VarSymbol var && mentions(tree, var);
+    return symbol instanceof VarSymbol var && Symbols.mentions(tree, var);
   }
 }

@@ -27,11 +27,8 @@ import com.sun.source.tree.CaseTree;
 import com.sun.source.tree.CatchTree;
 import com.sun.source.tree.ClassTree;
 import com.sun.source.tree.ContinueTree;
-import com.sun.source.tree.DoWhileLoopTree;
-import com.sun.source.tree.EnhancedForLoopTree;
 import com.sun.source.tree.ExpressionStatementTree;
 import com.sun.source.tree.ExpressionTree;
-import com.sun.source.tree.ForLoopTree;
 import com.sun.source.tree.IdentifierTree;
 import com.sun.source.tree.IfTree;
 import com.sun.source.tree.LambdaExpressionTree;
@@ -42,12 +39,10 @@ import com.sun.source.tree.NewClassTree;
 import com.sun.source.tree.ParenthesizedTree;
 import com.sun.source.tree.ReturnTree;
 import com.sun.source.tree.StatementTree;
-import com.sun.source.tree.SwitchTree;
 import com.sun.source.tree.ThrowTree;
 import com.sun.source.tree.Tree;
 import com.sun.source.tree.TryTree;
 import com.sun.source.tree.UnaryTree;
-import com.sun.source.tree.UnionTypeTree;
 import com.sun.source.tree.VariableTree;
 import com.sun.source.tree.WhileLoopTree;
 import com.sun.source.util.TreePath;
@@ -58,6 +53,7 @@ import com.sun.tools.javac.code.Type;
 import dev.tether.checker.utils.ConcurrentCode;
 import dev.tether.checker.utils.ConcurrentCode.Kind;
 import dev.tether.checker.utils.EnclosingLoops;
+import dev.tether.checker.utils.JumpScanner;
 import dev.tether.checker.utils.SameVariable;
 import dev.tether.checker.utils.Trees;
 import java.util.HashSet;
@@ -716,10 +712,7 @@ public final class PermitNotReleasedInFinally extends BugChecker
   }
 
   private static boolean catchesAll(CatchTree tree, VisitorState state) {
-    Tree type = tree.getParameter().getType();
-    List<? extends Tree> alternatives =
-        type instanceof UnionTypeTree union ? union.getTypeAlternatives() : List.of(type);
-    for (Tree alternative : alternatives) {
+    for (Tree alternative : Trees.caughtTypes(tree)) {
       Type caught = ASTHelpers.getType(alternative);
       if (caught == null || caught.getKind() == TypeKind.ERROR) {
         continue;
@@ -735,8 +728,7 @@ public final class PermitNotReleasedInFinally extends BugChecker
   }
 
   /** Whether a statement can leave the statements that hold the permit: return, throw, jumps. */
-  private static final class Exits extends TreeScanner<Void, Void> {
-    private int loopDepth;
+  private static final class Exits extends JumpScanner {
     private boolean exits;
 
     static boolean in(StatementTree statement) {
@@ -759,63 +751,13 @@ public final class PermitNotReleasedInFinally extends BugChecker
 
     @Override
     public Void visitBreak(BreakTree tree, Void unused) {
-      exits |= loopDepth == 0 || tree.getLabel() != null;
+      exits |= breakTargets() == 0 || tree.getLabel() != null;
       return null;
     }
 
     @Override
     public Void visitContinue(ContinueTree tree, Void unused) {
-      exits |= loopDepth == 0 || tree.getLabel() != null;
-      return null;
-    }
-
-    @Override
-    public Void visitWhileLoop(WhileLoopTree tree, Void unused) {
-      loopDepth++;
-      super.visitWhileLoop(tree, null);
-      loopDepth--;
-      return null;
-    }
-
-    @Override
-    public Void visitDoWhileLoop(DoWhileLoopTree tree, Void unused) {
-      loopDepth++;
-      super.visitDoWhileLoop(tree, null);
-      loopDepth--;
-      return null;
-    }
-
-    @Override
-    public Void visitForLoop(ForLoopTree tree, Void unused) {
-      loopDepth++;
-      super.visitForLoop(tree, null);
-      loopDepth--;
-      return null;
-    }
-
-    @Override
-    public Void visitEnhancedForLoop(EnhancedForLoopTree tree, Void unused) {
-      loopDepth++;
-      super.visitEnhancedForLoop(tree, null);
-      loopDepth--;
-      return null;
-    }
-
-    @Override
-    public Void visitSwitch(SwitchTree tree, Void unused) {
-      loopDepth++; // a break inside a switch statement stays inside it
-      super.visitSwitch(tree, null);
-      loopDepth--;
-      return null;
-    }
-
-    @Override
-    public Void visitLambdaExpression(LambdaExpressionTree tree, Void unused) {
-      return null;
-    }
-
-    @Override
-    public Void visitClass(ClassTree tree, Void unused) {
+      exits |= breakTargets() == 0 || tree.getLabel() != null;
       return null;
     }
   }

@@ -13,12 +13,10 @@ import com.google.errorprone.bugpatterns.BugChecker;
 import com.google.errorprone.bugpatterns.BugChecker.MethodInvocationTreeMatcher;
 import com.google.errorprone.matchers.Description;
 import com.google.errorprone.util.ASTHelpers;
-import com.sun.source.tree.EnhancedForLoopTree;
 import com.sun.source.tree.ExpressionTree;
 import com.sun.source.tree.IdentifierTree;
 import com.sun.source.tree.MethodInvocationTree;
 import com.sun.source.tree.MethodTree;
-import com.sun.source.tree.NewArrayTree;
 import com.sun.source.tree.Tree;
 import com.sun.source.tree.VariableTree;
 import com.sun.source.util.TreePath;
@@ -28,11 +26,8 @@ import com.sun.tools.javac.code.Symbol.VarSymbol;
 import dev.tether.checker.utils.EnclosingLoops;
 import dev.tether.checker.utils.RuntimeApi;
 import dev.tether.checker.utils.Trees;
-import java.util.List;
 import java.util.Set;
 import javax.lang.model.element.ElementKind;
-import javax.lang.model.type.TypeKind;
-import org.jspecify.annotations.Nullable;
 
 /**
  * A {@link BugChecker} that flags {@code go(…)} on a task group without a limit, once per element
@@ -49,12 +44,6 @@ public final class UnboundedGroupFanOut extends BugChecker implements MethodInvo
   private static final long serialVersionUID = 1L;
 
   private static final Set<String> STARTS = Set.of("go", "tryGo");
-
-  /** Static factories whose elements are written out in the code. */
-  private static final Set<String> LITERAL_FACTORIES = Set.of("of", "asList");
-
-  /** Static factories of a counted range. */
-  private static final Set<String> COUNTED = Set.of("range", "rangeClosed");
 
   /** Calls in a loop body that bound it by a permit. */
   private static final Set<String> PERMITS =
@@ -79,7 +68,7 @@ public final class UnboundedGroupFanOut extends BugChecker implements MethodInvo
     }
     TreePath loop = null;
     for (TreePath candidate : EnclosingLoops.of(state.getPath(), state, false)) {
-      if (walksInputOfUnknownSize(candidate)) {
+      if (EnclosingLoops.walksElementsOfUnknownSize(candidate, state)) {
         loop = candidate;
         break;
       }
@@ -131,61 +120,6 @@ public final class UnboundedGroupFanOut extends BugChecker implements MethodInvo
       }
     }.scan(method, null);
     return opened[0] && !limited[0];
-  }
-
-  /**
-   * Whether {@code loop} walks a collection, array or stream whose elements are not written out in
-   * the code. Counted loops and endless loops are left to {@code UnboundedFanOut}'s finer analysis.
-   */
-  private static boolean walksInputOfUnknownSize(TreePath loop) {
-    Tree leaf = loop.getLeaf();
-    if (leaf instanceof EnhancedForLoopTree forEach) {
-      return !hasLiteralSize(forEach.getExpression());
-    }
-    if (EnclosingLoops.isLoopStatement(leaf)) {
-      return false;
-    }
-    ExpressionTree source = EnclosingLoops.receiver(loop);
-    while (source instanceof MethodInvocationTree call
-        && !Trees.calledName(call).equals("stream")
-        && ASTHelpers.getReceiver(call) != null
-        && ASTHelpers.getSymbol(call) != null
-        && !ASTHelpers.getSymbol(call).isStatic()) {
-      source = ASTHelpers.getReceiver(call); // list.stream().filter(…).forEach(…)
-    }
-    if (source instanceof MethodInvocationTree call && Trees.calledName(call).equals("stream")) {
-      source = ASTHelpers.getReceiver(call);
-    }
-    return source != null && !hasLiteralSize(source);
-  }
-
-  /** Whether the elements of {@code expr} are written out in the code, or are an enum's values. */
-  private static boolean hasLiteralSize(@Nullable ExpressionTree expr) {
-    ExpressionTree e = expr == null ? null : ASTHelpers.stripParentheses(expr);
-    if (e instanceof NewArrayTree array) {
-      return array.getInitializers() != null;
-    }
-    if (!(e instanceof MethodInvocationTree call)) {
-      return false;
-    }
-    Symbol sym = ASTHelpers.getSymbol(call);
-    if (sym == null || !ASTHelpers.isStatic(sym)) {
-      return false;
-    }
-    String name = sym.getSimpleName().toString();
-    if (name.equals("values") && call.getArguments().isEmpty()) {
-      return sym.owner != null && sym.owner.isEnum();
-    }
-    if (COUNTED.contains(name)) {
-      return true; // IntStream.range(0, n): a count, left to UnboundedFanOut
-    }
-    if (!LITERAL_FACTORIES.contains(name)) {
-      return false;
-    }
-    List<? extends ExpressionTree> args = call.getArguments();
-    return !(args.size() == 1
-        && ASTHelpers.getType(args.get(0)) != null
-        && ASTHelpers.getType(args.get(0)).getKind() == TypeKind.ARRAY);
   }
 
   /** Whether {@code tree} calls a method named in {@code names}. */

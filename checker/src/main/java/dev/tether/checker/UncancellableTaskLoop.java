@@ -30,7 +30,6 @@ import com.sun.source.tree.CatchTree;
 import com.sun.source.tree.ClassTree;
 import com.sun.source.tree.ContinueTree;
 import com.sun.source.tree.DoWhileLoopTree;
-import com.sun.source.tree.EnhancedForLoopTree;
 import com.sun.source.tree.ExpressionStatementTree;
 import com.sun.source.tree.ExpressionTree;
 import com.sun.source.tree.ForLoopTree;
@@ -47,12 +46,10 @@ import com.sun.source.tree.ParenthesizedTree;
 import com.sun.source.tree.ReturnTree;
 import com.sun.source.tree.StatementTree;
 import com.sun.source.tree.SwitchExpressionTree;
-import com.sun.source.tree.SwitchTree;
 import com.sun.source.tree.ThrowTree;
 import com.sun.source.tree.Tree;
 import com.sun.source.tree.TryTree;
 import com.sun.source.tree.UnaryTree;
-import com.sun.source.tree.UnionTypeTree;
 import com.sun.source.tree.WhileLoopTree;
 import com.sun.source.tree.YieldTree;
 import com.sun.source.util.TreePath;
@@ -63,12 +60,15 @@ import com.sun.tools.javac.code.Symbol.MethodSymbol;
 import com.sun.tools.javac.code.Symbol.VarSymbol;
 import com.sun.tools.javac.code.Type;
 import com.sun.tools.javac.parser.Tokens.TokenKind;
-import com.sun.tools.javac.tree.JCTree.JCNewClass;
+import dev.tether.checker.utils.BodyScan;
+import dev.tether.checker.utils.JumpScanner;
+import dev.tether.checker.utils.Symbols;
 import dev.tether.checker.utils.ThreadOwnership;
 import dev.tether.checker.utils.Trees;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -343,13 +343,12 @@ public final class UncancellableTaskLoop extends BugChecker
    * InterruptedException} (or {@code IOException}, as after a {@code close()}) ends the loop.
    * Lambdas and classes in the body run elsewhere and are skipped.
    */
-  private static final class LoopFacts extends TreeScanner<Void, Void> {
+  private static final class LoopFacts extends JumpScanner {
     private final VisitorState state;
     private final @Nullable String ownLabel;
     private final Set<String> innerLabels = new HashSet<>();
     private final Deque<TryTree> tries = new ArrayDeque<>();
     private final boolean spin;
-    private int breakTargets; // inner loops and switch statements
     private int switchExpressions;
     private int swallowing; // try blocks whose catch swallows RuntimeException and goes on
     private boolean stops;
@@ -369,16 +368,6 @@ public final class UncancellableTaskLoop extends BugChecker
     @Override
     public Void scan(Tree tree, Void unused) {
       return stops ? null : super.scan(tree, null);
-    }
-
-    @Override
-    public Void visitLambdaExpression(LambdaExpressionTree tree, Void unused) {
-      return null;
-    }
-
-    @Override
-    public Void visitClass(ClassTree tree, Void unused) {
-      return null;
     }
 
     @Override
@@ -404,7 +393,7 @@ public final class UncancellableTaskLoop extends BugChecker
         return null;
       }
       if (tree.getLabel() == null
-          ? breakTargets == 0
+          ? breakTargets() == 0
           : !innerLabels.contains(tree.getLabel().toString())) {
         stops = true;
       }
@@ -438,46 +427,6 @@ public final class UncancellableTaskLoop extends BugChecker
       if (added) {
         innerLabels.remove(label);
       }
-      return null;
-    }
-
-    @Override
-    public Void visitWhileLoop(WhileLoopTree tree, Void unused) {
-      breakTargets++;
-      super.visitWhileLoop(tree, null);
-      breakTargets--;
-      return null;
-    }
-
-    @Override
-    public Void visitDoWhileLoop(DoWhileLoopTree tree, Void unused) {
-      breakTargets++;
-      super.visitDoWhileLoop(tree, null);
-      breakTargets--;
-      return null;
-    }
-
-    @Override
-    public Void visitForLoop(ForLoopTree tree, Void unused) {
-      breakTargets++;
-      super.visitForLoop(tree, null);
-      breakTargets--;
-      return null;
-    }
-
-    @Override
-    public Void visitEnhancedForLoop(EnhancedForLoopTree tree, Void unused) {
-      breakTargets++;
-      super.visitEnhancedForLoop(tree, null);
-      breakTargets--;
-      return null;
-    }
-
-    @Override
-    public Void visitSwitch(SwitchTree tree, Void unused) {
-      breakTargets++;
-      super.visitSwitch(tree, null);
-      breakTargets--;
       return null;
     }
 
@@ -553,30 +502,12 @@ public final class UncancellableTaskLoop extends BugChecker
     }
 
     private static boolean breaks(CatchTree c) {
-      boolean[] found = new boolean[1];
-      new TreeScanner<Void, Void>() {
-        @Override
-        public Void visitBreak(BreakTree tree, Void unused) {
-          found[0] = true;
-          return null;
-        }
-
-        @Override
-        public Void visitLambdaExpression(LambdaExpressionTree tree, Void unused) {
-          return null;
-        }
-
-        @Override
-        public Void visitClass(ClassTree tree, Void unused) {
-          return null;
-        }
-      }.scan(c.getBlock(), null);
-      return found[0];
+      return BodyScan.containsKind(c.getBlock(), EnumSet.of(Tree.Kind.BREAK));
     }
 
     @Override
     public Void visitMethodInvocation(MethodInvocationTree tree, Void unused) {
-      MethodSymbol method = symbol(tree);
+      MethodSymbol method = Symbols.calledMethod(tree);
       if (method == null // does not resolve: stay quiet
           || EXITS.matches(tree, state)
           || endsLoopOnFailure(method)) {
@@ -592,7 +523,7 @@ public final class UncancellableTaskLoop extends BugChecker
 
     @Override
     public Void visitNewClass(NewClassTree tree, Void unused) {
-      MethodSymbol constructor = symbol(tree);
+      MethodSymbol constructor = Symbols.calledMethod(tree);
       if (constructor == null || endsLoopOnFailure(constructor)) {
         stops = true;
         return null;
@@ -668,10 +599,7 @@ public final class UncancellableTaskLoop extends BugChecker
     }
 
     private boolean catches(CatchTree c, Type thrown) {
-      Tree type = c.getParameter().getType();
-      List<? extends Tree> alternatives =
-          type instanceof UnionTypeTree union ? union.getTypeAlternatives() : List.of(type);
-      for (Tree alternative : alternatives) {
+      for (Tree alternative : Trees.caughtTypes(c)) {
         Type caught = ASTHelpers.getType(alternative);
         if (caught != null
             && caught.getKind() != TypeKind.ERROR
@@ -683,31 +611,8 @@ public final class UncancellableTaskLoop extends BugChecker
     }
 
     private static boolean rethrows(CatchTree c) {
-      boolean[] found = new boolean[1];
-      new TreeScanner<Void, Void>() {
-        @Override
-        public Void visitThrow(ThrowTree tree, Void unused) {
-          found[0] = true;
-          return null;
-        }
-
-        @Override
-        public Void visitReturn(ReturnTree tree, Void unused) {
-          found[0] = true; // leaves the loop, too
-          return null;
-        }
-
-        @Override
-        public Void visitLambdaExpression(LambdaExpressionTree tree, Void unused) {
-          return null;
-        }
-
-        @Override
-        public Void visitClass(ClassTree tree, Void unused) {
-          return null;
-        }
-      }.scan(c.getBlock(), null);
-      return found[0];
+      // a return leaves the loop, too
+      return BodyScan.containsKind(c.getBlock(), EnumSet.of(Tree.Kind.THROW, Tree.Kind.RETURN));
     }
   }
 
@@ -731,23 +636,10 @@ public final class UncancellableTaskLoop extends BugChecker
         return true; // an initializer block
       }
       if (leaf instanceof LambdaExpressionTree lambda) {
-        return returnsVoid(lambda, state) || isDroppedSubmit(lambda, p, state);
+        return Symbols.returnsVoid(lambda, state) || isDroppedSubmit(lambda, p, state);
       }
     }
     return false;
-  }
-
-  private static boolean returnsVoid(LambdaExpressionTree lambda, VisitorState state) {
-    Type type = ASTHelpers.getType(lambda);
-    if (type == null || type.getKind() == TypeKind.ERROR) {
-      return false;
-    }
-    try {
-      Type descriptor = state.getTypes().findDescriptorType(type);
-      return descriptor != null && descriptor.getReturnType().getKind() == TypeKind.VOID;
-    } catch (RuntimeException e) { // not a functional interface after all
-      return false;
-    }
   }
 
   private static boolean isDroppedSubmit(
@@ -761,34 +653,7 @@ public final class UncancellableTaskLoop extends BugChecker
         || !(callPath.getParentPath().getLeaf() instanceof ExpressionStatementTree)) {
       return false;
     }
-    boolean[] returns = new boolean[1];
-    new TreeScanner<Void, Void>() {
-      @Override
-      public Void visitReturn(ReturnTree tree, Void unused) {
-        returns[0] = true;
-        return null;
-      }
-
-      @Override
-      public Void visitLambdaExpression(LambdaExpressionTree tree, Void unused) {
-        return null;
-      }
-
-      @Override
-      public Void visitClass(ClassTree tree, Void unused) {
-        return null;
-      }
-    }.scan(lambda.getBody(), null);
-    return !returns[0];
-  }
-
-  /** The method or constructor a call resolves to; {@code null} when it does not resolve. */
-  private static @Nullable MethodSymbol symbol(Tree call) {
-    Symbol sym =
-        call instanceof MethodInvocationTree invocation
-            ? ASTHelpers.getSymbol(invocation.getMethodSelect())
-            : call instanceof JCNewClass newClass ? newClass.constructor : null;
-    return sym instanceof MethodSymbol method && method.type != null ? method : null;
+    return !BodyScan.containsKind(lambda.getBody(), EnumSet.of(Tree.Kind.RETURN));
   }
 
   /** Makes the loop run while the thread is not interrupted. */

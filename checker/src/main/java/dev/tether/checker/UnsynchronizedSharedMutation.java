@@ -10,7 +10,6 @@ import static com.google.errorprone.matchers.method.MethodMatchers.staticMethod;
 import static dev.tether.checker.utils.Links.BUGPATTERN;
 
 import com.google.auto.service.AutoService;
-import com.google.common.collect.ImmutableList;
 import com.google.common.collect.ImmutableSet;
 import com.google.errorprone.BugPattern;
 import com.google.errorprone.VisitorState;
@@ -24,8 +23,6 @@ import com.google.errorprone.fixes.SuggestedFix;
 import com.google.errorprone.fixes.SuggestedFixes;
 import com.google.errorprone.matchers.Description;
 import com.google.errorprone.matchers.Matcher;
-import com.google.errorprone.suppliers.Supplier;
-import com.google.errorprone.suppliers.Suppliers;
 import com.google.errorprone.util.ASTHelpers;
 import com.sun.source.tree.ArrayAccessTree;
 import com.sun.source.tree.AssignmentTree;
@@ -51,7 +48,6 @@ import com.sun.source.util.TreePath;
 import com.sun.source.util.TreeScanner;
 import com.sun.tools.javac.code.Flags;
 import com.sun.tools.javac.code.Symbol;
-import com.sun.tools.javac.code.Symbol.ClassSymbol;
 import com.sun.tools.javac.code.Symbol.MethodSymbol;
 import com.sun.tools.javac.code.Symbol.VarSymbol;
 import com.sun.tools.javac.code.Type;
@@ -59,9 +55,11 @@ import dev.tether.checker.utils.CollectedTasks;
 import dev.tether.checker.utils.ConcurrentCode;
 import dev.tether.checker.utils.ConcurrentCode.Handoff;
 import dev.tether.checker.utils.ConcurrentCode.Kind;
+import dev.tether.checker.utils.Declarations;
 import dev.tether.checker.utils.ExecutorFacts;
 import dev.tether.checker.utils.LibraryModel;
 import dev.tether.checker.utils.SameVariable;
+import dev.tether.checker.utils.Symbols;
 import dev.tether.checker.utils.Synchronization;
 import dev.tether.checker.utils.Trees;
 import java.util.List;
@@ -85,26 +83,6 @@ public final class UnsynchronizedSharedMutation extends BugChecker
         MethodInvocationTreeMatcher,
         MemberReferenceTreeMatcher {
   private static final long serialVersionUID = 1L;
-
-  /** Classes whose instances must not be mutated by two threads at once. */
-  private static final ImmutableList<Supplier<Type>> UNSAFE_TYPES =
-      ImmutableList.of(
-              "java.util.ArrayList",
-              "java.util.LinkedList",
-              "java.util.HashMap",
-              "java.util.HashSet",
-              "java.util.TreeMap",
-              "java.util.TreeSet",
-              "java.util.ArrayDeque",
-              "java.util.PriorityQueue",
-              "java.util.IdentityHashMap",
-              "java.util.WeakHashMap",
-              "java.util.EnumMap",
-              "java.util.BitSet",
-              "java.lang.StringBuilder")
-          .stream()
-          .map(Suppliers::typeFromString)
-          .collect(ImmutableList.toImmutableList());
 
   /** Methods that mutate a collection, a map or a builder. */
   private static final ImmutableSet<String> MUTATORS =
@@ -351,7 +329,7 @@ public final class UnsynchronizedSharedMutation extends BugChecker
           Sharing sharing = Sharing.of(handoff.get(), atTask);
           return new Task(handoff.get(), p, sharing, atTask, path, collected);
         }
-      } else if (leaf instanceof ClassTree cls && !isAnonymous(cls)) {
+      } else if (leaf instanceof ClassTree cls && !Symbols.isAnonymous(cls)) {
         return null;
       }
     }
@@ -460,7 +438,7 @@ public final class UnsynchronizedSharedMutation extends BugChecker
         return NO_MATCH;
       }
       boolean stream = handoff.kind() == Kind.PARALLEL_STREAM;
-      if (readModifyWrite || mentions(rhs, var)) {
+      if (readModifyWrite || Symbols.mentions(rhs, var)) {
         return report(
             node,
             String.format(
@@ -676,7 +654,7 @@ public final class UnsynchronizedSharedMutation extends BugChecker
           && v.getKind() == ElementKind.LOCAL_VARIABLE
           && v.pos >= ASTHelpers.getStartPosition(loop.getStatement())
           && v.pos < state.getEndPosition(loop.getStatement())) {
-        VariableTree decl = findLocal(v, loop.getStatement());
+        VariableTree decl = Declarations.in(loop.getStatement(), v);
         return decl != null
             && decl.getInitializer() != null
             && ASTHelpers.stripParentheses(decl.getInitializer()) instanceof IdentifierTree from
@@ -877,7 +855,7 @@ public final class UnsynchronizedSharedMutation extends BugChecker
       if (var.getKind() == ElementKind.FIELD && (var.flags() & Flags.FINAL) == 0) {
         return null;
       }
-      VariableTree decl = declaration(var);
+      VariableTree decl = Declarations.of(var, taskPath);
       if (decl == null
           || decl.getInitializer() == null
           || !(ASTHelpers.stripParentheses(decl.getInitializer()) instanceof NewClassTree init)
@@ -891,33 +869,7 @@ public final class UnsynchronizedSharedMutation extends BugChecker
     }
 
     private boolean isUnsafeType(Type type) {
-      for (Supplier<Type> unsafe : UNSAFE_TYPES) {
-        Type t = unsafe.get(state);
-        if (t != null && ASTHelpers.isSubtype(type, t, state)) {
-          return true;
-        }
-      }
-      return false;
-    }
-
-    /** The declaration of a captured local (a scan of its method, until found) or of a field. */
-    private @Nullable VariableTree declaration(VarSymbol var) {
-      for (TreePath p = taskPath; p != null; p = p.getParentPath()) {
-        Tree leaf = p.getLeaf();
-        if (var.getKind() == ElementKind.FIELD) {
-          if (leaf instanceof ClassTree cls && ASTHelpers.getSymbol(cls) == var.owner) {
-            for (Tree member : cls.getMembers()) {
-              if (member instanceof VariableTree field && ASTHelpers.getSymbol(field) == var) {
-                return field;
-              }
-            }
-            return null;
-          }
-        } else if (leaf instanceof MethodTree || leaf instanceof ClassTree) {
-          return findLocal(var, leaf);
-        }
-      }
-      return null;
+      return LibraryModel.isUnsafeCollection(type, state);
     }
 
     private boolean isGuarded() {
@@ -1003,45 +955,7 @@ public final class UnsynchronizedSharedMutation extends BugChecker
         && ASTHelpers.getSymbol(unary.getExpression()) == counter;
   }
 
-  private static boolean isAnonymous(ClassTree cls) {
-    ClassSymbol sym = ASTHelpers.getSymbol(cls);
-    return sym != null && sym.isAnonymous();
-  }
-
-  /** The declaration of the local {@code var} in {@code scope}; stops at the first match. */
-  private static @Nullable VariableTree findLocal(VarSymbol var, Tree scope) {
-    VariableTree[] found = new VariableTree[1];
-    new TreeScanner<Void, Void>() {
-      @Override
-      public Void scan(Tree tree, Void unused) {
-        return found[0] == null ? super.scan(tree, null) : null;
-      }
-
-      @Override
-      public Void visitVariable(VariableTree tree, Void unused) {
-        if (ASTHelpers.getSymbol(tree) == var) {
-          found[0] = tree;
-          return null;
-        }
-        return super.visitVariable(tree, null);
-      }
-    }.scan(scope, null);
-    return found[0];
-  }
-
   private static boolean isCounter(Type type) {
     return type.getKind() == TypeKind.INT || type.getKind() == TypeKind.LONG;
-  }
-
-  private static boolean mentions(ExpressionTree tree, VarSymbol var) {
-    boolean[] found = new boolean[1];
-    new TreeScanner<Void, Void>() {
-      @Override
-      public Void visitIdentifier(IdentifierTree id, Void unused) {
-        found[0] |= ASTHelpers.getSymbol(id) == var;
-        return null;
-      }
-    }.scan(tree, null);
-    return found[0];
   }
 }

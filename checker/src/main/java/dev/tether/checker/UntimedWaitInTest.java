@@ -33,7 +33,6 @@ import com.sun.source.tree.MethodInvocationTree;
 import com.sun.source.tree.MethodTree;
 import com.sun.source.tree.Tree;
 import com.sun.source.tree.TryTree;
-import com.sun.source.tree.UnionTypeTree;
 import com.sun.source.tree.VariableTree;
 import com.sun.source.util.TreePath;
 import com.sun.source.util.TreeScanner;
@@ -43,6 +42,7 @@ import com.sun.tools.javac.code.Symbol.ClassSymbol;
 import com.sun.tools.javac.code.Symbol.MethodSymbol;
 import com.sun.tools.javac.code.Type;
 import dev.tether.checker.utils.ConcurrentCode;
+import dev.tether.checker.utils.Symbols;
 import dev.tether.checker.utils.Trees;
 import java.util.List;
 import java.util.Map;
@@ -196,7 +196,7 @@ public final class UntimedWaitInTest extends BugChecker implements MethodInvocat
     if (sym == null || !isTestWithoutTimeout(sym, state)) {
       return NO_MATCH;
     }
-    MethodSymbol called = symbol(tree);
+    MethodSymbol called = Symbols.calledMethod(tree);
     String name = called == null ? "wait" : called.getSimpleName().toString();
     Description.Builder description =
         buildDescription(tree)
@@ -222,7 +222,7 @@ public final class UntimedWaitInTest extends BugChecker implements MethodInvocat
     if (!OTHER_WAITS.matches(tree, state)) {
       return false;
     }
-    MethodSymbol called = symbol(tree);
+    MethodSymbol called = Symbols.calledMethod(tree);
     if (called == null) {
       return false;
     }
@@ -416,10 +416,7 @@ public final class UntimedWaitInTest extends BugChecker implements MethodInvocat
           && parent.getLeaf() instanceof TryTree tryTree
           && tryTree.getBlock() == p.getLeaf()) {
         for (CatchTree c : tryTree.getCatches()) {
-          Tree type = c.getParameter().getType();
-          List<? extends Tree> alternatives =
-              type instanceof UnionTypeTree union ? union.getTypeAlternatives() : List.of(type);
-          for (Tree alternative : alternatives) {
+          for (Tree alternative : Trees.caughtTypes(c)) {
             Type caught = ASTHelpers.getType(alternative);
             if (caught != null && ASTHelpers.isSubtype(timeout, caught, state)) {
               return true;
@@ -516,10 +513,5 @@ public final class UntimedWaitInTest extends BugChecker implements MethodInvocat
     }
     String source = state.getSourceForNode(tree);
     return source == null ? "" : source.replaceAll("\\s+", "");
-  }
-
-  private static @Nullable MethodSymbol symbol(MethodInvocationTree call) {
-    Symbol sym = ASTHelpers.getSymbol(call.getMethodSelect());
-    return sym instanceof MethodSymbol method ? method : null;
   }
 }

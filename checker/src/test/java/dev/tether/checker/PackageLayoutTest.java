@@ -86,6 +86,22 @@ final class PackageLayoutTest {
     assertEquals(List.of(), problems);
   }
 
+  /**
+   * A check reports through the {@code Description} it returns, one per match, so that Error Prone
+   * can suppress, count and patch it; {@code state.reportMatch} with {@code NO_MATCH} hides that.
+   */
+  @Test
+  void checksReportThroughTheirReturnValue() throws IOException {
+    List<String> problems = new ArrayList<>();
+    for (String name : topLevelClassesOfChecksPackage()) {
+      String source = Files.readString(CHECKS.resolve(name + ".java"), UTF_8);
+      if (source.contains(".reportMatch(")) {
+        problems.add(name + " calls state.reportMatch: return the Description instead");
+      }
+    }
+    assertEquals(List.of(), problems);
+  }
+
   @Test
   void checksPackageInfoSaysWhereAnalysisLives() throws IOException {
     String info = Files.readString(CHECKS.resolve("package-info.java"), UTF_8);

@@ -36,6 +36,8 @@ final class UnboundedGroupFanOutTest {
             "      for (Region r : Region.values()) g.go(s -> r.name());",
             "      for (String name : new String[] {\"x\", \"y\"}) g.go(s -> name);",
             "      IntStream.range(0, 4).forEach(i -> g.go(s -> \"\" + i));",
+            "      for (Region r : EnumSet.allOf(Region.class)) g.go(s -> r.name());",
+            "      Collections.singletonList(\"z\").forEach(name -> g.go(s -> name));",
             "      g.await();",
             "    }",
             "  }",

@@ -12,17 +12,15 @@ import com.sun.source.util.TaskListener;
 import com.sun.tools.javac.api.JavacTrees;
 import com.sun.tools.javac.api.MultiTaskListener;
 import com.sun.tools.javac.util.Context;
-import com.sun.tools.javac.util.DiagnosticSource;
 import com.sun.tools.javac.util.JCDiagnostic;
-import com.sun.tools.javac.util.JCDiagnostic.DiagnosticFlag;
 import com.sun.tools.javac.util.JCDiagnostic.DiagnosticType;
 import com.sun.tools.javac.util.Log;
+import dev.tether.checker.utils.Diagnostics;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -425,15 +423,6 @@ final class ReportSession {
   }
 
   private void report(DiagnosticType type, String message) {
-    JCDiagnostic.Factory factory = JCDiagnostic.Factory.instance(context);
-    log.report(
-        factory.create(
-            type,
-            /* lintCategory */ null,
-            EnumSet.noneOf(DiagnosticFlag.class),
-            DiagnosticSource.NO_SOURCE,
-            /* position */ null,
-            "proc.messager",
-            message));
+    Diagnostics.report(context, type, message);
   }
 }

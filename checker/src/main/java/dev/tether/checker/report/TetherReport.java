@@ -11,14 +11,17 @@ import com.google.errorprone.bugpatterns.BugChecker;
 import com.google.errorprone.bugpatterns.BugChecker.CompilationUnitTreeMatcher;
 import com.google.errorprone.matchers.Description;
 import com.sun.source.tree.CompilationUnitTree;
+import dev.tether.checker.utils.LibraryModel;
 import javax.inject.Inject;
 import org.jspecify.annotations.Nullable;
 
 /**
  * Not a check: the entry point of Tether's baseline and SARIF report. Error Prone loads it with the
- * checks, and it reports nothing. When a {@code -XepOpt:Tether:…} option is given, it starts a
- * {@link ReportSession} for the compilation at the first compilation unit, and tells it about each
- * unit before Tether's checks look at it; without one it returns at once.
+ * checks, and it reports nothing. At the first compilation unit it also reads the library model's
+ * flags ({@code -XepOpt:Tether:ExecutorMethods…}), so that a malformed one is always an error. When
+ * a {@code -XepOpt:Tether:…} option is given, it starts a {@link ReportSession} for the compilation
+ * at the first compilation unit, and tells it about each unit before Tether's checks look at it;
+ * without one it returns at once.
  *
  * <p>It cannot be switched off ({@code disableable = false}) and is a suggestion, so that {@code
  * -XepDisableAllChecks}, {@code -XepDisableAllWarnings} and {@code -XepAllErrorsAsWarnings} keep
@@ -56,6 +59,9 @@ public final class TetherReport extends BugChecker implements CompilationUnitTre
 
   @Override
   public Description matchCompilationUnit(CompilationUnitTree tree, VisitorState state) {
+    // Reads the library model's flags at the first unit, so that a malformed one is reported (as
+    // one error) even where no check asks the model anything.
+    LibraryModel.of(state);
     if (options != null) {
       ReportSession.enter(state.context, options, tree);
     }

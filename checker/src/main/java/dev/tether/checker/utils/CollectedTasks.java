@@ -8,14 +8,11 @@ import com.google.errorprone.matchers.Matcher;
 import com.google.errorprone.suppliers.Supplier;
 import com.google.errorprone.suppliers.Suppliers;
 import com.google.errorprone.util.ASTHelpers;
-import com.sun.source.tree.BlockTree;
-import com.sun.source.tree.ClassTree;
 import com.sun.source.tree.EnhancedForLoopTree;
 import com.sun.source.tree.ExpressionTree;
 import com.sun.source.tree.LambdaExpressionTree;
 import com.sun.source.tree.MemberReferenceTree;
 import com.sun.source.tree.MethodInvocationTree;
-import com.sun.source.tree.MethodTree;
 import com.sun.source.tree.NewClassTree;
 import com.sun.source.tree.ParenthesizedTree;
 import com.sun.source.tree.Tree;
@@ -87,7 +84,8 @@ public final class CollectedTasks {
       return Optional.empty();
     }
     VarSymbol tasks = SameVariable.variable(ASTHelpers.getReceiver(add));
-    Tree body = body(p);
+    TreePath bodyPath = Trees.enclosingBody(p);
+    Tree body = bodyPath == null ? null : bodyPath.getLeaf();
     if (tasks == null || body == null) {
       return Optional.empty();
     }
@@ -101,25 +99,6 @@ public final class CollectedTasks {
     return type != null
         && (ASTHelpers.isSubtype(type, CALLABLE.get(state), state)
             || ASTHelpers.isSubtype(type, RUNNABLE.get(state), state));
-  }
-
-  /** The body of the method or initializer around {@code path}; {@code null} at a class. */
-  private static @Nullable Tree body(TreePath path) {
-    for (TreePath p = path; p != null; p = p.getParentPath()) {
-      Tree leaf = p.getLeaf();
-      if (leaf instanceof MethodTree method) {
-        return method.getBody();
-      }
-      if (leaf instanceof BlockTree block
-          && p.getParentPath() != null
-          && p.getParentPath().getLeaf() instanceof ClassTree) {
-        return block; // an initializer
-      }
-      if (leaf instanceof ClassTree) {
-        return null;
-      }
-    }
-    return null;
   }
 
   /** The call that runs the collection, and the executor it runs on. */

@@ -19,8 +19,6 @@ import com.sun.source.tree.MethodTree;
 import com.sun.source.tree.NewClassTree;
 import com.sun.source.tree.Tree;
 import com.sun.source.util.TreePath;
-import com.sun.tools.javac.code.Symbol;
-import com.sun.tools.javac.code.Symbol.ClassSymbol;
 import com.sun.tools.javac.code.Symbol.MethodSymbol;
 import com.sun.tools.javac.code.Type;
 import java.util.Optional;
@@ -180,10 +178,10 @@ public final class ConcurrentCode {
         }
       } else if (leaf instanceof MethodTree method) {
         Optional<Handoff> handoff = methodHandoff(method, p, state);
-        if (handoff.isPresent() || !isInAnonymousClass(p)) {
+        if (handoff.isPresent() || !Symbols.isInAnonymousClass(p)) {
           return handoff;
         }
-      } else if (leaf instanceof ClassTree cls && !isAnonymous(cls)) {
+      } else if (leaf instanceof ClassTree cls && !Symbols.isAnonymous(cls)) {
         return Optional.empty();
       }
     }
@@ -228,20 +226,6 @@ public final class ConcurrentCode {
       case "get", "accept", "apply", "test" -> true; // functional interfaces of async stages
       default -> false;
     };
-  }
-
-  private static boolean isInAnonymousClass(@Nullable TreePath path) {
-    for (TreePath p = path; p != null; p = p.getParentPath()) {
-      if (p.getLeaf() instanceof ClassTree cls) {
-        return isAnonymous(cls);
-      }
-    }
-    return false;
-  }
-
-  private static boolean isAnonymous(ClassTree cls) {
-    Symbol sym = ASTHelpers.getSymbol(cls);
-    return sym instanceof ClassSymbol classSymbol && classSymbol.isAnonymous();
   }
 
   private static boolean isAsyncStage(MethodInvocationTree call) {

@@ -236,11 +236,40 @@ public final class EnclosingLoops {
     if (leaf instanceof DoWhileLoopTree d) {
       return callsAnyOf(d.getCondition(), SIZED_BY_INPUT) || waitsForInput(d.getStatement(), state);
     }
-    ExpressionTree source = receiver(loop);
-    if (source == null) {
+    ExpressionTree source = elementSource(loop, state);
+    if (source instanceof MethodInvocationTree call && RANGE.matches(call, state)) {
+      return callsAnyOf(call, SIZED_BY_INPUT);
+    }
+    return source != null && hasElementsOfUnknownSize(source);
+  }
+
+  /**
+   * Whether {@code loop} (one of {@link #of}) takes the next element of a collection, array or
+   * stream whose elements are not written out in the code: an enhanced {@code for} over it, or a
+   * {@code forEach}/stream call on it ({@code ids.stream().filter(…).forEach(…)}). Counted and
+   * conditional loops and {@code IntStream} ranges are no such walk (they are judged by their
+   * condition in {@link #unboundedInputLoop}).
+   */
+  public static boolean walksElementsOfUnknownSize(TreePath loop, VisitorState state) {
+    Tree leaf = loop.getLeaf();
+    if (leaf instanceof EnhancedForLoopTree forEach) {
+      return !hasLiteralSize(forEach.getExpression());
+    }
+    if (isLoopStatement(leaf)) {
       return false;
     }
-    // Iterable.forEach, Map.forEach, or a stream pipeline: find where the elements come from.
+    ExpressionTree source = elementSource(loop, state);
+    return source != null
+        && !(source instanceof MethodInvocationTree call && RANGE.matches(call, state))
+        && hasElementsOfUnknownSize(source);
+  }
+
+  /**
+   * Where the elements of a {@code forEach}/stream call at {@code loop} come from: its receiver,
+   * behind the stream operations ({@code filter}, {@code map}) in between.
+   */
+  private static @Nullable ExpressionTree elementSource(TreePath loop, VisitorState state) {
+    ExpressionTree source = receiver(loop);
     while (source instanceof MethodInvocationTree call && STREAM_OP.matches(call, state)) {
       ExpressionTree receiver = ASTHelpers.getReceiver(call);
       if (receiver == null) {
@@ -248,10 +277,12 @@ public final class EnclosingLoops {
       }
       source = receiver;
     }
+    return source;
+  }
+
+  /** Whether {@code source}, or the collection it streams, has elements not written out. */
+  private static boolean hasElementsOfUnknownSize(ExpressionTree source) {
     if (source instanceof MethodInvocationTree call) {
-      if (RANGE.matches(call, state)) {
-        return callsAnyOf(call, SIZED_BY_INPUT);
-      }
       Symbol sym = ASTHelpers.getSymbol(call);
       if (sym != null
           && (sym.getSimpleName().contentEquals("stream")

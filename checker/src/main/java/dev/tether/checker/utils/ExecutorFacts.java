@@ -9,18 +9,13 @@ import com.google.errorprone.matchers.Matcher;
 import com.google.errorprone.suppliers.Supplier;
 import com.google.errorprone.suppliers.Suppliers;
 import com.google.errorprone.util.ASTHelpers;
-import com.sun.source.tree.ClassTree;
 import com.sun.source.tree.ExpressionTree;
 import com.sun.source.tree.IdentifierTree;
 import com.sun.source.tree.LiteralTree;
 import com.sun.source.tree.MemberSelectTree;
 import com.sun.source.tree.MethodInvocationTree;
-import com.sun.source.tree.MethodTree;
 import com.sun.source.tree.NewClassTree;
-import com.sun.source.tree.Tree;
 import com.sun.source.tree.VariableTree;
-import com.sun.source.util.TreePath;
-import com.sun.source.util.TreeScanner;
 import com.sun.tools.javac.code.Flags;
 import com.sun.tools.javac.code.Symbol;
 import com.sun.tools.javac.code.Symbol.VarSymbol;
@@ -140,7 +135,7 @@ public final class ExecutorFacts {
     if (!isField && !isEffectivelyFinal(var)) {
       return Optional.empty();
     }
-    VariableTree decl = findDeclaration(var, state);
+    VariableTree decl = Declarations.of(var, state.getPath());
     if (decl == null || decl.getInitializer() == null) {
       return Optional.empty();
     }
@@ -152,50 +147,6 @@ public final class ExecutorFacts {
 
   private static boolean isEffectivelyFinal(VarSymbol var) {
     return ASTHelpers.isConsideredFinal(var);
-  }
-
-  /**
-   * Finds the declaration of {@code var}: a field among the members of its class, a local in the
-   * innermost enclosing method (or initializer) of the current path. Scans at most that method.
-   */
-  private static @Nullable VariableTree findDeclaration(VarSymbol var, VisitorState state) {
-    for (TreePath p = state.getPath(); p != null; p = p.getParentPath()) {
-      Tree leaf = p.getLeaf();
-      if (var.getKind() == ElementKind.FIELD && leaf instanceof ClassTree cls) {
-        if (ASTHelpers.getSymbol(cls) == var.owner) {
-          for (Tree member : cls.getMembers()) {
-            if (member instanceof VariableTree field && ASTHelpers.getSymbol(field) == var) {
-              return field;
-            }
-          }
-          return null;
-        }
-      } else if (var.getKind() != ElementKind.FIELD
-          && (leaf instanceof MethodTree || leaf instanceof ClassTree)) {
-        return scanFor(var, p);
-      }
-    }
-    return null;
-  }
-
-  private static @Nullable VariableTree scanFor(VarSymbol var, TreePath scope) {
-    VariableTree[] found = new VariableTree[1];
-    new TreeScanner<Void, Void>() {
-      @Override
-      public Void visitVariable(VariableTree tree, Void unused) {
-        if (ASTHelpers.getSymbol(tree) == var) {
-          found[0] = tree;
-          return null;
-        }
-        return super.visitVariable(tree, null);
-      }
-
-      @Override
-      public Void scan(Tree tree, Void unused) {
-        return found[0] == null ? super.scan(tree, null) : null;
-      }
-    }.scan(scope.getLeaf(), null);
-    return found[0];
   }
 
   /** How many threads the executor created by {@code creation} may run at once. */

@@ -11,22 +11,28 @@ import com.google.errorprone.ErrorProneFlags;
 import com.google.errorprone.VisitorState;
 import com.google.errorprone.matchers.Matcher;
 import com.google.errorprone.suppliers.Supplier;
+import com.google.errorprone.suppliers.Suppliers;
 import com.google.errorprone.util.ASTHelpers;
 import com.sun.source.tree.ExpressionTree;
 import com.sun.source.tree.MemberReferenceTree;
 import com.sun.source.tree.MethodInvocationTree;
 import com.sun.tools.javac.code.Symbol;
+import com.sun.tools.javac.code.Type;
+import com.sun.tools.javac.util.JCDiagnostic.DiagnosticType;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
 /**
  * Answers "what does this library method do?": the one table of the APIs Tether knows — methods
  * that run a functional argument on another thread (executor hand-offs and thread factories),
- * direct executors (which run a task on the caller's thread) and logging methods — extended by the
- * user's own through {@code -XepOpt:Tether:…} flags, in the manner of Error Prone's {@code
- * WellKnownThreadSafety} and its {@code ThreadSafe:KnownThreadSafeClasses} flag:
+ * direct executors (which run a task on the caller's thread) and logging methods, extended by the
+ * user's own through {@code -XepOpt:Tether:…} flags; and the built-in tables of signalling
+ * synchronizers (latches, barriers, phasers) and of collections unsafe to share without a lock — in
+ * the manner of Error Prone's {@code WellKnownThreadSafety} and its {@code
+ * ThreadSafe:KnownThreadSafeClasses} flag:
  *
  * <ul>
  *   <li>{@code -XepOpt:Tether:ExecutorMethods=com.acme.Async#run,…}: methods that run a functional
@@ -42,7 +48,7 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>A method is named {@code <fully qualified class>#<method name>}: every overload counts, an
  * instance method on the class and its subtypes, a static one on the class. A value of another form
- * fails the compilation with a message that names the flag and the value.
+ * fails the compilation with one error line that names the flag, the value and the expected form.
  */
 public final class LibraryModel {
   /** The flag that names the user's executor methods. */
@@ -118,8 +124,48 @@ public final class LibraryModel {
           "format",
           "append");
 
+  /**
+   * Synchronizers that signal or wait and do nothing else: a task that only counts down a latch (or
+   * arrives at a barrier or phaser) does no work that can fail.
+   */
+  private static final ImmutableSet<String> BUILT_IN_SIGNALLING_SYNCHRONIZERS =
+      ImmutableSet.of(
+          "java.util.concurrent.CountDownLatch",
+          "java.util.concurrent.CyclicBarrier",
+          "java.util.concurrent.Phaser");
+
+  /** Collections, maps and builders that lose updates when threads write them without a lock. */
+  private static final ImmutableList<Supplier<Type>> BUILT_IN_UNSAFE_COLLECTIONS =
+      ImmutableList.of(
+              "java.util.ArrayList",
+              "java.util.LinkedList",
+              "java.util.HashMap",
+              "java.util.HashSet",
+              "java.util.TreeMap",
+              "java.util.TreeSet",
+              "java.util.ArrayDeque",
+              "java.util.PriorityQueue",
+              "java.util.IdentityHashMap",
+              "java.util.WeakHashMap",
+              "java.util.EnumMap",
+              "java.util.BitSet",
+              "java.lang.StringBuilder")
+          .stream()
+          .map(Suppliers::typeFromString)
+          .collect(ImmutableList.toImmutableList());
+
+  /**
+   * The model of a compilation, read once: a malformed value is reported as one javac error (which
+   * fails the compilation) and left out, instead of crashing Error Prone in the middle of a check.
+   */
   private static final Supplier<LibraryModel> MODEL =
-      VisitorState.memoize(state -> of(state.errorProneOptions().getFlags()));
+      VisitorState.memoize(
+          state ->
+              of(
+                  state.errorProneOptions().getFlags(),
+                  problem ->
+                      Diagnostics.report(
+                          state.context, DiagnosticType.ERROR, "[Tether] " + problem)));
 
   private final Matcher<ExpressionTree> executorMethods;
   private final Matcher<ExpressionTree> threadFactories;
@@ -145,16 +191,29 @@ public final class LibraryModel {
   /**
    * The model that {@code flags} describe.
    *
-   * @throws IllegalArgumentException when a flag's value is not of its documented form
+   * @throws IllegalArgumentException when a flag's value is not of its documented form (the message
+   *     names the flag, the value and the expected form)
    */
   public static LibraryModel of(ErrorProneFlags flags) {
+    return of(
+        flags,
+        problem -> {
+          throw new IllegalArgumentException(problem);
+        });
+  }
+
+  /**
+   * The model that {@code flags} describe; each value that is not of its flag's form is told to
+   * {@code problems} (one line that names the flag, the value and the expected form) and left out.
+   */
+  public static LibraryModel of(ErrorProneFlags flags, Consumer<String> problems) {
     return new LibraryModel(
-        anyOf(BUILT_IN_EXECUTOR_METHODS, methods(flags, EXECUTOR_METHODS)),
-        anyOf(BUILT_IN_THREAD_FACTORIES, methods(flags, THREAD_FACTORIES)),
-        methods(flags, DIRECT_EXECUTORS),
+        anyOf(BUILT_IN_EXECUTOR_METHODS, methods(flags, EXECUTOR_METHODS, problems)),
+        anyOf(BUILT_IN_THREAD_FACTORIES, methods(flags, THREAD_FACTORIES, problems)),
+        methods(flags, DIRECT_EXECUTORS, problems),
         ImmutableSet.<String>builder()
             .addAll(BUILT_IN_LOGGING_METHODS)
-            .addAll(names(flags, LOGGING_METHODS))
+            .addAll(names(flags, LOGGING_METHODS, problems))
             .build());
   }
 
@@ -201,14 +260,40 @@ public final class LibraryModel {
     return loggingMethods.contains(name);
   }
 
-  private static Matcher<ExpressionTree> methods(ErrorProneFlags flags, String flag) {
+  /**
+   * Whether the class named {@code qualifiedName} is a synchronizer that only signals or waits (a
+   * {@code CountDownLatch}, {@code CyclicBarrier} or {@code Phaser}). Built in; no flag extends it.
+   */
+  public static boolean isSignallingSynchronizer(String qualifiedName) {
+    return BUILT_IN_SIGNALLING_SYNCHRONIZERS.contains(qualifiedName);
+  }
+
+  /**
+   * Whether {@code type} is (a subclass of) a collection, map or builder that is not safe to write
+   * from several threads without a lock: {@code ArrayList}, {@code HashMap}, {@code StringBuilder}
+   * and the other {@code java.util} classes that are not concurrent. Built in; no flag extends it.
+   */
+  public static boolean isUnsafeCollection(Type type, VisitorState state) {
+    for (Supplier<Type> unsafe : BUILT_IN_UNSAFE_COLLECTIONS) {
+      Type t = unsafe.get(state);
+      if (t != null && ASTHelpers.isSubtype(type, t, state)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static Matcher<ExpressionTree> methods(
+      ErrorProneFlags flags, String flag, Consumer<String> problems) {
     List<Matcher<ExpressionTree>> matchers = new ArrayList<>();
     for (String value : values(flags, flag)) {
       if (!METHOD.matcher(value).matches()) {
-        throw new IllegalArgumentException(
+        problems.accept(
             String.format(
-                "-XepOpt:%s: '%s' is not a method of the form com.example.Type#method",
+                "-XepOpt:%s: '%s' is not a method of the form fully.qualified.Type#method"
+                    + " (e.g. com.acme.Async#run)",
                 flag, value));
+        continue;
       }
       int hash = value.indexOf('#');
       String type = value.substring(0, hash);
@@ -219,15 +304,20 @@ public final class LibraryModel {
     return matchers.isEmpty() ? (tree, state) -> false : anyOf(matchers);
   }
 
-  private static ImmutableList<String> names(ErrorProneFlags flags, String flag) {
-    ImmutableList<String> values = values(flags, flag);
-    for (String value : values) {
-      if (!NAME.matcher(value).matches()) {
-        throw new IllegalArgumentException(
-            String.format("-XepOpt:%s: '%s' is not a method name (e.g. audit)", flag, value));
+  private static ImmutableList<String> names(
+      ErrorProneFlags flags, String flag, Consumer<String> problems) {
+    ImmutableList.Builder<String> names = ImmutableList.builder();
+    for (String value : values(flags, flag)) {
+      if (NAME.matcher(value).matches()) {
+        names.add(value);
+      } else {
+        problems.accept(
+            String.format(
+                "-XepOpt:%s: '%s' is not a method name of the form methodName (e.g. audit)",
+                flag, value));
       }
     }
-    return values;
+    return names.build();
   }
 
   private static ImmutableList<String> values(ErrorProneFlags flags, String flag) {

@@ -1,10 +1,17 @@
 package dev.tether.checker.utils;
 
+import com.sun.source.tree.BlockTree;
+import com.sun.source.tree.CatchTree;
+import com.sun.source.tree.ClassTree;
 import com.sun.source.tree.ExpressionTree;
 import com.sun.source.tree.IdentifierTree;
 import com.sun.source.tree.MemberSelectTree;
 import com.sun.source.tree.MethodInvocationTree;
+import com.sun.source.tree.MethodTree;
+import com.sun.source.tree.Tree;
+import com.sun.source.tree.UnionTypeTree;
 import com.sun.source.util.TreePath;
+import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /** Syntax-level facts that several checks need, read from the tree or the source text alone. */
@@ -52,5 +59,36 @@ public final class Trees {
       end++;
     }
     return source.subSequence(lineStart, end).toString();
+  }
+
+  /**
+   * The types that {@code clause} catches, as written: the alternatives of a multi-catch ({@code
+   * catch (IOException | TimeoutException e)}), else its one type.
+   */
+  public static List<? extends Tree> caughtTypes(CatchTree clause) {
+    Tree type = clause.getParameter().getType();
+    return type instanceof UnionTypeTree union ? union.getTypeAlternatives() : List.of(type);
+  }
+
+  /**
+   * The path of the code that runs when the method (or initializer) around {@code path} runs: the
+   * body of the enclosing method, or the enclosing initializer block; {@code null} in a field
+   * initializer or a method without a body. Lambdas are walked through; in a local or anonymous
+   * class, it is the body of that class's method.
+   */
+  public static @Nullable TreePath enclosingBody(TreePath path) {
+    for (TreePath p = path; p.getParentPath() != null; p = p.getParentPath()) {
+      Tree leaf = p.getLeaf();
+      if (leaf instanceof MethodTree method) {
+        return method.getBody() == null ? null : new TreePath(p, method.getBody());
+      }
+      if (leaf instanceof BlockTree && p.getParentPath().getLeaf() instanceof ClassTree) {
+        return p; // an initializer block
+      }
+      if (leaf instanceof ClassTree) {
+        return null; // a field initializer
+      }
+    }
+    return null;
   }
 }

@@ -241,6 +241,29 @@ final class BaselineTest {
   }
 
   @Test
+  void malformedLibraryModelFlagIsOneErrorLineNotACrash() throws IOException {
+    Javac.write(project, WORKER, TWO_DEFECTS);
+    Javac.Result result =
+        Javac.compile(project, "-XepOpt:Tether:ExecutorMethods=com.acme.Async.run");
+    assertFalse(result.success(), result.toString());
+    assertEquals(
+        List.of(
+            "[Tether] -XepOpt:Tether:ExecutorMethods: 'com.acme.Async.run' is not a method of the"
+                + " form fully.qualified.Type#method (e.g. com.acme.Async#run)"),
+        result.errors(),
+        result.toString());
+  }
+
+  @Test
+  void malformedLibraryModelFlagIsAnErrorWhereNoCheckAsksTheModel() throws IOException {
+    Javac.write(project, "src/main/java/p/Plain.java", "package p;\n\nclass Plain {}\n");
+    Javac.Result result = Javac.compile(project, "-XepOpt:Tether:LoggingMethods=a.b");
+    assertFalse(result.success(), result.toString());
+    assertEquals(1, result.errors().size(), result.toString());
+    assertTrue(result.errors().get(0).contains("Tether:LoggingMethods"), result.toString());
+  }
+
+  @Test
   void writeBaselineRefusesToOverwriteAnotherFile() throws IOException {
     Javac.write(project, WORKER, TWO_DEFECTS);
     Files.writeString(baseline(), "<project/>\n", UTF_8);

@@ -1,6 +1,7 @@
 package dev.tether.checker.utils;
 
 import static com.google.errorprone.BugPattern.SeverityLevel.WARNING;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -12,9 +13,12 @@ import com.google.errorprone.ErrorProneOptions;
 import com.google.errorprone.VisitorState;
 import com.google.errorprone.bugpatterns.BugChecker;
 import com.google.errorprone.bugpatterns.BugChecker.MethodInvocationTreeMatcher;
+import com.google.errorprone.bugpatterns.BugChecker.VariableTreeMatcher;
 import com.google.errorprone.matchers.Description;
 import com.google.errorprone.util.ASTHelpers;
 import com.sun.source.tree.MethodInvocationTree;
+import com.sun.source.tree.VariableTree;
+import com.sun.tools.javac.code.Type;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -52,6 +56,59 @@ final class LibraryModelTest {
           ? Description.NO_MATCH
           : buildDescription(tree).setMessage(String.join(" ", facts)).build();
     }
+  }
+
+  /** Reports whether the type of every variable is an unsafe collection. */
+  @BugPattern(summary = "Reports LibraryModel.isUnsafeCollection", severity = WARNING)
+  public static final class UnsafeProbe extends BugChecker implements VariableTreeMatcher {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    public Description matchVariable(VariableTree tree, VisitorState state) {
+      Type type = ASTHelpers.getType(tree);
+      return type == null
+          ? Description.NO_MATCH
+          : buildDescription(tree)
+              .setMessage(
+                  LibraryModel.isUnsafeCollection(type, state)
+                      ? "unsafe collection"
+                      : "not in the table")
+              .build();
+    }
+  }
+
+  @Test
+  void unsafeCollections() {
+    CompilationTestHelper.newInstance(UnsafeProbe.class, getClass())
+        .addSourceLines(
+            "A.java",
+            "import java.util.*;",
+            "import java.util.concurrent.*;",
+            "class A {",
+            "  static final class Mine extends ArrayList<String> {}",
+            "  // BUG: Diagnostic contains: unsafe collection",
+            "  HashMap<String, Integer> map;",
+            "  // BUG: Diagnostic contains: unsafe collection",
+            "  Mine mine;",
+            "  // BUG: Diagnostic contains: unsafe collection",
+            "  StringBuilder text;",
+            "  // BUG: Diagnostic contains: not in the table",
+            "  ConcurrentHashMap<String, Integer> concurrent;",
+            "  // BUG: Diagnostic contains: not in the table",
+            "  List<String> declaredThroughAnInterface;",
+            "  // BUG: Diagnostic contains: not in the table",
+            "  CopyOnWriteArrayList<String> copyOnWrite;",
+            "}")
+        .doTest();
+  }
+
+  @Test
+  void signallingSynchronizers() {
+    assertTrue(LibraryModel.isSignallingSynchronizer("java.util.concurrent.CountDownLatch"));
+    assertTrue(LibraryModel.isSignallingSynchronizer("java.util.concurrent.CyclicBarrier"));
+    assertTrue(LibraryModel.isSignallingSynchronizer("java.util.concurrent.Phaser"));
+    assertFalse(LibraryModel.isSignallingSynchronizer("java.util.concurrent.Semaphore"));
+    assertFalse(LibraryModel.isSignallingSynchronizer("CountDownLatch"));
   }
 
   private static final String[] SOURCE = {
@@ -146,5 +203,27 @@ final class LibraryModelTest {
     assertFalse(
         LibraryModel.of(ErrorProneOptions.processArgs(ImmutableList.of()).getFlags())
             .isLogging("report"));
+  }
+
+  @Test
+  void malformedValuesAreToldOneLineEachAndLeftOut() {
+    List<String> problems = new ArrayList<>();
+    LibraryModel model =
+        LibraryModel.of(
+            ErrorProneOptions.processArgs(
+                    ImmutableList.of(
+                        "-XepOpt:Tether:ExecutorMethods=com.acme.Async#run,com.acme.Async.run",
+                        "-XepOpt:Tether:LoggingMethods=audit,com.acme.Log#report"))
+                .getFlags(),
+            problems::add);
+    assertEquals(
+        List.of(
+            "-XepOpt:Tether:ExecutorMethods: 'com.acme.Async.run' is not a method of the form"
+                + " fully.qualified.Type#method (e.g. com.acme.Async#run)",
+            "-XepOpt:Tether:LoggingMethods: 'com.acme.Log#report' is not a method name of the form"
+                + " methodName (e.g. audit)"),
+        problems);
+    assertTrue(model.isLogging("audit"), "the well-formed value is kept");
+    assertFalse(model.isLogging("com.acme.Log#report"));
   }
 }
