@@ -44,6 +44,7 @@ import com.sun.source.tree.Tree;
 import com.sun.source.tree.UnaryTree;
 import com.sun.source.tree.VariableTree;
 import com.sun.source.util.TreePath;
+import com.sun.source.util.TreePathScanner;
 import com.sun.source.util.TreeScanner;
 import com.sun.tools.javac.code.Symbol;
 import com.sun.tools.javac.code.Symbol.VarSymbol;
@@ -94,6 +95,17 @@ public final class NonAtomicConcurrentMapUpdate extends BugChecker
   private static final Matcher<ExpressionTree> OBJECTS_EQUALS =
       staticMethod().onClass("java.util.Objects").named("equals");
 
+  private static final Supplier<Type> COLLECTION = Suppliers.typeFromString("java.util.Collection");
+  private static final Supplier<Type> MAP_TYPE = Suppliers.typeFromString(MAP);
+
+  /** Types of objects that callers mutate, count with or lock on, besides collections and maps. */
+  private static final Set<String> MUTABLE_HOLDERS =
+      Set.of("java.lang.Object", "java.lang.StringBuilder", "java.lang.StringBuffer");
+
+  /** Packages whose every type is a mutable holder: counters, references, locks. */
+  private static final Set<String> MUTABLE_PACKAGES =
+      Set.of("java.util.concurrent.atomic", "java.util.concurrent.locks");
+
   @Override
   public Description matchIf(IfTree tree, VisitorState state) {
     ExpressionTree condition = ASTHelpers.stripParentheses(tree.getCondition());
@@ -121,7 +133,10 @@ public final class NonAtomicConcurrentMapUpdate extends BugChecker
         break;
       }
     }
-    if (act == null || !isConcurrent(check.map(), state) || isExempt(check.map(), state)) {
+    if (act == null
+        || !isConcurrent(check.map(), state)
+        || isExempt(check.map(), state)
+        || (absent && check.viaLocal() && memoizes(act, statements, check, state))) {
       return NO_MATCH;
     }
     String map = state.getSourceForNode(check.map());
@@ -190,7 +205,11 @@ public final class NonAtomicConcurrentMapUpdate extends BugChecker
         put = call;
       }
     }
-    if (put == null || !isConcurrent(check.map(), state) || isExempt(check.map(), state)) {
+    if (put == null
+        || !isConcurrent(check.map(), state)
+        || isExempt(check.map(), state)
+        || (returnsCachedValue(tree, condition, check, state)
+            && memoizes(put, statements, check, state))) {
       return NO_MATCH;
     }
     Description.Builder description =
@@ -255,6 +274,175 @@ public final class NonAtomicConcurrentMapUpdate extends BugChecker
       localCounterFix(tree, map, key, value, local, read, state).ifPresent(description::addFix);
     }
     return description.build();
+  }
+
+  /**
+   * Whether the {@code if} that leaves when the key is present returns the cached value: {@code
+   * return v;} of the local read from the map that the condition tests, or {@code return m.get(k);}
+   * (a cache hit), not a {@code throw} or another value (a duplicate check, whose loser must learn
+   * that it lost).
+   */
+  private static boolean returnsCachedValue(
+      IfTree tree, ExpressionTree condition, Check check, VisitorState state) {
+    List<? extends StatementTree> then = statements(tree.getThenStatement());
+    if (then.isEmpty()
+        || !(then.get(then.size() - 1) instanceof ReturnTree ret)
+        || ret.getExpression() == null) {
+      return false;
+    }
+    ExpressionTree returned = ASTHelpers.stripParentheses(ret.getExpression());
+    if (returned instanceof MethodInvocationTree get && GET.matches(get, state)) {
+      return sameMap(check.map(), ASTHelpers.getReceiver(get), state)
+          && !get.getArguments().isEmpty()
+          && sameSource(check.key(), get.getArguments().get(0), state);
+    }
+    return check.viaLocal()
+        && returned instanceof IdentifierTree
+        && condition instanceof BinaryTree binary
+        && nullComparand(binary) instanceof IdentifierTree tested
+        && ASTHelpers.getSymbol(tested) != null
+        && ASTHelpers.getSymbol(tested).equals(ASTHelpers.getSymbol(returned));
+  }
+
+  /**
+   * Whether {@code put}, a statement of {@code statements}, fills a memoizing cache: it stores a
+   * value computed from the key alone, so that a racing put at worst computes it twice and
+   * overwrites it with an equal one; nothing is lost. The value is a method call ({@code
+   * c.getMethods()}, {@code load(k)}, {@code name.trim()}) that names the key and no other local
+   * variable or parameter and not the map (not computed from another input or the old value), whose
+   * type is not a mutable holder that callers then mutate or lock on (a collection, a map, an
+   * atomic counter or reference, a lock, a {@code StringBuilder}, a plain {@code Object}); put
+   * directly, or kept in a local assigned just before the put in the same block, and afterwards
+   * only returned.
+   */
+  private static boolean memoizes(
+      MethodInvocationTree put,
+      List<? extends StatementTree> statements,
+      Check check,
+      VisitorState state) {
+    VarSymbol key = SameVariable.variable(check.key());
+    VarSymbol map = SameVariable.variable(check.map());
+    if (key == null || map == null || put.getArguments().size() != 2) {
+      return false;
+    }
+    ExpressionTree value = ASTHelpers.stripParentheses(put.getArguments().get(1));
+    if (value instanceof IdentifierTree
+        && ASTHelpers.getSymbol(value) instanceof VarSymbol local
+        && local.getKind() == ElementKind.LOCAL_VARIABLE) {
+      value = assignedBefore(local, put, statements);
+      if (value == null || !onlyReturnedAfter(local, put, state)) {
+        return false;
+      }
+    }
+    if (!(value instanceof MethodInvocationTree computation)
+        || isMutableHolder(ASTHelpers.getType(computation), state)) {
+      return false;
+    }
+    boolean[] namesKey = new boolean[1];
+    boolean[] other = new boolean[1];
+    new TreeScanner<Void, Void>() {
+      @Override
+      public Void visitIdentifier(IdentifierTree id, Void unused) {
+        Symbol sym = ASTHelpers.getSymbol(id);
+        if (key.equals(sym)) {
+          namesKey[0] = true;
+        } else if (map.equals(sym)
+            || (sym instanceof VarSymbol var && var.getKind() != ElementKind.FIELD)) {
+          other[0] = true;
+        }
+        return null;
+      }
+
+      @Override
+      public Void visitMemberSelect(MemberSelectTree select, Void unused) {
+        if (map.equals(ASTHelpers.getSymbol(select))) {
+          other[0] = true;
+        }
+        return super.visitMemberSelect(select, null);
+      }
+    }.scan(value, null);
+    return namesKey[0] && !other[0];
+  }
+
+  /**
+   * The value that the statement before {@code put}'s in {@code statements} assigns to {@code
+   * local} ({@code v = compute(k);} or {@code V v = compute(k);}), or {@code null}.
+   */
+  private static @Nullable ExpressionTree assignedBefore(
+      VarSymbol local, MethodInvocationTree put, List<? extends StatementTree> statements) {
+    int at = -1;
+    for (int i = 0; i < statements.size(); i++) {
+      if (statements.get(i) instanceof ExpressionStatementTree expression
+          && expression.getExpression() == put) {
+        at = i;
+      }
+    }
+    if (at < 1) {
+      return null;
+    }
+    StatementTree before = statements.get(at - 1);
+    if (before instanceof ExpressionStatementTree expression
+        && expression.getExpression() instanceof AssignmentTree assignment
+        && local.equals(ASTHelpers.getSymbol(assignment.getVariable()))) {
+      return ASTHelpers.stripParentheses(assignment.getExpression());
+    }
+    if (before instanceof VariableTree decl
+        && local.equals(ASTHelpers.getSymbol(decl))
+        && decl.getInitializer() != null) {
+      return ASTHelpers.stripParentheses(decl.getInitializer());
+    }
+    return null;
+  }
+
+  /**
+   * Whether every use of {@code local} after {@code put} in its method is {@code return local;}.
+   */
+  private static boolean onlyReturnedAfter(
+      VarSymbol local, MethodInvocationTree put, VisitorState state) {
+    TreePath body = null;
+    for (TreePath p = state.getPath(); p != null && body == null; p = p.getParentPath()) {
+      if (p.getLeaf() instanceof MethodTree || p.getLeaf() instanceof LambdaExpressionTree) {
+        body = p;
+      }
+    }
+    if (body == null) {
+      return false;
+    }
+    int end = state.getEndPosition(put);
+    boolean[] ok = {true};
+    new TreePathScanner<Void, Void>() {
+      @Override
+      public Void visitIdentifier(IdentifierTree id, Void unused) {
+        if (local.equals(ASTHelpers.getSymbol(id))
+            && ASTHelpers.getStartPosition(id) > end
+            && !(getCurrentPath().getParentPath().getLeaf() instanceof ReturnTree)) {
+          ok[0] = false;
+        }
+        return null;
+      }
+    }.scan(body, null);
+    return ok[0];
+  }
+
+  /**
+   * Whether a value of {@code type} is something that callers mutate, count with or lock on: a
+   * collection, a map, an atomic counter or reference, a lock, a string builder, a plain object.
+   */
+  private static boolean isMutableHolder(@Nullable Type type, VisitorState state) {
+    if (type == null || type.getKind() == TypeKind.ERROR || type.tsym == null) {
+      return true;
+    }
+    if (type.isPrimitive() || type.getKind() == TypeKind.ARRAY) {
+      return false;
+    }
+    Type collection = COLLECTION.get(state);
+    Type map = MAP_TYPE.get(state);
+    return (collection != null && ASTHelpers.isSubtype(type, collection, state))
+        || (map != null && ASTHelpers.isSubtype(type, map, state))
+        || MUTABLE_HOLDERS.contains(type.tsym.getQualifiedName().toString())
+        || (ASTHelpers.enclosingPackage(type.tsym) != null
+            && MUTABLE_PACKAGES.contains(
+                ASTHelpers.enclosingPackage(type.tsym).getQualifiedName().toString()));
   }
 
   /** The map, key and (for remove) expected value that an {@code if} condition checks. */

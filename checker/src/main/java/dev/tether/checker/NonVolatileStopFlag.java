@@ -6,6 +6,7 @@ import static com.google.errorprone.BugPattern.StandardTags.CONCURRENCY;
 import static com.google.errorprone.matchers.Description.NO_MATCH;
 import static com.google.errorprone.matchers.Matchers.anyOf;
 import static com.google.errorprone.matchers.method.MethodMatchers.instanceMethod;
+import static com.google.errorprone.matchers.method.MethodMatchers.staticMethod;
 import static dev.tether.checker.utils.Links.BUGPATTERN;
 
 import com.google.auto.service.AutoService;
@@ -18,11 +19,13 @@ import com.google.errorprone.matchers.Description;
 import com.google.errorprone.matchers.Matcher;
 import com.google.errorprone.util.ASTHelpers;
 import com.sun.source.tree.AssignmentTree;
+import com.sun.source.tree.BinaryTree;
 import com.sun.source.tree.BlockTree;
 import com.sun.source.tree.BreakTree;
 import com.sun.source.tree.ClassTree;
 import com.sun.source.tree.CompilationUnitTree;
 import com.sun.source.tree.DoWhileLoopTree;
+import com.sun.source.tree.ExpressionStatementTree;
 import com.sun.source.tree.ExpressionTree;
 import com.sun.source.tree.ForLoopTree;
 import com.sun.source.tree.IdentifierTree;
@@ -35,6 +38,7 @@ import com.sun.source.tree.ReturnTree;
 import com.sun.source.tree.StatementTree;
 import com.sun.source.tree.SynchronizedTree;
 import com.sun.source.tree.Tree;
+import com.sun.source.tree.TryTree;
 import com.sun.source.tree.UnaryTree;
 import com.sun.source.tree.VariableTree;
 import com.sun.source.tree.WhileLoopTree;
@@ -45,13 +49,17 @@ import com.sun.tools.javac.code.Flags;
 import com.sun.tools.javac.code.Symbol;
 import com.sun.tools.javac.code.Symbol.MethodSymbol;
 import com.sun.tools.javac.code.Symbol.VarSymbol;
+import dev.tether.checker.utils.BodyScan;
+import dev.tether.checker.utils.SameVariable;
 import dev.tether.checker.utils.Synchronization;
 import dev.tether.checker.utils.ThreadOwnership;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import javax.lang.model.element.ElementKind;
 import javax.lang.model.element.Modifier;
 import javax.lang.model.type.TypeKind;
@@ -101,6 +109,25 @@ public final class NonVolatileStopFlag extends BugChecker implements VariableTre
               .namedAnyOf("arriveAndAwaitAdvance", "awaitAdvance", "awaitAdvanceInterruptibly"),
           instanceMethod().onDescendantOf("java.util.concurrent.Exchanger").named("exchange"));
 
+  /**
+   * Waits that throw {@code InterruptedException} when the thread is interrupted: the point where
+   * the waiting thread determines that it was interrupted, which the {@code interrupt()} call
+   * synchronizes-with (JLS 17.4.4).
+   */
+  private static final Matcher<ExpressionTree> INTERRUPTIBLE_WAIT =
+      anyOf(
+          staticMethod().onClass("java.lang.Thread").named("sleep"),
+          instanceMethod().onDescendantOf("java.lang.Thread").named("join"),
+          instanceMethod()
+              .onDescendantOf("java.util.concurrent.TimeUnit")
+              .namedAnyOf("sleep", "timedJoin", "timedWait"));
+
+  private static final Matcher<ExpressionTree> INTERRUPT =
+      instanceMethod().onDescendantOf("java.lang.Thread").named("interrupt");
+
+  private static final Set<Tree.Kind> JUMPS =
+      EnumSet.of(Tree.Kind.RETURN, Tree.Kind.BREAK, Tree.Kind.CONTINUE, Tree.Kind.THROW);
+
   @Override
   public Description matchVariable(VariableTree tree, VisitorState state) {
     VarSymbol field = ASTHelpers.getSymbol(tree);
@@ -124,7 +151,8 @@ public final class NonVolatileStopFlag extends BugChecker implements VariableTre
       Tree function = enclosingFunction(loopPath);
       for (Read read : loop.getValue()) {
         if (!read.field().equals(field)
-            || !writtenElsewhere(facts.writes.get(read.field()), function)) {
+            || !writtenElsewhere(facts.writes.get(read.field()), function)
+            || wokenByInterrupt(loopPath, read, facts.writes.get(read.field()), function, state)) {
           continue;
         }
         Description.Builder description =
@@ -142,23 +170,30 @@ public final class NonVolatileStopFlag extends BugChecker implements VariableTre
     return NO_MATCH;
   }
 
-  /** A read of a candidate field in a loop condition, directly or through a trivial getter. */
-  private record Read(Tree tree, VarSymbol field) {}
+  /**
+   * A read of a candidate field in a loop condition, directly or through a trivial getter, and the
+   * value of the field that can stop the loop ({@code false} for {@code while (running)}, {@code
+   * true} for {@code while (!stopped)} and {@code if (stopped) break;}), {@code null} when unknown.
+   */
+  private record Read(Tree tree, VarSymbol field, @Nullable Boolean stopsAt) {}
+
+  /** A condition that ends a loop, and the value at which it does. */
+  private record StopCondition(ExpressionTree condition, boolean stopsWhen) {}
 
   /** What one scan of a top-level class finds. */
   private static final class Facts extends TreePathScanner<Void, Void> {
     final Map<VarSymbol, VariableTree> fields = new HashMap<>();
     final Map<VarSymbol, List<TreePath>> writes = new HashMap<>();
     final Map<MethodSymbol, VarSymbol> getters = new HashMap<>();
-    final Map<TreePath, List<ExpressionTree>> conditions = new LinkedHashMap<>();
+    final Map<TreePath, List<StopCondition>> conditions = new LinkedHashMap<>();
     final Map<TreePath, List<Read>> loops = new LinkedHashMap<>();
 
     @Override
     public Void scan(TreePath path, Void unused) {
       super.scan(path, null);
-      for (Map.Entry<TreePath, List<ExpressionTree>> loop : conditions.entrySet()) {
+      for (Map.Entry<TreePath, List<StopCondition>> loop : conditions.entrySet()) {
         List<Read> reads = new ArrayList<>();
-        for (ExpressionTree condition : loop.getValue()) {
+        for (StopCondition condition : loop.getValue()) {
           reads.addAll(reads(condition));
         }
         if (!reads.isEmpty()) {
@@ -226,19 +261,19 @@ public final class NonVolatileStopFlag extends BugChecker implements VariableTre
      * {@code for (;;)}) those of the {@code if (…) break;} and {@code if (…) return;} statements of
      * its body, the form a spin loop on a flag takes.
      */
-    private static List<ExpressionTree> stopConditions(
+    private static List<StopCondition> stopConditions(
         @Nullable ExpressionTree condition, StatementTree body) {
-      List<ExpressionTree> stops = new ArrayList<>();
+      List<StopCondition> stops = new ArrayList<>();
       if (condition != null
           && !Boolean.TRUE.equals(ASTHelpers.constValue(ASTHelpers.stripParentheses(condition)))) {
-        stops.add(condition);
+        stops.add(new StopCondition(condition, false));
         return stops;
       }
       List<? extends StatementTree> statements =
           body instanceof BlockTree block ? block.getStatements() : List.of(body);
       for (StatementTree statement : statements) {
         if (statement instanceof IfTree ifTree && exits(ifTree.getThenStatement())) {
-          stops.add(ifTree.getCondition());
+          stops.add(new StopCondition(ifTree.getCondition(), true));
         }
       }
       return stops;
@@ -252,7 +287,8 @@ public final class NonVolatileStopFlag extends BugChecker implements VariableTre
       return (s instanceof BreakTree brk && brk.getLabel() == null) || s instanceof ReturnTree;
     }
 
-    private List<Read> reads(ExpressionTree condition) {
+    private List<Read> reads(StopCondition stop) {
+      ExpressionTree condition = stop.condition();
       List<Read> reads = new ArrayList<>();
       new TreeScanner<Void, Void>() {
         @Override
@@ -284,12 +320,40 @@ public final class NonVolatileStopFlag extends BugChecker implements VariableTre
 
         private void add(Tree tree, @Nullable VarSymbol field) {
           if (field != null && fields.containsKey(field)) {
-            reads.add(new Read(tree, field));
+            reads.add(
+                new Read(
+                    tree,
+                    field,
+                    tree instanceof MethodInvocationTree
+                        ? null // a getter may negate the field
+                        : stopsAt(condition, tree, stop.stopsWhen())));
           }
         }
       }.scan(condition, null);
       return reads;
     }
+  }
+
+  /**
+   * The value of the field read at {@code read} that can make {@code condition} take the value
+   * {@code stopsWhen}, through negations, {@code &&} and {@code ||}; {@code null} when the read
+   * sits in another expression (a comparison, a call's argument).
+   */
+  private static @Nullable Boolean stopsAt(ExpressionTree condition, Tree read, boolean stopsWhen) {
+    ExpressionTree e = ASTHelpers.stripParentheses(condition);
+    if (e == read) {
+      return stopsWhen;
+    }
+    if (e instanceof UnaryTree unary && unary.getKind() == Tree.Kind.LOGICAL_COMPLEMENT) {
+      return stopsAt(unary.getExpression(), read, !stopsWhen);
+    }
+    if (e instanceof BinaryTree binary
+        && (binary.getKind() == Tree.Kind.CONDITIONAL_AND
+            || binary.getKind() == Tree.Kind.CONDITIONAL_OR)) {
+      Boolean left = stopsAt(binary.getLeftOperand(), read, stopsWhen);
+      return left != null ? left : stopsAt(binary.getRightOperand(), read, stopsWhen);
+    }
+    return null;
   }
 
   private static ExpressionTree unnegated(ExpressionTree tree) {
@@ -357,13 +421,7 @@ public final class NonVolatileStopFlag extends BugChecker implements VariableTre
     if (Synchronization.isGuarded(loopPath, null)) {
       return true;
     }
-    Tree loop = loopPath.getLeaf();
-    StatementTree body =
-        loop instanceof WhileLoopTree w
-            ? w.getStatement()
-            : loop instanceof DoWhileLoopTree d
-                ? d.getStatement()
-                : ((ForLoopTree) loop).getStatement();
+    StatementTree body = loopBody(loopPath.getLeaf());
     boolean[] found = new boolean[1];
     new TreeScanner<Void, Void>() {
       @Override
@@ -399,6 +457,14 @@ public final class NonVolatileStopFlag extends BugChecker implements VariableTre
     return found[0];
   }
 
+  private static StatementTree loopBody(Tree loop) {
+    return loop instanceof WhileLoopTree w
+        ? w.getStatement()
+        : loop instanceof DoWhileLoopTree d
+            ? d.getStatement()
+            : ((ForLoopTree) loop).getStatement();
+  }
+
   /**
    * Whether one of {@code writes} happens in another method or lambda than {@code function}, and
    * not while the object is being constructed.
@@ -408,18 +474,119 @@ public final class NonVolatileStopFlag extends BugChecker implements VariableTre
       return false;
     }
     for (TreePath write : writes) {
-      Tree writer = enclosingFunction(write);
-      if (writer == null || writer == function) {
-        continue; // a field or block initializer, or the loop's own thread
+      if (isElsewhere(write, function)) {
+        return true;
       }
-      if (writer instanceof MethodTree method
-          && ASTHelpers.getSymbol(method) != null
-          && ASTHelpers.getSymbol(method).isConstructor()) {
-        continue;
-      }
-      return true;
     }
     return false;
+  }
+
+  private static boolean isElsewhere(TreePath write, Tree function) {
+    Tree writer = enclosingFunction(write);
+    if (writer == null || writer == function) {
+      return false; // a field or block initializer, or the loop's own thread
+    }
+    return !(writer instanceof MethodTree method
+        && ASTHelpers.getSymbol(method) != null
+        && ASTHelpers.getSymbol(method).isConstructor());
+  }
+
+  /**
+   * Write, then interrupt (JLS 17.4.4): whether every write elsewhere that can stop the loop is
+   * followed, in its block, by {@code interrupt()} of a thread ({@code this} of a {@code Thread}
+   * subclass, or a variable or field holding a thread), and the loop blocks in an interruptible
+   * wait ({@link #INTERRUPTIBLE_WAIT}) on every iteration. The interrupt synchronizes-with the
+   * point where the looping thread finds out that it was interrupted (the wait throws at once, or
+   * wakes up, with {@code InterruptedException}); the write comes before the interrupt in program
+   * order, so every read of the flag after that point sees it: at the latest one iteration later.
+   */
+  private static boolean wokenByInterrupt(
+      TreePath loopPath,
+      Read read,
+      @Nullable List<TreePath> writes,
+      Tree function,
+      VisitorState state) {
+    if (writes == null || !blocksEveryIteration(loopPath.getLeaf(), state)) {
+      return false;
+    }
+    for (TreePath write : writes) {
+      if (isElsewhere(write, function)
+          && canStop(write, read.stopsAt())
+          && !interruptsAfter(write, state)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Whether the assignment at {@code write} may store the value that stops the loop. */
+  private static boolean canStop(TreePath write, @Nullable Boolean stopsAt) {
+    Object value =
+        write.getLeaf() instanceof AssignmentTree assignment
+            ? ASTHelpers.constValue(assignment.getExpression())
+            : null;
+    return stopsAt == null || !(value instanceof Boolean) || value.equals(stopsAt);
+  }
+
+  /**
+   * Whether the assignment at {@code write} is a statement followed, in the same block and with no
+   * {@code return}, {@code break}, {@code continue} or {@code throw} before it, by {@code
+   * interrupt()} of a thread held in a variable or field, or of {@code this} thread.
+   */
+  private static boolean interruptsAfter(TreePath write, VisitorState state) {
+    TreePath statement = write.getParentPath();
+    if (statement == null
+        || !(statement.getLeaf() instanceof ExpressionStatementTree)
+        || !(statement.getParentPath().getLeaf() instanceof BlockTree block)) {
+      return false;
+    }
+    List<? extends StatementTree> statements = block.getStatements();
+    for (StatementTree after :
+        statements.subList(statements.indexOf(statement.getLeaf()) + 1, statements.size())) {
+      if (after instanceof ExpressionStatementTree expression
+          && expression.getExpression() instanceof MethodInvocationTree call
+          && INTERRUPT.matches(call, state)) {
+        ExpressionTree receiver = ASTHelpers.getReceiver(call);
+        if (receiver == null
+            || (receiver instanceof IdentifierTree id && id.getName().contentEquals("this"))
+            || SameVariable.variable(receiver) != null) {
+          return true;
+        }
+      }
+      if (BodyScan.containsKind(after, JUMPS)) {
+        return false;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Whether the loop's body, on every iteration, reaches an interruptible wait: a statement of the
+   * body that is such a call, or a {@code try} statement of the body (without resources) whose
+   * block starts with one, with no {@code continue} in the statements before it.
+   */
+  private static boolean blocksEveryIteration(Tree loop, VisitorState state) {
+    StatementTree body = loopBody(loop);
+    List<? extends StatementTree> statements =
+        body instanceof BlockTree block ? block.getStatements() : List.of(body);
+    for (StatementTree statement : statements) {
+      if (waitsInterruptibly(statement, state)
+          || (statement instanceof TryTree tryTree
+              && tryTree.getResources().isEmpty()
+              && !tryTree.getBlock().getStatements().isEmpty()
+              && waitsInterruptibly(tryTree.getBlock().getStatements().get(0), state))) {
+        return true;
+      }
+      if (BodyScan.containsKind(statement, EnumSet.of(Tree.Kind.CONTINUE))) {
+        return false;
+      }
+    }
+    return false;
+  }
+
+  private static boolean waitsInterruptibly(StatementTree statement, VisitorState state) {
+    return statement instanceof ExpressionStatementTree expression
+        && INTERRUPTIBLE_WAIT.matches(expression.getExpression(), state);
   }
 
   private static @Nullable Tree enclosingFunction(TreePath path) {

@@ -21,10 +21,13 @@ import com.google.errorprone.suppliers.Supplier;
 import com.google.errorprone.suppliers.Suppliers;
 import com.google.errorprone.util.ASTHelpers;
 import com.sun.source.tree.AssignmentTree;
+import com.sun.source.tree.BinaryTree;
 import com.sun.source.tree.BlockTree;
 import com.sun.source.tree.BreakTree;
 import com.sun.source.tree.CatchTree;
 import com.sun.source.tree.ClassTree;
+import com.sun.source.tree.CompoundAssignmentTree;
+import com.sun.source.tree.ConditionalExpressionTree;
 import com.sun.source.tree.ContinueTree;
 import com.sun.source.tree.EnhancedForLoopTree;
 import com.sun.source.tree.ExpressionStatementTree;
@@ -45,21 +48,26 @@ import com.sun.source.tree.SynchronizedTree;
 import com.sun.source.tree.ThrowTree;
 import com.sun.source.tree.Tree;
 import com.sun.source.tree.TryTree;
+import com.sun.source.tree.UnaryTree;
 import com.sun.source.tree.UnionTypeTree;
 import com.sun.source.tree.VariableTree;
 import com.sun.source.util.TreePath;
+import com.sun.source.util.TreePathScanner;
 import com.sun.source.util.TreeScanner;
 import com.sun.tools.javac.code.Symbol;
 import com.sun.tools.javac.code.Symbol.ClassSymbol;
 import com.sun.tools.javac.code.Symbol.MethodSymbol;
+import com.sun.tools.javac.code.Symbol.VarSymbol;
 import com.sun.tools.javac.code.Type;
 import com.sun.tools.javac.tree.JCTree.JCNewClass;
 import dev.tether.checker.utils.BodyScan;
 import dev.tether.checker.utils.EnclosingLoops;
 import dev.tether.checker.utils.LibraryModel;
 import dev.tether.checker.utils.LoggingCalls;
+import dev.tether.checker.utils.SameVariable;
 import dev.tether.checker.utils.ThreadOwnership;
 import dev.tether.checker.utils.Trees;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumSet;
 import java.util.HashSet;
@@ -67,6 +75,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.regex.Pattern;
+import javax.lang.model.element.ElementKind;
 import javax.lang.model.type.TypeKind;
 import org.jspecify.annotations.Nullable;
 
@@ -113,6 +122,23 @@ public final class SwallowedInterrupt extends BugChecker implements CatchTreeMat
   /** Names of helpers that end the process, e.g. {@code exitWithError}, {@code haltJvm}. */
   private static final Pattern EXIT_NAME = Pattern.compile("(?i).*(exit|halt).*");
 
+  /** {@code Future.get()} and {@code Future.get(timeout, unit)}. */
+  private static final Matcher<ExpressionTree> FUTURE_GET =
+      instanceMethod().onDescendantOf("java.util.concurrent.Future").named("get");
+
+  /**
+   * {@code ForkJoinTask.get()} checks the interrupt flag before it looks at the result, so it can
+   * throw {@code InterruptedException} even when the task is done.
+   */
+  private static final Supplier<Type> FORK_JOIN_TASK =
+      Suppliers.typeFromString("java.util.concurrent.ForkJoinTask");
+
+  private static final Supplier<Type> FUTURE_TASK =
+      Suppliers.typeFromString("java.util.concurrent.FutureTask");
+
+  private static final Supplier<Type> COMPLETABLE_FUTURE =
+      Suppliers.typeFromString("java.util.concurrent.CompletableFuture");
+
   /** Methods that always throw: assertions in tests. */
   private static final Set<String> ALWAYS_THROWS = Set.of("fail", "throwIfUnchecked", "propagate");
 
@@ -130,6 +156,7 @@ public final class SwallowedInterrupt extends BugChecker implements CatchTreeMat
     if (propagation.propagates()
         || (propagation.setsFlag && restoresLater(tree, state))
         || restoredByEnclosingHandler(state.getPath(), state)
+        || onlyGetsDoneFutures(state.getPath(), state)
         || (ThreadOwnership.isOwnerCode(state.getPath(), state)
             && (isDeliberate(tree, state) || !goesRoundForever(state.getPath())))) {
       return NO_MATCH;
@@ -273,6 +300,322 @@ public final class SwallowedInterrupt extends BugChecker implements CatchTreeMat
       }
     }
     return false;
+  }
+
+  /**
+   * Whether the only calls in the catch's {@code try} that can throw {@code InterruptedException}
+   * are {@code get()}s of futures that are already done ({@link #isDoneFutureGet}): such a {@code
+   * get()} does not wait, so it never throws {@code InterruptedException}, and the catch has no
+   * interruption to swallow. Any other possible source — a call or constructor that declares {@code
+   * InterruptedException}, {@code Exception} or {@code Throwable}, a {@code throw}, the implicit
+   * {@code close()} of a resource — makes the answer no.
+   */
+  private static boolean onlyGetsDoneFutures(TreePath catchPath, VisitorState state) {
+    TreePath tryPath = catchPath.getParentPath();
+    Type interrupted = INTERRUPTED_EXCEPTION.get(state);
+    if (interrupted == null
+        || tryPath == null
+        || !(tryPath.getLeaf() instanceof TryTree tryTree)
+        || !tryTree.getResources().isEmpty()) {
+      return false;
+    }
+    boolean[] doneGet = new boolean[1];
+    boolean[] other = new boolean[1];
+    new TreePathScanner<Void, Void>() {
+      @Override
+      public Void scan(Tree tree, Void unused) {
+        return other[0] ? null : super.scan(tree, null);
+      }
+
+      @Override
+      public Void visitMethodInvocation(MethodInvocationTree call, Void unused) {
+        if (mayThrowInterrupted(ASTHelpers.getSymbol(call.getMethodSelect()))) {
+          if (isDoneFutureGet(getCurrentPath(), state)) {
+            doneGet[0] = true;
+          } else {
+            other[0] = true;
+            return null;
+          }
+        }
+        return super.visitMethodInvocation(call, null);
+      }
+
+      @Override
+      public Void visitNewClass(NewClassTree newClass, Void unused) {
+        if (mayThrowInterrupted(((JCNewClass) newClass).constructor)) {
+          other[0] = true;
+          return null;
+        }
+        scan(newClass.getEnclosingExpression(), null);
+        scan(newClass.getArguments(), null);
+        return null;
+      }
+
+      @Override
+      public Void visitThrow(ThrowTree thrown, Void unused) {
+        Type type = ASTHelpers.getType(thrown.getExpression());
+        if (type == null
+            || ASTHelpers.isSubtype(interrupted, type, state)
+            || ASTHelpers.isSubtype(type, interrupted, state)) {
+          other[0] = true;
+          return null;
+        }
+        return super.visitThrow(thrown, null);
+      }
+
+      @Override
+      public Void visitTry(TryTree inner, Void unused) {
+        if (!inner.getResources().isEmpty()) {
+          other[0] = true; // an implicit close() may throw it
+          return null;
+        }
+        scan(inner.getFinallyBlock(), null);
+        for (CatchTree c : inner.getCatches()) {
+          scan(c.getBlock(), null);
+        }
+        for (CatchTree c : inner.getCatches()) {
+          if (catchesBroadly(c, state) || catchesInterruptedException(c, state)) {
+            return null; // the inner try handles it: that catch is checked on its own
+          }
+        }
+        scan(inner.getBlock(), null);
+        return null;
+      }
+
+      @Override
+      public Void visitLambdaExpression(LambdaExpressionTree lambda, Void unused) {
+        return null;
+      }
+
+      @Override
+      public Void visitClass(ClassTree cls, Void unused) {
+        return null;
+      }
+
+      private boolean mayThrowInterrupted(@Nullable Symbol sym) {
+        if (!(sym instanceof MethodSymbol method) || method.type == null) {
+          return false;
+        }
+        for (Type thrown : method.getThrownTypes()) {
+          if (ASTHelpers.isSubtype(interrupted, state.getTypes().erasure(thrown), state)) {
+            return true;
+          }
+        }
+        return false;
+      }
+    }.scan(new TreePath(tryPath, tryTree.getBlock()), null);
+    return doneGet[0] && !other[0];
+  }
+
+  /**
+   * Whether the call at {@code path} is {@code f.get()} (or {@code f.get(timeout, unit)}) of a
+   * future of the JDK whose {@code get()} returns at once when the future is done, reached only
+   * when {@code f.isDone()} of the same variable returned true: the then-branch of {@code if
+   * (f.isDone())} (also in a {@code &&} chain), the else-branch of {@code if (!f.isDone())}, the
+   * right of {@code f.isDone() &&}, or after {@code if (!f.isDone()) return;} (or {@code continue},
+   * {@code break}, {@code throw}) in an enclosing block; with no assignment of {@code f} between
+   * the check and the call (nor anywhere in a loop between them), and, for a field, no call in
+   * between that could assign it. A future stays done once it is done.
+   */
+  private static boolean isDoneFutureGet(TreePath path, VisitorState state) {
+    if (!(path.getLeaf() instanceof MethodInvocationTree call)
+        || !FUTURE_GET.matches(call, state)) {
+      return false;
+    }
+    ExpressionTree receiver = ASTHelpers.getReceiver(call);
+    VarSymbol future = SameVariable.variable(receiver);
+    if (future == null || !getReturnsAtOnceWhenDone(ASTHelpers.getType(receiver), state)) {
+      return false;
+    }
+    List<Tree> loops = new ArrayList<>();
+    Tree child = call;
+    for (TreePath p = path.getParentPath(); p != null; child = p.getLeaf(), p = p.getParentPath()) {
+      Tree leaf = p.getLeaf();
+      if (leaf instanceof MethodTree
+          || leaf instanceof LambdaExpressionTree
+          || leaf instanceof ClassTree) {
+        return false;
+      }
+      MethodInvocationTree check = null;
+      if (leaf instanceof IfTree ifTree) {
+        check =
+            child == ifTree.getThenStatement()
+                ? doneWhen(ifTree.getCondition(), true, receiver)
+                : child == ifTree.getElseStatement()
+                    ? doneWhen(ifTree.getCondition(), false, receiver)
+                    : null;
+      } else if (leaf instanceof ConditionalExpressionTree conditional) {
+        check =
+            child == conditional.getTrueExpression()
+                ? doneWhen(conditional.getCondition(), true, receiver)
+                : child == conditional.getFalseExpression()
+                    ? doneWhen(conditional.getCondition(), false, receiver)
+                    : null;
+      } else if (leaf instanceof BinaryTree binary && child == binary.getRightOperand()) {
+        if (binary.getKind() == Tree.Kind.CONDITIONAL_AND) {
+          check = doneWhen(binary.getLeftOperand(), true, receiver);
+        } else if (binary.getKind() == Tree.Kind.CONDITIONAL_OR) {
+          check = doneWhen(binary.getLeftOperand(), false, receiver);
+        }
+      } else if (leaf instanceof BlockTree block) {
+        List<? extends StatementTree> statements = block.getStatements();
+        for (int i = statements.indexOf(child) - 1; i >= 0 && check == null; i--) {
+          if (statements.get(i) instanceof IfTree early
+              && early.getElseStatement() == null
+              && cannotCompleteNormally(early.getThenStatement())) {
+            check = doneWhen(early.getCondition(), false, receiver);
+          }
+        }
+      } else if (EnclosingLoops.isLoopStatement(leaf)) {
+        loops.add(leaf);
+      }
+      if (check != null) {
+        return !mayChange(future, state.getEndPosition(check), call, loops, p, state);
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Whether {@code type} is a future whose {@code get()} returns at once when it is done, without
+   * looking at the interrupt flag: a JDK future type of {@code java.util.concurrent} ({@code
+   * Future}, {@code ScheduledFuture}, {@code FutureTask}, {@code CompletableFuture}, …) or a
+   * subclass of {@code FutureTask} or {@code CompletableFuture}; never a {@code ForkJoinTask}. (The
+   * futures of other libraries, such as Guava's {@code AbstractFuture}, may check the flag first.)
+   */
+  private static boolean getReturnsAtOnceWhenDone(@Nullable Type type, VisitorState state) {
+    if (type == null || type.getKind() == TypeKind.ERROR || type.tsym == null) {
+      return false;
+    }
+    Type forkJoinTask = FORK_JOIN_TASK.get(state);
+    if (forkJoinTask != null && ASTHelpers.isSubtype(type, forkJoinTask, state)) {
+      return false;
+    }
+    Type futureTask = FUTURE_TASK.get(state);
+    Type completable = COMPLETABLE_FUTURE.get(state);
+    return (ASTHelpers.enclosingPackage(type.tsym) != null
+            && ASTHelpers.enclosingPackage(type.tsym)
+                .getQualifiedName()
+                .contentEquals("java.util.concurrent"))
+        || (futureTask != null && ASTHelpers.isSubtype(type, futureTask, state))
+        || (completable != null && ASTHelpers.isSubtype(type, completable, state));
+  }
+
+  /**
+   * The {@code receiver.isDone()} call that must have returned true when {@code condition}
+   * evaluates to {@code value}, or {@code null}.
+   */
+  private static @Nullable MethodInvocationTree doneWhen(
+      ExpressionTree condition, boolean value, ExpressionTree receiver) {
+    ExpressionTree e = ASTHelpers.stripParentheses(condition);
+    if (e instanceof UnaryTree unary && unary.getKind() == Tree.Kind.LOGICAL_COMPLEMENT) {
+      return doneWhen(unary.getExpression(), !value, receiver);
+    }
+    if (e instanceof BinaryTree binary) {
+      if ((value && binary.getKind() == Tree.Kind.CONDITIONAL_AND)
+          || (!value && binary.getKind() == Tree.Kind.CONDITIONAL_OR)) {
+        MethodInvocationTree left = doneWhen(binary.getLeftOperand(), value, receiver);
+        return left != null ? left : doneWhen(binary.getRightOperand(), value, receiver);
+      }
+      return null;
+    }
+    return value
+            && e instanceof MethodInvocationTree call
+            && call.getArguments().isEmpty()
+            && Trees.calledName(call).equals("isDone")
+            && SameVariable.of(ASTHelpers.getReceiver(call), receiver)
+        ? call
+        : null;
+  }
+
+  /** Whether {@code statement} (or the last statement of its block) leaves: return, throw, … */
+  private static boolean cannotCompleteNormally(StatementTree statement) {
+    StatementTree s = statement;
+    if (s instanceof BlockTree block && !block.getStatements().isEmpty()) {
+      s = block.getStatements().get(block.getStatements().size() - 1);
+    }
+    return s instanceof ReturnTree
+        || s instanceof ThrowTree
+        || s instanceof BreakTree
+        || s instanceof ContinueTree;
+  }
+
+  /**
+   * Whether {@code future} may hold another future at {@code call} than at the check that ended at
+   * {@code checkEnd}: an assignment between them, or anywhere in a loop between them (the loop's
+   * next round); for a field, also a call or constructor between them (it may assign the field).
+   */
+  private static boolean mayChange(
+      VarSymbol future,
+      int checkEnd,
+      MethodInvocationTree call,
+      List<Tree> loops,
+      TreePath at,
+      VisitorState state) {
+    int callStart = ASTHelpers.getStartPosition(call);
+    boolean field = future.getKind() == ElementKind.FIELD;
+    if (field && !loops.isEmpty()) {
+      return true; // any call in the loop's next round may assign the field
+    }
+    boolean[] found = new boolean[1];
+    new TreeScanner<Void, Void>() {
+      @Override
+      public Void scan(Tree tree, Void unused) {
+        return found[0] ? null : super.scan(tree, null);
+      }
+
+      @Override
+      public Void visitAssignment(AssignmentTree tree, Void unused) {
+        check(tree, tree.getVariable());
+        return super.visitAssignment(tree, null);
+      }
+
+      @Override
+      public Void visitCompoundAssignment(CompoundAssignmentTree tree, Void unused) {
+        check(tree, tree.getVariable());
+        return super.visitCompoundAssignment(tree, null);
+      }
+
+      @Override
+      public Void visitMethodInvocation(MethodInvocationTree tree, Void unused) {
+        if (field && tree != call && between(tree)) {
+          found[0] = true;
+          return null;
+        }
+        return super.visitMethodInvocation(tree, null);
+      }
+
+      @Override
+      public Void visitNewClass(NewClassTree tree, Void unused) {
+        if (field && between(tree)) {
+          found[0] = true;
+          return null;
+        }
+        return super.visitNewClass(tree, null);
+      }
+
+      private void check(Tree tree, ExpressionTree variable) {
+        if (future.equals(ASTHelpers.getSymbol(variable)) && (between(tree) || inLoop(tree))) {
+          found[0] = true;
+        }
+      }
+
+      private boolean between(Tree tree) {
+        int start = ASTHelpers.getStartPosition(tree);
+        return start >= checkEnd && start < callStart;
+      }
+
+      private boolean inLoop(Tree tree) {
+        int start = ASTHelpers.getStartPosition(tree);
+        for (Tree loop : loops) {
+          if (start >= ASTHelpers.getStartPosition(loop) && start < state.getEndPosition(loop)) {
+            return true;
+          }
+        }
+        return false;
+      }
+    }.scan(at.getLeaf(), null);
+    return found[0];
   }
 
   /** Whether {@code call} is {@code Thread.currentThread().interrupt()}. */

@@ -436,6 +436,135 @@ final class NonAtomicConcurrentMapUpdateTest {
         .doTest();
   }
 
+  /**
+   * A memoizing cache: the value is computed from the key alone, so a racing put at worst computes
+   * it twice and stores an equal value; nothing is lost.
+   */
+  @Test
+  void identificationNegativesMemoizingCache() {
+    CompilationTestHelper.newInstance(NonAtomicConcurrentMapUpdate.class, getClass())
+        .addSourceLines(
+            "Memo.java",
+            "import java.lang.reflect.Method;",
+            "import java.util.*;",
+            "import java.util.concurrent.*;",
+            "class Memo {",
+            "  private static final Map<Class<?>, Method[]> METHODS = new ConcurrentHashMap<>();",
+            "  private final ConcurrentMap<String, String> canonical = new ConcurrentHashMap<>();",
+            "  private final ConcurrentMap<String, Integer> lengths = new ConcurrentHashMap<>();",
+            "",
+            "  static Method[] findMethods(Class<?> c) {",
+            "    Method[] methods = METHODS.get(c);",
+            "    if (methods != null) {",
+            "      return methods;",
+            "    }",
+            "    methods = c.getMethods();",
+            "    METHODS.put(c, methods);",
+            "    return methods;",
+            "  }",
+            "",
+            "  String canonicalName(String name) {",
+            "    String v = canonical.get(name);",
+            "    if (v == null) {",
+            "      v = name.trim().toLowerCase(Locale.ROOT);",
+            "      canonical.put(name, v);",
+            "    }",
+            "    return v;",
+            "  }",
+            "",
+            "  Integer lengthOf(String k) {",
+            "    Integer n = lengths.get(k);",
+            "    if (n != null) { return n; }",
+            "    lengths.put(k, measure(k));",
+            "    return lengths.get(k);",
+            "  }",
+            "",
+            "  private static Integer measure(String k) { return k.length(); }",
+            "}")
+        .doTest();
+  }
+
+  /**
+   * The twins: the same cache shapes where a racing put loses something — a fresh mutable holder
+   * that callers then fill, count with or lock on; a value computed from another input; a value
+   * used after the put; a duplicate check whose loser must learn that it lost.
+   */
+  @Test
+  void identificationPositivesCacheThatLosesUpdates() {
+    CompilationTestHelper.newInstance(NonAtomicConcurrentMapUpdate.class, getClass())
+        .addSourceLines(
+            "Lossy.java",
+            "import java.util.*;",
+            "import java.util.concurrent.*;",
+            "import java.util.concurrent.atomic.AtomicInteger;",
+            "class Lossy {",
+            "  private final ConcurrentMap<String, List<String>> lists = new ConcurrentHashMap<>();",
+            "  private final ConcurrentMap<String, AtomicInteger> counters ="
+                + " new ConcurrentHashMap<>();",
+            "  private final ConcurrentMap<String, String> labels = new ConcurrentHashMap<>();",
+            "",
+            "  List<String> listOf(String k) {",
+            "    List<String> v = lists.get(k);",
+            "    // BUG: Diagnostic contains: NonAtomicConcurrentMapUpdate",
+            "    if (v != null) { return v; }",
+            "    v = Collections.synchronizedList(new ArrayList<>());",
+            "    lists.put(k, v);",
+            "    return v;",
+            "  }",
+            "",
+            "  AtomicInteger counterOf(String k) {",
+            "    AtomicInteger v = counters.get(k);",
+            "    // BUG: Diagnostic contains: NonAtomicConcurrentMapUpdate",
+            "    if (v == null) {",
+            "      v = newCounter(k);",
+            "      counters.put(k, v);",
+            "    }",
+            "    return v;",
+            "  }",
+            "",
+            "  private static AtomicInteger newCounter(String k) { return new AtomicInteger(); }",
+            "",
+            "  String labelOf(String k, String prefix) {",
+            "    String v = labels.get(k);",
+            "    // BUG: Diagnostic contains: NonAtomicConcurrentMapUpdate",
+            "    if (v == null) {",
+            "      v = prefix.concat(k);",
+            "      labels.put(k, v);",
+            "    }",
+            "    return v;",
+            "  }",
+            "",
+            "  String usedAfterPut(String k) {",
+            "    String v = labels.get(k);",
+            "    // BUG: Diagnostic contains: NonAtomicConcurrentMapUpdate",
+            "    if (v == null) {",
+            "      v = k.trim();",
+            "      labels.put(k, v);",
+            "      System.out.println(v);",
+            "    }",
+            "    return v;",
+            "  }",
+            "",
+            "  String registerOnce(String k) {",
+            "    // BUG: Diagnostic contains: NonAtomicConcurrentMapUpdate",
+            "    if (labels.containsKey(k)) { throw new IllegalStateException(k); }",
+            "    String v = k.trim();",
+            "    labels.put(k, v);",
+            "    return v;",
+            "  }",
+            "",
+            "  String notTheCachedValue(String k) {",
+            "    String v = labels.get(k);",
+            "    // BUG: Diagnostic contains: NonAtomicConcurrentMapUpdate",
+            "    if (v != null) { return \"cached\"; }",
+            "    v = k.trim();",
+            "    labels.put(k, v);",
+            "    return v;",
+            "  }",
+            "}")
+        .doTest();
+  }
+
   @Test
   void replacementOfReadsAndThrows() {
     BugCheckerRefactoringTestHelper.newInstance(NonAtomicConcurrentMapUpdate.class, getClass())

@@ -383,6 +383,158 @@ final class NonVolatileStopFlagTest {
         .doTest();
   }
 
+  /**
+   * Write, then interrupt (JLS 17.4.4): the interrupt synchronizes-with the point where the looping
+   * thread finds out, in a wait it makes on every iteration, that it was interrupted.
+   */
+  @Test
+  void identificationNegativesWriteThenInterrupt() {
+    CompilationTestHelper.newInstance(NonVolatileStopFlag.class, getClass())
+        .addSourceLines(
+            "WokenByInterrupt.java",
+            "import java.io.IOException;",
+            "import java.util.concurrent.TimeUnit;",
+            "class WokenByInterrupt {",
+            "  static final class Reconnector extends Thread {",
+            "    private boolean shutdown = false;",
+            "    @Override public void run() {",
+            "      while (!shutdown) {",
+            "        try {",
+            "          sleep(1000);",
+            "          reconnect();",
+            "        } catch (InterruptedException e) {",
+            "          System.err.println(\"interrupted\");",
+            "        } catch (IOException e) {",
+            "          System.err.println(\"retry\");",
+            "        }",
+            "      }",
+            "    }",
+            "    void reconnect() throws IOException {}",
+            "    void close() {",
+            "      shutdown = true;",
+            "      interrupt();",
+            "    }",
+            "  }",
+            "",
+            "  static final class Expirer implements Runnable {",
+            "    private final Thread thread = new Thread(this, \"expirer\");",
+            "    private boolean running;",
+            "    @Override public void run() {",
+            "      while (running) {",
+            "        expire();",
+            "        try {",
+            "          TimeUnit.SECONDS.sleep(1);",
+            "        } catch (InterruptedException e) {",
+            "          // next round reads the flag",
+            "        }",
+            "      }",
+            "    }",
+            "    private void expire() {}",
+            "    void start() {",
+            "      if (!running) {",
+            "        running = true;",
+            "        thread.start();",
+            "      }",
+            "    }",
+            "    void stop() {",
+            "      if (running) {",
+            "        running = false;",
+            "        System.out.println(\"stopping\");",
+            "        thread.interrupt();",
+            "      }",
+            "    }",
+            "  }",
+            "}")
+        .doTest();
+  }
+
+  /**
+   * The twins of write-then-interrupt: a writer that does not interrupt (or not after the write, or
+   * interrupts its own thread), and a loop that does not wait on every iteration.
+   */
+  @Test
+  void identificationPositivesWriteWithoutInterrupt() {
+    CompilationTestHelper.newInstance(NonVolatileStopFlag.class, getClass())
+        .addSourceLines(
+            "NotWoken.java",
+            "class NotWoken {",
+            "  static final class NoInterrupt extends Thread {",
+            "    private boolean shutdown;",
+            "    @Override public void run() {",
+            "      // BUG: Diagnostic contains: 'shutdown' is not volatile",
+            "      while (!shutdown) {",
+            "        try { sleep(1000); } catch (InterruptedException e) { }",
+            "      }",
+            "    }",
+            "    void close() { shutdown = true; }",
+            "  }",
+            "",
+            "  static final class OneWriterForgets extends Thread {",
+            "    private boolean shutdown;",
+            "    @Override public void run() {",
+            "      // BUG: Diagnostic contains: 'shutdown' is not volatile",
+            "      while (!shutdown) {",
+            "        try { sleep(1000); } catch (InterruptedException e) { }",
+            "      }",
+            "    }",
+            "    void close() { shutdown = true; interrupt(); }",
+            "    void quietly() { shutdown = true; }",
+            "  }",
+            "",
+            "  static final class InterruptsFirst extends Thread {",
+            "    private boolean shutdown;",
+            "    @Override public void run() {",
+            "      // BUG: Diagnostic contains: 'shutdown' is not volatile",
+            "      while (!shutdown) {",
+            "        try { sleep(1000); } catch (InterruptedException e) { }",
+            "      }",
+            "    }",
+            "    void close() { interrupt(); shutdown = true; }",
+            "  }",
+            "",
+            "  static final class InterruptsItself extends Thread {",
+            "    private boolean shutdown;",
+            "    @Override public void run() {",
+            "      // BUG: Diagnostic contains: 'shutdown' is not volatile",
+            "      while (!shutdown) {",
+            "        try { sleep(1000); } catch (InterruptedException e) { }",
+            "      }",
+            "    }",
+            "    void close() { shutdown = true; Thread.currentThread().interrupt(); }",
+            "  }",
+            "",
+            "  static final class SleepsSometimes extends Thread {",
+            "    private boolean shutdown;",
+            "    private int rounds;",
+            "    @Override public void run() {",
+            "      // BUG: Diagnostic contains: 'shutdown' is not volatile",
+            "      while (!shutdown) {",
+            "        if (++rounds % 10 == 0) {",
+            "          try { sleep(1000); } catch (InterruptedException e) { }",
+            "        }",
+            "      }",
+            "    }",
+            "    void close() { shutdown = true; interrupt(); }",
+            "  }",
+            "",
+            "  static final class SkipsTheSleep extends Thread {",
+            "    private boolean shutdown;",
+            "    private int rounds;",
+            "    @Override public void run() {",
+            "      // BUG: Diagnostic contains: 'shutdown' is not volatile",
+            "      while (!shutdown) {",
+            "        if (++rounds % 10 != 0) {",
+            "          continue;",
+            "        }",
+            "        try { sleep(1000); } catch (InterruptedException e) { }",
+            "      }",
+            "    }",
+            "    void close() { shutdown = true; interrupt(); }",
+            "  }",
+            "}")
+        .doTest();
+  }
+
   /** Issue 14, shape 5: a plain flag read by a spin loop, also in a private task body. */
   @Test
   void identificationPositivesSpinLoops() {

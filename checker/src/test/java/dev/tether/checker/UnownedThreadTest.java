@@ -276,6 +276,77 @@ final class UnownedThreadTest {
         .doTest();
   }
 
+  /**
+   * The Runnable handed to the thread is kept in a field of the starting class, which stops it
+   * elsewhere: the thread has an owner, even when the Runnable's class (with its stop flag) is
+   * declared in another file.
+   */
+  @Test
+  void identificationNegativesRunnableKeptAndStopped() {
+    CompilationTestHelper.newInstance(UnownedThread.class, getClass())
+        .addSourceLines(
+            "Acceptor.java",
+            "class Acceptor implements Runnable {",
+            "  private volatile boolean stopCalled;",
+            "  @Override public void run() { while (!stopCalled) { Thread.onSpinWait(); } }",
+            "  void stopMillis(long millis) { stopCalled = true; }",
+            "}")
+        .addSourceLines(
+            "Endpoint.java",
+            "import java.util.concurrent.ThreadFactory;",
+            "class Endpoint {",
+            "  protected Acceptor acceptor;",
+            "  private Acceptor spare;",
+            "  protected void startAcceptorThread() {",
+            "    acceptor = new Acceptor();",
+            "    Thread t = new Thread(acceptor, \"acceptor\");",
+            "    t.setDaemon(true);",
+            "    t.start();",
+            "  }",
+            "  public void stopInternal() { acceptor.stopMillis(-1); }",
+            "",
+            "  void startSpare(ThreadFactory factory) {",
+            "    spare = new Acceptor();",
+            "    factory.newThread(this.spare).start();",
+            "  }",
+            "  void destroy() { shutdownQuietly(spare); }",
+            "  private static void shutdownQuietly(Acceptor a) { a.stopMillis(0); }",
+            "}")
+        .doTest();
+  }
+
+  /** The twins: the Runnable is kept in a field that is never stopped. */
+  @Test
+  void identificationPositivesRunnableKeptButNeverStopped() {
+    CompilationTestHelper.newInstance(UnownedThread.class, getClass())
+        .addSourceLines(
+            "Acceptor.java",
+            "class Acceptor implements Runnable {",
+            "  private volatile boolean stopCalled;",
+            "  @Override public void run() { while (!stopCalled) { Thread.onSpinWait(); } }",
+            "  void stopMillis(long millis) { stopCalled = true; }",
+            "}")
+        .addSourceLines(
+            "Endpoint.java",
+            "class Endpoint {",
+            "  private Acceptor acceptor;",
+            "  private Acceptor queried;",
+            "  void startWrittenOnly() {",
+            "    acceptor = new Acceptor();",
+            "    // BUG: Diagnostic contains: UnownedThread",
+            "    Thread t = new Thread(acceptor, \"acceptor\");",
+            "    t.start();",
+            "  }",
+            "  void startQueriedOnly() {",
+            "    queried = new Acceptor();",
+            "    // BUG: Diagnostic contains: UnownedThread",
+            "    new Thread(queried).start();",
+            "  }",
+            "  String describe() { return queried.toString(); }",
+            "}")
+        .doTest();
+  }
+
   /** The twins of the shapes above, with the owner taken away. */
   @Test
   void identificationPositivesNoOwnerAfterAll() {

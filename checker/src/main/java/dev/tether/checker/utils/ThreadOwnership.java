@@ -148,6 +148,15 @@ public final class ThreadOwnership {
       Pattern.compile(
           "running|stop|shut|clos|cancel|done|alive|active|terminat|quit|exit|halt|finish|open");
 
+  /**
+   * Names of calls that stop, end or wait for a {@code Runnable} kept in a field (or the thread
+   * that runs it): {@code acceptor.stop()}, {@code poller.destroy()}, {@code stopAll(worker)}.
+   */
+  private static final Pattern STOPS =
+      Pattern.compile(
+          "^(stop|shutdown|close|cancel|interrupt|halt|destroy|dispose|terminat|quit|kill|join"
+              + "|await|finish).*");
+
   private ThreadOwnership() {}
 
   /** What runs the code at {@code path}. */
@@ -479,8 +488,81 @@ public final class ThreadOwnership {
       TreePath start, ExpressionTree creation, VisitorState state) {
     return implementsExecute(start, state)
         || isStartOnceGuarded(start, state, /* throughCallers= */ true)
+        || runnableKeptAndStopped(creation, start, state)
         || isDocumentedThreadHelper(start, creation, state)
         || new ThreadBody(creation, start, state).hasOwner();
+  }
+
+  /**
+   * Whether the {@code Runnable} handed to the new thread is a field of this object ({@code new
+   * Thread(acceptor, name)}, {@code factory.newThread(this.worker)}) that the top-level class also
+   * stops: it calls a method whose name says that it stops, ends or waits ({@link #STOPS}: {@code
+   * acceptor.stopMillis(…)}, {@code worker.shutdown()}) on that field, or passes the field to such
+   * a method. The owner keeps the thread's task and can stop it, wherever the task's class is
+   * declared (its stop flag and latch may live in another file).
+   */
+  private static boolean runnableKeptAndStopped(
+      ExpressionTree creation, TreePath start, VisitorState state) {
+    ExpressionTree e = ASTHelpers.stripParentheses(creation);
+    List<? extends ExpressionTree> arguments =
+        e instanceof NewClassTree newClass
+            ? newClass.getArguments()
+            : e instanceof MethodInvocationTree call ? call.getArguments() : List.of();
+    TreePath top = topLevelClass(start);
+    Type runnable = RUNNABLE.get(state);
+    if (top == null || runnable == null) {
+      return false;
+    }
+    for (ExpressionTree argument : arguments) {
+      ExpressionTree a = ASTHelpers.stripParentheses(argument);
+      boolean ofThis =
+          a instanceof IdentifierTree
+              || (a instanceof MemberSelectTree select
+                  && select.getExpression() instanceof IdentifierTree receiver
+                  && receiver.getName().contentEquals("this"));
+      VarSymbol field = SameVariable.variable(a);
+      if (ofThis
+          && field != null
+          && field.getKind() == ElementKind.FIELD
+          && field.type != null
+          && ASTHelpers.isSubtype(field.type, runnable, state)
+          && isStopped(field, top.getLeaf())) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Whether {@code tree} calls a {@link #STOPS} method on {@code field} or passes {@code field} to
+   * one.
+   */
+  private static boolean isStopped(VarSymbol field, Tree tree) {
+    boolean[] found = new boolean[1];
+    new TreeScanner<Void, Void>() {
+      @Override
+      public Void scan(Tree node, Void unused) {
+        return found[0] ? null : super.scan(node, null);
+      }
+
+      @Override
+      public Void visitMethodInvocation(MethodInvocationTree call, Void unused) {
+        if (STOPS.matcher(Trees.calledName(call)).matches()) {
+          if (field.equals(SameVariable.variable(ASTHelpers.getReceiver(call)))) {
+            found[0] = true;
+            return null;
+          }
+          for (ExpressionTree argument : call.getArguments()) {
+            if (field.equals(SameVariable.variable(argument))) {
+              found[0] = true;
+              return null;
+            }
+          }
+        }
+        return super.visitMethodInvocation(call, null);
+      }
+    }.scan(tree, null);
+    return found[0];
   }
 
   /** Whether {@code path} is in an implementation of {@code Executor.execute}. */

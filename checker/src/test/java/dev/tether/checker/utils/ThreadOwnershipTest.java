@@ -406,4 +406,36 @@ final class ThreadOwnershipTest {
             "}")
         .doTest();
   }
+
+  /**
+   * A Runnable kept in a field and stopped through it owns its thread, wherever its class is
+   * declared; a field that is never stopped does not.
+   */
+  @Test
+  void runnableKeptInAFieldAndStopped() {
+    CompilationTestHelper.newInstance(OwnerProbe.class, getClass())
+        .addSourceLines(
+            "Task.java",
+            "class Task implements Runnable {",
+            "  @Override public void run() {}",
+            "  void stop() {}",
+            "}")
+        .addSourceLines(
+            "D.java",
+            "class D {",
+            "  private Task stopped = new Task();",
+            "  private Task kept = new Task();",
+            "  private Task other = new Task();",
+            "  void start() {",
+            "    // BUG: Diagnostic contains: owned",
+            "    new Thread(stopped).start();",
+            "    // BUG: Diagnostic contains: unowned",
+            "    new Thread(kept).start();",
+            "    // BUG: Diagnostic contains: unowned",
+            "    new Thread(this.other).start();",
+            "  }",
+            "  void close() { stopped.stop(); other.run(); }",
+            "}")
+        .doTest();
+  }
 }
