@@ -71,9 +71,10 @@ public final class CancelDoesNotInterrupt extends BugChecker
 
   @Override
   public Description matchMethodInvocation(MethodInvocationTree tree, VisitorState state) {
-    if (!FUTURE_CANCEL.matches(tree, state)
-        || tree.getArguments().size() != 1
-        || !Boolean.TRUE.equals(ASTHelpers.constValue(tree.getArguments().get(0)))) {
+    // Cheap tests first: one argument, the constant true; only then the type-based matcher.
+    if (tree.getArguments().size() != 1
+        || !Boolean.TRUE.equals(ASTHelpers.constValue(tree.getArguments().get(0)))
+        || !FUTURE_CANCEL.matches(tree, state)) {
       return NO_MATCH;
     }
     ExpressionTree receiver = ASTHelpers.getReceiver(tree);

@@ -38,6 +38,7 @@ import com.sun.source.tree.VariableTree;
 import com.sun.source.util.TreePath;
 import com.sun.source.util.TreePathScanner;
 import com.sun.source.util.TreeScanner;
+import com.sun.tools.javac.code.Attribute;
 import com.sun.tools.javac.code.Symbol;
 import com.sun.tools.javac.code.Symbol.MethodSymbol;
 import com.sun.tools.javac.code.Symbol.VarSymbol;
@@ -73,8 +74,8 @@ public final class DetachedRequestWork extends BugChecker implements MethodInvoc
           + " group owned by the request (Tether's TaskGroup)";
 
   /** Annotations that make a method an HTTP endpoint (Spring MVC, JAX-RS), matched by name. */
-  private static final List<String> HANDLER_ANNOTATIONS =
-      List.of(
+  private static final Set<String> HANDLER_ANNOTATIONS =
+      Set.of(
           "org.springframework.web.bind.annotation.RequestMapping",
           "org.springframework.web.bind.annotation.GetMapping",
           "org.springframework.web.bind.annotation.PostMapping",
@@ -234,9 +235,11 @@ public final class DetachedRequestWork extends BugChecker implements MethodInvoc
     if (sym == null) {
       return false;
     }
-    for (String annotation :
-        sym.getRawAttributes().isEmpty() ? Set.<String>of() : HANDLER_ANNOTATIONS) {
-      if (ASTHelpers.hasAnnotation(sym, annotation, state)) {
+    // One look at each annotation the method has (most have none, or only @Override), rather than
+    // one ASTHelpers.hasAnnotation look-up per known annotation: the same answer for a method,
+    // which inherits no annotation.
+    for (Attribute.Compound annotation : sym.getRawAttributes()) {
+      if (HANDLER_ANNOTATIONS.contains(annotation.type.tsym.getQualifiedName().toString())) {
         return true;
       }
     }

@@ -90,8 +90,10 @@ public final class ExecutorNeverShutDown extends BugChecker
       return NO_MATCH;
     }
     receiver = ASTHelpers.stripParentheses(receiver);
-    if (!(receiver instanceof NewClassTree || receiver instanceof MethodInvocationTree)) {
-      return NO_MATCH;
+    if (!(receiver instanceof NewClassTree
+        || (receiver instanceof MethodInvocationTree call
+            && Trees.calledName(call).startsWith("new")))) {
+      return NO_MATCH; // a call creates an executor only as an Executors.new… factory
     }
     Symbol method = ASTHelpers.getSymbol(tree);
     if (method == null || RELEASE.contains(method.getSimpleName().toString())) {
@@ -125,6 +127,11 @@ public final class ExecutorNeverShutDown extends BugChecker
     init = ASTHelpers.stripParentheses(init);
     if (init instanceof TypeCastTree cast) {
       init = ASTHelpers.stripParentheses(cast.getExpression()); // (ThreadPoolExecutor) new…()
+    }
+    if (!(init instanceof NewClassTree
+        || (init instanceof MethodInvocationTree call
+            && Trees.calledName(call).startsWith("new")))) {
+      return NO_MATCH; // cheap: only a constructor or an Executors.new… factory creates one
     }
     boolean timer = ExecutorFacts.createsTimer(init, state);
     if (!timer && !ExecutorFacts.createsExecutor(init, state)) {

@@ -244,7 +244,7 @@ public final class NonAtomicConcurrentMapUpdate extends BugChecker
 
   @Override
   public Description matchMethodInvocation(MethodInvocationTree tree, VisitorState state) {
-    if (!PUT.matches(tree, state) || tree.getArguments().size() != 2) {
+    if (tree.getArguments().size() != 2 || !PUT.matches(tree, state)) {
       return NO_MATCH;
     }
     ExpressionTree map = ASTHelpers.getReceiver(tree);

@@ -29,6 +29,7 @@ import com.sun.tools.javac.code.Symbol;
 import com.sun.tools.javac.code.Type;
 import dev.tether.checker.utils.EnclosingLoops;
 import dev.tether.checker.utils.ExecutorFacts;
+import dev.tether.checker.utils.Trees;
 import java.util.Set;
 import javax.lang.model.element.ElementKind;
 
@@ -73,6 +74,13 @@ public final class TimerInLoop extends BugChecker
   }
 
   private Description match(ExpressionTree tree, VisitorState state) {
+    // Cheap tests first: most calls and constructions are in no loop, and a call can create an
+    // executor only as an Executors.new… factory (a this(…)/super(…) call is never in a loop).
+    if (!EnclosingLoops.mayBeIn(state.getPath(), false)
+        || (tree instanceof MethodInvocationTree call
+            && !Trees.calledName(call).startsWith("new"))) {
+      return NO_MATCH;
+    }
     boolean timer = ExecutorFacts.createsTimer(tree, state);
     if (!timer && (!ExecutorFacts.createsExecutor(tree, state) || isThreadPerTask(tree))) {
       return NO_MATCH;

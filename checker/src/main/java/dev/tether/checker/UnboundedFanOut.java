@@ -92,6 +92,9 @@ public final class UnboundedFanOut extends BugChecker
 
   @Override
   public Description matchNewClass(NewClassTree tree, VisitorState state) {
+    if (!EnclosingLoops.mayBeIn(state.getPath(), true)) {
+      return NO_MATCH; // cheap: in no loop, nothing to report
+    }
     Type type = ASTHelpers.getType(tree);
     if (type == null
         || type.getKind() == TypeKind.ERROR
@@ -104,6 +107,9 @@ public final class UnboundedFanOut extends BugChecker
   /** {@code items.forEach(pool::execute)}, {@code tasks.stream().map(Thread::new)}. */
   @Override
   public Description matchMemberReference(MemberReferenceTree tree, VisitorState state) {
+    if (!EnclosingLoops.mayBeIn(state.getPath(), true)) {
+      return NO_MATCH; // cheap: in no loop, nothing to report
+    }
     Symbol sym = ASTHelpers.getSymbol(tree);
     if (sym == null) {
       return NO_MATCH;
@@ -125,6 +131,9 @@ public final class UnboundedFanOut extends BugChecker
 
   @Override
   public Description matchMethodInvocation(MethodInvocationTree tree, VisitorState state) {
+    if (!EnclosingLoops.mayBeIn(state.getPath(), true)) {
+      return NO_MATCH; // cheap: in no loop, nothing to report
+    }
     Spawn spawn = spawnOf(tree, state);
     return spawn == null ? NO_MATCH : report(tree, spawn, state);
   }
@@ -145,9 +154,10 @@ public final class UnboundedFanOut extends BugChecker
       return receiverChainCalls(tree, "ofPlatform") ? Spawn.PLATFORM_THREAD : null;
     }
     ExpressionTree executor;
-    if (SUBMIT.matches(tree, state)) {
+    // Names first: the type-based matchers only for the few calls that can be a hand-off.
+    if ((name.equals("execute") || name.equals("submit")) && SUBMIT.matches(tree, state)) {
       executor = ASTHelpers.getReceiver(tree);
-    } else if (ASYNC.matches(tree, state) && name.endsWith("Async")) {
+    } else if (name.endsWith("Async") && ASYNC.matches(tree, state)) {
       executor = executorArgument(tree, state);
     } else {
       return null;

@@ -81,6 +81,10 @@ public final class UnownedThread extends BugChecker
 
   @Override
   public Description matchMethodInvocation(MethodInvocationTree tree, VisitorState state) {
+    String name = Trees.calledName(tree);
+    if (!name.equals("start") && !name.equals("startVirtualThread")) {
+      return NO_MATCH; // cheap: both matchers below need one of these names
+    }
     if (THREAD_START.matches(tree, state)) {
       ExpressionTree receiver = ASTHelpers.getReceiver(tree);
       return receiver != null

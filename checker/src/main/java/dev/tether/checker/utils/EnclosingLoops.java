@@ -156,6 +156,35 @@ public final class EnclosingLoops {
     return loops;
   }
 
+  /**
+   * A cheap pre-filter for {@link #of}: false when {@code of(path, state, throughTasks)} is surely
+   * empty, because no loop statement or lambda is around {@code path} (up to the enclosing method
+   * or class; with {@code throughTasks}, up to the compilation unit) and {@code path} is not a
+   * method reference argument. It resolves nothing and allocates nothing, so a check can run it on
+   * every node before any type look-up.
+   */
+  public static boolean mayBeIn(TreePath path, boolean throughTasks) {
+    if (path.getLeaf() instanceof MemberReferenceTree
+        && path.getParentPath() != null
+        && path.getParentPath().getLeaf() instanceof MethodInvocationTree) {
+      return true;
+    }
+    for (TreePath p = path.getParentPath(); p != null; p = p.getParentPath()) {
+      Tree leaf = p.getLeaf();
+      if (leaf instanceof ForLoopTree
+          || leaf instanceof EnhancedForLoopTree
+          || leaf instanceof WhileLoopTree
+          || leaf instanceof DoWhileLoopTree
+          || leaf instanceof LambdaExpressionTree) {
+        return true;
+      }
+      if (!throughTasks && (leaf instanceof MethodTree || leaf instanceof ClassTree)) {
+        return false;
+      }
+    }
+    return false;
+  }
+
   /** Whether the method at {@code path} belongs to an anonymous class handed to another thread. */
   private static boolean isHandedOffClassMember(TreePath path, VisitorState state) {
     TreePath cls = path.getParentPath();

@@ -72,6 +72,9 @@ public final class RuntimeApi {
     ExpressionTree e = ASTHelpers.stripParentheses(expr);
     while (e instanceof MethodInvocationTree call) {
       String name = Trees.calledName(call);
+      if (!BUILDERS.contains(name) && !name.equals("open") && !CHILD_SCOPE.contains(name)) {
+        return null; // cheap: the name decides before the owner's name is looked up
+      }
       Symbol method = ASTHelpers.getSymbol(call);
       String owner = owner(method);
       if (BUILDERS.contains(name) && GROUPS.contains(owner)) {
