@@ -35,6 +35,9 @@ public final class RuntimeApi {
   /** {@code CancelScope}, or null when the runtime is not on the class path. */
   public static final Supplier<Type> CANCEL_SCOPE_TYPE = Suppliers.typeFromString(CANCEL_SCOPE);
 
+  /** {@code TaskGroup}, or null when the runtime is not on the class path. */
+  public static final Supplier<Type> TASK_GROUP_TYPE = Suppliers.typeFromString(TASK_GROUP);
+
   /** The classes whose {@code open(…)} returns something that must be closed. */
   public static final Set<String> OPENED =
       Set.of(TASK_GROUP, RESULT_GROUP, WORKER_POOL, TICKER, STATE_OWNER);
@@ -143,6 +146,14 @@ public final class RuntimeApi {
       }
     }
     return found;
+  }
+
+  /**
+   * Whether the runtime's {@code TaskGroup} is on the compile class path (looked up once per
+   * compilation): what a migration to it needs.
+   */
+  public static boolean hasTaskGroup(VisitorState state) {
+    return TASK_GROUP_TYPE.get(state) != null;
   }
 
   /** Whether the runtime is on the compile class path. */
