@@ -50,13 +50,107 @@ class Downstream {
     mvn.mkdirs()
     new File(mvn, 'jvm.config').bytes = new File(vars.jvmConfig as String).bytes
 
+    // A check that is silent unless -Xep:<Name> names it (a plugin check cannot be off by
+    // default) says {@code -Xep:<Name>} in its bad sample; the README's setup does not name it, so
+    // these scenarios leave it out, and it has scenarios of its own (migrations).
+    List<String> named = checks.findAll { silentUnlessNamed(samples, it) }
+    checks = checks - named
     new File(basedir, 'tether-checks.txt').text = checks.join('\n') + '\n'
     new File(basedir, 'off.properties').text =
         'errorprone.flags=' + checks.collect { "-Xep:${it}:OFF" }.join(' ') + '\n'
     new File(basedir, 'patch.properties').text =
         "errorprone.flags=-XepPatchChecks:${checks.join(',')} -XepPatchLocation:IN_PLACE\n"
-    println "Tether checks: $checks"
+    println "Tether checks: $checks; silent unless named: $named"
     return checks
+  }
+
+  /** Whether {@code check}'s bad sample says it is silent unless {@code -Xep:<check>} names it. */
+  static boolean silentUnlessNamed(File samples, String check) {
+    new File(samples, "${check}Bad.java").getText('UTF-8').contains("{@code -Xep:${check}}")
+  }
+
+  // ---- (g) the migrations scenarios: migrations, migrations-jdk25, migrations-without-runtime ----
+
+  static final String UPLOADS = 'src/main/java/com/example/Uploads.java'
+
+  /**
+   * Tether's .mvn/jvm.config, and for the twins of migrations (-jdk25, -without-runtime) its
+   * sources (main and, for -jdk25, test).
+   */
+  static void prepareMigrations(Map vars) {
+    File basedir = vars.basedir as File
+    File original = new File(vars.itSources as String, 'migrations')
+    if (basedir.name != 'migrations') {
+      new File(basedir, 'src').deleteDir()
+      List<String> files = [UPLOADS]
+      if (basedir.name == 'migrations-jdk25') {
+        files << 'src/test/java/com/example/UploadsTest.java'
+      }
+      files.each { path ->
+        File target = new File(basedir, path)
+        target.parentFile.mkdirs()
+        target.bytes = new File(original, path).bytes
+      }
+    }
+    File mvn = new File(basedir, '.mvn')
+    mvn.mkdirs()
+    new File(mvn, 'jvm.config').bytes = new File(vars.jvmConfig as String).bytes
+  }
+
+  /** The README's setup, as is: LostTaskFailure warns on the fan-out, TetherMigrations is silent. */
+  static void assertSilentUnlessNamed(String log) {
+    require(log.contains('BUILD SUCCESS'), 'the plain build failed')
+    def found = findings(log, ['LostTaskFailure', 'TetherMigrations'])
+    require(found.any { it.check == 'LostTaskFailure' && it.file == 'Uploads' },
+        "no LostTaskFailure finding on Uploads.java: is Tether running? ${found.collect { describe(it) }}")
+    require(!found.any { it.check == 'TetherMigrations' },
+        "TetherMigrations spoke without -Xep:TetherMigrations: ${found.collect { describe(it) }}")
+    println 'OK without -Xep:TetherMigrations: no TetherMigrations finding (LostTaskFailure warns)'
+  }
+
+  /**
+   * Patch mode with -Xep:TetherMigrations rewrote uploadAll (and only it) to a TaskGroup on the same
+   * executor; then the plain build compiled the migrated code and its behaviour tests passed.
+   */
+  static void assertMigrated(Map vars, String patching, String testing) {
+    File basedir = vars.basedir as File
+    require(patching.contains('BUILD SUCCESS'), 'patch mode: the build failed')
+    def offers = findings(patching, ['TetherMigrations'])
+    require(offers.size() == 1 && offers[0].file == 'Uploads' && hasFix(offers[0]),
+        "patch mode: expected one TetherMigrations finding with a fix on Uploads.java, saw ${offers.collect { describe(it) }}")
+    String before = new File(vars.itSources as String, "migrations/${UPLOADS}").getText('UTF-8')
+    String after = new File(basedir, UPLOADS).getText('UTF-8')
+    [
+      'import dev.tether.TaskGroup;',
+      '    try (TaskGroup group = TaskGroup.open().withExecutor(executor).withLimit(Integer.MAX_VALUE)) {\n' +
+      '      for (String file : files) {\n' +
+      '        group.go(s -> uploader.accept(file));\n' +
+      '      }\n' +
+      '      group.await();\n' +
+      '    }\n',
+    ].each { require(after.contains(it), "Uploads.java was not migrated as expected, no:\n$it\nin:\n$after") }
+    String timed = before.substring(before.indexOf('  /** Uploads every file, waiting at most'))
+    require(after.endsWith(timed), "the timed fan-out (not rewritable) changed:\n$after")
+    require(after.contains('import java.util.concurrent.CountDownLatch;'), 'the latch import went, though the timed fan-out uses it')
+    println "OK patch mode rewrote uploadAll to a TaskGroup: ${describe(offers[0])}"
+
+    require(testing.contains('BUILD SUCCESS'), 'the migrated code does not compile, or its tests failed')
+    require(testing.contains('Tests run: 2, Failures: 0, Errors: 0, Skipped: 0'), 'the behaviour tests did not all run and pass')
+    require(findings(testing, ['TetherMigrations']).isEmpty(), 'the plain build printed a TetherMigrations finding')
+    println 'OK the migrated code compiles, and its tests pass: every file uploaded on the same executor; the first failure rethrown, the other upload cancelled'
+  }
+
+  /** Without tether-runtime, the migration flags change nothing, and the build passes. */
+  static void assertNotMigratedWithoutRuntime(Map vars, String log) {
+    File basedir = vars.basedir as File
+    require(log.contains('BUILD SUCCESS'), 'the build without tether-runtime failed')
+    def found = findings(log, ['LostTaskFailure', 'TetherMigrations'])
+    require(found.any { it.check == 'LostTaskFailure' && it.file == 'Uploads' },
+        "no LostTaskFailure finding on Uploads.java: is Tether running? ${found.collect { describe(it) }}")
+    require(!found.any { it.check == 'TetherMigrations' }, "TetherMigrations spoke without the runtime: ${found.collect { describe(it) }}")
+    String before = new File(vars.itSources as String, "migrations/${UPLOADS}").getText('UTF-8')
+    require(new File(basedir, UPLOADS).getText('UTF-8') == before, 'Uploads.java was rewritten without the runtime')
+    println 'OK without tether-runtime: no TetherMigrations finding, Uploads.java unchanged'
   }
 
   /**

@@ -11,6 +11,7 @@ import com.sun.source.tree.VariableTree;
 import com.sun.tools.javac.code.Symbol;
 import com.sun.tools.javac.code.Symbol.MethodSymbol;
 import com.sun.tools.javac.code.Type;
+import com.sun.tools.javac.model.JavacElements;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
@@ -34,6 +35,15 @@ public final class RuntimeApi {
 
   /** {@code CancelScope}, or null when the runtime is not on the class path. */
   public static final Supplier<Type> CANCEL_SCOPE_TYPE = Suppliers.typeFromString(CANCEL_SCOPE);
+
+  /**
+   * Whether {@code TaskGroup} is on the compile class path, looked up once per compilation. Unlike
+   * {@link Suppliers#typeFromString}, which only finds classes the compilation has already loaded,
+   * this loads it from the class path: code about to be migrated does not mention the runtime yet.
+   */
+  private static final Supplier<Boolean> TASK_GROUP_ON_CLASS_PATH =
+      VisitorState.memoize(
+          state -> JavacElements.instance(state.context).getTypeElement(TASK_GROUP) != null);
 
   /** The classes whose {@code open(…)} returns something that must be closed. */
   public static final Set<String> OPENED =
@@ -146,6 +156,14 @@ public final class RuntimeApi {
       }
     }
     return found;
+  }
+
+  /**
+   * Whether the runtime's {@code TaskGroup} is on the compile class path, whether or not the code
+   * uses it yet (looked up once per compilation): what a migration to it needs.
+   */
+  public static boolean hasTaskGroup(VisitorState state) {
+    return TASK_GROUP_ON_CLASS_PATH.get(state);
   }
 
   /** Whether the runtime is on the compile class path. */
