@@ -35,6 +35,7 @@ import com.sun.tools.javac.code.Type;
 import dev.tether.checker.utils.ExecutorFacts;
 import dev.tether.checker.utils.ResourceUses;
 import dev.tether.checker.utils.StatementsAfter;
+import dev.tether.checker.utils.Trees;
 import java.util.Set;
 import java.util.regex.Pattern;
 import javax.lang.model.element.ElementKind;
