@@ -440,9 +440,8 @@ public final class NonAtomicConcurrentMapUpdate extends BugChecker
     return (collection != null && ASTHelpers.isSubtype(type, collection, state))
         || (map != null && ASTHelpers.isSubtype(type, map, state))
         || MUTABLE_HOLDERS.contains(type.tsym.getQualifiedName().toString())
-        || (ASTHelpers.enclosingPackage(type.tsym) != null
-            && MUTABLE_PACKAGES.contains(
-                ASTHelpers.enclosingPackage(type.tsym).getQualifiedName().toString()));
+        || MUTABLE_PACKAGES.contains(
+            state.getElements().getPackageOf(type.tsym).getQualifiedName().toString());
   }
 
   /** The map, key and (for remove) expected value that an {@code if} condition checks. */

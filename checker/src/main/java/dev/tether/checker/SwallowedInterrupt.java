@@ -493,10 +493,13 @@ public final class SwallowedInterrupt extends BugChecker implements CatchTreeMat
     }
     Type futureTask = FUTURE_TASK.get(state);
     Type completable = COMPLETABLE_FUTURE.get(state);
-    return (ASTHelpers.enclosingPackage(type.tsym) != null
-            && ASTHelpers.enclosingPackage(type.tsym)
-                .getQualifiedName()
-                .contentEquals("java.util.concurrent"))
+    // Elements.getPackageOf, not ASTHelpers.enclosingPackage: the latter's signature differs
+    // between the Error Prone versions Tether runs on.
+    return state
+            .getElements()
+            .getPackageOf(type.tsym)
+            .getQualifiedName()
+            .contentEquals("java.util.concurrent")
         || (futureTask != null && ASTHelpers.isSubtype(type, futureTask, state))
         || (completable != null && ASTHelpers.isSubtype(type, completable, state));
   }
