@@ -54,6 +54,7 @@ import com.sun.source.tree.VariableTree;
 import com.sun.source.util.TreePath;
 import com.sun.source.util.TreePathScanner;
 import com.sun.source.util.TreeScanner;
+import com.sun.tools.javac.api.JavacTrees;
 import com.sun.tools.javac.code.Symbol;
 import com.sun.tools.javac.code.Symbol.ClassSymbol;
 import com.sun.tools.javac.code.Symbol.MethodSymbol;
@@ -960,8 +961,13 @@ public final class SwallowedInterrupt extends BugChecker implements CatchTreeMat
     if (leaves) {
       // The restore goes first in the block: a call there that can be interrupted (a retry of the
       // failed call, a sleep, a join) would then throw at once.
-      return blocksOnInterrupt(tree.getBlock(), null, state)
-          ? null
+      if (blocksOnInterrupt(tree.getBlock(), null, state)) {
+        return null;
+      }
+      // A finally that runs on the way out (a close() that joins a thread) would throw at once
+      // too: restore after it instead, where the method ends.
+      return finallyBlocksOnTheWayOut(catchPath.getParentPath(), state)
+          ? rememberFix(catchPath, state, broad)
           : restoreFix(tree, state, broad);
     }
     return rememberFix(catchPath, state, broad);
@@ -979,6 +985,16 @@ public final class SwallowedInterrupt extends BugChecker implements CatchTreeMat
 
   private static boolean blocksOnInterrupt(
       List<? extends Tree> trees, @Nullable Tree skip, VisitorState state) {
+    return blocksOnInterrupt(trees, skip, state, /* lookIntoCalls= */ true);
+  }
+
+  /**
+   * With {@code lookIntoCalls}, a call of a method declared in the same top-level class counts when
+   * that method's own body waits interruptibly (one level deep: a {@code disconnect()} that joins a
+   * thread and catches the {@code InterruptedException} itself declares none).
+   */
+  private static boolean blocksOnInterrupt(
+      List<? extends Tree> trees, @Nullable Tree skip, VisitorState state, boolean lookIntoCalls) {
     Type interrupted = INTERRUPTED_EXCEPTION.get(state);
     if (interrupted == null) {
       return false;
@@ -1021,10 +1037,52 @@ public final class SwallowedInterrupt extends BugChecker implements CatchTreeMat
               found[0] = true;
             }
           }
+          if (!found[0] && lookIntoCalls && declaredHere(method, state)) {
+            Tree declaration = JavacTrees.instance(state.context).getTree(method);
+            if (declaration instanceof MethodTree m
+                && m.getBody() != null
+                && blocksOnInterrupt(List.of(m.getBody()), null, state, false)) {
+              found[0] = true;
+            }
+          }
         }
       }
     }.scan(trees, null);
     return found[0];
+  }
+
+  /** Whether {@code method} is declared in the top-level class of the file being compiled. */
+  private static boolean declaredHere(MethodSymbol method, VisitorState state) {
+    ClassSymbol outermost = method.outermostClass();
+    for (Tree type : state.getPath().getCompilationUnit().getTypeDecls()) {
+      if (ASTHelpers.getSymbol(type) == outermost) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Whether a {@code finally} that runs when control leaves {@code tryPath}'s try statement (its
+   * own, or one of an enclosing try of the same method) calls something that waits interruptibly.
+   */
+  private static boolean finallyBlocksOnTheWayOut(TreePath tryPath, VisitorState state) {
+    Tree child = null;
+    for (TreePath p = tryPath; p != null; child = p.getLeaf(), p = p.getParentPath()) {
+      Tree leaf = p.getLeaf();
+      if (leaf instanceof MethodTree
+          || leaf instanceof LambdaExpressionTree
+          || leaf instanceof ClassTree) {
+        return false;
+      }
+      if (leaf instanceof TryTree t
+          && t.getFinallyBlock() != null
+          && t.getFinallyBlock() != child
+          && blocksOnInterrupt(t.getFinallyBlock(), null, state)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**

@@ -1697,6 +1697,102 @@ final class SwallowedInterruptTest {
         .doTest(TestMode.TEXT_MATCH);
   }
 
+  /**
+   * The catch leaves, but the try's finally then calls a method of the same class that joins a
+   * thread (and catches the InterruptedException itself, so it declares none): a restore first in
+   * the catch would make that join throw at once and close() stop waiting. The flag is remembered
+   * and restored where the method ends, after the finally. The twin, a finally that only logs,
+   * keeps the one-line restore.
+   */
+  @Test
+  void replacementRestoreAfterAFinallyThatWaits() {
+    BugCheckerRefactoringTestHelper.newInstance(SwallowedInterrupt.class, getClass())
+        .addInputLines(
+            "Client.java",
+            "class Client {",
+            "  private final Thread sender = new Thread(() -> {});",
+            "",
+            "  void close(Thread reader) {",
+            "    try {",
+            "      reader.join();",
+            "    } catch (InterruptedException e) {",
+            "      System.err.println(\"interrupted while closing\");",
+            "    } finally {",
+            "      disconnect();",
+            "    }",
+            "  }",
+            "",
+            "  void closeQuietly(Thread reader) {",
+            "    try {",
+            "      reader.join();",
+            "    } catch (InterruptedException e) {",
+            "      System.err.println(\"interrupted while closing\");",
+            "    } finally {",
+            "      log();",
+            "    }",
+            "  }",
+            "",
+            "  private void disconnect() {",
+            "    try {",
+            "      sender.join();",
+            "    } catch (InterruptedException e) {",
+            "      Thread.currentThread().interrupt();",
+            "    }",
+            "  }",
+            "",
+            "  private void log() {",
+            "    System.err.println(\"closed\");",
+            "  }",
+            "}")
+        .addOutputLines(
+            "Client.java",
+            "class Client {",
+            "  private final Thread sender = new Thread(() -> {});",
+            "",
+            "  void close(Thread reader) {",
+            "    boolean interrupted = false;",
+            "    try {",
+            "      try {",
+            "        reader.join();",
+            "      } catch (InterruptedException e) {",
+            "        interrupted = true;",
+            "        System.err.println(\"interrupted while closing\");",
+            "      } finally {",
+            "        disconnect();",
+            "      }",
+            "    } finally {",
+            "      if (interrupted) {",
+            "        Thread.currentThread().interrupt();",
+            "      }",
+            "    }",
+            "  }",
+            "",
+            "  void closeQuietly(Thread reader) {",
+            "    try {",
+            "      reader.join();",
+            "    } catch (InterruptedException e) {",
+            "      Thread.currentThread().interrupt();",
+            "      System.err.println(\"interrupted while closing\");",
+            "    } finally {",
+            "      log();",
+            "    }",
+            "  }",
+            "",
+            "  private void disconnect() {",
+            "    try {",
+            "      sender.join();",
+            "    } catch (InterruptedException e) {",
+            "      Thread.currentThread().interrupt();",
+            "    }",
+            "  }",
+            "",
+            "  private void log() {",
+            "    System.err.println(\"closed\");",
+            "  }",
+            "}")
+        .doTest(TestMode.TEXT_MATCH);
+  }
+
   @Test
   void replacementRememberWhenFinallyDoesNotBlock() {
     BugCheckerRefactoringTestHelper.newInstance(SwallowedInterrupt.class, getClass())
