@@ -51,6 +51,7 @@ import com.sun.tools.javac.code.Symbol.VarSymbol;
 import com.sun.tools.javac.code.Type;
 import dev.tether.checker.utils.AssignedValues;
 import dev.tether.checker.utils.SameVariable;
+import dev.tether.checker.utils.Symbols;
 import dev.tether.checker.utils.Synchronization;
 import java.util.HashSet;
 import java.util.List;
@@ -796,10 +797,10 @@ public final class NonAtomicConcurrentMapUpdate extends BugChecker
     ExpressionTree left = ASTHelpers.stripParentheses(sum.getLeftOperand());
     ExpressionTree right = ASTHelpers.stripParentheses(sum.getRightOperand());
     if (left instanceof IdentifierTree id && ASTHelpers.getSymbol(id) == old) {
-      return mentions(right, old) ? null : sum.getRightOperand();
+      return Symbols.mentions(right, old) ? null : sum.getRightOperand();
     }
     if (right instanceof IdentifierTree id && ASTHelpers.getSymbol(id) == old) {
-      return mentions(left, old) ? null : sum.getLeftOperand();
+      return Symbols.mentions(left, old) ? null : sum.getLeftOperand();
     }
     return null;
   }
@@ -845,18 +846,6 @@ public final class NonAtomicConcurrentMapUpdate extends BugChecker
       }
     }
     return true;
-  }
-
-  private static boolean mentions(ExpressionTree tree, VarSymbol var) {
-    boolean[] found = new boolean[1];
-    new TreeScanner<Void, Void>() {
-      @Override
-      public Void visitIdentifier(IdentifierTree id, Void unused) {
-        found[0] |= ASTHelpers.getSymbol(id) == var;
-        return null;
-      }
-    }.scan(tree, null);
-    return found[0];
   }
 
   /**

@@ -49,7 +49,6 @@ import com.sun.source.tree.ThrowTree;
 import com.sun.source.tree.Tree;
 import com.sun.source.tree.TryTree;
 import com.sun.source.tree.UnaryTree;
-import com.sun.source.tree.UnionTypeTree;
 import com.sun.source.tree.VariableTree;
 import com.sun.source.util.TreePath;
 import com.sun.source.util.TreePathScanner;
@@ -177,7 +176,7 @@ public final class SwallowedInterrupt extends BugChecker implements CatchTreeMat
     if (interrupted == null) {
       return false;
     }
-    for (Tree alternative : alternatives(tree)) {
+    for (Tree alternative : Trees.caughtTypes(tree)) {
       Type caught = ASTHelpers.getType(alternative);
       if (caught != null
           && caught.getKind() != TypeKind.ERROR
@@ -186,11 +185,6 @@ public final class SwallowedInterrupt extends BugChecker implements CatchTreeMat
       }
     }
     return false;
-  }
-
-  private static List<? extends Tree> alternatives(CatchTree tree) {
-    Tree type = tree.getParameter().getType();
-    return type instanceof UnionTypeTree union ? union.getTypeAlternatives() : List.of(type);
   }
 
   /**
@@ -292,7 +286,7 @@ public final class SwallowedInterrupt extends BugChecker implements CatchTreeMat
   }
 
   private static boolean catchesInterruptedException(CatchTree tree, VisitorState state) {
-    for (Tree alternative : alternatives(tree)) {
+    for (Tree alternative : Trees.caughtTypes(tree)) {
       Type caught = ASTHelpers.getType(alternative);
       if (caught != null
           && caught.getKind() != TypeKind.ERROR

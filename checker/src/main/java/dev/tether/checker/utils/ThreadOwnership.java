@@ -206,14 +206,14 @@ public final class ThreadOwnership {
           }
         } else if (leaf instanceof MethodTree method) {
           MethodSymbol sym = ASTHelpers.getSymbol(method);
-          if (isInAnonymousClass(p)) {
+          if (Symbols.isInAnonymousClass(p)) {
             if (ConcurrentCode.isRunnableRun(sym, state)) {
               return Runner.OWN_THREAD; // a Runnable not handed off in sight, as a named one
             }
             continue; // not handed off: runs wherever the code that holds it does
           }
           return sym == null ? Runner.CALLER : method(sym);
-        } else if (leaf instanceof ClassTree cls && !isAnonymous(cls)) {
+        } else if (leaf instanceof ClassTree cls && !Symbols.isAnonymous(cls)) {
           return Runner.CALLER; // a field initializer or an initializer block
         }
       }
@@ -1297,19 +1297,5 @@ public final class ThreadOwnership {
       }
     }
     return null;
-  }
-
-  private static boolean isInAnonymousClass(TreePath path) {
-    for (TreePath p = path; p != null; p = p.getParentPath()) {
-      if (p.getLeaf() instanceof ClassTree cls) {
-        return isAnonymous(cls);
-      }
-    }
-    return false;
-  }
-
-  private static boolean isAnonymous(ClassTree cls) {
-    ClassSymbol sym = ASTHelpers.getSymbol(cls);
-    return sym != null && sym.isAnonymous();
   }
 }
