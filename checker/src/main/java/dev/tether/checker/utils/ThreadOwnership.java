@@ -606,7 +606,13 @@ public final class ThreadOwnership {
           && isGuard(ifTree.getCondition(), ifTree.getThenStatement())) {
         return true;
       }
-      if (leaf instanceof BlockTree block && isAfterEarlyReturnGuard(block, child)) {
+      if (leaf instanceof IfTree ifTree
+          && child == ifTree.getElseStatement()
+          && isNegatedCallGuard(ifTree.getCondition())) {
+        return true; // if (!permits.tryAcquire()) { skip } else { start }
+      }
+      if (leaf instanceof BlockTree block
+          && (isAfterEarlyReturnGuard(block, child) || isAfterFailedGuardExit(block, child))) {
         return true;
       }
       if (leaf instanceof LambdaExpressionTree || leaf instanceof ClassTree) {
@@ -641,17 +647,57 @@ public final class ThreadOwnership {
   private static boolean isGuard(ExpressionTree condition, StatementTree then) {
     ExpressionTree c = ASTHelpers.stripParentheses(condition);
     if (c instanceof MethodInvocationTree call) {
-      String name = Trees.calledName(call);
-      return name.equals("compareAndSet")
-          || name.equals("weakCompareAndSet")
-          || name.equals("tryAcquire")
-          || name.equals("tryLock");
+      return isGuardCall(call);
     }
     if (c instanceof UnaryTree unary && c.getKind() == Tree.Kind.LOGICAL_COMPLEMENT) {
       VarSymbol flag = booleanField(unary.getExpression());
       return flag != null && assigns(then, flag);
     }
     return false;
+  }
+
+  private static boolean isGuardCall(MethodInvocationTree call) {
+    String name = Trees.calledName(call);
+    return name.equals("compareAndSet")
+        || name.equals("weakCompareAndSet")
+        || name.equals("tryAcquire")
+        || name.equals("tryLock");
+  }
+
+  /** {@code !x.compareAndSet(…)}, {@code !x.tryAcquire(…)}, {@code !x.tryLock(…)}. */
+  private static boolean isNegatedCallGuard(ExpressionTree condition) {
+    ExpressionTree c = ASTHelpers.stripParentheses(condition);
+    return c instanceof UnaryTree unary
+        && c.getKind() == Tree.Kind.LOGICAL_COMPLEMENT
+        && ASTHelpers.stripParentheses(unary.getExpression()) instanceof MethodInvocationTree call
+        && isGuardCall(call);
+  }
+
+  /**
+   * Whether {@code child} follows, in {@code block}, {@code if (!x.compareAndSet(…)) return;} (or
+   * {@code throw}): the code after it runs only for the caller that won the guard.
+   */
+  private static boolean isAfterFailedGuardExit(BlockTree block, Tree child) {
+    for (StatementTree statement : block.getStatements()) {
+      if (statement == child) {
+        return false;
+      }
+      if (statement instanceof IfTree ifTree
+          && ifTree.getElseStatement() == null
+          && isNegatedCallGuard(ifTree.getCondition())
+          && exitsAtOnce(ifTree.getThenStatement())) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static boolean exitsAtOnce(StatementTree statement) {
+    StatementTree s = statement;
+    if (s instanceof BlockTree b && b.getStatements().size() == 1) {
+      s = b.getStatements().get(0);
+    }
+    return s instanceof ReturnTree || s instanceof ThrowTree;
   }
 
   /**
