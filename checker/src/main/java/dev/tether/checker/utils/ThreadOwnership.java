@@ -11,7 +11,6 @@ import com.sun.source.tree.BreakTree;
 import com.sun.source.tree.ClassTree;
 import com.sun.source.tree.CompilationUnitTree;
 import com.sun.source.tree.DoWhileLoopTree;
-import com.sun.source.tree.EnhancedForLoopTree;
 import com.sun.source.tree.ExpressionTree;
 import com.sun.source.tree.ForLoopTree;
 import com.sun.source.tree.IdentifierTree;
@@ -25,7 +24,6 @@ import com.sun.source.tree.MethodTree;
 import com.sun.source.tree.NewClassTree;
 import com.sun.source.tree.ReturnTree;
 import com.sun.source.tree.StatementTree;
-import com.sun.source.tree.SwitchTree;
 import com.sun.source.tree.ThrowTree;
 import com.sun.source.tree.Tree;
 import com.sun.source.tree.UnaryTree;
@@ -1262,61 +1260,21 @@ public final class ThreadOwnership {
    */
   private static boolean leavesLoop(StatementTree body) {
     boolean[] found = new boolean[1];
-    new TreeScanner<Void, Integer>() {
+    new JumpScanner() {
       @Override
-      public Void scan(Tree tree, Integer depth) {
-        return found[0] ? null : super.scan(tree, depth);
-      }
-
-      @Override
-      public Void visitReturn(ReturnTree tree, Integer depth) {
+      public Void visitReturn(ReturnTree tree, @Nullable Void unused) {
         found[0] = true;
         return null;
       }
 
       @Override
-      public Void visitBreak(BreakTree tree, Integer depth) {
-        if (depth == 0 || tree.getLabel() != null) {
+      public Void visitBreak(BreakTree tree, @Nullable Void unused) {
+        if (breakTargets() == 0 || tree.getLabel() != null) {
           found[0] = true;
         }
         return null;
       }
-
-      @Override
-      public Void visitWhileLoop(WhileLoopTree tree, Integer depth) {
-        return super.visitWhileLoop(tree, depth + 1);
-      }
-
-      @Override
-      public Void visitDoWhileLoop(DoWhileLoopTree tree, Integer depth) {
-        return super.visitDoWhileLoop(tree, depth + 1);
-      }
-
-      @Override
-      public Void visitForLoop(ForLoopTree tree, Integer depth) {
-        return super.visitForLoop(tree, depth + 1);
-      }
-
-      @Override
-      public Void visitEnhancedForLoop(EnhancedForLoopTree tree, Integer depth) {
-        return super.visitEnhancedForLoop(tree, depth + 1);
-      }
-
-      @Override
-      public Void visitSwitch(SwitchTree tree, Integer depth) {
-        return super.visitSwitch(tree, depth + 1);
-      }
-
-      @Override
-      public Void visitLambdaExpression(LambdaExpressionTree tree, Integer depth) {
-        return null;
-      }
-
-      @Override
-      public Void visitClass(ClassTree tree, Integer depth) {
-        return null;
-      }
-    }.scan(body, 0);
+    }.scan(body, null);
     return found[0];
   }
 
