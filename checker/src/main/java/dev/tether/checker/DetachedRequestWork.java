@@ -10,6 +10,7 @@ import static com.google.errorprone.matchers.method.MethodMatchers.staticMethod;
 import static dev.tether.checker.utils.Links.BUGPATTERN;
 
 import com.google.auto.service.AutoService;
+import com.google.common.collect.ImmutableSet;
 import com.google.errorprone.BugPattern;
 import com.google.errorprone.VisitorState;
 import com.google.errorprone.bugpatterns.BugChecker;
@@ -185,16 +186,10 @@ public final class DetachedRequestWork extends BugChecker implements MethodInvoc
 
   /** Names of the calls that can start work: a cheap filter before any analysis. */
   private static final Set<String> STARTS =
-      Set.of(
-          "execute",
-          "submit",
-          "schedule",
-          "scheduleAtFixedRate",
-          "scheduleWithFixedDelay",
-          "runAsync",
-          "supplyAsync",
-          "start",
-          "startVirtualThread");
+      ImmutableSet.<String>builder()
+          .addAll(LibraryModel.EXECUTOR_HAND_OFF_NAMES)
+          .add("runAsync", "supplyAsync", "start", "startVirtualThread")
+          .build();
 
   /**
    * Reports a call that starts work when the request handler around it (a handler method, or an

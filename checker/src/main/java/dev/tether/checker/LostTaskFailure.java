@@ -50,6 +50,7 @@ import dev.tether.checker.utils.ConcurrentCode.Kind;
 import dev.tether.checker.utils.LibraryModel;
 import dev.tether.checker.utils.LoggingCalls;
 import dev.tether.checker.utils.SameVariable;
+import dev.tether.checker.utils.StoppingScanner;
 import dev.tether.checker.utils.Symbols;
 import dev.tether.checker.utils.Trees;
 import java.util.ArrayList;
@@ -427,12 +428,8 @@ public final class LostTaskFailure extends BugChecker implements MethodInvocatio
     }
     ExpressionTree left = ASTHelpers.stripParentheses(tree.getLeftOperand());
     ExpressionTree right = ASTHelpers.stripParentheses(tree.getRightOperand());
-    return (isNull(right) && isExceptionName(left, exception))
-        || (isNull(left) && isExceptionName(right, exception));
-  }
-
-  private static boolean isNull(ExpressionTree tree) {
-    return tree.getKind() == Tree.Kind.NULL_LITERAL;
+    return (Trees.isNullLiteral(right) && isExceptionName(left, exception))
+        || (Trees.isNullLiteral(left) && isExceptionName(right, exception));
   }
 
   private static boolean isExceptionName(ExpressionTree tree, Symbol exception) {
@@ -679,30 +676,17 @@ public final class LostTaskFailure extends BugChecker implements MethodInvocatio
    * signals that the executor got to it, and cannot fail).
    */
   private static boolean doesWork(Tree task) {
-    boolean[] works = new boolean[1];
-    new TreeScanner<Void, Void>() {
-      @Override
-      public Void scan(Tree node, Void unused) {
-        return works[0] ? null : super.scan(node, null);
-      }
+    return Trees.contains(
+        task,
+        node ->
+            node instanceof MethodInvocationTree call
+                ? !onlySignals(ASTHelpers.getSymbol(call.getMethodSelect()))
+                : node instanceof NewClassTree && node != task);
+  }
 
-      @Override
-      public Void visitMethodInvocation(MethodInvocationTree node, Void unused) {
-        Symbol method = ASTHelpers.getSymbol(node.getMethodSelect());
-        works[0] |=
-            method == null
-                || !LibraryModel.isSignallingSynchronizer(
-                    method.owner.getQualifiedName().toString());
-        return super.visitMethodInvocation(node, null);
-      }
-
-      @Override
-      public Void visitNewClass(NewClassTree node, Void unused) {
-        works[0] |= node != task;
-        return super.visitNewClass(node, null);
-      }
-    }.scan(task, null);
-    return works[0];
+  private static boolean onlySignals(@Nullable Symbol method) {
+    return method != null
+        && LibraryModel.isSignallingSynchronizer(method.owner.getQualifiedName().toString());
   }
 
   /**
@@ -711,33 +695,16 @@ public final class LostTaskFailure extends BugChecker implements MethodInvocatio
    * Rethrowing or logging does not count: the waiter sees neither.
    */
   private static boolean recordsFailures(Tree task, LibraryModel model) {
-    boolean[] records = new boolean[1];
-    new TreeScanner<Void, Void>() {
-      @Override
-      public Void scan(Tree node, Void unused) {
-        return records[0] ? null : super.scan(node, null);
-      }
-
-      @Override
-      public Void visitCatch(CatchTree tree, Void unused) {
-        Symbol exception = ASTHelpers.getSymbol(tree.getParameter());
-        if (exception != null && catchRecords(tree, exception, model)) {
-          records[0] = true;
-          return null;
-        }
-        return super.visitCatch(tree, null);
-      }
-    }.scan(task, null);
-    return records[0];
+    return Trees.contains(
+        task, node -> node instanceof CatchTree clause && catchRecords(clause, model));
   }
 
-  private static boolean catchRecords(CatchTree tree, Symbol exception, LibraryModel model) {
-    boolean[] records = new boolean[1];
-    new TreeScanner<Void, Void>() {
-      @Override
-      public Void scan(Tree node, Void unused) {
-        return records[0] ? null : super.scan(node, null);
-      }
+  private static boolean catchRecords(CatchTree tree, LibraryModel model) {
+    Symbol exception = ASTHelpers.getSymbol(tree.getParameter());
+    if (exception == null) {
+      return false;
+    }
+    return new StoppingScanner() {
 
       @Override
       public Void visitThrow(ThrowTree node, Void unused) {
@@ -751,7 +718,7 @@ public final class LostTaskFailure extends BugChecker implements MethodInvocatio
         if (!LoggingCalls.onlyReports(name, model)) {
           for (ExpressionTree argument : node.getArguments()) {
             if (mentionsSymbol(argument, exception)) {
-              records[0] = true;
+              stop();
               return null;
             }
           }
@@ -761,11 +728,12 @@ public final class LostTaskFailure extends BugChecker implements MethodInvocatio
 
       @Override
       public Void visitAssignment(AssignmentTree node, Void unused) {
-        records[0] |= mentionsSymbol(node.getExpression(), exception);
+        if (mentionsSymbol(node.getExpression(), exception)) {
+          stop();
+        }
         return super.visitAssignment(node, null);
       }
-    }.scan(tree.getBlock(), null);
-    return records[0];
+    }.finds(tree.getBlock());
   }
 
   private static boolean mentionsSymbol(Tree tree, Symbol symbol) {

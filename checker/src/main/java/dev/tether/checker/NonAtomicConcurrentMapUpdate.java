@@ -50,9 +50,11 @@ import com.sun.tools.javac.code.Symbol;
 import com.sun.tools.javac.code.Symbol.VarSymbol;
 import com.sun.tools.javac.code.Type;
 import dev.tether.checker.utils.AssignedValues;
+import dev.tether.checker.utils.BodyScan;
 import dev.tether.checker.utils.SameVariable;
 import dev.tether.checker.utils.Symbols;
 import dev.tether.checker.utils.Synchronization;
+import dev.tether.checker.utils.Trees;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
@@ -473,10 +475,11 @@ public final class NonAtomicConcurrentMapUpdate extends BugChecker
       ExpressionTree left = ASTHelpers.stripParentheses(binary.getLeftOperand());
       ExpressionTree right = ASTHelpers.stripParentheses(binary.getRightOperand());
       if (left instanceof MethodInvocationTree call && GET.matches(call, state)) {
-        return isNull(right) ? null : check(call, null); // == compares identity: no fix
+        // == compares identity: no fix
+        return Trees.isNullLiteral(right) ? null : check(call, null);
       }
       if (right instanceof MethodInvocationTree call && GET.matches(call, state)) {
-        return isNull(left) ? null : check(call, null);
+        return Trees.isNullLiteral(left) ? null : check(call, null);
       }
       return null;
     }
@@ -594,22 +597,14 @@ public final class NonAtomicConcurrentMapUpdate extends BugChecker
 
   /** Whether {@code statement} always ends in a {@code throw} or a {@code return}. */
   private static boolean exitsAbruptly(StatementTree statement) {
-    List<? extends StatementTree> statements = statements(statement);
-    if (statements.isEmpty()) {
-      return false;
-    }
-    StatementTree last = statements.get(statements.size() - 1);
+    StatementTree last = Trees.lastStatement(statement);
     return last instanceof ThrowTree || last instanceof ReturnTree;
   }
 
   private static @Nullable ExpressionTree nullComparand(BinaryTree binary) {
     ExpressionTree left = ASTHelpers.stripParentheses(binary.getLeftOperand());
     ExpressionTree right = ASTHelpers.stripParentheses(binary.getRightOperand());
-    return isNull(right) ? left : isNull(left) ? right : null;
-  }
-
-  private static boolean isNull(ExpressionTree tree) {
-    return tree.getKind() == Tree.Kind.NULL_LITERAL;
+    return Trees.isNullLiteral(right) ? left : Trees.isNullLiteral(left) ? right : null;
   }
 
   private static List<? extends StatementTree> statements(StatementTree statement) {
@@ -626,7 +621,7 @@ public final class NonAtomicConcurrentMapUpdate extends BugChecker
       return null;
     }
     MethodInvocationTree[] found = new MethodInvocationTree[1];
-    new TreeScanner<Void, Void>() {
+    new BodyScan.Scanner() {
       @Override
       public Void visitMethodInvocation(MethodInvocationTree call, Void unused) {
         if ((GET.matches(call, state) || GET_OR_DEFAULT.matches(call, state))
@@ -636,16 +631,6 @@ public final class NonAtomicConcurrentMapUpdate extends BugChecker
           return null;
         }
         return super.visitMethodInvocation(call, null);
-      }
-
-      @Override
-      public Void visitLambdaExpression(LambdaExpressionTree tree, Void unused) {
-        return null;
-      }
-
-      @Override
-      public Void visitClass(ClassTree tree, Void unused) {
-        return null;
       }
     }.scan(value, null);
     return found[0];
@@ -662,7 +647,7 @@ public final class NonAtomicConcurrentMapUpdate extends BugChecker
       return null;
     }
     VariableTree[] found = new VariableTree[1];
-    new TreeScanner<Void, Void>() {
+    new BodyScan.Scanner() {
       @Override
       public Void visitIdentifier(IdentifierTree id, Void unused) {
         if (found[0] == null
@@ -679,16 +664,6 @@ public final class NonAtomicConcurrentMapUpdate extends BugChecker
             found[0] = decl;
           }
         }
-        return null;
-      }
-
-      @Override
-      public Void visitLambdaExpression(LambdaExpressionTree tree, Void unused) {
-        return null;
-      }
-
-      @Override
-      public Void visitClass(ClassTree tree, Void unused) {
         return null;
       }
     }.scan(value, null);
@@ -829,20 +804,7 @@ public final class NonAtomicConcurrentMapUpdate extends BugChecker
       VarSymbol old, VariableTree local, MethodInvocationTree put, VisitorState state) {
     for (TreePath p = state.getPath(); p != null; p = p.getParentPath()) {
       if (p.getLeaf() instanceof BlockTree block && block.getStatements().contains(local)) {
-        boolean[] used = new boolean[1];
-        new TreeScanner<Void, Void>() {
-          @Override
-          public Void scan(Tree tree, Void unused) {
-            return tree == put || used[0] ? null : super.scan(tree, null);
-          }
-
-          @Override
-          public Void visitIdentifier(IdentifierTree id, Void unused) {
-            used[0] |= ASTHelpers.getSymbol(id) == old;
-            return null;
-          }
-        }.scan(block, null);
-        return used[0];
+        return Symbols.mentions(block, old, put);
       }
     }
     return true;
@@ -957,31 +919,15 @@ public final class NonAtomicConcurrentMapUpdate extends BugChecker
 
   /** Whether {@code tree} can move into a lambda: every local it names is effectively final. */
   private static boolean capturable(ExpressionTree tree) {
-    boolean[] ok = {true};
-    new TreeScanner<Void, Void>() {
-      @Override
-      public Void visitIdentifier(IdentifierTree id, Void unused) {
-        if (ASTHelpers.getSymbol(id) instanceof VarSymbol var
-            && var.getKind() != ElementKind.FIELD
-            && !ASTHelpers.isConsideredFinal(var)) {
-          ok[0] = false;
-        }
-        return null;
-      }
-
-      @Override
-      public Void visitLambdaExpression(LambdaExpressionTree lambda, Void unused) {
-        ok[0] = false;
-        return null;
-      }
-
-      @Override
-      public Void visitClass(ClassTree cls, Void unused) {
-        ok[0] = false;
-        return null;
-      }
-    }.scan(tree, null);
-    return ok[0];
+    return !Trees.contains(
+        tree,
+        node ->
+            node instanceof LambdaExpressionTree
+                || node instanceof ClassTree
+                || (node instanceof IdentifierTree id
+                    && ASTHelpers.getSymbol(id) instanceof VarSymbol var
+                    && var.getKind() != ElementKind.FIELD
+                    && !ASTHelpers.isConsideredFinal(var)));
   }
 
   /**

@@ -53,6 +53,7 @@ import dev.tether.checker.utils.BodyScan;
 import dev.tether.checker.utils.SameVariable;
 import dev.tether.checker.utils.Synchronization;
 import dev.tether.checker.utils.ThreadOwnership;
+import dev.tether.checker.utils.Trees;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HashMap;
@@ -279,11 +280,9 @@ public final class NonVolatileStopFlag extends BugChecker implements VariableTre
       return stops;
     }
 
+    /** Whether {@code statement} ends in an unlabelled {@code break} or a {@code return}. */
     private static boolean exits(StatementTree statement) {
-      StatementTree s = statement;
-      if (s instanceof BlockTree block && !block.getStatements().isEmpty()) {
-        s = block.getStatements().get(block.getStatements().size() - 1);
-      }
+      StatementTree s = Trees.lastStatement(statement);
       return (s instanceof BreakTree brk && brk.getLabel() == null) || s instanceof ReturnTree;
     }
 
@@ -422,11 +421,10 @@ public final class NonVolatileStopFlag extends BugChecker implements VariableTre
       return true;
     }
     StatementTree body = loopBody(loopPath.getLeaf());
-    boolean[] found = new boolean[1];
-    new TreeScanner<Void, Void>() {
+    return new BodyScan.Scanner() {
       @Override
       public Void visitSynchronized(SynchronizedTree tree, Void unused) {
-        found[0] = true;
+        stop();
         return null;
       }
 
@@ -438,23 +436,12 @@ public final class NonVolatileStopFlag extends BugChecker implements VariableTre
                 || sym.getSimpleName().contentEquals("lock")
                 || sym.getSimpleName().contentEquals("lockInterruptibly")
                 || SYNCHRONIZER_CALL.matches(tree, state))) {
-          found[0] = true;
+          stop();
           return null;
         }
         return super.visitMethodInvocation(tree, null);
       }
-
-      @Override
-      public Void visitLambdaExpression(LambdaExpressionTree tree, Void unused) {
-        return null; // runs elsewhere, if at all
-      }
-
-      @Override
-      public Void visitClass(ClassTree tree, Void unused) {
-        return null;
-      }
-    }.scan(body, null);
-    return found[0];
+    }.finds(body);
   }
 
   private static StatementTree loopBody(Tree loop) {

@@ -543,15 +543,13 @@ public final class PermitNotReleasedInFinally extends BugChecker
         : new Held(ifPath, List.of(branch), null);
   }
 
+  /** Whether {@code statement} ends in a jump, looked for through nested blocks. */
   private static boolean alwaysExits(StatementTree statement) {
     StatementTree last = statement;
-    while (last instanceof BlockTree block && !block.getStatements().isEmpty()) {
-      last = block.getStatements().get(block.getStatements().size() - 1);
+    while (Trees.lastStatement(last) != last) {
+      last = Trees.lastStatement(last);
     }
-    return last instanceof ReturnTree
-        || last instanceof ThrowTree
-        || last instanceof ContinueTree
-        || last instanceof BreakTree;
+    return Trees.isJump(last);
   }
 
   private static boolean isRelease(

@@ -51,7 +51,6 @@ import com.sun.source.tree.TryTree;
 import com.sun.source.tree.UnaryTree;
 import com.sun.source.tree.VariableTree;
 import com.sun.source.util.TreePath;
-import com.sun.source.util.TreePathScanner;
 import com.sun.source.util.TreeScanner;
 import com.sun.tools.javac.api.JavacTrees;
 import com.sun.tools.javac.code.Symbol;
@@ -59,13 +58,15 @@ import com.sun.tools.javac.code.Symbol.ClassSymbol;
 import com.sun.tools.javac.code.Symbol.MethodSymbol;
 import com.sun.tools.javac.code.Symbol.VarSymbol;
 import com.sun.tools.javac.code.Type;
-import com.sun.tools.javac.tree.JCTree.JCNewClass;
 import dev.tether.checker.utils.BodyScan;
 import dev.tether.checker.utils.EnclosingLoops;
 import dev.tether.checker.utils.LibraryModel;
 import dev.tether.checker.utils.LoggingCalls;
 import dev.tether.checker.utils.SameVariable;
+import dev.tether.checker.utils.StoppingScanner;
+import dev.tether.checker.utils.Symbols;
 import dev.tether.checker.utils.ThreadOwnership;
+import dev.tether.checker.utils.ThrowScanner;
 import dev.tether.checker.utils.Trees;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -205,84 +206,17 @@ public final class SwallowedInterrupt extends BugChecker implements CatchTreeMat
         return false;
       }
     }
-    InterruptibleCalls scanner = new InterruptibleCalls(state);
-    scanner.scan(tryTree.getResources(), null);
-    scanner.scan(tryTree.getBlock(), null);
-    return scanner.found;
-  }
-
-  /** Finds a call that declares {@code InterruptedException} and is not caught on the way out. */
-  private static final class InterruptibleCalls extends TreeScanner<Void, Void> {
-    private final VisitorState state;
-    private boolean found;
-
-    InterruptibleCalls(VisitorState state) {
-      this.state = state;
-    }
-
-    @Override
-    public Void scan(Tree tree, Void unused) {
-      return found ? null : super.scan(tree, null);
-    }
-
-    @Override
-    public Void visitMethodInvocation(MethodInvocationTree tree, Void unused) {
-      if (throwsInterrupted(ASTHelpers.getSymbol(tree.getMethodSelect()))) {
-        found = true;
-        return null;
+    ThrowScanner scanner =
+        new ThrowScanner(INTERRUPTED_EXCEPTION.get(state), /* orSupertype= */ false, state);
+    for (Tree resource : tryTree.getResources()) {
+      if (!scanner.found()) {
+        scanner.scan(new TreePath(parent, resource), null);
       }
-      return super.visitMethodInvocation(tree, null);
     }
-
-    @Override
-    public Void visitNewClass(NewClassTree tree, Void unused) {
-      if (throwsInterrupted(((JCNewClass) tree).constructor)) {
-        found = true;
-        return null;
-      }
-      scan(tree.getEnclosingExpression(), null);
-      scan(tree.getArguments(), null);
-      return null; // an anonymous class body runs later, if at all
+    if (!scanner.found()) {
+      scanner.scan(new TreePath(parent, tryTree.getBlock()), null);
     }
-
-    @Override
-    public Void visitTry(TryTree tree, Void unused) {
-      scan(tree.getFinallyBlock(), null);
-      for (CatchTree c : tree.getCatches()) {
-        scan(c.getBlock(), null);
-      }
-      for (CatchTree c : tree.getCatches()) {
-        if (catchesBroadly(c, state) || catchesInterruptedException(c, state)) {
-          return null; // the inner try handles it: that catch is checked on its own
-        }
-      }
-      scan(tree.getResources(), null);
-      scan(tree.getBlock(), null);
-      return null;
-    }
-
-    @Override
-    public Void visitLambdaExpression(LambdaExpressionTree tree, Void unused) {
-      return null;
-    }
-
-    @Override
-    public Void visitClass(ClassTree tree, Void unused) {
-      return null;
-    }
-
-    private boolean throwsInterrupted(@Nullable Symbol sym) {
-      if (!(sym instanceof MethodSymbol method) || method.type == null) {
-        return false;
-      }
-      Type interrupted = INTERRUPTED_EXCEPTION.get(state);
-      for (Type thrown : method.getThrownTypes()) {
-        if (interrupted != null && ASTHelpers.isSameType(thrown, interrupted, state)) {
-          return true;
-        }
-      }
-      return false;
-    }
+    return scanner.found();
   }
 
   private static boolean catchesInterruptedException(CatchTree tree, VisitorState state) {
@@ -315,91 +249,40 @@ public final class SwallowedInterrupt extends BugChecker implements CatchTreeMat
       return false;
     }
     boolean[] doneGet = new boolean[1];
-    boolean[] other = new boolean[1];
-    new TreePathScanner<Void, Void>() {
-      @Override
-      public Void scan(Tree tree, Void unused) {
-        return other[0] ? null : super.scan(tree, null);
-      }
-
-      @Override
-      public Void visitMethodInvocation(MethodInvocationTree call, Void unused) {
-        if (mayThrowInterrupted(ASTHelpers.getSymbol(call.getMethodSelect()))) {
-          if (isDoneFutureGet(getCurrentPath(), state)) {
-            doneGet[0] = true;
-          } else {
-            other[0] = true;
-            return null;
+    ThrowScanner scanner =
+        new ThrowScanner(interrupted, /* orSupertype= */ true, state) {
+          @Override
+          protected boolean accept(Tree call) {
+            if (isDoneFutureGet(getCurrentPath(), state)) {
+              doneGet[0] = true;
+              return true;
+            }
+            return false;
           }
-        }
-        return super.visitMethodInvocation(call, null);
-      }
 
-      @Override
-      public Void visitNewClass(NewClassTree newClass, Void unused) {
-        if (mayThrowInterrupted(((JCNewClass) newClass).constructor)) {
-          other[0] = true;
-          return null;
-        }
-        scan(newClass.getEnclosingExpression(), null);
-        scan(newClass.getArguments(), null);
-        return null;
-      }
-
-      @Override
-      public Void visitThrow(ThrowTree thrown, Void unused) {
-        Type type = ASTHelpers.getType(thrown.getExpression());
-        if (type == null
-            || ASTHelpers.isSubtype(interrupted, type, state)
-            || ASTHelpers.isSubtype(type, interrupted, state)) {
-          other[0] = true;
-          return null;
-        }
-        return super.visitThrow(thrown, null);
-      }
-
-      @Override
-      public Void visitTry(TryTree inner, Void unused) {
-        if (!inner.getResources().isEmpty()) {
-          other[0] = true; // an implicit close() may throw it
-          return null;
-        }
-        scan(inner.getFinallyBlock(), null);
-        for (CatchTree c : inner.getCatches()) {
-          scan(c.getBlock(), null);
-        }
-        for (CatchTree c : inner.getCatches()) {
-          if (catchesBroadly(c, state) || catchesInterruptedException(c, state)) {
-            return null; // the inner try handles it: that catch is checked on its own
+          @Override
+          public Void visitThrow(ThrowTree thrown, Void unused) {
+            Type type = ASTHelpers.getType(thrown.getExpression());
+            if (type == null
+                || ASTHelpers.isSubtype(interrupted, type, state)
+                || ASTHelpers.isSubtype(type, interrupted, state)) {
+              markFound();
+              return null;
+            }
+            return super.visitThrow(thrown, null);
           }
-        }
-        scan(inner.getBlock(), null);
-        return null;
-      }
 
-      @Override
-      public Void visitLambdaExpression(LambdaExpressionTree lambda, Void unused) {
-        return null;
-      }
-
-      @Override
-      public Void visitClass(ClassTree cls, Void unused) {
-        return null;
-      }
-
-      private boolean mayThrowInterrupted(@Nullable Symbol sym) {
-        if (!(sym instanceof MethodSymbol method) || method.type == null) {
-          return false;
-        }
-        for (Type thrown : method.getThrownTypes()) {
-          if (ASTHelpers.isSubtype(interrupted, state.getTypes().erasure(thrown), state)) {
-            return true;
+          @Override
+          public Void visitTry(TryTree inner, Void unused) {
+            if (!inner.getResources().isEmpty()) {
+              markFound(); // an implicit close() may throw it
+              return null;
+            }
+            return super.visitTry(inner, null);
           }
-        }
-        return false;
-      }
-    }.scan(new TreePath(tryPath, tryTree.getBlock()), null);
-    return doneGet[0] && !other[0];
+        };
+    scanner.scan(new TreePath(tryPath, tryTree.getBlock()), null);
+    return doneGet[0] && !scanner.found();
   }
 
   /**
@@ -423,14 +306,10 @@ public final class SwallowedInterrupt extends BugChecker implements CatchTreeMat
       return false;
     }
     List<Tree> loops = new ArrayList<>();
-    Tree child = call;
-    for (TreePath p = path.getParentPath(); p != null; child = p.getLeaf(), p = p.getParentPath()) {
+    for (Trees.Enclosing around : Trees.enclosingInBody(path)) {
+      TreePath p = around.path();
       Tree leaf = p.getLeaf();
-      if (leaf instanceof MethodTree
-          || leaf instanceof LambdaExpressionTree
-          || leaf instanceof ClassTree) {
-        return false;
-      }
+      Tree child = around.child();
       MethodInvocationTree check = null;
       if (leaf instanceof IfTree ifTree) {
         check =
@@ -457,7 +336,7 @@ public final class SwallowedInterrupt extends BugChecker implements CatchTreeMat
         for (int i = statements.indexOf(child) - 1; i >= 0 && check == null; i--) {
           if (statements.get(i) instanceof IfTree early
               && early.getElseStatement() == null
-              && cannotCompleteNormally(early.getThenStatement())) {
+              && Trees.isJump(Trees.lastStatement(early.getThenStatement()))) {
             check = doneWhen(early.getCondition(), false, receiver);
           }
         }
@@ -526,18 +405,6 @@ public final class SwallowedInterrupt extends BugChecker implements CatchTreeMat
         : null;
   }
 
-  /** Whether {@code statement} (or the last statement of its block) leaves: return, throw, … */
-  private static boolean cannotCompleteNormally(StatementTree statement) {
-    StatementTree s = statement;
-    if (s instanceof BlockTree block && !block.getStatements().isEmpty()) {
-      s = block.getStatements().get(block.getStatements().size() - 1);
-    }
-    return s instanceof ReturnTree
-        || s instanceof ThrowTree
-        || s instanceof BreakTree
-        || s instanceof ContinueTree;
-  }
-
   /**
    * Whether {@code future} may hold another future at {@code call} than at the check that ended at
    * {@code checkEnd}: an assignment between them, or anywhere in a loop between them (the loop's
@@ -555,13 +422,7 @@ public final class SwallowedInterrupt extends BugChecker implements CatchTreeMat
     if (field && !loops.isEmpty()) {
       return true; // any call in the loop's next round may assign the field
     }
-    boolean[] found = new boolean[1];
-    new TreeScanner<Void, Void>() {
-      @Override
-      public Void scan(Tree tree, Void unused) {
-        return found[0] ? null : super.scan(tree, null);
-      }
-
+    return new StoppingScanner() {
       @Override
       public Void visitAssignment(AssignmentTree tree, Void unused) {
         check(tree, tree.getVariable());
@@ -577,7 +438,7 @@ public final class SwallowedInterrupt extends BugChecker implements CatchTreeMat
       @Override
       public Void visitMethodInvocation(MethodInvocationTree tree, Void unused) {
         if (field && tree != call && between(tree)) {
-          found[0] = true;
+          stop();
           return null;
         }
         return super.visitMethodInvocation(tree, null);
@@ -586,7 +447,7 @@ public final class SwallowedInterrupt extends BugChecker implements CatchTreeMat
       @Override
       public Void visitNewClass(NewClassTree tree, Void unused) {
         if (field && between(tree)) {
-          found[0] = true;
+          stop();
           return null;
         }
         return super.visitNewClass(tree, null);
@@ -594,7 +455,7 @@ public final class SwallowedInterrupt extends BugChecker implements CatchTreeMat
 
       private void check(Tree tree, ExpressionTree variable) {
         if (future.equals(ASTHelpers.getSymbol(variable)) && (between(tree) || inLoop(tree))) {
-          found[0] = true;
+          stop();
         }
       }
 
@@ -612,8 +473,7 @@ public final class SwallowedInterrupt extends BugChecker implements CatchTreeMat
         }
         return false;
       }
-    }.scan(at.getLeaf(), null);
-    return found[0];
+    }.finds(at.getLeaf());
   }
 
   /** Whether {@code call} is {@code Thread.currentThread().interrupt()}. */
@@ -662,7 +522,7 @@ public final class SwallowedInterrupt extends BugChecker implements CatchTreeMat
   }
 
   /** What a catch block does with the exception, found in one scan of the block. */
-  private static final class Propagation extends TreeScanner<Void, Void> {
+  private static final class Propagation extends BodyScan.Scanner {
     private final Symbol exception;
     private final VisitorState state;
     private boolean propagates;
@@ -697,23 +557,13 @@ public final class SwallowedInterrupt extends BugChecker implements CatchTreeMat
     /** How many calls of {@code Thread.interrupted()} {@code block} makes, lambdas aside. */
     static int countClears(BlockTree block, VisitorState state) {
       int[] count = new int[1];
-      new TreeScanner<Void, Void>() {
+      new BodyScan.Scanner() {
         @Override
         public Void visitMethodInvocation(MethodInvocationTree tree, Void unused) {
           if (CLEAR_INTERRUPT.matches(tree, state)) {
             count[0]++;
           }
           return super.visitMethodInvocation(tree, null);
-        }
-
-        @Override
-        public Void visitLambdaExpression(LambdaExpressionTree tree, Void unused) {
-          return null;
-        }
-
-        @Override
-        public Void visitClass(ClassTree tree, Void unused) {
-          return null;
         }
       }.scan(block, null);
       return count[0];
@@ -771,16 +621,6 @@ public final class SwallowedInterrupt extends BugChecker implements CatchTreeMat
       return super.visitAssignment(tree, null);
     }
 
-    @Override
-    public Void visitLambdaExpression(LambdaExpressionTree tree, Void unused) {
-      return null; // runs later, if at all
-    }
-
-    @Override
-    public Void visitClass(ClassTree tree, Void unused) {
-      return null;
-    }
-
     private boolean mentionsException(List<? extends ExpressionTree> expressions) {
       for (ExpressionTree expression : expressions) {
         ExpressionTree e = ASTHelpers.stripParentheses(expression);
@@ -812,23 +652,12 @@ public final class SwallowedInterrupt extends BugChecker implements CatchTreeMat
     if (body == null) {
       return false;
     }
-    boolean[] found = new boolean[1];
-    new TreeScanner<Void, Void>() {
-      @Override
-      public Void scan(Tree node, Void unused) {
-        return found[0] || node == tree ? null : super.scan(node, null);
-      }
-
-      @Override
-      public Void visitMethodInvocation(MethodInvocationTree call, Void unused) {
-        if (isSelfInterrupt(call, state) || isRestoreHelper(call)) {
-          found[0] = true;
-          return null;
-        }
-        return super.visitMethodInvocation(call, null);
-      }
-    }.scan(body, null);
-    return found[0];
+    return Trees.contains(
+        body,
+        tree,
+        node ->
+            node instanceof MethodInvocationTree call
+                && (isSelfInterrupt(call, state) || isRestoreHelper(call)));
   }
 
   /**
@@ -839,16 +668,10 @@ public final class SwallowedInterrupt extends BugChecker implements CatchTreeMat
    * interrupted either way, so the second interruption is not lost.
    */
   private static boolean restoredByEnclosingHandler(TreePath catchPath, VisitorState state) {
-    Tree child = catchPath.getLeaf();
-    for (TreePath p = catchPath.getParentPath();
-        p != null;
-        child = p.getLeaf(), p = p.getParentPath()) {
+    for (Trees.Enclosing around : Trees.enclosingInBody(catchPath)) {
+      TreePath p = around.path();
       Tree leaf = p.getLeaf();
-      if (leaf instanceof MethodTree
-          || leaf instanceof LambdaExpressionTree
-          || leaf instanceof ClassTree) {
-        return false;
-      }
+      Tree child = around.child();
       if (leaf instanceof BlockTree block
           && p.getParentPath() != null
           && p.getParentPath().getLeaf() instanceof CatchTree outer
@@ -902,16 +725,10 @@ public final class SwallowedInterrupt extends BugChecker implements CatchTreeMat
     boolean breaks = last instanceof BreakTree;
     String label =
         last instanceof BreakTree brk && brk.getLabel() != null ? brk.getLabel().toString() : null;
-    Tree child = catchTree;
-    for (TreePath p = catchPath.getParentPath();
-        p != null;
-        child = p.getLeaf(), p = p.getParentPath()) {
+    for (Trees.Enclosing around : Trees.enclosingInBody(catchPath)) {
+      TreePath p = around.path();
       Tree leaf = p.getLeaf();
-      if (leaf instanceof MethodTree
-          || leaf instanceof LambdaExpressionTree
-          || leaf instanceof ClassTree) {
-        return false;
-      }
+      Tree child = around.child();
       if (breaks && left == null) {
         if (label != null
             ? leaf instanceof LabeledStatementTree labeled
@@ -993,56 +810,39 @@ public final class SwallowedInterrupt extends BugChecker implements CatchTreeMat
     if (interrupted == null) {
       return false;
     }
-    boolean[] found = new boolean[1];
-    new TreeScanner<Void, Void>() {
+    return new BodyScan.Scanner() {
       @Override
-      public Void scan(Tree node, Void unused) {
-        return found[0] || node == skip ? null : super.scan(node, null);
+      public Void scan(@Nullable Tree node, @Nullable Void unused) {
+        return node == skip ? null : super.scan(node, null);
       }
 
       @Override
       public Void visitMethodInvocation(MethodInvocationTree call, Void unused) {
-        check(ASTHelpers.getSymbol(call.getMethodSelect()));
+        check(Symbols.calledMethod(call));
         return super.visitMethodInvocation(call, null);
       }
 
       @Override
       public Void visitNewClass(NewClassTree newClass, Void unused) {
-        check(((JCNewClass) newClass).constructor);
+        check(Symbols.calledMethod(newClass));
         scan(newClass.getEnclosingExpression(), null);
         scan(newClass.getArguments(), null);
         return null;
       }
 
-      @Override
-      public Void visitLambdaExpression(LambdaExpressionTree lambda, Void unused) {
-        return null;
-      }
-
-      @Override
-      public Void visitClass(ClassTree cls, Void unused) {
-        return null;
-      }
-
-      private void check(@Nullable Symbol sym) {
-        if (sym instanceof MethodSymbol method && method.type != null) {
-          for (Type thrown : method.getThrownTypes()) {
-            if (ASTHelpers.isSameType(thrown, interrupted, state)) {
-              found[0] = true;
-            }
-          }
-          if (!found[0] && lookIntoCalls && declaredHere(method, state)) {
-            Tree declaration = JavacTrees.instance(state.context).getTree(method);
-            if (declaration instanceof MethodTree m
-                && m.getBody() != null
-                && blocksOnInterrupt(List.of(m.getBody()), null, state, false)) {
-              found[0] = true;
-            }
+      private void check(@Nullable MethodSymbol method) {
+        if (ThrowScanner.declares(method, interrupted, state)) {
+          stop();
+        } else if (method != null && lookIntoCalls && declaredHere(method, state)) {
+          Tree declaration = JavacTrees.instance(state.context).getTree(method);
+          if (declaration instanceof MethodTree m
+              && m.getBody() != null
+              && blocksOnInterrupt(List.of(m.getBody()), null, state, false)) {
+            stop();
           }
         }
       }
-    }.scan(trees, null);
-    return found[0];
+    }.finds(trees);
   }
 
   /** Whether {@code method} is declared in the top-level class of the file being compiled. */
@@ -1086,16 +886,10 @@ public final class SwallowedInterrupt extends BugChecker implements CatchTreeMat
    * {@code join(timeout)} in a {@code finally} would no longer wait).
    */
   private static boolean blocksAfter(TreePath region, VisitorState state) {
-    Tree child = region.getLeaf();
-    for (TreePath p = region.getParentPath();
-        p != null;
-        child = p.getLeaf(), p = p.getParentPath()) {
+    for (Trees.Enclosing around : Trees.enclosingInBody(region)) {
+      TreePath p = around.path();
       Tree leaf = p.getLeaf();
-      if (leaf instanceof MethodTree
-          || leaf instanceof LambdaExpressionTree
-          || leaf instanceof ClassTree) {
-        return false;
-      }
+      Tree child = around.child();
       if (leaf instanceof BlockTree block) {
         List<? extends StatementTree> statements = block.getStatements();
         int index = statements.indexOf(child);

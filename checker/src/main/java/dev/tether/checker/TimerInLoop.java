@@ -7,6 +7,7 @@ import static com.google.errorprone.matchers.Description.NO_MATCH;
 import static dev.tether.checker.utils.Links.BUGPATTERN;
 
 import com.google.auto.service.AutoService;
+import com.google.common.collect.ImmutableSet;
 import com.google.errorprone.BugPattern;
 import com.google.errorprone.VisitorState;
 import com.google.errorprone.bugpatterns.BugChecker;
@@ -29,6 +30,7 @@ import com.sun.tools.javac.code.Symbol;
 import com.sun.tools.javac.code.Type;
 import dev.tether.checker.utils.EnclosingLoops;
 import dev.tether.checker.utils.ExecutorFacts;
+import dev.tether.checker.utils.LibraryModel;
 import dev.tether.checker.utils.Trees;
 import java.util.Set;
 import javax.lang.model.element.ElementKind;
@@ -47,18 +49,10 @@ public final class TimerInLoop extends BugChecker
 
   /** Methods that keep their argument beyond the call: a collection or registry of executors. */
   private static final Set<String> STORING_METHODS =
-      Set.of(
-          "add",
-          "addFirst",
-          "addLast",
-          "offer",
-          "offerFirst",
-          "offerLast",
-          "push",
-          "put",
-          "putIfAbsent",
-          "set",
-          "register");
+      ImmutableSet.<String>builder()
+          .addAll(LibraryModel.COLLECTION_INSERTS)
+          .add("register")
+          .build();
 
   private static final Supplier<Type> SCHEDULER =
       Suppliers.typeFromString("java.util.concurrent.ScheduledExecutorService");

@@ -252,7 +252,7 @@ public final class UncancellableTaskLoop extends BugChecker
         };
     List<ExpressionTree> ifConditions = new ArrayList<>();
     for (Tree part : body) {
-      new TreeScanner<Void, Void>() {
+      new BodyScan.Scanner() {
         @Override
         public Void visitExpressionStatement(ExpressionStatementTree tree, Void unused) {
           if (tree.getExpression() instanceof MethodInvocationTree call
@@ -267,16 +267,6 @@ public final class UncancellableTaskLoop extends BugChecker
         public Void visitIf(IfTree tree, Void unused) {
           ifConditions.add(tree.getCondition());
           return super.visitIf(tree, null);
-        }
-
-        @Override
-        public Void visitLambdaExpression(LambdaExpressionTree tree, Void unused) {
-          return null;
-        }
-
-        @Override
-        public Void visitClass(ClassTree tree, Void unused) {
-          return null;
         }
       }.scan(part, null);
     }

@@ -45,7 +45,6 @@ import com.sun.source.tree.UnaryTree;
 import com.sun.source.tree.VariableTree;
 import com.sun.source.tree.WhileLoopTree;
 import com.sun.source.util.TreePath;
-import com.sun.source.util.TreeScanner;
 import com.sun.tools.javac.code.Flags;
 import com.sun.tools.javac.code.Symbol;
 import com.sun.tools.javac.code.Symbol.MethodSymbol;
@@ -59,6 +58,7 @@ import dev.tether.checker.utils.Declarations;
 import dev.tether.checker.utils.ExecutorFacts;
 import dev.tether.checker.utils.LibraryModel;
 import dev.tether.checker.utils.SameVariable;
+import dev.tether.checker.utils.StoppingScanner;
 import dev.tether.checker.utils.Symbols;
 import dev.tether.checker.utils.Synchronization;
 import dev.tether.checker.utils.Trees;
@@ -86,45 +86,38 @@ public final class UnsynchronizedSharedMutation extends BugChecker
 
   /** Methods that mutate a collection, a map or a builder. */
   private static final ImmutableSet<String> MUTATORS =
-      ImmutableSet.of(
-          "add",
-          "addAll",
-          "addFirst",
-          "addLast",
-          "offer",
-          "offerFirst",
-          "offerLast",
-          "push",
-          "pop",
-          "poll",
-          "pollFirst",
-          "pollLast",
-          "remove",
-          "removeAll",
-          "removeIf",
-          "removeFirst",
-          "removeLast",
-          "retainAll",
-          "clear",
-          "set",
-          "sort",
-          "replaceAll",
-          "put",
-          "putAll",
-          "putIfAbsent",
-          "compute",
-          "computeIfAbsent",
-          "computeIfPresent",
-          "merge",
-          "replace",
-          "append",
-          "insert",
-          "delete",
-          "deleteCharAt",
-          "setCharAt",
-          "setLength",
-          "reverse",
-          "flip");
+      ImmutableSet.<String>builder()
+          .addAll(LibraryModel.COLLECTION_INSERTS)
+          .add(
+              "addAll",
+              "pop",
+              "poll",
+              "pollFirst",
+              "pollLast",
+              "remove",
+              "removeAll",
+              "removeIf",
+              "removeFirst",
+              "removeLast",
+              "retainAll",
+              "clear",
+              "sort",
+              "replaceAll",
+              "putAll",
+              "compute",
+              "computeIfAbsent",
+              "computeIfPresent",
+              "merge",
+              "replace",
+              "append",
+              "insert",
+              "delete",
+              "deleteCharAt",
+              "setCharAt",
+              "setLength",
+              "reverse",
+              "flip")
+          .build();
 
   /** Calls that store an element into a collection or map (its value is the last argument). */
   private static final ImmutableSet<String> STORES =
@@ -580,42 +573,42 @@ public final class UnsynchronizedSharedMutation extends BugChecker
      */
     private @Nullable String storedUnsafe(VarSymbol holder, Tree scope) {
       String[] found = new String[1];
-      boolean[] other = new boolean[1];
-      new TreeScanner<Void, Void>() {
-        @Override
-        public Void visitMethodInvocation(MethodInvocationTree call, Void unused) {
-          String name = Trees.calledName(call);
-          if (STORES.contains(name)
-              && !call.getArguments().isEmpty()
-              && SameVariable.variable(ASTHelpers.getReceiver(call)) == holder) {
-            List<? extends ExpressionTree> args = call.getArguments();
-            note(
-                createdUnsafe(
-                    name.equals("computeIfAbsent") && args.size() == 2
-                        ? args.get(1)
-                        : args.get(args.size() - 1)));
-          }
-          return super.visitMethodInvocation(call, null);
-        }
+      boolean other =
+          new StoppingScanner() {
+            @Override
+            public Void visitMethodInvocation(MethodInvocationTree call, Void unused) {
+              String name = Trees.calledName(call);
+              if (STORES.contains(name)
+                  && !call.getArguments().isEmpty()
+                  && SameVariable.variable(ASTHelpers.getReceiver(call)) == holder) {
+                List<? extends ExpressionTree> args = call.getArguments();
+                note(
+                    createdUnsafe(
+                        name.equals("computeIfAbsent") && args.size() == 2
+                            ? args.get(1)
+                            : args.get(args.size() - 1)));
+              }
+              return super.visitMethodInvocation(call, null);
+            }
 
-        @Override
-        public Void visitAssignment(AssignmentTree assignment, Void unused) {
-          if (ASTHelpers.stripParentheses(assignment.getVariable()) instanceof ArrayAccessTree a
-              && SameVariable.variable(a.getExpression()) == holder) {
-            note(createdUnsafe(assignment.getExpression()));
-          }
-          return super.visitAssignment(assignment, null);
-        }
+            @Override
+            public Void visitAssignment(AssignmentTree assignment, Void unused) {
+              if (ASTHelpers.stripParentheses(assignment.getVariable()) instanceof ArrayAccessTree a
+                  && SameVariable.variable(a.getExpression()) == holder) {
+                note(createdUnsafe(assignment.getExpression()));
+              }
+              return super.visitAssignment(assignment, null);
+            }
 
-        private void note(@Nullable String unsafe) {
-          if (unsafe == null) {
-            other[0] = true;
-          } else {
-            found[0] = unsafe;
-          }
-        }
-      }.scan(scope, null);
-      return other[0] ? null : found[0];
+            private void note(@Nullable String unsafe) {
+              if (unsafe == null) {
+                stop(); // any other value: no answer
+              } else {
+                found[0] = unsafe;
+              }
+            }
+          }.finds(scope);
+      return other ? null : found[0];
     }
 
     /**
@@ -754,38 +747,19 @@ public final class UnsynchronizedSharedMutation extends BugChecker
       if (owner == null) {
         return false;
       }
-      Tree skip = handoffMethod;
-      boolean[] used = new boolean[1];
-      TreeScanner<Void, Void> uses =
-          new TreeScanner<Void, Void>() {
-            @Override
-            public Void scan(Tree tree, Void unused) {
-              return used[0] || tree == skip ? null : super.scan(tree, null);
-            }
-
-            @Override
-            public Void visitIdentifier(IdentifierTree id, Void unused) {
-              used[0] |= ASTHelpers.getSymbol(id) == field;
-              return null;
-            }
-
-            @Override
-            public Void visitMemberSelect(MemberSelectTree select, Void unused) {
-              used[0] |= ASTHelpers.getSymbol(select) == field;
-              return super.visitMemberSelect(select, null);
-            }
-          };
       for (Tree member : owner.getMembers()) {
         if (member instanceof MethodTree method) {
           MethodSymbol sym = ASTHelpers.getSymbol(method);
-          if (sym != null && !sym.isConstructor()) {
-            uses.scan(method, null);
+          if (sym != null
+              && !sym.isConstructor()
+              && Symbols.mentions(method, field, handoffMethod)) {
+            return true;
           }
-        } else if (member instanceof ClassTree) {
-          uses.scan(member, null);
+        } else if (member instanceof ClassTree && Symbols.mentions(member, field, handoffMethod)) {
+          return true;
         }
       }
-      return used[0];
+      return false;
     }
 
     /**

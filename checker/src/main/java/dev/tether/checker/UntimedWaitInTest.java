@@ -35,7 +35,6 @@ import com.sun.source.tree.Tree;
 import com.sun.source.tree.TryTree;
 import com.sun.source.tree.VariableTree;
 import com.sun.source.util.TreePath;
-import com.sun.source.util.TreeScanner;
 import com.sun.tools.javac.code.Attribute;
 import com.sun.tools.javac.code.Symbol;
 import com.sun.tools.javac.code.Symbol.ClassSymbol;
@@ -360,22 +359,15 @@ public final class UntimedWaitInTest extends BugChecker implements MethodInvocat
   }
 
   private static boolean mentionsTimeout(ExpressionTree initializer) {
-    boolean[] found = new boolean[1];
-    new TreeScanner<Void, Void>() {
-      @Override
-      public Void scan(Tree tree, Void unused) {
-        if (tree instanceof ExpressionTree e) {
-          Type type = ASTHelpers.getType(e);
-          if (type != null
-              && type.tsym != null
-              && type.tsym.getSimpleName().toString().contains("Timeout")) {
-            found[0] = true;
-          }
-        }
-        return found[0] ? null : super.scan(tree, null);
-      }
-    }.scan(initializer, null);
-    return found[0];
+    return Trees.contains(
+        initializer,
+        tree -> tree instanceof ExpressionTree e && namesTimeout(ASTHelpers.getType(e)));
+  }
+
+  private static boolean namesTimeout(@Nullable Type type) {
+    return type != null
+        && type.tsym != null
+        && type.tsym.getSimpleName().toString().contains("Timeout");
   }
 
   private static String annotationName(Attribute.Compound annotation) {

@@ -20,6 +20,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * The suggested fixes of a finding, as SARIF {@code fix} objects.
@@ -116,22 +117,21 @@ final class Fixes {
 
     @Override
     public <T> T get(Key<T> key) {
-      T own = super.get(key);
-      if (own != null) {
-        return own;
-      }
-      T inherited = base.get(key);
-      return inherited instanceof ErrorProneTimings ? null : inherited;
+      return ownOrInherited(super.get(key), () -> base.get(key));
     }
 
     @Override
     public <T> T get(Class<T> type) {
-      T own = super.get(type);
+      return ownOrInherited(super.get(type), () -> base.get(type));
+    }
+
+    /** {@code own} if set, else what the base context holds, unless it is its timings. */
+    private static <T> T ownOrInherited(T own, Supplier<T> inherited) {
       if (own != null) {
         return own;
       }
-      T inherited = base.get(type);
-      return inherited instanceof ErrorProneTimings ? null : inherited;
+      T value = inherited.get();
+      return value instanceof ErrorProneTimings ? null : value;
     }
   }
 

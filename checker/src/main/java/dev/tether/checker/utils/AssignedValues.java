@@ -13,7 +13,6 @@ import com.sun.source.tree.Tree;
 import com.sun.source.tree.UnaryTree;
 import com.sun.source.tree.VariableTree;
 import com.sun.source.util.TreePath;
-import com.sun.source.util.TreeScanner;
 import com.sun.tools.javac.code.Symbol.VarSymbol;
 import java.util.ArrayList;
 import java.util.List;
@@ -44,43 +43,41 @@ public final class AssignedValues {
       return Optional.empty();
     }
     List<ExpressionTree> values = new ArrayList<>();
-    boolean[] unknown = new boolean[1];
-    new TreeScanner<Void, Void>() {
-      @Override
-      public Void scan(Tree tree, Void unused) {
-        return unknown[0] ? null : super.scan(tree, null);
-      }
+    boolean unknown =
+        new StoppingScanner() {
+          @Override
+          public Void visitVariable(VariableTree tree, Void unused) {
+            if (tree.getInitializer() != null && ASTHelpers.getSymbol(tree) == var) {
+              values.add(tree.getInitializer());
+            }
+            return super.visitVariable(tree, null);
+          }
 
-      @Override
-      public Void visitVariable(VariableTree tree, Void unused) {
-        if (tree.getInitializer() != null && ASTHelpers.getSymbol(tree) == var) {
-          values.add(tree.getInitializer());
-        }
-        return super.visitVariable(tree, null);
-      }
+          @Override
+          public Void visitAssignment(AssignmentTree tree, Void unused) {
+            if (ASTHelpers.getSymbol(ASTHelpers.stripParentheses(tree.getVariable())) == var) {
+              values.add(tree.getExpression());
+            }
+            return super.visitAssignment(tree, null);
+          }
 
-      @Override
-      public Void visitAssignment(AssignmentTree tree, Void unused) {
-        if (ASTHelpers.getSymbol(ASTHelpers.stripParentheses(tree.getVariable())) == var) {
-          values.add(tree.getExpression());
-        }
-        return super.visitAssignment(tree, null);
-      }
+          @Override
+          public Void visitCompoundAssignment(CompoundAssignmentTree tree, Void unused) {
+            if (ASTHelpers.getSymbol(ASTHelpers.stripParentheses(tree.getVariable())) == var) {
+              stop();
+            }
+            return super.visitCompoundAssignment(tree, null);
+          }
 
-      @Override
-      public Void visitCompoundAssignment(CompoundAssignmentTree tree, Void unused) {
-        unknown[0] |= ASTHelpers.getSymbol(ASTHelpers.stripParentheses(tree.getVariable())) == var;
-        return super.visitCompoundAssignment(tree, null);
-      }
-
-      @Override
-      public Void visitUnary(UnaryTree tree, Void unused) {
-        unknown[0] |=
-            ASTHelpers.getSymbol(ASTHelpers.stripParentheses(tree.getExpression())) == var;
-        return super.visitUnary(tree, null);
-      }
-    }.scan(scope, null);
-    return unknown[0] || values.isEmpty()
+          @Override
+          public Void visitUnary(UnaryTree tree, Void unused) {
+            if (ASTHelpers.getSymbol(ASTHelpers.stripParentheses(tree.getExpression())) == var) {
+              stop();
+            }
+            return super.visitUnary(tree, null);
+          }
+        }.finds(scope);
+    return unknown || values.isEmpty()
         ? Optional.empty()
         : Optional.of(ImmutableList.copyOf(values));
   }

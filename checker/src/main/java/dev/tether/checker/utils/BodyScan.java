@@ -36,6 +36,23 @@ public final class BodyScan {
     return false;
   }
 
+  /**
+   * A {@link StoppingScanner} for the code that runs where it stands: it does not enter nested
+   * lambdas and classes (override {@code visitLambdaExpression} or {@code visitClass} to do
+   * otherwise).
+   */
+  public abstract static class Scanner extends StoppingScanner {
+    @Override
+    public Void visitLambdaExpression(LambdaExpressionTree tree, @Nullable Void unused) {
+      return null; // runs elsewhere, later, or not at all
+    }
+
+    @Override
+    public Void visitClass(ClassTree tree, @Nullable Void unused) {
+      return null;
+    }
+  }
+
   private static final class KindFinder extends TreeScanner<Void, Void> {
     private final Set<Tree.Kind> kinds;
     private boolean found;

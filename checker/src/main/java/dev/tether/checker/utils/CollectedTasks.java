@@ -10,10 +10,8 @@ import com.google.errorprone.suppliers.Suppliers;
 import com.google.errorprone.util.ASTHelpers;
 import com.sun.source.tree.EnhancedForLoopTree;
 import com.sun.source.tree.ExpressionTree;
-import com.sun.source.tree.LambdaExpressionTree;
 import com.sun.source.tree.MemberReferenceTree;
 import com.sun.source.tree.MethodInvocationTree;
-import com.sun.source.tree.NewClassTree;
 import com.sun.source.tree.ParenthesizedTree;
 import com.sun.source.tree.Tree;
 import com.sun.source.tree.TypeCastTree;
@@ -65,9 +63,7 @@ public final class CollectedTasks {
    */
   public static Optional<Handoff> handoff(TreePath path, VisitorState state) {
     Tree task = path.getLeaf();
-    if (!(task instanceof LambdaExpressionTree
-        || task instanceof MemberReferenceTree
-        || (task instanceof NewClassTree newClass && newClass.getClassBody() != null))) {
+    if (!ConcurrentCode.isCodeLiteral(task)) {
       return Optional.empty();
     }
     TreePath p = path.getParentPath();

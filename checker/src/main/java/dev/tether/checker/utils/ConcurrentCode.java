@@ -102,13 +102,20 @@ public final class ConcurrentCode {
    * another thread, if it is an argument that hands it there.
    */
   public static Optional<Handoff> handoff(TreePath path, VisitorState state) {
-    Tree task = path.getLeaf();
-    if (!(task instanceof LambdaExpressionTree
-        || task instanceof MemberReferenceTree
-        || (task instanceof NewClassTree newClass && newClass.getClassBody() != null))) {
+    if (!isCodeLiteral(path.getLeaf())) {
       return Optional.empty();
     }
     return handoffOfArgument(path, state);
+  }
+
+  /**
+   * Whether {@code tree} is code written in place to be run later: a lambda, a method reference or
+   * an anonymous class.
+   */
+  public static boolean isCodeLiteral(Tree tree) {
+    return tree instanceof LambdaExpressionTree
+        || tree instanceof MemberReferenceTree
+        || (tree instanceof NewClassTree newClass && newClass.getClassBody() != null);
   }
 
   /**

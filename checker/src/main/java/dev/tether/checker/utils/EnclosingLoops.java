@@ -22,7 +22,6 @@ import com.sun.source.tree.NewClassTree;
 import com.sun.source.tree.Tree;
 import com.sun.source.tree.WhileLoopTree;
 import com.sun.source.util.TreePath;
-import com.sun.source.util.TreeScanner;
 import com.sun.tools.javac.code.Symbol;
 import java.util.ArrayList;
 import java.util.List;
@@ -359,33 +358,17 @@ public final class EnclosingLoops {
 
   /** Whether {@code tree} calls a method, or reads a field, named in {@code names}. */
   private static boolean callsAnyOf(Tree tree, Set<String> names) {
-    boolean[] found = new boolean[1];
-    new TreeScanner<Void, Void>() {
-      @Override
-      public Void scan(Tree node, Void unused) {
-        return found[0] ? null : super.scan(node, null);
-      }
+    return Trees.contains(
+        tree,
+        node ->
+            (node instanceof MethodInvocationTree call && isNamed(call, names))
+                || (node instanceof MemberSelectTree select
+                    && select.getIdentifier().contentEquals("length")));
+  }
 
-      @Override
-      public Void visitMethodInvocation(MethodInvocationTree call, Void unused) {
-        Symbol sym = ASTHelpers.getSymbol(call);
-        if (sym != null && names.contains(sym.getSimpleName().toString())) {
-          found[0] = true;
-          return null;
-        }
-        return super.visitMethodInvocation(call, null);
-      }
-
-      @Override
-      public Void visitMemberSelect(MemberSelectTree select, Void unused) {
-        if (select.getIdentifier().contentEquals("length")) {
-          found[0] = true;
-          return null;
-        }
-        return super.visitMemberSelect(select, null);
-      }
-    }.scan(tree, null);
-    return found[0];
+  private static boolean isNamed(MethodInvocationTree call, Set<String> names) {
+    Symbol sym = ASTHelpers.getSymbol(call);
+    return sym != null && names.contains(sym.getSimpleName().toString());
   }
 
   /** Whether the body of an endless loop waits for the next connection or queued item. */
@@ -403,24 +386,10 @@ public final class EnclosingLoops {
 
   private static boolean scanFor(
       Tree body, Matcher<ExpressionTree> matcher, Set<String> names, VisitorState state) {
-    boolean[] found = new boolean[1];
-    new TreeScanner<Void, Void>() {
-      @Override
-      public Void scan(Tree node, Void unused) {
-        return found[0] ? null : super.scan(node, null);
-      }
-
-      @Override
-      public Void visitMethodInvocation(MethodInvocationTree call, Void unused) {
-        Symbol sym = ASTHelpers.getSymbol(call);
-        if (sym != null
-            && (names.contains(sym.getSimpleName().toString()) || matcher.matches(call, state))) {
-          found[0] = true;
-          return null;
-        }
-        return super.visitMethodInvocation(call, null);
-      }
-    }.scan(body, null);
-    return found[0];
+    return Trees.containsCall(
+        body,
+        call ->
+            ASTHelpers.getSymbol(call) != null
+                && (isNamed(call, names) || matcher.matches(call, state)));
   }
 }

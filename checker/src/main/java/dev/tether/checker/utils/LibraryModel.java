@@ -68,6 +68,33 @@ public final class LibraryModel {
 
   private static final Pattern NAME = Pattern.compile("[\\p{javaJavaIdentifierStart}][\\w$]*");
 
+  /**
+   * The names of the methods of {@code Executor}, {@code ExecutorService} and {@code
+   * ScheduledExecutorService} that hand one task to a pool: a cheap filter by name, before any
+   * look-up of types.
+   */
+  public static final ImmutableSet<String> EXECUTOR_HAND_OFF_NAMES =
+      ImmutableSet.of(
+          "execute", "submit", "schedule", "scheduleAtFixedRate", "scheduleWithFixedDelay");
+
+  /**
+   * The names of the methods of collections, queues and maps that store an argument in them ({@code
+   * add}, {@code offer}, {@code push}, {@code put}, {@code set} and their variants): a cheap filter
+   * by name.
+   */
+  public static final ImmutableSet<String> COLLECTION_INSERTS =
+      ImmutableSet.of(
+          "add",
+          "addFirst",
+          "addLast",
+          "offer",
+          "offerFirst",
+          "offerLast",
+          "push",
+          "put",
+          "putIfAbsent",
+          "set");
+
   /** Methods that run a functional argument on a pool's (or timer-less executor's) thread. */
   private static final Matcher<ExpressionTree> BUILT_IN_EXECUTOR_METHODS =
       anyOf(

@@ -9,7 +9,6 @@ import com.sun.source.tree.MemberSelectTree;
 import com.sun.source.tree.MethodInvocationTree;
 import com.sun.source.tree.Tree;
 import com.sun.source.util.TreePath;
-import com.sun.source.util.TreeScanner;
 import com.sun.tools.javac.code.Symbol;
 import com.sun.tools.javac.code.Symbol.ClassSymbol;
 import com.sun.tools.javac.code.Symbol.MethodSymbol;
@@ -62,29 +61,22 @@ public final class Symbols {
    * this.x}, {@code a.x}), nested lambdas and classes included. Stops at the first mention.
    */
   public static boolean mentions(@Nullable Tree tree, @Nullable VarSymbol var) {
-    if (tree == null || var == null) {
-      return false;
-    }
-    boolean[] found = new boolean[1];
-    new TreeScanner<Void, Void>() {
-      @Override
-      public Void scan(@Nullable Tree node, @Nullable Void unused) {
-        return found[0] ? null : super.scan(node, null);
-      }
+    return mentions(tree, var, null);
+  }
 
-      @Override
-      public Void visitIdentifier(IdentifierTree node, @Nullable Void unused) {
-        found[0] |= var.equals(ASTHelpers.getSymbol(node));
-        return null;
-      }
-
-      @Override
-      public Void visitMemberSelect(MemberSelectTree node, @Nullable Void unused) {
-        found[0] |= var.equals(ASTHelpers.getSymbol(node));
-        return super.visitMemberSelect(node, null);
-      }
-    }.scan(tree, null);
-    return found[0];
+  /**
+   * Whether {@code tree}, apart from the subtree {@code skip}, names {@code var} ({@link
+   * #mentions}).
+   */
+  public static boolean mentions(
+      @Nullable Tree tree, @Nullable VarSymbol var, @Nullable Tree skip) {
+    return var != null
+        && Trees.contains(
+            tree,
+            skip,
+            node ->
+                (node instanceof IdentifierTree || node instanceof MemberSelectTree)
+                    && var.equals(ASTHelpers.getSymbol(node)));
   }
 
   /** Whether {@code cls} is an anonymous class ({@code new Runnable() { … }}). */

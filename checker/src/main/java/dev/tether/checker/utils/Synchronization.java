@@ -11,7 +11,6 @@ import com.sun.source.tree.SynchronizedTree;
 import com.sun.source.tree.Tree;
 import com.sun.source.tree.TryTree;
 import com.sun.source.util.TreePath;
-import com.sun.source.util.TreeScanner;
 import com.sun.tools.javac.code.Symbol;
 import javax.lang.model.element.Modifier;
 import org.jspecify.annotations.Nullable;
@@ -76,19 +75,12 @@ public final class Synchronization {
 
   /** Whether {@code tree} contains a call of a method whose name starts with {@code prefix}. */
   public static boolean callsNamed(Tree tree, String prefix) {
-    boolean[] found = new boolean[1];
-    new TreeScanner<Void, Void>() {
-      @Override
-      public Void visitMethodInvocation(MethodInvocationTree call, Void unused) {
-        Symbol sym = ASTHelpers.getSymbol(call);
-        if (sym != null && sym.getSimpleName().toString().startsWith(prefix)) {
-          found[0] = true;
-          return null;
-        }
-        return super.visitMethodInvocation(call, null);
-      }
-    }.scan(tree, null);
-    return found[0];
+    return Trees.containsCall(
+        tree,
+        call -> {
+          Symbol sym = ASTHelpers.getSymbol(call);
+          return sym != null && sym.getSimpleName().toString().startsWith(prefix);
+        });
   }
 
   private static boolean isNamed(MethodInvocationTree call, String... names) {

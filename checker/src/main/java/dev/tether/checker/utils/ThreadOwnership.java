@@ -1,5 +1,6 @@
 package dev.tether.checker.utils;
 
+import com.google.common.collect.ImmutableSet;
 import com.google.errorprone.VisitorState;
 import com.google.errorprone.suppliers.Supplier;
 import com.google.errorprone.suppliers.Suppliers;
@@ -130,14 +131,10 @@ public final class ThreadOwnership {
 
   /** Calls that hand a task to an executor: counted per class-private executor field. */
   private static final Set<String> SUBMITS =
-      Set.of(
-          "execute",
-          "submit",
-          "schedule",
-          "scheduleAtFixedRate",
-          "scheduleWithFixedDelay",
-          "invokeAll",
-          "invokeAny");
+      ImmutableSet.<String>builder()
+          .addAll(LibraryModel.EXECUTOR_HAND_OFF_NAMES)
+          .add("invokeAll", "invokeAny")
+          .build();
 
   private static final Set<String> SHUTS_DOWN = Set.of("shutdown", "shutdownNow", "close");
 
@@ -536,31 +533,13 @@ public final class ThreadOwnership {
    * one.
    */
   private static boolean isStopped(VarSymbol field, Tree tree) {
-    boolean[] found = new boolean[1];
-    new TreeScanner<Void, Void>() {
-      @Override
-      public Void scan(Tree node, Void unused) {
-        return found[0] ? null : super.scan(node, null);
-      }
-
-      @Override
-      public Void visitMethodInvocation(MethodInvocationTree call, Void unused) {
-        if (STOPS.matcher(Trees.calledName(call)).matches()) {
-          if (field.equals(SameVariable.variable(ASTHelpers.getReceiver(call)))) {
-            found[0] = true;
-            return null;
-          }
-          for (ExpressionTree argument : call.getArguments()) {
-            if (field.equals(SameVariable.variable(argument))) {
-              found[0] = true;
-              return null;
-            }
-          }
-        }
-        return super.visitMethodInvocation(call, null);
-      }
-    }.scan(tree, null);
-    return found[0];
+    return Trees.containsCall(
+        tree,
+        call ->
+            STOPS.matcher(Trees.calledName(call)).matches()
+                && (field.equals(SameVariable.variable(ASTHelpers.getReceiver(call)))
+                    || call.getArguments().stream()
+                        .anyMatch(argument -> field.equals(SameVariable.variable(argument)))));
   }
 
   /** Whether {@code path} is in an implementation of {@code Executor.execute}. */
@@ -746,27 +725,15 @@ public final class ThreadOwnership {
   }
 
   private static boolean assigns(Tree tree, VarSymbol field) {
-    boolean[] found = new boolean[1];
-    new TreeScanner<Void, Void>() {
+    return new BodyScan.Scanner() {
       @Override
       public Void visitAssignment(AssignmentTree assignment, Void unused) {
         if (field.equals(ASTHelpers.getSymbol(assignment.getVariable()))) {
-          found[0] = true;
+          stop();
         }
         return super.visitAssignment(assignment, null);
       }
-
-      @Override
-      public Void visitLambdaExpression(LambdaExpressionTree lambda, Void unused) {
-        return null;
-      }
-
-      @Override
-      public Void visitClass(ClassTree cls, Void unused) {
-        return null;
-      }
-    }.scan(tree, null);
-    return found[0];
+    }.finds(tree);
   }
 
   /**
@@ -977,15 +944,14 @@ public final class ThreadOwnership {
 
   /** Whether {@code body} passes {@code this} to a method or stores it in another object. */
   private static boolean passesThis(Tree body) {
-    boolean[] found = new boolean[1];
-    new TreeScanner<Void, Void>() {
+    return new BodyScan.Scanner() {
       @Override
       public Void visitMethodInvocation(MethodInvocationTree call, Void unused) {
         String name = Trees.calledName(call);
         if (!name.equals("super") && !name.equals("this")) {
           for (ExpressionTree arg : call.getArguments()) {
             if (isThis(arg)) {
-              found[0] = true;
+              stop();
             }
           }
         }
@@ -997,22 +963,11 @@ public final class ThreadOwnership {
         if (isThis(assignment.getExpression())
             && assignment.getVariable() instanceof MemberSelectTree select
             && !isThis(select.getExpression())) {
-          found[0] = true;
+          stop();
         }
         return super.visitAssignment(assignment, null);
       }
-
-      @Override
-      public Void visitClass(ClassTree cls, Void unused) {
-        return null;
-      }
-
-      @Override
-      public Void visitLambdaExpression(LambdaExpressionTree lambda, Void unused) {
-        return null;
-      }
-    }.scan(body, null);
-    return found[0];
+    }.finds(body);
   }
 
   private static boolean isThis(ExpressionTree tree) {

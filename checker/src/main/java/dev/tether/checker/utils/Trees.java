@@ -1,17 +1,25 @@
 package dev.tether.checker.utils;
 
 import com.sun.source.tree.BlockTree;
+import com.sun.source.tree.BreakTree;
 import com.sun.source.tree.CatchTree;
 import com.sun.source.tree.ClassTree;
+import com.sun.source.tree.ContinueTree;
 import com.sun.source.tree.ExpressionTree;
 import com.sun.source.tree.IdentifierTree;
+import com.sun.source.tree.LambdaExpressionTree;
 import com.sun.source.tree.MemberSelectTree;
 import com.sun.source.tree.MethodInvocationTree;
 import com.sun.source.tree.MethodTree;
+import com.sun.source.tree.ReturnTree;
+import com.sun.source.tree.StatementTree;
+import com.sun.source.tree.ThrowTree;
 import com.sun.source.tree.Tree;
 import com.sun.source.tree.UnionTypeTree;
 import com.sun.source.util.TreePath;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Predicate;
 import org.jspecify.annotations.Nullable;
 
 /** Syntax-level facts that several checks need, read from the tree or the source text alone. */
@@ -90,5 +98,101 @@ public final class Trees {
       }
     }
     return null;
+  }
+
+  /**
+   * The statement that ends {@code statement}: the last statement of a block (one level deep), else
+   * {@code statement} itself (also an empty block).
+   */
+  public static StatementTree lastStatement(StatementTree statement) {
+    return statement instanceof BlockTree block && !block.getStatements().isEmpty()
+        ? block.getStatements().get(block.getStatements().size() - 1)
+        : statement;
+  }
+
+  /**
+   * Whether {@code tree} is a jump: {@code return}, {@code throw}, {@code break}, {@code continue}.
+   */
+  public static boolean isJump(Tree tree) {
+    return tree instanceof ReturnTree
+        || tree instanceof ThrowTree
+        || tree instanceof BreakTree
+        || tree instanceof ContinueTree;
+  }
+
+  /** Whether {@code tree} is the literal {@code null}. */
+  public static boolean isNullLiteral(Tree tree) {
+    return tree.getKind() == Tree.Kind.NULL_LITERAL;
+  }
+
+  /**
+   * Whether {@code tree} (or a node inside it) is a node for which {@code test} holds, nested
+   * lambdas and classes included (for the code that runs where it stands, use a {@link
+   * BodyScan.Scanner}); the scan stops at the first such node.
+   */
+  public static boolean contains(@Nullable Tree tree, Predicate<? super Tree> test) {
+    return contains(tree, null, test);
+  }
+
+  /**
+   * Whether {@code tree}, apart from the subtree {@code skip}, contains a node for which {@code
+   * test} holds ({@link #contains(Tree, Predicate)}).
+   */
+  public static boolean contains(
+      @Nullable Tree tree, @Nullable Tree skip, Predicate<? super Tree> test) {
+    return new StoppingScanner() {
+      @Override
+      public Void scan(@Nullable Tree node, @Nullable Void unused) {
+        if (node == skip) {
+          return null;
+        }
+        if (!stopped() && node != null && test.test(node)) {
+          stop();
+        }
+        return super.scan(node, null);
+      }
+    }.finds(tree);
+  }
+
+  /**
+   * Whether {@code tree} contains a call for which {@code test} holds, nested lambdas and classes
+   * included; the scan stops at the first such call.
+   */
+  public static boolean containsCall(
+      @Nullable Tree tree, Predicate<? super MethodInvocationTree> test) {
+    return contains(tree, node -> node instanceof MethodInvocationTree call && test.test(call));
+  }
+
+  /**
+   * A node around a path, and its child on the way to that path.
+   *
+   * @param path the path of the enclosing node
+   * @param child the child of that node that holds the path (for its parent, the path's own leaf)
+   */
+  public record Enclosing(TreePath path, Tree child) {
+    /** The enclosing node. */
+    public Tree leaf() {
+      return path.getLeaf();
+    }
+  }
+
+  /**
+   * The nodes around {@code path}, innermost first, with the child through which each encloses it,
+   * up to (not including) the nearest method, lambda or class: what encloses the code at {@code
+   * path} in the body it runs in.
+   */
+  public static List<Enclosing> enclosingInBody(TreePath path) {
+    List<Enclosing> enclosing = new ArrayList<>();
+    Tree child = path.getLeaf();
+    for (TreePath p = path.getParentPath(); p != null; child = p.getLeaf(), p = p.getParentPath()) {
+      Tree leaf = p.getLeaf();
+      if (leaf instanceof MethodTree
+          || leaf instanceof LambdaExpressionTree
+          || leaf instanceof ClassTree) {
+        break;
+      }
+      enclosing.add(new Enclosing(p, child));
+    }
+    return enclosing;
   }
 }

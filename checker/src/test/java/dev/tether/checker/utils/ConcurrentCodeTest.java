@@ -7,9 +7,11 @@ import com.google.errorprone.CompilationTestHelper;
 import com.google.errorprone.VisitorState;
 import com.google.errorprone.bugpatterns.BugChecker;
 import com.google.errorprone.bugpatterns.BugChecker.MethodInvocationTreeMatcher;
+import com.google.errorprone.bugpatterns.BugChecker.VariableTreeMatcher;
 import com.google.errorprone.matchers.Description;
 import com.google.errorprone.util.ASTHelpers;
 import com.sun.source.tree.MethodInvocationTree;
+import com.sun.source.tree.VariableTree;
 import org.junit.jupiter.api.Test;
 
 final class ConcurrentCodeTest {
@@ -191,6 +193,44 @@ final class ConcurrentCodeTest {
             "-XepOpt:Tether:ExecutorMethods=A.Async#run",
             "-XepOpt:Tether:ThreadFactories=A.Threads#create")
         .addSourceLines("A.java", taught)
+        .doTest();
+  }
+
+  /** Reports whether the initializer of every local named {@code v…} is code written in place. */
+  @BugPattern(summary = "Reports ConcurrentCode.isCodeLiteral", severity = WARNING)
+  public static final class LiteralProbe extends BugChecker implements VariableTreeMatcher {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    public Description matchVariable(VariableTree tree, VisitorState state) {
+      if (tree.getInitializer() == null || !tree.getName().toString().startsWith("v")) {
+        return Description.NO_MATCH;
+      }
+      return buildDescription(tree)
+          .setMessage(ConcurrentCode.isCodeLiteral(tree.getInitializer()) ? "code;" : "value;")
+          .build();
+    }
+  }
+
+  @Test
+  void codeLiterals() {
+    CompilationTestHelper.newInstance(LiteralProbe.class, getClass())
+        .addSourceLines(
+            "A.java",
+            "class A {",
+            "  void m(Runnable r) {",
+            "    // BUG: Diagnostic contains: code;",
+            "    Runnable v1 = () -> {};",
+            "    // BUG: Diagnostic contains: code;",
+            "    Runnable v2 = this::toString;",
+            "    // BUG: Diagnostic contains: code;",
+            "    Runnable v3 = new Runnable() { public void run() {} };",
+            "    // BUG: Diagnostic contains: value;",
+            "    Runnable v4 = r;",
+            "    // BUG: Diagnostic contains: value;",
+            "    Object v5 = new Object();",
+            "  }",
+            "}")
         .doTest();
   }
 }

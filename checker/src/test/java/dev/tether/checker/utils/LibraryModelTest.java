@@ -111,6 +111,30 @@ final class LibraryModelTest {
     assertFalse(LibraryModel.isSignallingSynchronizer("CountDownLatch"));
   }
 
+  @Test
+  void executorHandOffNames() {
+    assertEquals(
+        List.of("execute", "submit", "schedule", "scheduleAtFixedRate", "scheduleWithFixedDelay"),
+        LibraryModel.EXECUTOR_HAND_OFF_NAMES.asList());
+  }
+
+  @Test
+  void collectionInserts() {
+    assertEquals(
+        List.of(
+            "add",
+            "addFirst",
+            "addLast",
+            "offer",
+            "offerFirst",
+            "offerLast",
+            "push",
+            "put",
+            "putIfAbsent",
+            "set"),
+        LibraryModel.COLLECTION_INSERTS.asList());
+  }
+
   private static final String[] SOURCE = {
     "import java.util.concurrent.*;",
     "class A {",

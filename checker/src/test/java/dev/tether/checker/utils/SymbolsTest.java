@@ -11,7 +11,9 @@ import com.google.errorprone.bugpatterns.BugChecker.LambdaExpressionTreeMatcher;
 import com.google.errorprone.bugpatterns.BugChecker.MethodInvocationTreeMatcher;
 import com.google.errorprone.bugpatterns.BugChecker.NewClassTreeMatcher;
 import com.google.errorprone.matchers.Description;
+import com.sun.source.tree.BinaryTree;
 import com.sun.source.tree.ClassTree;
+import com.sun.source.tree.ExpressionTree;
 import com.sun.source.tree.LambdaExpressionTree;
 import com.sun.source.tree.MethodInvocationTree;
 import com.sun.source.tree.NewClassTree;
@@ -61,7 +63,8 @@ final class SymbolsTest {
 
   /**
    * Reports, at every call {@code mentions(x, code)}, whether {@code code} mentions the variable
-   * {@code x}.
+   * {@code x}; at every call {@code mentionsApartFrom(x, a + b)}, whether {@code a + b} mentions it
+   * apart from {@code b}.
    */
   @BugPattern(summary = "Reports Symbols.mentions", severity = WARNING)
   public static final class MentionsProbe extends BugChecker
@@ -70,14 +73,21 @@ final class SymbolsTest {
 
     @Override
     public Description matchMethodInvocation(MethodInvocationTree tree, VisitorState state) {
-      if (!Trees.calledName(tree).equals("mentions") || tree.getArguments().size() != 2) {
+      if (tree.getArguments().size() != 2) {
         return Description.NO_MATCH;
       }
       VarSymbol var = SameVariable.variable(tree.getArguments().get(0));
-      return buildDescription(tree)
-          .setMessage(
-              Symbols.mentions(tree.getArguments().get(1), var) ? "mentions it" : "silent on it")
-          .build();
+      ExpressionTree code = tree.getArguments().get(1);
+      boolean mentions;
+      if (Trees.calledName(tree).equals("mentions")) {
+        mentions = Symbols.mentions(code, var);
+      } else if (Trees.calledName(tree).equals("mentionsApartFrom")
+          && code instanceof BinaryTree binary) {
+        mentions = Symbols.mentions(code, var, binary.getRightOperand());
+      } else {
+        return Description.NO_MATCH;
+      }
+      return buildDescription(tree).setMessage(mentions ? "mentions it" : "silent on it").build();
     }
   }
 
@@ -187,6 +197,7 @@ final class SymbolsTest {
             "A.java",
             "class A {",
             "  static void mentions(Object var, Object code) {}",
+            "  static void mentionsApartFrom(Object var, Object code) {}",
             "  int count;",
             "  int other;",
             "  A next;",
@@ -205,6 +216,14 @@ final class SymbolsTest {
             "    mentions(local, 1);",
             "    // BUG: Diagnostic contains: silent on it",
             "    mentions(\"not a variable\", local);",
+            "    // BUG: Diagnostic contains: mentions it",
+            "    mentionsApartFrom(local, local + 1);",
+            "    // BUG: Diagnostic contains: silent on it",
+            "    mentionsApartFrom(local, 1 + local);",
+            "    // BUG: Diagnostic contains: mentions it",
+            "    mentionsApartFrom(count, this.count + count);",
+            "    // BUG: Diagnostic contains: silent on it",
+            "    mentionsApartFrom(count, other + this.count);",
             "  }",
             "}")
         .doTest();

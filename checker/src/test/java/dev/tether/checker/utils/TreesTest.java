@@ -9,13 +9,19 @@ import com.google.errorprone.VisitorState;
 import com.google.errorprone.bugpatterns.BugChecker;
 import com.google.errorprone.bugpatterns.BugChecker.CatchTreeMatcher;
 import com.google.errorprone.bugpatterns.BugChecker.IdentifierTreeMatcher;
+import com.google.errorprone.bugpatterns.BugChecker.IfTreeMatcher;
 import com.google.errorprone.bugpatterns.BugChecker.MethodInvocationTreeMatcher;
+import com.google.errorprone.bugpatterns.BugChecker.MethodTreeMatcher;
 import com.google.errorprone.matchers.Description;
 import com.sun.source.tree.CatchTree;
 import com.sun.source.tree.IdentifierTree;
+import com.sun.source.tree.IfTree;
 import com.sun.source.tree.MethodInvocationTree;
 import com.sun.source.tree.MethodTree;
+import com.sun.source.tree.StatementTree;
+import com.sun.source.tree.Tree;
 import com.sun.source.util.TreePath;
+import java.util.List;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
@@ -191,5 +197,147 @@ final class TreesTest {
     assertEquals("  ", Trees.indentOf(source, source.indexOf("m()")));
     assertEquals("\t  ", Trees.indentOf(source, source.indexOf("run")));
     assertEquals("", Trees.indentOf("run();", 3));
+  }
+
+  /** Reports, at every {@code if}, the kind of the last statement of its then-branch. */
+  @BugPattern(summary = "Reports Trees.lastStatement", severity = WARNING)
+  public static final class LastProbe extends BugChecker implements IfTreeMatcher {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    public Description matchIf(IfTree tree, VisitorState state) {
+      StatementTree last = Trees.lastStatement(tree.getThenStatement());
+      return buildDescription(tree)
+          .setMessage("last " + last.getKind() + ", jump " + Trees.isJump(last) + ";")
+          .build();
+    }
+  }
+
+  @Test
+  void lastStatementAndJumps() {
+    CompilationTestHelper.newInstance(LastProbe.class, getClass())
+        .addSourceLines(
+            "A.java",
+            "class A {",
+            "  int m(boolean b) {",
+            "    while (b) {",
+            "      // BUG: Diagnostic contains: last BREAK, jump true;",
+            "      if (b) break;",
+            "      // BUG: Diagnostic contains: last CONTINUE, jump true;",
+            "      if (b) { b = false; continue; }",
+            "      // BUG: Diagnostic contains: last THROW, jump true;",
+            "      if (b) { throw new IllegalStateException(); }",
+            "      // BUG: Diagnostic contains: last EXPRESSION_STATEMENT, jump false;",
+            "      if (b) { b = !b; }",
+            "      // one level deep only",
+            "      // BUG: Diagnostic contains: last BLOCK, jump false;",
+            "      if (b) { b = false; { return 1; } }",
+            "      // BUG: Diagnostic contains: last BLOCK, jump false;",
+            "      if (b) {}",
+            "    }",
+            "    // BUG: Diagnostic contains: last RETURN, jump true;",
+            "    if (b) return 0;",
+            "    return 2;",
+            "  }",
+            "}")
+        .doTest();
+  }
+
+  /**
+   * Reports, for every method, whether its body calls {@code x()} (nested code included), holds a
+   * {@code null} literal, and holds one outside its first statement.
+   */
+  @BugPattern(summary = "Reports Trees.contains", severity = WARNING)
+  public static final class ContainsProbe extends BugChecker implements MethodTreeMatcher {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    public Description matchMethod(MethodTree tree, VisitorState state) {
+      if (tree.getBody() == null || !tree.getName().toString().startsWith("m")) {
+        return Description.NO_MATCH;
+      }
+      Tree first =
+          tree.getBody().getStatements().isEmpty() ? null : tree.getBody().getStatements().get(0);
+      return buildDescription(tree)
+          .setMessage(
+              "calls x "
+                  + Trees.containsCall(tree.getBody(), c -> Trees.calledName(c).equals("x"))
+                  + ", null "
+                  + Trees.contains(tree.getBody(), Trees::isNullLiteral)
+                  + ", null after the first "
+                  + Trees.contains(tree.getBody(), first, Trees::isNullLiteral)
+                  + ";")
+          .build();
+    }
+  }
+
+  @Test
+  void contains() {
+    CompilationTestHelper.newInstance(ContainsProbe.class, getClass())
+        .addSourceLines(
+            "A.java",
+            "abstract class A {",
+            "  abstract void x();",
+            "  abstract void y(Object o);",
+            "  // BUG: Diagnostic contains: calls x true, null false, null after the first false;",
+            "  void m1() { x(); }",
+            "  // BUG: Diagnostic contains: calls x false, null true, null after the first false;",
+            "  void m2() { Object o = null; y(o); }",
+            "  // BUG: Diagnostic contains: calls x true, null true, null after the first true;",
+            "  void m3() { y(1); Runnable r = () -> { y(null); x(); }; }",
+            "  // BUG: Diagnostic contains: calls x true, null true, null after the first false;",
+            "  void m4() { new Object() { void f() { y(null); x(); } }; }",
+            "  // BUG: Diagnostic contains: calls x false, null false, null after the first false;",
+            "  void m5() {}",
+            "}")
+        .doTest();
+  }
+
+  /**
+   * Reports, at every call {@code here()}, the kinds of the nodes {@link Trees#enclosingInBody}
+   * lists and of the children through which they enclose it.
+   */
+  @BugPattern(summary = "Reports Trees.enclosingInBody", severity = WARNING)
+  public static final class EnclosingProbe extends BugChecker
+      implements MethodInvocationTreeMatcher {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    public Description matchMethodInvocation(MethodInvocationTree tree, VisitorState state) {
+      if (!Trees.calledName(tree).equals("here")) {
+        return Description.NO_MATCH;
+      }
+      List<Trees.Enclosing> enclosing = Trees.enclosingInBody(state.getPath());
+      return buildDescription(tree)
+          .setMessage(
+              "in "
+                  + enclosing.stream().map(e -> e.leaf().getKind()).collect(Collectors.toList())
+                  + " through "
+                  + enclosing.stream().map(e -> e.child().getKind()).collect(Collectors.toList())
+                  + ";")
+          .build();
+    }
+  }
+
+  @Test
+  void enclosingInBody() {
+    CompilationTestHelper.newInstance(EnclosingProbe.class, getClass())
+        .addSourceLines(
+            "A.java",
+            "class A {",
+            "  static int here() { return 0; }",
+            "  // BUG: Diagnostic contains: in [PLUS, VARIABLE] through [METHOD_INVOCATION, PLUS];",
+            "  int field = here() + 1;",
+            "  void m(boolean b) {",
+            "    if (b) {",
+            "      // BUG: Diagnostic contains: in [EXPRESSION_STATEMENT, BLOCK, IF, BLOCK] through"
+                + " [METHOD_INVOCATION, EXPRESSION_STATEMENT, BLOCK, IF];",
+            "      here();",
+            "    }",
+            "    // BUG: Diagnostic contains: in [] through [];",
+            "    Runnable r = () -> here();",
+            "  }",
+            "}")
+        .doTest();
   }
 }
