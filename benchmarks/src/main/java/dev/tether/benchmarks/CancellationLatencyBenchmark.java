@@ -1,13 +1,7 @@
 package dev.tether.benchmarks;
 
 import dev.tether.TaskGroup;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -33,49 +27,28 @@ public class CancellationLatencyBenchmark {
   /** A {@link TaskGroup} on the runtime's default pool, siblings in {@code scope.sleep}. */
   @State(Scope.Thread)
   public static class Group {
-    TaskGroup group;
-    CountDownLatch fail;
+    CancellationRuns.InGroup run;
 
     @Setup(Level.Invocation)
     public void setUp() throws InterruptedException {
-      CountDownLatch blocked = new CountDownLatch(SIBLINGS + 1);
-      CountDownLatch release = new CountDownLatch(1);
-      fail = release;
-      group = TaskGroup.open();
-      for (int i = 0; i < SIBLINGS; i++) {
-        group.go(
-            s -> {
-              blocked.countDown();
-              s.sleep(Duration.ofMinutes(1));
-            });
-      }
-      group.go(
-          s -> {
-            blocked.countDown();
-            release.await();
-            throw new IllegalStateException("first failure");
-          });
-      blocked.await();
+      run = CancellationRuns.InGroup.start(SIBLINGS);
     }
 
     @TearDown(Level.Invocation)
     public void tearDown() {
-      group.close();
+      run.close();
     }
   }
 
   /**
    * The JDK way on a cached pool: siblings in {@link Thread#sleep}; the waiting thread sees the
-   * failure through its {@link Future}, cancels every sibling with {@code cancel(true)} and waits
-   * for them to end.
+   * failure through its {@link java.util.concurrent.Future}, cancels every sibling with {@code
+   * cancel(true)} and waits for them to end.
    */
   @State(Scope.Thread)
   public static class Executor {
     ExecutorService pool;
-    List<Future<?>> futures;
-    Future<?> failing;
-    CountDownLatch fail;
-    CountDownLatch finished;
+    CancellationRuns.OnExecutor run;
 
     @Setup(Level.Trial)
     public void setUpPool() {
@@ -89,68 +62,22 @@ public class CancellationLatencyBenchmark {
 
     @Setup(Level.Invocation)
     public void setUp() throws InterruptedException {
-      CountDownLatch blocked = new CountDownLatch(SIBLINGS + 1);
-      CountDownLatch release = new CountDownLatch(1);
-      CountDownLatch done = new CountDownLatch(SIBLINGS);
-      fail = release;
-      finished = done;
-      futures = new ArrayList<>(SIBLINGS);
-      for (int i = 0; i < SIBLINGS; i++) {
-        futures.add(
-            pool.submit(
-                () -> {
-                  try {
-                    blocked.countDown();
-                    Thread.sleep(60_000);
-                  } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                  } finally {
-                    done.countDown();
-                  }
-                }));
-      }
-      failing =
-          pool.submit(
-              () -> {
-                blocked.countDown();
-                release.await();
-                throw new IllegalStateException("first failure");
-              });
-      blocked.await();
+      run = CancellationRuns.OnExecutor.submit(pool, SIBLINGS);
     }
 
     @TearDown(Level.Invocation)
     public void tearDown() throws InterruptedException {
-      for (Future<?> f : futures) {
-        f.cancel(true);
-      }
-      finished.await();
+      run.cancelAll();
     }
   }
 
   @Benchmark
   public Object taskGroup(Group state) throws InterruptedException {
-    state.fail.countDown();
-    try {
-      state.group.await();
-      throw new AssertionError("the group did not fail");
-    } catch (IllegalStateException expected) {
-      return expected;
-    }
+    return state.run.failAndAwait();
   }
 
   @Benchmark
   public Object executorCancelAll(Executor state) throws InterruptedException {
-    state.fail.countDown();
-    try {
-      state.failing.get();
-      throw new AssertionError("the task did not fail");
-    } catch (ExecutionException expected) {
-      for (Future<?> f : state.futures) {
-        f.cancel(true);
-      }
-      state.finished.await();
-      return expected;
-    }
+    return state.run.failAndCancelAll();
   }
 }

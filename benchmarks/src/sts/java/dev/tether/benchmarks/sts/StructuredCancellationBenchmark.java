@@ -1,14 +1,10 @@
 package dev.tether.benchmarks.sts;
 
 import dev.tether.TaskGroup;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
+import dev.tether.benchmarks.CancellationRuns;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.StructuredTaskScope;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -33,7 +29,7 @@ import org.openjdk.jmh.annotations.TearDown;
  * <p>Three ways side by side: {@link TaskGroup} on its default threads (a virtual thread per task
  * on JDK 21+), the JDK's preview {@link StructuredTaskScope} (its default joiner cancels the scope
  * at the first failure), and a virtual-thread-per-task executor whose caller sees the failure
- * through {@link Future#get} and calls {@code cancel(true)} on every sibling.
+ * through {@link java.util.concurrent.Future#get} and calls {@code cancel(true)} on every sibling.
  */
 @BenchmarkMode(Mode.SampleTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
@@ -50,34 +46,16 @@ public class StructuredCancellationBenchmark {
   /** {@link TaskGroup} on its default threads, siblings in {@code scope.sleep}. */
   @State(Scope.Thread)
   public static class Group {
-    TaskGroup group;
-    CountDownLatch fail;
+    CancellationRuns.InGroup run;
 
     @Setup(Level.Invocation)
     public void setUp(Siblings n) throws InterruptedException {
-      CountDownLatch blocked = new CountDownLatch(n.siblings + 1);
-      CountDownLatch release = new CountDownLatch(1);
-      fail = release;
-      group = TaskGroup.open();
-      for (int i = 0; i < n.siblings; i++) {
-        group.go(
-            s -> {
-              blocked.countDown();
-              s.sleep(Duration.ofMinutes(1));
-            });
-      }
-      group.go(
-          s -> {
-            blocked.countDown();
-            release.await();
-            throw new IllegalStateException("first failure");
-          });
-      blocked.await();
+      run = CancellationRuns.InGroup.start(n.siblings);
     }
 
     @TearDown(Level.Invocation)
     public void tearDown() {
-      group.close();
+      run.close();
     }
   }
 
@@ -120,10 +98,7 @@ public class StructuredCancellationBenchmark {
   @State(Scope.Thread)
   public static class Executor {
     ExecutorService pool;
-    List<Future<?>> futures;
-    Future<?> failing;
-    CountDownLatch fail;
-    CountDownLatch finished;
+    CancellationRuns.OnExecutor run;
 
     @Setup(Level.Trial)
     public void setUpPool() {
@@ -137,54 +112,18 @@ public class StructuredCancellationBenchmark {
 
     @Setup(Level.Invocation)
     public void setUp(Siblings n) throws InterruptedException {
-      CountDownLatch blocked = new CountDownLatch(n.siblings + 1);
-      CountDownLatch release = new CountDownLatch(1);
-      CountDownLatch done = new CountDownLatch(n.siblings);
-      fail = release;
-      finished = done;
-      futures = new ArrayList<>(n.siblings);
-      for (int i = 0; i < n.siblings; i++) {
-        futures.add(
-            pool.submit(
-                () -> {
-                  try {
-                    blocked.countDown();
-                    Thread.sleep(60_000);
-                  } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                  } finally {
-                    done.countDown();
-                  }
-                }));
-      }
-      failing =
-          pool.submit(
-              () -> {
-                blocked.countDown();
-                release.await();
-                throw new IllegalStateException("first failure");
-              });
-      blocked.await();
+      run = CancellationRuns.OnExecutor.submit(pool, n.siblings);
     }
 
     @TearDown(Level.Invocation)
     public void tearDown() throws InterruptedException {
-      for (Future<?> f : futures) {
-        f.cancel(true);
-      }
-      finished.await();
+      run.cancelAll();
     }
   }
 
   @Benchmark
   public Object taskGroup(Group state) throws InterruptedException {
-    state.fail.countDown();
-    try {
-      state.group.await();
-      throw new AssertionError("the group did not fail");
-    } catch (IllegalStateException expected) {
-      return expected;
-    }
+    return state.run.failAndAwait();
   }
 
   /** {@code join()} returns after the failing subtask has cancelled the scope. */
@@ -204,16 +143,6 @@ public class StructuredCancellationBenchmark {
 
   @Benchmark
   public Object executorCancelAll(Executor state) throws InterruptedException {
-    state.fail.countDown();
-    try {
-      state.failing.get();
-      throw new AssertionError("the task did not fail");
-    } catch (ExecutionException expected) {
-      for (Future<?> f : state.futures) {
-        f.cancel(true);
-      }
-      state.finished.await();
-      return expected;
-    }
+    return state.run.failAndCancelAll();
   }
 }
