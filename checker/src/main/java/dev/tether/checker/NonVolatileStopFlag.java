@@ -50,6 +50,7 @@ import com.sun.tools.javac.code.Symbol;
 import com.sun.tools.javac.code.Symbol.MethodSymbol;
 import com.sun.tools.javac.code.Symbol.VarSymbol;
 import dev.tether.checker.utils.BodyScan;
+import dev.tether.checker.utils.SameCompilation;
 import dev.tether.checker.utils.SameVariable;
 import dev.tether.checker.utils.Synchronization;
 import dev.tether.checker.utils.ThreadOwnership;
@@ -60,6 +61,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import javax.lang.model.element.ElementKind;
 import javax.lang.model.element.Modifier;
@@ -521,6 +523,46 @@ public final class NonVolatileStopFlag extends BugChecker implements VariableTre
    * interrupt()} of a thread held in a variable or field, or of {@code this} thread.
    */
   private static boolean interruptsAfter(TreePath write, VisitorState state) {
+    return interruptsAfterInBlock(write, state) || interruptsAfterEveryCall(write, state);
+  }
+
+  /**
+   * Whether the assignment at {@code write} is the last statement of a setter ({@code void
+   * shutdown() { shutdown = true; }}) whose every use in the compilation ({@link
+   * SameCompilation#usesOf}: the setter is not public API) is a call followed, in its block, by
+   * {@code interrupt()} of a thread: {@code reconnector.shutdown(); reconnector.interrupt();}.
+   */
+  private static boolean interruptsAfterEveryCall(TreePath write, VisitorState state) {
+    TreePath statement = write.getParentPath();
+    TreePath body = statement == null ? null : statement.getParentPath();
+    TreePath method = body == null ? null : body.getParentPath();
+    if (method == null
+        || !(method.getLeaf() instanceof MethodTree setter)
+        || setter.getBody() != body.getLeaf()
+        || !isLast(setter.getBody().getStatements(), statement.getLeaf())) {
+      return false;
+    }
+    MethodSymbol sym = ASTHelpers.getSymbol(setter);
+    if (sym == null) {
+      return false;
+    }
+    Optional<List<TreePath>> uses = SameCompilation.usesOf(sym, state);
+    if (uses.isEmpty() || uses.get().isEmpty()) {
+      return false;
+    }
+    for (TreePath use : uses.get()) {
+      if (!(use.getLeaf() instanceof MethodInvocationTree) || !interruptsAfterInBlock(use, state)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static boolean isLast(List<? extends StatementTree> statements, Tree statement) {
+    return !statements.isEmpty() && statements.get(statements.size() - 1) == statement;
+  }
+
+  private static boolean interruptsAfterInBlock(TreePath write, VisitorState state) {
     TreePath statement = write.getParentPath();
     if (statement == null
         || !(statement.getLeaf() instanceof ExpressionStatementTree)

@@ -676,4 +676,84 @@ final class NonVolatileStopFlagTest {
             "}")
         .doTest(TestMode.TEXT_MATCH);
   }
+
+  /**
+   * Write, then interrupt, through a setter that is not public API: every call of the setter is
+   * followed by {@code interrupt()} of the thread (server shape 6 variant, Log4j's Reconnector).
+   */
+  @Test
+  void identificationNegativesSetterThenInterrupt() {
+    CompilationTestHelper.newInstance(NonVolatileStopFlag.class, getClass())
+        .addSourceLines(
+            "Manager.java",
+            "class Manager {",
+            "  private Reconnector reconnector = new Reconnector();",
+            "  private class Reconnector extends Thread {",
+            "    private boolean shutdown = false;",
+            "    public void shutdown() {",
+            "      shutdown = true;",
+            "    }",
+            "    @Override public void run() {",
+            "      while (!shutdown) {",
+            "        try { sleep(1000); } catch (InterruptedException e) { }",
+            "      }",
+            "    }",
+            "  }",
+            "  void close() {",
+            "    reconnector.shutdown();",
+            "    reconnector.interrupt();",
+            "  }",
+            "}")
+        .doTest();
+  }
+
+  /**
+   * The twins: one call of the setter is not followed by an interrupt; the setter is public API
+   * (callers outside the compilation are not seen).
+   */
+  @Test
+  void identificationPositivesSetterWithoutInterrupt() {
+    CompilationTestHelper.newInstance(NonVolatileStopFlag.class, getClass())
+        .addSourceLines(
+            "Manager.java",
+            "public class Manager {",
+            "  private Reconnector reconnector = new Reconnector();",
+            "  private class Reconnector extends Thread {",
+            "    private boolean shutdown = false;",
+            "    public void shutdown() {",
+            "      shutdown = true;",
+            "    }",
+            "    @Override public void run() {",
+            "      // BUG: Diagnostic contains: 'shutdown' is not volatile",
+            "      while (!shutdown) {",
+            "        try { sleep(1000); } catch (InterruptedException e) { }",
+            "      }",
+            "    }",
+            "  }",
+            "  void close() {",
+            "    reconnector.shutdown();",
+            "    reconnector.interrupt();",
+            "  }",
+            "  void quietly() {",
+            "    reconnector.shutdown();",
+            "  }",
+            "  public static class Api extends Thread {",
+            "    private boolean stop;",
+            "    public void halt() {",
+            "      stop = true;",
+            "    }",
+            "    @Override public void run() {",
+            "      // BUG: Diagnostic contains: 'stop' is not volatile",
+            "      while (!stop) {",
+            "        try { sleep(1000); } catch (InterruptedException e) { }",
+            "      }",
+            "    }",
+            "  }",
+            "  void stopApi(Api api) {",
+            "    api.halt();",
+            "    api.interrupt();",
+            "  }",
+            "}")
+        .doTest();
+  }
 }

@@ -1844,4 +1844,152 @@ final class SwallowedInterruptTest {
             "}")
         .doTest(TestMode.TEXT_MATCH);
   }
+
+  /**
+   * Owner code reached only from a thread's body in another file of the same compilation: a
+   * package-private method that ends the thread's work, a protected connect step that turns the
+   * interrupt into a failure, a static throttling pause (server2 shape A).
+   */
+  @Test
+  void identificationNegativesOwnerCodeInAnotherFile() {
+    CompilationTestHelper.newInstance(SwallowedInterrupt.class, getClass())
+        .addSourceLines(
+            "p/Leader.java",
+            "package p;",
+            "import java.io.IOException;",
+            "import java.util.concurrent.*;",
+            "public class Leader {",
+            "  private final BlockingQueue<String> q = new LinkedBlockingQueue<>();",
+            "  void lead() {",
+            "    try {",
+            "      q.take();",
+            "    } catch (InterruptedException e) {",
+            "      shutdown();",
+            "      return;",
+            "    }",
+            "  }",
+            "  protected void connect() throws IOException {",
+            "    try {",
+            "      Thread.sleep(10);",
+            "    } catch (InterruptedException e) {",
+            "      throw new IOException(\"interrupted while connecting\");",
+            "    }",
+            "  }",
+            "  static void pause(long millis) {",
+            "    try {",
+            "      Thread.sleep(millis);",
+            "    } catch (InterruptedException e) {",
+            "      System.err.println(\"pause cut short\");",
+            "    }",
+            "  }",
+            "  void shutdown() {}",
+            "}")
+        .addSourceLines(
+            "p/Peer.java",
+            "package p;",
+            "public class Peer extends Thread {",
+            "  private final Leader leader = new Leader();",
+            "  private volatile boolean running = true;",
+            "  @Override public void run() {",
+            "    while (running) {",
+            "      try {",
+            "        leader.connect();",
+            "        leader.lead();",
+            "      } catch (java.io.IOException e) {",
+            "        Leader.pause(100);",
+            "      }",
+            "    }",
+            "  }",
+            "}")
+        .doTest();
+  }
+
+  /**
+   * The caller-thread twins of {@link #identificationNegativesOwnerCodeInAnotherFile}: the same
+   * methods also called from a public method (a caller's thread), public API itself, and a method
+   * nobody in the compilation calls.
+   */
+  @Test
+  void identificationPositivesOwnerCodeInAnotherFileTwins() {
+    CompilationTestHelper.newInstance(SwallowedInterrupt.class, getClass())
+        .addSourceLines(
+            "p/Leader.java",
+            "package p;",
+            "import java.util.concurrent.*;",
+            "public class Leader {",
+            "  private final BlockingQueue<String> q = new LinkedBlockingQueue<>();",
+            "  void lead() {",
+            "    try {",
+            "      q.take();",
+            "    // BUG: Diagnostic contains: SwallowedInterrupt",
+            "    } catch (InterruptedException e) {",
+            "      return;",
+            "    }",
+            "  }",
+            "  public static void pause(long millis) {",
+            "    try {",
+            "      Thread.sleep(millis);",
+            "    // BUG: Diagnostic contains: SwallowedInterrupt",
+            "    } catch (InterruptedException e) {",
+            "      System.err.println(\"pause cut short\");",
+            "    }",
+            "  }",
+            "  static void unused() {",
+            "    try {",
+            "      Thread.sleep(1);",
+            "    // BUG: Diagnostic contains: SwallowedInterrupt",
+            "    } catch (InterruptedException e) {",
+            "    }",
+            "  }",
+            "}")
+        .addSourceLines(
+            "p/Peer.java",
+            "package p;",
+            "public class Peer extends Thread {",
+            "  private final Leader leader = new Leader();",
+            "  @Override public void run() {",
+            "    leader.lead();",
+            "    Leader.pause(100);",
+            "  }",
+            "  public void leadNow() { leader.lead(); }",
+            "}")
+        .doTest();
+  }
+
+  /**
+   * A pool's own wrapper around the task its {@code execute(Runnable)} was given may end the job on
+   * an interrupt (server2 shape C); the same wrapper outside {@code execute} may not.
+   */
+  @Test
+  void identificationPoolWrapperAroundTheExecutedTask() {
+    CompilationTestHelper.newInstance(SwallowedInterrupt.class, getClass())
+        .addSourceLines(
+            "Limited.java",
+            "import java.util.concurrent.*;",
+            "class Limited implements Executor {",
+            "  private final Semaphore permits = new Semaphore(4);",
+            "  private final ExecutorService inner = Executors.newCachedThreadPool();",
+            "  @Override public void execute(Runnable task) {",
+            "    inner.execute(() -> {",
+            "      try {",
+            "        permits.acquire();",
+            "        task.run();",
+            "      } catch (InterruptedException e) {",
+            "        // stopping: end this job",
+            "      }",
+            "    });",
+            "  }",
+            "  void wrap(Runnable task) {",
+            "    inner.execute(() -> {",
+            "      try {",
+            "        permits.acquire();",
+            "        task.run();",
+            "      // BUG: Diagnostic contains: SwallowedInterrupt",
+            "      } catch (InterruptedException e) {",
+            "      }",
+            "    });",
+            "  }",
+            "}")
+        .doTest();
+  }
 }

@@ -67,15 +67,18 @@ import org.jspecify.annotations.Nullable;
  * ThreadFactory} or a call that returns a {@code Thread}; {@code run()} of a named {@code Runnable}
  * class that is not handed to an executor (neither {@code this} nor a {@code new} instance in the
  * file); a pool's own worker code (a method of an {@code Executor} implementation other than its
- * API and lifecycle methods); the task of a class-private executor that the class creates, gives
- * that one task, and shuts down; and private methods (or the lambda a private factory method
- * returns) reached only from such code, transitively within the top-level class. Everything else —
- * public, protected and package methods, constructors, callbacks, {@code shutdown}/{@code
- * close}/{@code join}/{@code stop}-style methods — may run on a caller's thread.
+ * API and lifecycle methods, and the wrapper its {@code execute(Runnable)} builds around the task);
+ * the task of a class-private executor that the class creates, gives that one task, and shuts down;
+ * private methods (or the lambda a private factory method returns) reached only from such code,
+ * transitively within the top-level class; and methods that are not public API whose every use in
+ * the files of the compilation that can see them is such code ({@link SameCompilation}). Everything
+ * else — public API, methods with no use in sight, constructors, callbacks, {@code shutdown}/{@code
+ * close}/{@code join}/{@code stop}-style methods called by others — may run on a caller's thread.
  *
  * <p>Cheap by construction: a question costs a walk up the path; only when the answer depends on
- * how a private method is used does it scan the top-level class, once per question. Ask it only
- * once a check has a candidate.
+ * how a method is used does it scan the top-level class (a private method) or, once per method, the
+ * files of its package (a package-private or protected one), within one question. Ask it only once
+ * a check has a candidate.
  */
 public final class ThreadOwnership {
   /** What runs a piece of code, as far as its interruption policy goes. */
@@ -170,24 +173,38 @@ public final class ThreadOwnership {
     private final @Nullable TreePath topClass;
     private final Set<MethodSymbol> visiting = new HashSet<>();
     private final Map<MethodSymbol, Runner> methods = new HashMap<>();
-    private @Nullable ClassFacts facts;
+    private final Map<ClassSymbol, ClassFacts> facts = new HashMap<>();
 
     Query(TreePath path, VisitorState state) {
       this.state = state;
       this.topClass = topLevelClass(path);
     }
 
-    ClassFacts facts() {
-      if (facts == null) {
-        facts = new ClassFacts();
-        if (topClass != null) {
-          facts.scan(topClass, null);
+    /**
+     * The facts of the top-level class around {@code sym}: the class asked about, or another class
+     * of this compilation when its file can be read ({@link SameCompilation#pathOf}); none else.
+     */
+    ClassFacts factsFor(Symbol sym) {
+      ClassSymbol outermost = ASTHelpers.outermostClass(sym);
+      ClassFacts known = facts.get(outermost);
+      if (known == null) {
+        known = new ClassFacts();
+        TreePath path =
+            topClass != null && outermost.equals(ASTHelpers.getSymbol(topClass.getLeaf()))
+                ? topClass
+                : SameCompilation.pathOf(outermost, state);
+        if (path != null) {
+          known.scan(path, null);
         }
+        facts.put(outermost, known);
       }
-      return facts;
+      return known;
     }
 
     Runner runner(TreePath path) {
+      if (wrapsExecutedTask(path)) {
+        return Runner.POOL_WORKER;
+      }
       Optional<Handoff> handoff = ConcurrentCode.enclosing(path, state);
       if (handoff.isPresent()) {
         return fromHandoff(handoff.get());
@@ -213,6 +230,50 @@ public final class ThreadOwnership {
         }
       }
       return Runner.CALLER;
+    }
+
+    /**
+     * Whether the task around {@code path} is a pool's own wrapper around the task that its {@code
+     * execute(Runnable)} was given: a lambda written in {@code execute} of an {@code Executor}
+     * implementation that runs the method's parameter (take a permit, run the task, release it).
+     * The wrapper is the pool's worker code, whichever executor it is handed to.
+     */
+    private boolean wrapsExecutedTask(TreePath path) {
+      LambdaExpressionTree lambda = null;
+      for (TreePath p = path; p != null; p = p.getParentPath()) {
+        Tree leaf = p.getLeaf();
+        if (leaf instanceof LambdaExpressionTree l) {
+          lambda = lambda == null ? l : lambda;
+        } else if (leaf instanceof ClassTree) {
+          return false;
+        } else if (leaf instanceof MethodTree method) {
+          MethodSymbol sym = ASTHelpers.getSymbol(method);
+          return lambda != null
+              && sym != null
+              && sym.getSimpleName().contentEquals("execute")
+              && sym.getParameters().size() == 1
+              && isSubtype(sym.owner.type, EXECUTOR.get(state))
+              && runs(lambda.getBody(), sym.getParameters().get(0));
+        }
+      }
+      return false;
+    }
+
+    /** Whether {@code body} calls {@code task.run()}. */
+    private static boolean runs(Tree body, VarSymbol task) {
+      boolean[] found = new boolean[1];
+      new TreeScanner<Void, Void>() {
+        @Override
+        public Void visitMethodInvocation(MethodInvocationTree call, Void unused) {
+          if (call.getArguments().isEmpty()
+              && Trees.calledName(call).equals("run")
+              && task.equals(SameVariable.variable(ASTHelpers.getReceiver(call)))) {
+            found[0] = true;
+          }
+          return super.visitMethodInvocation(call, null);
+        }
+      }.scan(body, null);
+      return found[0];
     }
 
     private Runner fromHandoff(Handoff handoff) {
@@ -258,7 +319,7 @@ public final class ThreadOwnership {
 
     /** What runs the tasks that the factory method {@code sym} returns, from its uses. */
     private @Nullable Runner factory(MethodSymbol sym) {
-      List<TreePath> uses = facts().calls.getOrDefault(sym, List.of());
+      List<TreePath> uses = factsFor(sym).calls.getOrDefault(sym, List.of());
       if (uses.isEmpty()) {
         return null;
       }
@@ -299,7 +360,18 @@ public final class ThreadOwnership {
           && !LIFECYCLE.matcher(sym.getSimpleName().toString()).matches()) {
         return Runner.POOL_WORKER;
       }
-      return Runner.CALLER;
+      return usedInCompilation(sym);
+    }
+
+    /**
+     * What runs a method that is not public API (package-private or protected, or in a class that
+     * is not public) and overrides nothing: the weakest of what runs each of its uses in the source
+     * files of this compilation that can see it ({@link SameCompilation#usesOf}); {@link
+     * Runner#CALLER} when it has none, or when they cannot all be read.
+     */
+    private Runner usedInCompilation(MethodSymbol sym) {
+      Optional<List<TreePath>> uses = SameCompilation.usesOf(sym, state);
+      return uses.isPresent() ? weakestUse(sym, uses.get()) : Runner.CALLER;
     }
 
     /**
@@ -307,27 +379,36 @@ public final class ThreadOwnership {
      * (calls, and method references handed off); {@link Runner#CALLER} when it has none in sight.
      */
     private Runner privateMethod(MethodSymbol sym) {
+      ClassFacts facts = factsFor(sym);
+      List<TreePath> uses = new ArrayList<>(facts.calls.getOrDefault(sym, List.of()));
+      uses.addAll(facts.references.getOrDefault(sym, List.of()));
+      return weakestUse(sym, uses);
+    }
+
+    /**
+     * The weakest of what runs each use of {@code sym} (a call, or a method reference handed off or
+     * returned by a factory); {@link Runner#CALLER} when there is none. Recursive calls are
+     * skipped, and a cycle through other methods adds nothing.
+     */
+    private Runner weakestUse(MethodSymbol sym, List<TreePath> uses) {
       if (!visiting.add(sym)) {
         return Runner.OWN_THREAD; // a cycle adds nothing: the other uses decide
       }
       try {
         Runner result = null;
-        ClassFacts facts = facts();
-        for (TreePath use : facts.calls.getOrDefault(sym, List.of())) {
-          if (isInside(use, sym)) {
+        for (TreePath use : uses) {
+          Runner r;
+          if (use.getLeaf() instanceof MemberReferenceTree) {
+            Optional<Handoff> handoff = ConcurrentCode.handoff(use, state);
+            r =
+                handoff.isPresent()
+                    ? fromHandoff(handoff.get())
+                    : Optional.ofNullable(madeTask(use)).orElse(Runner.CALLER);
+          } else if (isInside(use, sym)) {
             continue; // recursion
+          } else {
+            r = runner(use);
           }
-          result = combine(result, runner(use));
-          if (result == Runner.CALLER) {
-            return result;
-          }
-        }
-        for (TreePath use : facts.references.getOrDefault(sym, List.of())) {
-          Optional<Handoff> handoff = ConcurrentCode.handoff(use, state);
-          Runner r =
-              handoff.isPresent()
-                  ? fromHandoff(handoff.get())
-                  : Optional.ofNullable(madeTask(use)).orElse(Runner.CALLER);
           result = combine(result, r);
           if (result == Runner.CALLER) {
             return result;
@@ -354,7 +435,7 @@ public final class ThreadOwnership {
      * this} to an executor, or an instance made in the file ({@code new Cls(…)}) is handed to one.
      */
     private boolean handsItselfToExecutor(ClassSymbol cls) {
-      for (TreePath handoff : facts().selfHandoffs) {
+      for (TreePath handoff : factsFor(cls).selfHandoffs) {
         Tree arg = handoff.getLeaf();
         Symbol handed =
             arg instanceof NewClassTree newClass
@@ -386,7 +467,7 @@ public final class ThreadOwnership {
       if (creation.isEmpty() || !ExecutorFacts.createsExecutor(creation.get(), state)) {
         return false;
       }
-      ClassFacts facts = facts();
+      ClassFacts facts = factsFor(field);
       return facts.submits.getOrDefault(field, 0) == 1 && facts.shutDown.contains(field);
     }
 
@@ -922,6 +1003,10 @@ public final class ThreadOwnership {
           return null; // local classes are not looked for
         }
       }.scan(top == null ? unit : top.getCompilationUnit(), null);
+      if (found[0] == null) {
+        TreePath elsewhere = SameCompilation.pathOfClass(cls, state); // another file, same build
+        return elsewhere == null ? null : (ClassTree) elsewhere.getLeaf();
+      }
       return found[0];
     }
 

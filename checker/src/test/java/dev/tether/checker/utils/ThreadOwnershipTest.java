@@ -438,4 +438,221 @@ final class ThreadOwnershipTest {
             "}")
         .doTest();
   }
+
+  /**
+   * A method that is not public API (package-private, or protected) is owner code when every use of
+   * it in the files of the same compilation that can see it is owner code: a thread's body in
+   * another file, directly or through other such methods; one use on a caller's thread, public API,
+   * and an override (callers may call the overridden method) make it caller code.
+   */
+  @Test
+  void ownerCodeReachedFromAnotherFile() {
+    runner
+        .addSourceLines(
+            "p/Worker.java",
+            "package p;",
+            "public class Worker {",
+            "  static void here() {}",
+            "  void lead() {",
+            "    // BUG: Diagnostic contains: OWN_THREAD owner",
+            "    here();",
+            "    connect();",
+            "  }",
+            "  protected void connect() {",
+            "    // BUG: Diagnostic contains: OWN_THREAD owner",
+            "    here();",
+            "  }",
+            "  static void pause() {",
+            "    // BUG: Diagnostic contains: OWN_THREAD owner",
+            "    here();",
+            "  }",
+            "  void loop() {",
+            "    // BUG: Diagnostic contains: OWN_THREAD owner",
+            "    here();",
+            "  }",
+            "  void alsoFromCaller() {",
+            "    // BUG: Diagnostic contains: CALLER not-owner",
+            "    here();",
+            "  }",
+            "  public void api() {",
+            "    // BUG: Diagnostic contains: CALLER not-owner",
+            "    here();",
+            "  }",
+            "  void unused() {",
+            "    // BUG: Diagnostic contains: CALLER not-owner",
+            "    here();",
+            "  }",
+            "  void overridden() {",
+            "    // BUG: Diagnostic contains: CALLER not-owner",
+            "    here();",
+            "  }",
+            "}")
+        .addSourceLines(
+            "p/Peer.java",
+            "package p;",
+            "public class Peer extends Thread {",
+            "  private final Worker worker = new Worker();",
+            "  private volatile boolean running = true;",
+            "  @Override public void run() {",
+            "    while (running) {",
+            "      worker.lead();",
+            "      Worker.pause();",
+            "      worker.alsoFromCaller();",
+            "      worker.api();",
+            "    }",
+            "  }",
+            "  void startLoop() { new Thread(worker::loop).start(); }",
+            "  public void request() { worker.alsoFromCaller(); }",
+            "}")
+        .addSourceLines(
+            "p/Special.java",
+            "package p;",
+            "class Special extends Worker {",
+            "  @Override void overridden() {}",
+            "  void callIt(Worker w) { w.overridden(); }",
+            "}")
+        .doTest();
+  }
+
+  /** A protected method's uses in subclasses of other packages count; a public caller there too. */
+  @Test
+  void protectedMethodUsedBySubclassesElsewhere() {
+    runner
+        .addSourceLines(
+            "p/Base.java",
+            "package p;",
+            "public class Base {",
+            "  static void here() {}",
+            "  protected void fromThread() {",
+            "    // BUG: Diagnostic contains: OWN_THREAD owner",
+            "    here();",
+            "  }",
+            "  protected void fromCaller() {",
+            "    // BUG: Diagnostic contains: CALLER not-owner",
+            "    here();",
+            "  }",
+            "}")
+        .addSourceLines(
+            "q/Sub.java",
+            "package q;",
+            "public class Sub extends p.Base {",
+            "  public void start() {",
+            "    new Thread(() -> { fromThread(); fromCaller(); }).start();",
+            "  }",
+            "  public void call() { fromCaller(); }",
+            "}")
+        .doTest();
+  }
+
+  /** A thread class declared in another file that registers itself with its master is owned. */
+  @Test
+  void threadThatRegistersItselfInAnotherFile() {
+    CompilationTestHelper.newInstance(OwnerProbe.class, getClass())
+        .addSourceLines(
+            "Handler.java",
+            "class Handler extends Thread {",
+            "  private final Master master;",
+            "  Handler(Master master) { this.master = master; }",
+            "  @Override public void run() { master.add(this); }",
+            "}")
+        .addSourceLines(
+            "Loner.java",
+            "class Loner extends Thread {",
+            "  @Override public void run() { System.out.println(); }",
+            "}")
+        .addSourceLines(
+            "Master.java",
+            "import java.util.*;",
+            "class Master {",
+            "  private final Set<Handler> handlers = new HashSet<>();",
+            "  synchronized void add(Handler h) { handlers.add(h); }",
+            "  void accept() {",
+            "    // BUG: Diagnostic contains: owned",
+            "    new Handler(this).start();",
+            "    // BUG: Diagnostic contains: unowned",
+            "    new Loner().start();",
+            "  }",
+            "}")
+        .doTest();
+  }
+
+  /**
+   * A pool's own wrapper around the task its {@code execute(Runnable)} was given is the pool's
+   * worker code, whatever executor runs it; a lambda there that does not run the task, and a
+   * wrapper made outside {@code execute}, stay tasks.
+   */
+  @Test
+  void poolWrapperAroundTheExecutedTask() {
+    runner
+        .addSourceLines(
+            "Limited.java",
+            "import java.util.concurrent.*;",
+            "class Limited implements Executor {",
+            "  static void here() {}",
+            "  private final Semaphore permits = new Semaphore(4);",
+            "  private final ExecutorService inner = Executors.newCachedThreadPool();",
+            "  @Override public void execute(Runnable task) {",
+            "    Runnable job = () -> {",
+            "      // BUG: Diagnostic contains: POOL_WORKER owner",
+            "      here();",
+            "      task.run();",
+            "    };",
+            "    inner.execute(job);",
+            "    inner.execute(() -> {",
+            "      // BUG: Diagnostic contains: TASK not-owner",
+            "      here();",
+            "    });",
+            "  }",
+            "  void wrap(Runnable task) {",
+            "    inner.execute(() -> {",
+            "      // BUG: Diagnostic contains: TASK not-owner",
+            "      here();",
+            "      task.run();",
+            "    });",
+            "  }",
+            "}")
+        .doTest();
+  }
+
+  /**
+   * An override of a protected hook is used wherever the hook is called: owner code when the base
+   * class calls it only from its thread's loop; caller code when the base also calls it from a
+   * public method, or when the hook is public API.
+   */
+  @Test
+  void overrideOfAHookCalledFromTheBaseClassThread() {
+    runner
+        .addSourceLines(
+            "p/Service.java",
+            "package p;",
+            "public abstract class Service {",
+            "  protected abstract void accept();",
+            "  protected abstract void poll();",
+            "  public abstract void onEvent();",
+            "  private final class Loop implements Runnable {",
+            "    @Override public void run() { accept(); poll(); onEvent(); }",
+            "  }",
+            "  public void start() { new Thread(new Loop()).start(); }",
+            "  public void pollNow() { poll(); }",
+            "}")
+        .addSourceLines(
+            "q/NioService.java",
+            "package q;",
+            "public class NioService extends p.Service {",
+            "  static void here() {}",
+            "  @Override protected void accept() {",
+            "    // BUG: Diagnostic contains: OWN_THREAD owner",
+            "    here();",
+            "  }",
+            "  @Override protected void poll() {",
+            "    // BUG: Diagnostic contains: CALLER not-owner",
+            "    here();",
+            "  }",
+            "  @Override public void onEvent() {",
+            "    // BUG: Diagnostic contains: CALLER not-owner",
+            "    here();",
+            "  }",
+            "}")
+        .doTest();
+  }
 }

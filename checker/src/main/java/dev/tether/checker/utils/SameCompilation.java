@@ -1,0 +1,222 @@
+package dev.tether.checker.utils;
+
+import com.google.errorprone.VisitorState;
+import com.google.errorprone.util.ASTHelpers;
+import com.sun.source.tree.ClassTree;
+import com.sun.source.tree.ExpressionTree;
+import com.sun.source.tree.IdentifierTree;
+import com.sun.source.tree.MemberReferenceTree;
+import com.sun.source.tree.MemberSelectTree;
+import com.sun.source.tree.MethodInvocationTree;
+import com.sun.source.tree.Tree;
+import com.sun.source.util.TreePath;
+import com.sun.source.util.TreeScanner;
+import com.sun.tools.javac.code.Flags;
+import com.sun.tools.javac.code.Symbol;
+import com.sun.tools.javac.code.Symbol.ClassSymbol;
+import com.sun.tools.javac.code.Symbol.MethodSymbol;
+import com.sun.tools.javac.code.Symbol.PackageSymbol;
+import com.sun.tools.javac.code.Symtab;
+import com.sun.tools.javac.comp.AttrContext;
+import com.sun.tools.javac.comp.CompileStates;
+import com.sun.tools.javac.comp.CompileStates.CompileState;
+import com.sun.tools.javac.comp.Enter;
+import com.sun.tools.javac.comp.Env;
+import com.sun.tools.javac.util.Name;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Answers "what else does this compilation say about a declaration?": the tree of a class declared
+ * in another source file of the same compilation, and every use of a method that is not public API
+ * (package-private, protected, or declared in a class that is not public) in the source files that
+ * can see it.
+ *
+ * <p>Error Prone analyses one file at a time. With {@code -XDcompilePolicy=simple} (what its
+ * installation guide and Tether's README prescribe) every file of the compilation is attributed
+ * before the first one is analysed, and none is lowered until the last one is: the other files'
+ * trees carry symbols and types and can be read. A file that is not attributed yet (other compile
+ * policies) or already lowered, and a class that comes from a class file (an incremental build that
+ * compiles only some files), cannot be read: the answers then say "unknown", and the checks fall
+ * back to what they decide from one file. A method's uses are complete only when every file that
+ * can see it is in the compilation; a caller outside it (another module, a subclass in a downstream
+ * project) is out of sight, which is why public API is never asked about.
+ */
+public final class SameCompilation {
+  private SameCompilation() {}
+
+  /**
+   * The path of the top-level class {@code cls} in its source file, when that file is part of this
+   * compilation and attributed but not yet lowered; {@code null} otherwise.
+   */
+  public static @Nullable TreePath pathOf(ClassSymbol cls, VisitorState state) {
+    if (!(cls.owner instanceof PackageSymbol)) {
+      return null;
+    }
+    Env<AttrContext> env = Enter.instance(state.context).getEnv(cls);
+    if (env == null || env.toplevel == null || !(env.tree instanceof ClassTree)) {
+      return null; // from a class file, or not entered from source
+    }
+    CompileStates states = CompileStates.instance(state.context);
+    if (!states.isDone(env, CompileState.ATTR) || states.isDone(env, CompileState.TRANSTYPES)) {
+      return null;
+    }
+    return new TreePath(new TreePath(env.toplevel), env.tree);
+  }
+
+  /**
+   * The tree of {@code cls} (a top-level or member class, not a local or anonymous one) when its
+   * file is readable in this compilation ({@link #pathOf}); {@code null} otherwise.
+   */
+  public static @Nullable TreePath pathOfClass(ClassSymbol cls, VisitorState state) {
+    ClassSymbol outermost = ASTHelpers.outermostClass(cls);
+    TreePath top = outermost == null ? null : pathOf(outermost, state);
+    if (top == null || outermost.equals(cls)) {
+      return top;
+    }
+    TreePath[] found = new TreePath[1];
+    new com.sun.source.util.TreePathScanner<Void, Void>() {
+      @Override
+      public Void visitClass(ClassTree tree, Void unused) {
+        if (found[0] != null) {
+          return null;
+        }
+        if (cls.equals(ASTHelpers.getSymbol(tree))) {
+          found[0] = getCurrentPath();
+          return null;
+        }
+        TreePath here = getCurrentPath();
+        for (Tree member : tree.getMembers()) {
+          if (member instanceof ClassTree && found[0] == null) {
+            scan(new TreePath(here, member), null);
+          }
+        }
+        return null; // member classes only: no method bodies, no initializers
+      }
+    }.scan(top, null);
+    return found[0];
+  }
+
+  /**
+   * Every call of {@code method} and every method reference to it in the source files of this
+   * compilation that can see it, when all of them are readable: the files of its package and, for a
+   * protected method of a public class, the top-level classes that extend its class. Empty when the
+   * answer is unknown: {@code method} is public API (public, and every class around it public), or
+   * overrides or implements a method that is, or a file that can see it cannot be read ({@link
+   * #pathOf}). A method that overrides others is used wherever they are called: their uses count as
+   * its own. Callers outside the compilation (a subclass in a downstream project, reflection) are
+   * never seen.
+   */
+  public static Optional<List<TreePath>> usesOf(MethodSymbol method, VisitorState state) {
+    if (!(method.owner instanceof ClassSymbol) || method.isConstructor()) {
+      return Optional.empty();
+    }
+    Set<MethodSymbol> targets = new LinkedHashSet<>();
+    targets.add(method);
+    targets.addAll(ASTHelpers.findSuperMethods(method, state.getTypes()));
+    for (MethodSymbol target : targets) {
+      if (!(target.owner instanceof ClassSymbol) || reach(target) == Flags.PUBLIC) {
+        return Optional.empty(); // API: callers outside the compilation
+      }
+    }
+    Enter enter = Enter.instance(state.context);
+    List<ClassSymbol> sources = new ArrayList<>();
+    for (ClassSymbol cls : Symtab.instance(state.context).getAllClasses()) {
+      if (cls.owner instanceof PackageSymbol && enter.getEnv(cls) != null) {
+        sources.add(cls); // copied first: a subtype test below may complete (enter) classes
+      }
+    }
+    List<TreePath> uses = new ArrayList<>();
+    for (ClassSymbol cls : sources) {
+      if (!seesAny(cls, targets, state)) {
+        continue;
+      }
+      TreePath top = pathOf(cls, state);
+      if (top == null) {
+        return Optional.empty(); // a file that can see the method is not readable
+      }
+      collectUses(top, targets, uses);
+    }
+    return Optional.of(uses);
+  }
+
+  /** Whether code in the top-level class {@code cls} may call one of {@code targets}. */
+  private static boolean seesAny(ClassSymbol cls, Set<MethodSymbol> targets, VisitorState state) {
+    for (MethodSymbol target : targets) {
+      ClassSymbol owner = (ClassSymbol) target.owner;
+      // Elements.getPackageOf, not ASTHelpers.enclosingPackage: that one changed its signature.
+      if (state.getElements().getPackageOf(cls) == state.getElements().getPackageOf(owner)
+          || (reach(target) == Flags.PROTECTED
+              && !cls.equals(owner)
+              && cls.isSubClass(owner, state.getTypes()))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Who may call {@code method}, by its modifiers and those of the classes around it: {@code
+   * Flags.PUBLIC} (anyone), {@code Flags.PROTECTED} (its package and subclasses), {@code 0} (its
+   * package; private methods and methods of private or local classes count as package too, a
+   * superset of their real callers).
+   */
+  private static long reach(MethodSymbol method) {
+    long reach = Flags.PUBLIC;
+    for (Symbol s = method; !(s instanceof PackageSymbol); s = s.owner) {
+      if (!(s instanceof ClassSymbol) && !(s instanceof MethodSymbol)) {
+        return 0;
+      }
+      if (s instanceof MethodSymbol && s != method) {
+        return 0; // a method of a local or anonymous class
+      }
+      long flags = s.flags();
+      if ((flags & Flags.PUBLIC) != 0) {
+        continue;
+      }
+      if ((flags & Flags.PROTECTED) != 0) {
+        reach = Flags.PROTECTED;
+      } else {
+        return 0;
+      }
+    }
+    return reach;
+  }
+
+  private static void collectUses(TreePath top, Set<MethodSymbol> targets, List<TreePath> uses) {
+    Name name = targets.iterator().next().getSimpleName();
+    List<Tree> found = new ArrayList<>();
+    new TreeScanner<Void, Void>() {
+      @Override
+      public Void visitMethodInvocation(MethodInvocationTree tree, Void unused) {
+        ExpressionTree select = tree.getMethodSelect();
+        javax.lang.model.element.Name called =
+            select instanceof IdentifierTree id
+                ? id.getName()
+                : select instanceof MemberSelectTree member ? member.getIdentifier() : null;
+        if (name.equals(called) && targets.contains(ASTHelpers.getSymbol(select))) {
+          found.add(tree);
+        }
+        return super.visitMethodInvocation(tree, null);
+      }
+
+      @Override
+      public Void visitMemberReference(MemberReferenceTree tree, Void unused) {
+        if (name.equals(tree.getName()) && targets.contains(ASTHelpers.getSymbol(tree))) {
+          found.add(tree);
+        }
+        return super.visitMemberReference(tree, null);
+      }
+    }.scan(top.getLeaf(), null);
+    for (Tree tree : found) {
+      TreePath path = TreePath.getPath(top, tree);
+      if (path != null) {
+        uses.add(path);
+      }
+    }
+  }
+}
