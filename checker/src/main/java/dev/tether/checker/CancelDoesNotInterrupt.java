@@ -38,6 +38,9 @@ import com.sun.tools.javac.code.Symbol.VarSymbol;
 import com.sun.tools.javac.code.Type;
 import dev.tether.checker.utils.ConcurrentCode;
 import dev.tether.checker.utils.Trees;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
 import javax.lang.model.element.ElementKind;
 import javax.lang.model.type.TypeKind;
 import org.jspecify.annotations.Nullable;
@@ -69,6 +72,9 @@ public final class CancelDoesNotInterrupt extends BugChecker
   private static final Supplier<Type> COMPLETABLE_FUTURE =
       Suppliers.typeFromString("java.util.concurrent.CompletableFuture");
 
+  private static final Supplier<Type> ATOMIC_REFERENCE =
+      Suppliers.typeFromString("java.util.concurrent.atomic.AtomicReference");
+
   @Override
   public Description matchMethodInvocation(MethodInvocationTree tree, VisitorState state) {
     // Cheap tests first: one argument, the constant true; only then the type-based matcher.
@@ -90,7 +96,7 @@ public final class CancelDoesNotInterrupt extends BugChecker
         return NO_MATCH;
       }
     }
-    if (isPromise(receiver, state)) {
+    if (isPromise(receiver, state) || readsPromiseReference(receiver, state)) {
       return NO_MATCH;
     }
     return buildDescription(tree).setMessage(MESSAGE).build();
@@ -98,8 +104,9 @@ public final class CancelDoesNotInterrupt extends BugChecker
 
   /**
    * Whether {@code receiver} names a promise: a local or field only ever assigned {@code new
-   * CompletableFuture<>()}, and completed by no task handed to another thread. No task runs behind
-   * it, so there is nothing that {@code cancel(true)} could have interrupted.
+   * CompletableFuture<>()} (or a value read from a promise reference, {@link
+   * #readsPromiseReference}), and completed by no task handed to another thread. No task runs
+   * behind it, so there is nothing that {@code cancel(true)} could have interrupted.
    */
   private static boolean isPromise(ExpressionTree receiver, VisitorState state) {
     ExpressionTree e = ASTHelpers.stripParentheses(receiver);
@@ -125,16 +132,48 @@ public final class CancelDoesNotInterrupt extends BugChecker
     return uses.created && !uses.other;
   }
 
-  /** How one scan of the variable's scope sees it assigned and completed. */
-  private static final class PromiseUses extends TreePathScanner<Void, Void> {
-    private final VarSymbol var;
-    private final VisitorState state;
-    private boolean created;
-    private boolean other;
+  /**
+   * One scan of the code that can use a variable, {@link #other} once a use shows that it may hold
+   * something else than a promise (the scan then stops).
+   */
+  private abstract static class VariableUses extends TreePathScanner<Void, Void> {
+    final VarSymbol var;
+    final VisitorState state;
+    boolean other;
 
-    PromiseUses(VarSymbol var, VisitorState state) {
+    VariableUses(VarSymbol var, VisitorState state) {
       this.var = var;
       this.state = state;
+    }
+
+    @Override
+    public Void scan(Tree tree, Void unused) {
+      return other ? null : super.scan(tree, null);
+    }
+
+    /** Whether {@code target}, a receiver of {@code complete}, is the promise looked at. */
+    abstract boolean holdsPromise(ExpressionTree target);
+
+    @Override
+    public Void visitMethodInvocation(MethodInvocationTree tree, Void unused) {
+      String name = Trees.calledName(tree);
+      ExpressionTree target = ASTHelpers.getReceiver(tree);
+      if ((name.equals("complete") || name.equals("completeExceptionally"))
+          && target != null
+          && holdsPromise(target)
+          && ConcurrentCode.enclosing(getCurrentPath(), state).isPresent()) {
+        other = true; // completed by a task on another thread: that task is what runs behind it
+      }
+      return super.visitMethodInvocation(tree, null);
+    }
+  }
+
+  /** How one scan of the variable's scope sees it assigned and completed. */
+  private static final class PromiseUses extends VariableUses {
+    private boolean created;
+
+    PromiseUses(VarSymbol var, VisitorState state) {
+      super(var, state);
     }
 
     @Override
@@ -154,34 +193,194 @@ public final class CancelDoesNotInterrupt extends BugChecker
     }
 
     @Override
-    public Void visitMethodInvocation(MethodInvocationTree tree, Void unused) {
-      String name = Trees.calledName(tree);
-      ExpressionTree target = ASTHelpers.getReceiver(tree);
-      if ((name.equals("complete") || name.equals("completeExceptionally"))
-          && target != null
-          && var.equals(ASTHelpers.getSymbol(target))
-          && ConcurrentCode.enclosing(getCurrentPath(), state).isPresent()) {
-        other = true; // completed by a task on another thread: that task is what runs behind it
-      }
-      return super.visitMethodInvocation(tree, null);
+    boolean holdsPromise(ExpressionTree target) {
+      return var.equals(ASTHelpers.getSymbol(target));
     }
 
     private void assigned(ExpressionTree value) {
       ExpressionTree v = ASTHelpers.stripParentheses(value);
-      Type completable = COMPLETABLE_FUTURE.get(state);
-      if (v instanceof NewClassTree newClass
-          && newClass.getClassBody() == null
-          && completable != null
-          && ASTHelpers.getType(v) != null
-          && state
-              .getTypes()
-              .isSameType(
-                  state.getTypes().erasure(ASTHelpers.getType(v)),
-                  state.getTypes().erasure(completable))) {
+      if ((v instanceof NewClassTree && isNewPromise(v, state))
+          || readsPromiseReference(v, state)) {
         created = true;
       } else {
         other = true;
       }
+    }
+  }
+
+  /**
+   * Whether {@code tree} makes a new, plain {@code CompletableFuture}: {@code new
+   * CompletableFuture<>()}, or an anonymous subclass that does not override {@code cancel} (Jetty's
+   * {@code new CompletableFuture<>() { toString() … }}).
+   */
+  private static boolean isNewPromise(ExpressionTree tree, VisitorState state) {
+    Type completable = COMPLETABLE_FUTURE.get(state);
+    if (!(ASTHelpers.stripParentheses(tree) instanceof NewClassTree newClass)
+        || completable == null) {
+      return false;
+    }
+    ClassSymbol body =
+        newClass.getClassBody() == null ? null : ASTHelpers.getSymbol(newClass.getClassBody());
+    if (newClass.getClassBody() != null && (body == null || overridesCancel(body))) {
+      return false;
+    }
+    Type created = body == null ? ASTHelpers.getType(newClass) : body.getSuperclass();
+    return created != null
+        && created.getKind() == TypeKind.DECLARED
+        && state
+            .getTypes()
+            .isSameType(state.getTypes().erasure(created), state.getTypes().erasure(completable));
+  }
+
+  /**
+   * Whether {@code tree} reads a promise reference: {@code ref.get()} (or {@code getAcquire},
+   * {@code getPlain}, {@code getOpaque}, {@code getAndSet}) of a final {@code AtomicReference}
+   * field whose every write in the top-level class stores a new promise ({@link #isNewPromise}) or
+   * {@code null} ({@code ref.compareAndSet(null, new CompletableFuture<>())}, {@code
+   * ref.set(null)}), that is used only through such calls (never passed on or aliased), and whose
+   * value no task on another thread completes. What is read back is then always a promise that code
+   * completes.
+   */
+  private static boolean readsPromiseReference(ExpressionTree tree, VisitorState state) {
+    if (!(ASTHelpers.stripParentheses(tree) instanceof MethodInvocationTree call)
+        || !REFERENCE_READS.contains(Trees.calledName(call))) {
+      return false;
+    }
+    ExpressionTree ref = ASTHelpers.getReceiver(call);
+    Type atomic = ATOMIC_REFERENCE.get(state);
+    if (ref == null
+        || atomic == null
+        || !(ref instanceof IdentifierTree || ref instanceof MemberSelectTree)
+        || !(ASTHelpers.getSymbol(ref) instanceof VarSymbol field)
+        || field.getKind() != ElementKind.FIELD
+        || (field.flags() & Flags.FINAL) == 0
+        || field.type == null
+        || !state
+            .getTypes()
+            .isSameType(state.getTypes().erasure(field.type), state.getTypes().erasure(atomic))) {
+      return false;
+    }
+    TreePath top = null;
+    for (TreePath p = state.getPath(); p != null; p = p.getParentPath()) {
+      if (p.getLeaf() instanceof ClassTree) {
+        top = p;
+      }
+    }
+    if (top == null) {
+      return false;
+    }
+    ReferenceUses uses = new ReferenceUses(field, state);
+    uses.scan(top, null);
+    return !uses.other;
+  }
+
+  /** Reads of an {@code AtomicReference}. */
+  private static final Set<String> REFERENCE_READS =
+      Set.of("get", "getAcquire", "getPlain", "getOpaque", "getAndSet");
+
+  /** Writes of an {@code AtomicReference} whose new value is the first argument. */
+  private static final Set<String> REFERENCE_SETS =
+      Set.of("set", "lazySet", "setPlain", "setOpaque", "setRelease", "getAndSet");
+
+  /** Writes of an {@code AtomicReference} whose new value is the last (second) argument. */
+  private static final Set<String> REFERENCE_SWAPS =
+      Set.of(
+          "compareAndSet",
+          "weakCompareAndSet",
+          "weakCompareAndSetPlain",
+          "weakCompareAndSetVolatile",
+          "weakCompareAndSetAcquire",
+          "weakCompareAndSetRelease",
+          "compareAndExchange",
+          "compareAndExchangeAcquire",
+          "compareAndExchangeRelease");
+
+  /** Calls of an {@code AtomicReference} that neither write nor hand its value anywhere. */
+  private static final Set<String> REFERENCE_QUERIES = Set.of("toString", "hashCode");
+
+  /** How one scan of the top-level class sees an {@code AtomicReference} field used. */
+  private static final class ReferenceUses extends VariableUses {
+    private final Set<VarSymbol> readInto = new HashSet<>();
+
+    ReferenceUses(VarSymbol ref, VisitorState state) {
+      super(ref, state);
+    }
+
+    @Override
+    public Void visitVariable(VariableTree tree, Void unused) {
+      Symbol sym = ASTHelpers.getSymbol(tree);
+      ExpressionTree init = tree.getInitializer();
+      if (var.equals(sym)) {
+        if (!(init instanceof NewClassTree newRef)
+            || newRef.getClassBody() != null
+            || newRef.getArguments().size() > 1
+            || (newRef.getArguments().size() == 1
+                && !isPromiseValue(newRef.getArguments().get(0)))) {
+          other = true;
+        }
+      } else if (sym instanceof VarSymbol local && init != null && isRead(init)) {
+        readInto.add(local);
+      }
+      return super.visitVariable(tree, null);
+    }
+
+    @Override
+    public Void visitIdentifier(IdentifierTree tree, Void unused) {
+      checkUse(tree);
+      return null;
+    }
+
+    @Override
+    public Void visitMemberSelect(MemberSelectTree tree, Void unused) {
+      if (var.equals(ASTHelpers.getSymbol(tree))) {
+        checkUse(tree);
+        return null;
+      }
+      return super.visitMemberSelect(tree, null);
+    }
+
+    /** A use of the reference must be the receiver of a read, a query or a promise write. */
+    private void checkUse(ExpressionTree use) {
+      if (!var.equals(ASTHelpers.getSymbol(use))) {
+        return;
+      }
+      TreePath parent = getCurrentPath().getParentPath();
+      TreePath grandparent = parent == null ? null : parent.getParentPath();
+      if (!(parent != null
+          && parent.getLeaf() instanceof MemberSelectTree select
+          && select.getExpression() == use
+          && grandparent != null
+          && grandparent.getLeaf() instanceof MethodInvocationTree call
+          && call.getMethodSelect() == select)) {
+        other = true; // passed on, aliased, or assigned
+        return;
+      }
+      String name = select.getIdentifier().toString();
+      List<? extends ExpressionTree> args = call.getArguments();
+      if (REFERENCE_SETS.contains(name)) {
+        other |= args.isEmpty() || !isPromiseValue(args.get(0));
+      } else if (REFERENCE_SWAPS.contains(name)) {
+        other |= args.isEmpty() || !isPromiseValue(args.get(args.size() - 1));
+      } else if (!REFERENCE_READS.contains(name) && !REFERENCE_QUERIES.contains(name)) {
+        other = true; // updateAndGet, accumulateAndGet, …: a value computed elsewhere
+      }
+    }
+
+    @Override
+    boolean holdsPromise(ExpressionTree target) {
+      return isRead(target) || readInto.contains(ASTHelpers.getSymbol(target));
+    }
+
+    private boolean isRead(ExpressionTree tree) {
+      return ASTHelpers.stripParentheses(tree) instanceof MethodInvocationTree call
+          && REFERENCE_READS.contains(Trees.calledName(call))
+          && ASTHelpers.getReceiver(call) != null
+          && var.equals(ASTHelpers.getSymbol(ASTHelpers.getReceiver(call)));
+    }
+
+    private boolean isPromiseValue(ExpressionTree value) {
+      ExpressionTree v = ASTHelpers.stripParentheses(value);
+      return v.getKind() == Tree.Kind.NULL_LITERAL || isNewPromise(v, state);
     }
   }
 

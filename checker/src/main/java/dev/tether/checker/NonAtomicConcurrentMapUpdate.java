@@ -46,6 +46,7 @@ import com.sun.source.tree.VariableTree;
 import com.sun.source.util.TreePath;
 import com.sun.source.util.TreePathScanner;
 import com.sun.source.util.TreeScanner;
+import com.sun.tools.javac.code.Flags;
 import com.sun.tools.javac.code.Symbol;
 import com.sun.tools.javac.code.Symbol.VarSymbol;
 import com.sun.tools.javac.code.Type;
@@ -55,8 +56,12 @@ import dev.tether.checker.utils.SameVariable;
 import dev.tether.checker.utils.Symbols;
 import dev.tether.checker.utils.Synchronization;
 import dev.tether.checker.utils.Trees;
+import java.util.Collections;
+import java.util.EnumSet;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import javax.lang.model.element.ElementKind;
@@ -100,6 +105,9 @@ public final class NonAtomicConcurrentMapUpdate extends BugChecker
 
   private static final Supplier<Type> COLLECTION = Suppliers.typeFromString("java.util.Collection");
   private static final Supplier<Type> MAP_TYPE = Suppliers.typeFromString(MAP);
+  private static final Supplier<Type> ITERABLE = Suppliers.typeFromString("java.lang.Iterable");
+  private static final Supplier<Type> BASE_STREAM =
+      Suppliers.typeFromString("java.util.stream.BaseStream");
 
   /** Types of objects that callers mutate, count with or lock on, besides collections and maps. */
   private static final Set<String> MUTABLE_HOLDERS =
@@ -139,7 +147,7 @@ public final class NonAtomicConcurrentMapUpdate extends BugChecker
     if (act == null
         || !isConcurrent(check.map(), state)
         || isExempt(check.map(), state)
-        || (absent && check.viaLocal() && memoizes(act, statements, check, state))) {
+        || (absent && check.viaLocal() && memoizes(act, statements, 0, check, state))) {
       return NO_MATCH;
     }
     String map = state.getSourceForNode(check.map());
@@ -212,7 +220,7 @@ public final class NonAtomicConcurrentMapUpdate extends BugChecker
         || !isConcurrent(check.map(), state)
         || isExempt(check.map(), state)
         || (returnsCachedValue(tree, condition, check, state)
-            && memoizes(put, statements, check, state))) {
+            && memoizes(put, statements, at + 1, check, state))) {
       return NO_MATCH;
     }
     Description.Builder description =
@@ -310,17 +318,17 @@ public final class NonAtomicConcurrentMapUpdate extends BugChecker
   /**
    * Whether {@code put}, a statement of {@code statements}, fills a memoizing cache: it stores a
    * value computed from the key alone, so that a racing put at worst computes it twice and
-   * overwrites it with an equal one; nothing is lost. The value is a method call ({@code
-   * c.getMethods()}, {@code load(k)}, {@code name.trim()}) that names the key and no other local
-   * variable or parameter and not the map (not computed from another input or the old value), whose
-   * type is not a mutable holder that callers then mutate or lock on (a collection, a map, an
-   * atomic counter or reference, a lock, a {@code StringBuilder}, a plain {@code Object}); put
-   * directly, or kept in a local assigned just before the put in the same block, and afterwards
-   * only returned.
+   * overwrites it with an equal one; nothing is lost. The statements from {@code from} up to the
+   * put (the code between the read and the put) may only compute that value ({@link
+   * Computation#computesFromKey}); the value is a method call's result ({@code c.getMethods()},
+   * {@code load(k)}, {@code parser.getValues()}) that depends on the key, put directly or kept in a
+   * local computed there that is afterwards only returned, and that is not a mutable holder that
+   * callers then mutate or lock on ({@link #isFreshHolder}).
    */
   private static boolean memoizes(
       MethodInvocationTree put,
       List<? extends StatementTree> statements,
+      int from,
       Check check,
       VisitorState state) {
     VarSymbol key = SameVariable.variable(check.key());
@@ -328,73 +336,253 @@ public final class NonAtomicConcurrentMapUpdate extends BugChecker
     if (key == null || map == null || put.getArguments().size() != 2) {
       return false;
     }
-    ExpressionTree value = ASTHelpers.stripParentheses(put.getArguments().get(1));
-    if (value instanceof IdentifierTree
-        && ASTHelpers.getSymbol(value) instanceof VarSymbol local
-        && local.getKind() == ElementKind.LOCAL_VARIABLE) {
-      value = assignedBefore(local, put, statements);
-      if (value == null || !onlyReturnedAfter(local, put, state)) {
-        return false;
-      }
-    }
-    if (!(value instanceof MethodInvocationTree computation)
-        || isMutableHolder(ASTHelpers.getType(computation), state)) {
-      return false;
-    }
-    boolean[] namesKey = new boolean[1];
-    boolean[] other = new boolean[1];
-    new TreeScanner<Void, Void>() {
-      @Override
-      public Void visitIdentifier(IdentifierTree id, Void unused) {
-        Symbol sym = ASTHelpers.getSymbol(id);
-        if (key.equals(sym)) {
-          namesKey[0] = true;
-        } else if (map.equals(sym)
-            || (sym instanceof VarSymbol var && var.getKind() != ElementKind.FIELD)) {
-          other[0] = true;
-        }
-        return null;
-      }
-
-      @Override
-      public Void visitMemberSelect(MemberSelectTree select, Void unused) {
-        if (map.equals(ASTHelpers.getSymbol(select))) {
-          other[0] = true;
-        }
-        return super.visitMemberSelect(select, null);
-      }
-    }.scan(value, null);
-    return namesKey[0] && !other[0];
-  }
-
-  /**
-   * The value that the statement before {@code put}'s in {@code statements} assigns to {@code
-   * local} ({@code v = compute(k);} or {@code V v = compute(k);}), or {@code null}.
-   */
-  private static @Nullable ExpressionTree assignedBefore(
-      VarSymbol local, MethodInvocationTree put, List<? extends StatementTree> statements) {
     int at = -1;
-    for (int i = 0; i < statements.size(); i++) {
+    for (int i = from; i < statements.size() && at < 0; i++) {
       if (statements.get(i) instanceof ExpressionStatementTree expression
           && expression.getExpression() == put) {
         at = i;
       }
     }
-    if (at < 1) {
-      return null;
+    Computation computation = new Computation(key, map);
+    if (at < 0 || !computation.computesFromKey(statements.subList(from, at))) {
+      return false;
     }
-    StatementTree before = statements.get(at - 1);
-    if (before instanceof ExpressionStatementTree expression
-        && expression.getExpression() instanceof AssignmentTree assignment
-        && local.equals(ASTHelpers.getSymbol(assignment.getVariable()))) {
-      return ASTHelpers.stripParentheses(assignment.getExpression());
+    ExpressionTree value = ASTHelpers.stripParentheses(put.getArguments().get(1));
+    ExpressionTree origin;
+    if (value instanceof IdentifierTree
+        && ASTHelpers.getSymbol(value) instanceof VarSymbol local
+        && local.getKind() == ElementKind.LOCAL_VARIABLE) {
+      origin = computation.values.get(local);
+      if (origin == null
+          || !computation.fromKey.contains(local)
+          || !onlyReturnedAfter(local, put, state)) {
+        return false;
+      }
+    } else {
+      origin = value;
+      if (!computation.isPure(value) || !computation.dependsOnKey(value)) {
+        return false;
+      }
     }
-    if (before instanceof VariableTree decl
-        && local.equals(ASTHelpers.getSymbol(decl))
-        && decl.getInitializer() != null) {
-      return ASTHelpers.stripParentheses(decl.getInitializer());
+    return origin instanceof MethodInvocationTree call && !isFreshHolder(call, computation, state);
+  }
+
+  /**
+   * What the code between a cache's read and its put computes: the locals it assigns (their last
+   * value) and which of them depend on the key. Only the key, constants, final fields and such
+   * locals may feed it; the map may only be asked its size and cleared.
+   */
+  private static final class Computation {
+    private final VarSymbol key;
+    private final VarSymbol map;
+    private final Map<VarSymbol, ExpressionTree> values = new HashMap<>();
+    private final Set<VarSymbol> fromKey = new HashSet<>();
+
+    Computation(VarSymbol key, VarSymbol map) {
+      this.key = key;
+      this.map = map;
     }
-    return null;
+
+    /**
+     * Whether every statement only computes the value: declares or assigns a local from a pure
+     * expression ({@code QuotedQualityCSV csv = new QuotedQualityCSV(FORMATS);}, {@code v =
+     * csv.getValues();}), feeds such a local pure arguments ({@code csv.addValue(key);}), or bounds
+     * the cache ({@code if (m.size() > max) m.clear();}: evicting memoized values loses nothing).
+     */
+    boolean computesFromKey(List<? extends StatementTree> statements) {
+      for (StatementTree statement : statements) {
+        if (statement instanceof VariableTree decl) {
+          VarSymbol local = ASTHelpers.getSymbol(decl);
+          if (local == null
+              || (decl.getInitializer() != null && !assign(local, decl.getInitializer()))) {
+            return false;
+          }
+        } else if (statement instanceof ExpressionStatementTree expression
+            && expression.getExpression() instanceof AssignmentTree assignment
+            && assignment.getVariable() instanceof IdentifierTree
+            && ASTHelpers.getSymbol(assignment.getVariable()) instanceof VarSymbol local
+            && local.getKind() == ElementKind.LOCAL_VARIABLE) {
+          if (!assign(local, assignment.getExpression())) {
+            return false;
+          }
+        } else if (statement instanceof ExpressionStatementTree expression
+            && expression.getExpression() instanceof MethodInvocationTree call
+            && ASTHelpers.getReceiver(call) instanceof IdentifierTree receiver
+            && ASTHelpers.getSymbol(receiver) instanceof VarSymbol local
+            && values.containsKey(local)) {
+          for (ExpressionTree argument : call.getArguments()) {
+            if (!isPure(argument)) {
+              return false;
+            }
+            if (dependsOnKey(argument)) {
+              fromKey.add(local);
+            }
+          }
+        } else if (!isSizeBound(statement)) {
+          return false;
+        }
+      }
+      return true;
+    }
+
+    private boolean assign(VarSymbol local, ExpressionTree value) {
+      if (local.equals(key) || local.equals(map) || !isPure(value)) {
+        return false;
+      }
+      values.put(local, ASTHelpers.stripParentheses(value));
+      if (dependsOnKey(value)) {
+        fromKey.add(local);
+      } else {
+        fromKey.remove(local);
+      }
+      return true;
+    }
+
+    /** {@code if (m.size() > max) m.clear();}, with {@code size()} or {@code isEmpty()}. */
+    private boolean isSizeBound(StatementTree statement) {
+      if (!(statement instanceof IfTree ifTree)
+          || ifTree.getElseStatement() != null
+          || BodyScan.containsKind(ifTree.getCondition(), IMPURE)) {
+        return false;
+      }
+      boolean[] ok = {true};
+      new TreeScanner<Void, Void>() {
+        @Override
+        public Void visitMethodInvocation(MethodInvocationTree call, Void unused) {
+          String name = Trees.calledName(call);
+          if ((name.equals("size") || name.equals("isEmpty"))
+              && call.getArguments().isEmpty()
+              && map.equals(SameVariable.variable(ASTHelpers.getReceiver(call)))) {
+            return null;
+          }
+          return super.visitMethodInvocation(call, null);
+        }
+
+        @Override
+        public Void visitIdentifier(IdentifierTree id, Void unused) {
+          ok[0] &= !map.equals(ASTHelpers.getSymbol(id));
+          return null;
+        }
+
+        @Override
+        public Void visitMemberSelect(MemberSelectTree select, Void unused) {
+          ok[0] &= !map.equals(ASTHelpers.getSymbol(select));
+          return super.visitMemberSelect(select, null);
+        }
+      }.scan(ifTree.getCondition(), null);
+      List<? extends StatementTree> then = statements(ifTree.getThenStatement());
+      boolean clears = ok[0] && !then.isEmpty();
+      for (StatementTree s : then) {
+        clears &=
+            s instanceof ExpressionStatementTree expression
+                && expression.getExpression() instanceof MethodInvocationTree call
+                && Trees.calledName(call).equals("clear")
+                && call.getArguments().isEmpty()
+                && map.equals(SameVariable.variable(ASTHelpers.getReceiver(call)));
+      }
+      return clears;
+    }
+
+    /**
+     * Whether {@code tree} reads only the key, constants, final fields and the locals computed so
+     * far, never the map, and assigns nothing (and holds no lambda or class, whose code would run
+     * who knows when).
+     */
+    boolean isPure(ExpressionTree tree) {
+      if (BodyScan.containsKind(tree, IMPURE)) {
+        return false;
+      }
+      boolean[] pure = {true};
+      new TreeScanner<Void, Void>() {
+        @Override
+        public Void visitIdentifier(IdentifierTree id, Void unused) {
+          pure[0] &= allowed(ASTHelpers.getSymbol(id));
+          return null;
+        }
+
+        @Override
+        public Void visitMemberSelect(MemberSelectTree select, Void unused) {
+          pure[0] &= allowed(ASTHelpers.getSymbol(select));
+          return super.visitMemberSelect(select, null);
+        }
+      }.scan(tree, null);
+      return pure[0];
+    }
+
+    private boolean allowed(@Nullable Symbol sym) {
+      if (!(sym instanceof VarSymbol var)) {
+        return true; // a method, a class or a package
+      }
+      if (var.equals(map)) {
+        return false;
+      }
+      if (var.equals(key) || values.containsKey(var)) {
+        return true;
+      }
+      return var.getKind() == ElementKind.FIELD && (var.flags() & Flags.FINAL) != 0;
+    }
+
+    /** Whether {@code tree} names the key or a local computed from it. */
+    boolean dependsOnKey(ExpressionTree tree) {
+      boolean[] found = new boolean[1];
+      new TreeScanner<Void, Void>() {
+        @Override
+        public Void visitIdentifier(IdentifierTree id, Void unused) {
+          Symbol sym = ASTHelpers.getSymbol(id);
+          found[0] |= key.equals(sym) || fromKey.contains(sym);
+          return null;
+        }
+
+        @Override
+        public Void visitMemberSelect(MemberSelectTree select, Void unused) {
+          found[0] |= key.equals(ASTHelpers.getSymbol(select));
+          return super.visitMemberSelect(select, null);
+        }
+      }.scan(tree, null);
+      return found[0];
+    }
+  }
+
+  /** Code that assigns, or defers work to a lambda or class, inside an expression. */
+  private static final Set<Tree.Kind> IMPURE =
+      Collections.unmodifiableSet(
+          EnumSet.of(
+              Tree.Kind.ASSIGNMENT,
+              Tree.Kind.PREFIX_INCREMENT,
+              Tree.Kind.PREFIX_DECREMENT,
+              Tree.Kind.POSTFIX_INCREMENT,
+              Tree.Kind.POSTFIX_DECREMENT,
+              Tree.Kind.PLUS_ASSIGNMENT,
+              Tree.Kind.MINUS_ASSIGNMENT,
+              Tree.Kind.LAMBDA_EXPRESSION,
+              Tree.Kind.MEMBER_REFERENCE,
+              Tree.Kind.CLASS));
+
+  /**
+   * Whether the cached value {@code value} is a holder that callers mutate, count with or lock on
+   * ({@link #isMutableHolder}), so that a racing put loses what was done to the other one. A
+   * collection or map counts as computed data, not as a holder, only when an instance method of a
+   * local computed here from the key returns it ({@code parser.getValues()}); one made by a static
+   * factory ({@code Collections.synchronizedList(…)}) or a constructor is a fresh holder.
+   */
+  private static boolean isFreshHolder(
+      MethodInvocationTree value, Computation computation, VisitorState state) {
+    Type type = ASTHelpers.getType(value);
+    if (!isMutableHolder(type, state)) {
+      return false;
+    }
+    if (type == null || type.getKind() == TypeKind.ERROR) {
+      return true;
+    }
+    boolean collection =
+        ASTHelpers.isSubtype(type, COLLECTION.get(state), state)
+            || ASTHelpers.isSubtype(type, MAP_TYPE.get(state), state);
+    Symbol method = ASTHelpers.getSymbol(value);
+    return !(collection
+        && method != null
+        && !ASTHelpers.isStatic(method)
+        && ASTHelpers.getReceiver(value) instanceof IdentifierTree local
+        && computation.fromKey.contains(ASTHelpers.getSymbol(local)));
   }
 
   /**
@@ -961,8 +1149,8 @@ public final class NonAtomicConcurrentMapUpdate extends BugChecker
   }
 
   /**
-   * Whether the sequence is safe anyway: it holds a lock, or the map is a local that never escapes
-   * the method (only this thread can see it).
+   * Whether the sequence is safe anyway: it holds a lock, or the map is a local that no other
+   * thread can see while the method updates it ({@link #escapes}).
    */
   private static boolean isExempt(ExpressionTree map, VisitorState state) {
     if (Synchronization.isGuarded(state.getPath(), null)) {
@@ -986,16 +1174,37 @@ public final class NonAtomicConcurrentMapUpdate extends BugChecker
         break;
       }
     }
-    return body != null && !escapes(var, body);
+    return body != null && !escapes(var, body, state);
   }
 
   /**
-   * Whether the local map {@code var} may be seen by another thread: it is initialized from
-   * something other than a constructor, passed, returned, stored, or captured by a lambda or class.
+   * Whether the local map {@code var} may be seen by another thread while this method updates it:
+   * it is initialized from something other than a constructor, passed to a method or constructor,
+   * stored, returned from a lambda or class, or captured by a lambda or class — except a lambda
+   * that runs at once on this thread ({@link #runsLambdasHere}). Returning it from the method is no
+   * escape: the method's updates are over by then.
    */
-  private static boolean escapes(VarSymbol var, Tree body) {
+  private static boolean escapes(VarSymbol var, Tree body, VisitorState state) {
     boolean[] escapes = new boolean[1];
     new TreeScanner<Void, Boolean>() {
+      @Override
+      public Void visitExpressionStatement(ExpressionStatementTree tree, Boolean captured) {
+        if (tree.getExpression() instanceof MethodInvocationTree call
+            && runsLambdasHere(call, state)) {
+          scan(call.getMethodSelect(), captured);
+          for (ExpressionTree arg : call.getArguments()) {
+            markIfNamed(arg);
+            if (ASTHelpers.stripParentheses(arg) instanceof LambdaExpressionTree lambda) {
+              scan(lambda.getBody(), captured); // runs now, on this thread: not a capture
+            } else {
+              scan(arg, captured);
+            }
+          }
+          return null;
+        }
+        return super.visitExpressionStatement(tree, captured);
+      }
+
       @Override
       public Void visitVariable(VariableTree tree, Boolean captured) {
         if (ASTHelpers.getSymbol(tree) == var
@@ -1045,7 +1254,9 @@ public final class NonAtomicConcurrentMapUpdate extends BugChecker
 
       @Override
       public Void visitReturn(ReturnTree tree, Boolean captured) {
-        markIfNamed(tree.getExpression());
+        if (Boolean.TRUE.equals(captured)) {
+          markIfNamed(tree.getExpression()); // returned from a lambda or class: handed on
+        }
         return super.visitReturn(tree, captured);
       }
 
@@ -1078,5 +1289,58 @@ public final class NonAtomicConcurrentMapUpdate extends BugChecker
       }
     }.scan(body, false);
     return escapes[0];
+  }
+
+  /**
+   * Whether {@code call}, a statement, runs its lambda arguments at once on the calling thread and
+   * keeps none of them: {@code forEach(…)} of an {@code Iterable} or a {@code Map} (one argument),
+   * or {@code forEach}/{@code forEachOrdered} ending a stream that is known to be sequential — made
+   * by {@code stream()} of a collection, or {@code sequential()}, and only passed through
+   * intermediate operations other than {@code parallel()}. A stream of unknown origin (a parameter,
+   * a field, a method's result) may be parallel.
+   */
+  private static boolean runsLambdasHere(MethodInvocationTree call, VisitorState state) {
+    String name = Trees.calledName(call);
+    ExpressionTree receiver = ASTHelpers.getReceiver(call);
+    if (receiver == null || call.getArguments().size() != 1) {
+      return false;
+    }
+    Type type = ASTHelpers.getType(receiver);
+    if (type == null || type.getKind() == TypeKind.ERROR) {
+      return false;
+    }
+    if (name.equals("forEach")
+        && (ASTHelpers.isSubtype(type, ITERABLE.get(state), state)
+            || ASTHelpers.isSubtype(type, MAP_TYPE.get(state), state))) {
+      return true;
+    }
+    return (name.equals("forEach") || name.equals("forEachOrdered"))
+        && isKnownSequentialStream(receiver, state);
+  }
+
+  private static boolean isKnownSequentialStream(ExpressionTree stream, VisitorState state) {
+    for (ExpressionTree e = ASTHelpers.stripParentheses(stream);
+        e instanceof MethodInvocationTree call;
+        e = ASTHelpers.stripParentheses(ASTHelpers.getReceiver(call))) {
+      String name = Trees.calledName(call);
+      ExpressionTree receiver = ASTHelpers.getReceiver(call);
+      Type receiverType = receiver == null ? null : ASTHelpers.getType(receiver);
+      if (receiverType == null || receiverType.getKind() == TypeKind.ERROR) {
+        return false;
+      }
+      if (name.equals("stream")
+          && call.getArguments().isEmpty()
+          && ASTHelpers.isSubtype(receiverType, COLLECTION.get(state), state)) {
+        return true;
+      }
+      if (!ASTHelpers.isSubtype(receiverType, BASE_STREAM.get(state), state)
+          || name.equals("parallel")) {
+        return false;
+      }
+      if (name.equals("sequential")) {
+        return true;
+      }
+    }
+    return false;
   }
 }

@@ -131,6 +131,100 @@ final class CancelDoesNotInterruptTest {
         .doTest();
   }
 
+  /**
+   * Server2 shape G: a promise read back through an {@code AtomicReference} field whose every write
+   * stores a new promise or {@code null} (Jetty's {@code Graceful.Shutdown}: {@code
+   * compareAndSet(null, new CompletableFuture<>() { toString … })}, completed by {@code check()}).
+   */
+  @Test
+  void identificationNegativesPromiseInAnAtomicReference() {
+    CompilationTestHelper.newInstance(CancelDoesNotInterrupt.class, getClass())
+        .addSourceLines(
+            "Shutdown.java",
+            "import java.util.concurrent.*;",
+            "import java.util.concurrent.atomic.AtomicReference;",
+            "abstract class Shutdown {",
+            "  final AtomicReference<CompletableFuture<Void>> done = new AtomicReference<>();",
+            "  private final AtomicReference<CompletableFuture<String>> reply =",
+            "      new AtomicReference<>(new CompletableFuture<>());",
+            "",
+            "  CompletableFuture<Void> shutdown() {",
+            "    if (done.get() == null) {",
+            "      done.compareAndSet(null, new CompletableFuture<>() {",
+            "        @Override public String toString() { return \"Shutdown\"; }",
+            "      });",
+            "    }",
+            "    CompletableFuture<Void> d = done.get();",
+            "    check();",
+            "    return d;",
+            "  }",
+            "  void check() {",
+            "    CompletableFuture<Void> d = done.get();",
+            "    if (d != null && isShutdownDone()) d.complete(null);",
+            "  }",
+            "  void cancel() {",
+            "    CompletableFuture<Void> d = done.get();",
+            "    if (d != null && !d.isDone()) d.cancel(true);",
+            "    done.set(null);",
+            "  }",
+            "  void resetReply() {",
+            "    reply.getAndSet(new CompletableFuture<>()).cancel(true);",
+            "    this.reply.get().cancel(true);",
+            "  }",
+            "  abstract boolean isShutdownDone();",
+            "}")
+        .doTest();
+  }
+
+  /**
+   * The twins: the reference also holds a task's future ({@code supplyAsync}, {@code runAsync}), a
+   * value computed elsewhere ({@code updateAndGet}), is handed to other code, or its promise is
+   * completed by a task on another thread.
+   */
+  @Test
+  void identificationPositivesAtomicReferenceThatHoldsATask() {
+    CompilationTestHelper.newInstance(CancelDoesNotInterrupt.class, getClass())
+        .addSourceLines(
+            "Jobs.java",
+            "import java.util.concurrent.*;",
+            "import java.util.concurrent.atomic.AtomicReference;",
+            "import java.util.function.Consumer;",
+            "class Jobs {",
+            "  private final AtomicReference<CompletableFuture<String>> job = new AtomicReference<>();",
+            "  private final AtomicReference<CompletableFuture<Void>> run = new AtomicReference<>();",
+            "  private final AtomicReference<CompletableFuture<Void>> updated =",
+            "      new AtomicReference<>();",
+            "  private final AtomicReference<CompletableFuture<Void>> shared = new AtomicReference<>();",
+            "  private final AtomicReference<CompletableFuture<String>> filled =",
+            "      new AtomicReference<>();",
+            "",
+            "  void start(ExecutorService pool, Consumer<Object> sink) {",
+            "    job.compareAndSet(null, new CompletableFuture<>());",
+            "    job.set(CompletableFuture.supplyAsync(() -> \"x\", pool));",
+            "    run.set(CompletableFuture.runAsync(() -> {}, pool));",
+            "    updated.updateAndGet(f -> f == null ? new CompletableFuture<Void>() : f);",
+            "    shared.set(new CompletableFuture<>());",
+            "    sink.accept(shared);",
+            "    filled.set(new CompletableFuture<>());",
+            "    pool.execute(() -> filled.get().complete(\"work\"));",
+            "  }",
+            "  void abort() {",
+            "    CompletableFuture<String> j = job.get();",
+            "    // BUG: Diagnostic contains: CancelDoesNotInterrupt",
+            "    j.cancel(true);",
+            "    // BUG: Diagnostic contains: CancelDoesNotInterrupt",
+            "    run.get().cancel(true);",
+            "    // BUG: Diagnostic contains: CancelDoesNotInterrupt",
+            "    updated.get().cancel(true);",
+            "    // BUG: Diagnostic contains: CancelDoesNotInterrupt",
+            "    shared.get().cancel(true);",
+            "    // BUG: Diagnostic contains: CancelDoesNotInterrupt",
+            "    filled.get().cancel(true);",
+            "  }",
+            "}")
+        .doTest();
+  }
+
   @Test
   void identificationPositives() {
     CompilationTestHelper.newInstance(CancelDoesNotInterrupt.class, getClass())

@@ -437,6 +437,177 @@ final class UnownedThreadTest {
   }
 
   /**
+   * Server2 shapes E1 and E3: a start-once guard in the caller of a package-private method, with
+   * the guard call as one operand of {@code &&} (ZooKeeper's {@code LearnerHandler.closeSocket()});
+   * {@code if (alive) { log; return; }} with {@code alive = true;} nested in a later {@code if}
+   * under a lock (Jetty's {@code ShutdownMonitor.start()}); and a loop that stops on a command
+   * compared with a constant by {@code equalsIgnoreCase}, whose {@code break} sits one {@code if}
+   * deeper.
+   */
+  @Test
+  void identificationNegativesStartOnceGuardsOfServerCode() {
+    CompilationTestHelper.newInstance(UnownedThread.class, getClass())
+        .addSourceLines(
+            "Handler.java",
+            "import java.util.concurrent.atomic.AtomicBoolean;",
+            "class Handler {",
+            "  static final boolean ASYNC = Boolean.getBoolean(\"async\");",
+            "  private final AtomicBoolean closing = new AtomicBoolean(false);",
+            "  private java.net.Socket sock;",
+            "  void closeSocket() {",
+            "    if (sock != null && !sock.isClosed() && closing.compareAndSet(false, true)) {",
+            "      if (ASYNC) {",
+            "        closeAsync();",
+            "      } else {",
+            "        closeSync();",
+            "      }",
+            "    }",
+            "  }",
+            "  void closeAsync() {",
+            "    final Thread closer = new Thread(() -> closeSync(), \"closer\");",
+            "    closer.setDaemon(true);",
+            "    closer.start();",
+            "  }",
+            "  void closeSync() {}",
+            "}")
+        .addSourceLines(
+            "Monitor.java",
+            "class Monitor {",
+            "  private final Object lock = new Object();",
+            "  private boolean alive;",
+            "  void start(Runnable r) {",
+            "    synchronized (lock) {",
+            "      if (alive) {",
+            "        System.out.println(\"already started\");",
+            "        return;",
+            "      }",
+            "      Object socket = listen();",
+            "      if (socket != null) {",
+            "        alive = true;",
+            "        Thread thread = new Thread(r);",
+            "        thread.setDaemon(true);",
+            "        thread.start();",
+            "      }",
+            "    }",
+            "  }",
+            "  void stop() { synchronized (lock) { alive = false; } }",
+            "  private Object listen() { return new Object(); }",
+            "}")
+        .addSourceLines(
+            "CommandLoop.java",
+            "import java.io.BufferedReader;",
+            "class CommandLoop {",
+            "  void serve(BufferedReader in) {",
+            "    new Thread(() -> {",
+            "      try {",
+            "        while (true) {",
+            "          String cmd = in.readLine();",
+            "          boolean exitVm = Boolean.getBoolean(\"exit\");",
+            "          if (\"stop\".equalsIgnoreCase(cmd)) {",
+            "            System.out.println(\"stopping\");",
+            "            if (!exitVm) {",
+            "              break;",
+            "            }",
+            "            System.exit(0);",
+            "          } else if (\"status\".equalsIgnoreCase(cmd)) {",
+            "            System.out.println(\"OK\");",
+            "          }",
+            "        }",
+            "      } catch (java.io.IOException e) {",
+            "        System.err.println(e);",
+            "      }",
+            "    }).start();",
+            "  }",
+            "}")
+        .doTest();
+  }
+
+  /**
+   * The twins: a package-private starter with one unguarded caller, a guard that {@code ||} makes
+   * no guard, a public starter (callable from anywhere), the flag written on no path, and a command
+   * loop with no stop.
+   */
+  @Test
+  void identificationPositivesStartOnceGuardsOfServerCodeTakenAway() {
+    CompilationTestHelper.newInstance(UnownedThread.class, getClass())
+        .addSourceLines(
+            "Handler.java",
+            "import java.util.concurrent.atomic.AtomicBoolean;",
+            "class Handler {",
+            "  private final AtomicBoolean closing = new AtomicBoolean(false);",
+            "  private java.net.Socket sock;",
+            "  void closeSocket() {",
+            "    if (sock != null && closing.compareAndSet(false, true)) {",
+            "      closeAsync();",
+            "      closeOr();",
+            "      closePublic();",
+            "    }",
+            "    closeAsync();",
+            "    if (sock == null || closing.compareAndSet(false, true)) {",
+            "      closeOr();",
+            "    }",
+            "  }",
+            "  void closeAsync() {",
+            "    // BUG: Diagnostic contains: UnownedThread",
+            "    Thread closer = new Thread(() -> closeSync(), \"closer\");",
+            "    closer.start();",
+            "  }",
+            "  void closeOr() {",
+            "    // BUG: Diagnostic contains: UnownedThread",
+            "    new Thread(this::closeSync).start();",
+            "  }",
+            "  public void closePublic() {",
+            "    // BUG: Diagnostic contains: UnownedThread",
+            "    new Thread(this::closeSync).start();",
+            "  }",
+            "  void closeSync() {}",
+            "}")
+        .addSourceLines(
+            "Monitor.java",
+            "class Monitor {",
+            "  private final Object lock = new Object();",
+            "  private boolean alive;",
+            "  void start(Runnable r) {",
+            "    synchronized (lock) {",
+            "      if (alive) {",
+            "        System.out.println(\"already started\");",
+            "        return;",
+            "      }",
+            "      Object socket = listen();",
+            "      if (socket != null) {",
+            "        // BUG: Diagnostic contains: UnownedThread",
+            "        Thread thread = new Thread(r);",
+            "        thread.start();",
+            "      }",
+            "    }",
+            "  }",
+            "  boolean isAlive() { synchronized (lock) { return alive; } }",
+            "  private Object listen() { return new Object(); }",
+            "}")
+        .addSourceLines(
+            "CommandLoop.java",
+            "import java.io.BufferedReader;",
+            "class CommandLoop {",
+            "  void serve(BufferedReader in) {",
+            "    // BUG: Diagnostic contains: UnownedThread",
+            "    new Thread(() -> {",
+            "      try {",
+            "        while (true) {",
+            "          String cmd = in.readLine();",
+            "          if (\"status\".equalsIgnoreCase(cmd)) {",
+            "            System.out.println(\"OK\");",
+            "          }",
+            "        }",
+            "      } catch (java.io.IOException e) {",
+            "        System.err.println(e);",
+            "      }",
+            "    }).start();",
+            "  }",
+            "}")
+        .doTest();
+  }
+
+  /**
    * One defect, one warning: a platform thread started per element of an input of unknown size is
    * an unbounded fan-out, which UnboundedFanOut reports; this check leaves it alone.
    */

@@ -650,13 +650,16 @@ public final class ThreadOwnership {
   /**
    * Whether the code at {@code path} runs only under a start-once guard in its method: the {@code
    * then} branch of {@code if (x.compareAndSet(…))}, {@code if (x.tryAcquire(…))}/{@code
-   * tryLock(…)}, or {@code if (!flag)} whose branch sets {@code flag}; or after {@code if (flag)
-   * return;} and an assignment to {@code flag}. With {@code throughCallers}, a private method that
-   * is only called under such a guard counts too.
+   * tryLock(…)} (also as one operand of {@code &&}), or {@code if (!flag)} whose branch sets {@code
+   * flag}; or after {@code if (flag) return;} (the branch may log first) and an assignment to
+   * {@code flag} that comes before the code, in the guard's block or in a block nested in it. With
+   * {@code throughCallers}, a private or package-private method that every call in its top-level
+   * class makes under such a guard counts too.
    */
   private static boolean isStartOnceGuarded(
       TreePath path, VisitorState state, boolean throughCallers) {
     Tree child = path.getLeaf();
+    List<StatementTree> before = new ArrayList<>(); // statements that run before, in inner blocks
     for (TreePath p = path.getParentPath(); p != null; child = p.getLeaf(), p = p.getParentPath()) {
       Tree leaf = p.getLeaf();
       if (leaf instanceof IfTree ifTree
@@ -670,15 +673,24 @@ public final class ThreadOwnership {
         return true; // if (!permits.tryAcquire()) { skip } else { start }
       }
       if (leaf instanceof BlockTree block
-          && (isAfterEarlyReturnGuard(block, child) || isAfterFailedGuardExit(block, child))) {
+          && (isAfterEarlyReturnGuard(block, child, before)
+              || isAfterFailedGuardExit(block, child))) {
         return true;
+      }
+      if (leaf instanceof BlockTree block) {
+        for (StatementTree statement : block.getStatements()) {
+          if (statement == child) {
+            break;
+          }
+          before.add(statement);
+        }
       }
       if (leaf instanceof LambdaExpressionTree || leaf instanceof ClassTree) {
         return false;
       }
       if (leaf instanceof MethodTree method) {
         MethodSymbol sym = ASTHelpers.getSymbol(method);
-        if (!throughCallers || sym == null || !isPrivate(sym)) {
+        if (!throughCallers || sym == null || !(isPrivate(sym) || isPackagePrivate(sym))) {
           return false;
         }
         TreePath top = topLevelClass(p);
@@ -704,6 +716,10 @@ public final class ThreadOwnership {
 
   private static boolean isGuard(ExpressionTree condition, StatementTree then) {
     ExpressionTree c = ASTHelpers.stripParentheses(condition);
+    if (c instanceof BinaryTree and && c.getKind() == Tree.Kind.CONDITIONAL_AND) {
+      // if (sock != null && closing.compareAndSet(false, true)): the branch runs only if it won
+      return isGuard(and.getLeftOperand(), then) || isGuard(and.getRightOperand(), then);
+    }
     if (c instanceof MethodInvocationTree call) {
       return isGuardCall(call);
     }
@@ -743,29 +759,30 @@ public final class ThreadOwnership {
       if (statement instanceof IfTree ifTree
           && ifTree.getElseStatement() == null
           && isNegatedCallGuard(ifTree.getCondition())
-          && exitsAtOnce(ifTree.getThenStatement())) {
+          && exits(ifTree.getThenStatement())) {
         return true;
       }
     }
     return false;
   }
 
-  private static boolean exitsAtOnce(StatementTree statement) {
-    StatementTree s = statement;
-    if (s instanceof BlockTree b && b.getStatements().size() == 1) {
-      s = b.getStatements().get(0);
-    }
-    return s instanceof ReturnTree || s instanceof ThrowTree;
-  }
-
   /**
-   * Whether {@code child} follows {@code if (flag) return;} and {@code flag = …} in {@code block}.
+   * Whether {@code child} follows, in {@code block}, {@code if (flag) return;} and {@code flag =
+   * …}: the assignment after the guard in {@code block}, or in {@code inner}, the statements that
+   * run before {@code child}'s code in the blocks nested in {@code child} ({@code if (alive)
+   * return; … if (socket != null) { alive = true; start(); }}).
    */
-  private static boolean isAfterEarlyReturnGuard(BlockTree block, Tree child) {
+  private static boolean isAfterEarlyReturnGuard(
+      BlockTree block, Tree child, List<StatementTree> inner) {
     VarSymbol guardFlag = null;
     boolean assigned = false;
     for (StatementTree statement : block.getStatements()) {
       if (statement == child) {
+        if (guardFlag != null && !assigned) {
+          for (StatementTree s : inner) {
+            assigned |= assigns(s, guardFlag);
+          }
+        }
         return guardFlag != null && assigned;
       }
       if (statement instanceof IfTree ifTree
@@ -782,12 +799,20 @@ public final class ThreadOwnership {
     return false;
   }
 
+  /**
+   * Whether the branch {@code statement} never falls through to the code after its {@code if}: a
+   * {@code return} or {@code throw}, or a block that ends with one ({@code { log("again"); return;
+   * }}). A {@code break} or {@code continue} before it leaves a loop or switch around the {@code
+   * if}, and so skips that code too.
+   */
   private static boolean exits(StatementTree statement) {
-    StatementTree s = statement;
-    if (s instanceof BlockTree block && block.getStatements().size() == 1) {
-      s = block.getStatements().get(0);
+    List<? extends StatementTree> statements =
+        statement instanceof BlockTree block ? block.getStatements() : List.of(statement);
+    if (statements.isEmpty()) {
+      return false;
     }
-    return s instanceof ReturnTree || s instanceof ThrowTree;
+    StatementTree last = statements.get(statements.size() - 1);
+    return last instanceof ReturnTree || last instanceof ThrowTree;
   }
 
   /** The non-final boolean field that {@code tree} reads (directly or negated), if any. */
@@ -1156,7 +1181,8 @@ public final class ThreadOwnership {
       @Override
       public Void visitMethodInvocation(MethodInvocationTree call, Void unused) {
         String name = Trees.calledName(call);
-        if (name.equals("equals") && call.getArguments().size() == 1) {
+        if ((name.equals("equals") || name.equals("equalsIgnoreCase"))
+            && call.getArguments().size() == 1) {
           ExpressionTree other = ASTHelpers.getReceiver(call);
           if (isConstant(call.getArguments().get(0)) || (other != null && isConstant(other))) {
             found[0] = true;
@@ -1322,6 +1348,15 @@ public final class ThreadOwnership {
 
   private static boolean isPrivate(MethodSymbol sym) {
     return sym.getModifiers().contains(Modifier.PRIVATE);
+  }
+
+  /** Neither public, protected nor private: callable only from its own package. */
+  private static boolean isPackagePrivate(MethodSymbol sym) {
+    Set<Modifier> modifiers = sym.getModifiers();
+    return !modifiers.contains(Modifier.PUBLIC)
+        && !modifiers.contains(Modifier.PROTECTED)
+        && !modifiers.contains(Modifier.PRIVATE)
+        && !(sym.owner instanceof ClassSymbol owner && owner.isInterface());
   }
 
   private static @Nullable TreePath topLevelClass(TreePath path) {

@@ -408,6 +408,144 @@ final class ThreadOwnershipTest {
   }
 
   /**
+   * As {@link OwnerProbe}, with verdicts that do not contain each other ("owned" is part of
+   * "unowned"), so that a diagnostic can only match one of them.
+   */
+  @BugPattern(summary = "Reports ThreadOwnership.hasOwnerByConstruction", severity = WARNING)
+  public static final class OwnerVerdictProbe extends BugChecker
+      implements MethodInvocationTreeMatcher {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    public Description matchMethodInvocation(MethodInvocationTree tree, VisitorState state) {
+      ExpressionTree receiver = ASTHelpers.getReceiver(tree);
+      if (!Trees.calledName(tree).equals("start") || !(receiver instanceof NewClassTree)) {
+        return Description.NO_MATCH;
+      }
+      return buildDescription(tree)
+          .setMessage(
+              ThreadOwnership.hasOwnerByConstruction(state.getPath(), receiver, state)
+                  ? "verdict: has-owner"
+                  : "verdict: no-owner")
+          .build();
+    }
+  }
+
+  /**
+   * Start-once guards of server code (server2 shapes E1 and E3): a guard call as an operand of
+   * {@code &&} around every call of a package-private starter; {@code if (alive) { log; return; }}
+   * with {@code alive = true;} in a nested block before the start; a command loop that stops on
+   * {@code "stop".equalsIgnoreCase(cmd)} with its {@code break} one {@code if} deeper. The twins:
+   * an unguarded call, a public starter, {@code ||}, the flag written after the start or never, a
+   * guard branch that falls through.
+   */
+  @Test
+  void startOnceGuardsOfServerCode() {
+    CompilationTestHelper.newInstance(OwnerVerdictProbe.class, getClass())
+        .addSourceLines(
+            "S.java",
+            "import java.util.concurrent.atomic.AtomicBoolean;",
+            "class S {",
+            "  private final AtomicBoolean closing = new AtomicBoolean();",
+            "  private boolean alive;",
+            "  private Object sock;",
+            "",
+            "  void close(Runnable r) {",
+            "    if (sock != null && closing.compareAndSet(false, true)) {",
+            "      closeAsync(r);",
+            "      closeAnywhere(r);",
+            "      closePublic(r);",
+            "    }",
+            "    if (sock == null || closing.compareAndSet(false, true)) {",
+            "      closeOr(r);",
+            "    }",
+            "    closeAnywhere(r);",
+            "  }",
+            "  void closeAsync(Runnable r) {",
+            "    // BUG: Diagnostic contains: has-owner",
+            "    new Thread(r).start();",
+            "  }",
+            "  void closeAnywhere(Runnable r) {",
+            "    // BUG: Diagnostic contains: no-owner",
+            "    new Thread(r).start();",
+            "  }",
+            "  void closeOr(Runnable r) {",
+            "    // BUG: Diagnostic contains: no-owner",
+            "    new Thread(r).start();",
+            "  }",
+            "  public void closePublic(Runnable r) {",
+            "    // BUG: Diagnostic contains: no-owner",
+            "    new Thread(r).start();",
+            "  }",
+            "",
+            "  synchronized void startNested(Runnable r) {",
+            "    if (alive) {",
+            "      System.out.println(\"already\");",
+            "      return;",
+            "    }",
+            "    if (sock != null) {",
+            "      alive = true;",
+            "      // BUG: Diagnostic contains: has-owner",
+            "      new Thread(r).start();",
+            "    }",
+            "  }",
+            "  synchronized void startThenSet(Runnable r) {",
+            "    if (alive) {",
+            "      return;",
+            "    }",
+            "    if (sock != null) {",
+            "      // BUG: Diagnostic contains: no-owner",
+            "      new Thread(r).start();",
+            "      alive = true;",
+            "    }",
+            "  }",
+            "  synchronized void neverSet(Runnable r) {",
+            "    if (alive) {",
+            "      return;",
+            "    }",
+            "    if (sock != null) {",
+            "      // BUG: Diagnostic contains: no-owner",
+            "      new Thread(r).start();",
+            "    }",
+            "  }",
+            "  synchronized void guardThatFallsThrough(Runnable r) {",
+            "    if (alive) {",
+            "      System.out.println(\"again\");",
+            "    }",
+            "    alive = true;",
+            "    // BUG: Diagnostic contains: no-owner",
+            "    new Thread(r).start();",
+            "  }",
+            "",
+            "  void commandLoop(java.util.Iterator<String> commands) {",
+            "    new Thread(() -> {",
+            "      while (true) {",
+            "        String cmd = commands.next();",
+            "        if (\"STOP\".equalsIgnoreCase(cmd)) {",
+            "          if (!commands.hasNext()) {",
+            "            break;",
+            "          }",
+            "        }",
+            "      }",
+            "      // BUG: Diagnostic contains: has-owner",
+            "    }).start();",
+            "  }",
+            "  void commandLoopWithoutStop(java.util.Iterator<String> commands, String stop) {",
+            "    new Thread(() -> {",
+            "      while (true) {",
+            "        String cmd = commands.next();",
+            "        if (stop.equalsIgnoreCase(cmd)) {",
+            "          System.out.println(cmd);",
+            "        }",
+            "      }",
+            "      // BUG: Diagnostic contains: no-owner",
+            "    }).start();",
+            "  }",
+            "}")
+        .doTest();
+  }
+
+  /**
    * A Runnable kept in a field and stopped through it owns its thread, wherever its class is
    * declared; a field that is never stopped does not.
    */
