@@ -72,6 +72,7 @@ class Downstream {
   // ---- (g) the migrations scenarios: migrations, migrations-jdk25, migrations-without-runtime ----
 
   static final String UPLOADS = 'src/main/java/com/example/Uploads.java'
+  static final String THUMBNAILS = 'src/main/java/com/example/Thumbnails.java'
 
   /**
    * Tether's .mvn/jvm.config, and for the twins of migrations (-jdk25, -without-runtime) its
@@ -82,14 +83,17 @@ class Downstream {
     File original = new File(vars.itSources as String, 'migrations')
     if (basedir.name != 'migrations') {
       new File(basedir, 'src').deleteDir()
-      List<String> files = [UPLOADS]
+      List<String> trees = ['src/main']
       if (basedir.name == 'migrations-jdk25') {
-        files << 'src/test/java/com/example/UploadsTest.java'
+        trees << 'src/test'
       }
-      files.each { path ->
-        File target = new File(basedir, path)
-        target.parentFile.mkdirs()
-        target.bytes = new File(original, path).bytes
+      trees.each { tree ->
+        File from = new File(original, tree)
+        from.eachFileRecurse(groovy.io.FileType.FILES) { file ->
+          File target = new File(basedir, original.toPath().relativize(file.toPath()).toString())
+          target.parentFile.mkdirs()
+          target.bytes = file.bytes
+        }
       }
     }
     File mvn = new File(basedir, '.mvn')
@@ -97,27 +101,33 @@ class Downstream {
     new File(mvn, 'jvm.config').bytes = new File(vars.jvmConfig as String).bytes
   }
 
-  /** The README's setup, as is: LostTaskFailure warns on the fan-out, TetherMigrations is silent. */
+  /**
+   * The README's setup, as is: LostTaskFailure warns on the latch fan-out, UnboundedFanOut on the
+   * thread per image; TetherMigrations is silent.
+   */
   static void assertSilentUnlessNamed(String log) {
     require(log.contains('BUILD SUCCESS'), 'the plain build failed')
-    def found = findings(log, ['LostTaskFailure', 'TetherMigrations'])
+    def found = findings(log, ['LostTaskFailure', 'UnboundedFanOut', 'TetherMigrations'])
     require(found.any { it.check == 'LostTaskFailure' && it.file == 'Uploads' },
         "no LostTaskFailure finding on Uploads.java: is Tether running? ${found.collect { describe(it) }}")
+    require(found.any { it.check == 'UnboundedFanOut' && it.file == 'Thumbnails' },
+        "no UnboundedFanOut finding on Thumbnails.java: ${found.collect { describe(it) }}")
     require(!found.any { it.check == 'TetherMigrations' },
         "TetherMigrations spoke without -Xep:TetherMigrations: ${found.collect { describe(it) }}")
-    println 'OK without -Xep:TetherMigrations: no TetherMigrations finding (LostTaskFailure warns)'
+    println 'OK without -Xep:TetherMigrations: no TetherMigrations finding (LostTaskFailure and UnboundedFanOut warn)'
   }
 
   /**
-   * Patch mode with -Xep:TetherMigrations rewrote uploadAll (and only it) to a TaskGroup on the same
-   * executor; then the plain build compiled the migrated code and its behaviour tests passed.
+   * Patch mode with -Xep:TetherMigrations rewrote uploadAll to a TaskGroup on the same executor and
+   * renderAll to a TaskGroup with a limit (and nothing else); then the plain build compiled the
+   * migrated code and its behaviour tests passed.
    */
   static void assertMigrated(Map vars, String patching, String testing) {
     File basedir = vars.basedir as File
     require(patching.contains('BUILD SUCCESS'), 'patch mode: the build failed')
     def offers = findings(patching, ['TetherMigrations'])
-    require(offers.size() == 1 && offers[0].file == 'Uploads' && hasFix(offers[0]),
-        "patch mode: expected one TetherMigrations finding with a fix on Uploads.java, saw ${offers.collect { describe(it) }}")
+    require(offers.size() == 2 && offers*.file.sort() == ['Thumbnails', 'Uploads'] && offers.every { hasFix(it) },
+        "patch mode: expected one TetherMigrations finding with a fix on Uploads.java and one on Thumbnails.java, saw ${offers.collect { describe(it) }}")
     String before = new File(vars.itSources as String, "migrations/${UPLOADS}").getText('UTF-8')
     String after = new File(basedir, UPLOADS).getText('UTF-8')
     [
@@ -132,12 +142,30 @@ class Downstream {
     String timed = before.substring(before.indexOf('  /** Uploads every file, waiting at most'))
     require(after.endsWith(timed), "the timed fan-out (not rewritable) changed:\n$after")
     require(after.contains('import java.util.concurrent.CountDownLatch;'), 'the latch import went, though the timed fan-out uses it')
-    println "OK patch mode rewrote uploadAll to a TaskGroup: ${describe(offers[0])}"
+
+    String thumbnailsBefore = new File(vars.itSources as String, "migrations/${THUMBNAILS}").getText('UTF-8')
+    String thumbnails = new File(basedir, THUMBNAILS).getText('UTF-8')
+    [
+      'import dev.tether.TaskGroup;\nimport java.util.List;\nimport java.util.function.Consumer;\n',
+      'public final class Thumbnails {\n\n' +
+      "  /** How many tasks a migrated fan-out runs at once (TetherMigrations' choice: tune it). */\n" +
+      '  private static final int MAX_CONCURRENCY = 16;\n\n' +
+      '  private final Consumer<String> renderer;\n',
+      '    try (TaskGroup group = TaskGroup.open().withLimit(MAX_CONCURRENCY)) {\n' +
+      '      for (String image : images) {\n' +
+      '        group.go(s -> renderer.accept(image));\n' +
+      '      }\n' +
+      '      group.await();\n' +
+      '    }\n',
+    ].each { require(thumbnails.contains(it), "Thumbnails.java was not migrated as expected, no:\n$it\nin:\n$thumbnails") }
+    String background = thumbnailsBefore.substring(thumbnailsBefore.indexOf('  /** Renders every image on daemon threads'))
+    require(thumbnails.endsWith(background), "the daemon fan-out (not rewritable) changed:\n$thumbnails")
+    println "OK patch mode rewrote uploadAll and renderAll to a TaskGroup: ${offers.collect { describe(it) }}"
 
     require(testing.contains('BUILD SUCCESS'), 'the migrated code does not compile, or its tests failed')
-    require(testing.contains('Tests run: 2, Failures: 0, Errors: 0, Skipped: 0'), 'the behaviour tests did not all run and pass')
+    require(testing.contains('Tests run: 5, Failures: 0, Errors: 0, Skipped: 0'), 'the behaviour tests did not all run and pass')
     require(findings(testing, ['TetherMigrations']).isEmpty(), 'the plain build printed a TetherMigrations finding')
-    println 'OK the migrated code compiles, and its tests pass: every file uploaded on the same executor; the first failure rethrown, the other upload cancelled'
+    println 'OK the migrated code compiles, and its tests pass: every file uploaded on the same executor, every image rendered, at most 16 at once; the first failure rethrown, the other task cancelled'
   }
 
   /** Without tether-runtime, the migration flags change nothing, and the build passes. */
@@ -148,9 +176,11 @@ class Downstream {
     require(found.any { it.check == 'LostTaskFailure' && it.file == 'Uploads' },
         "no LostTaskFailure finding on Uploads.java: is Tether running? ${found.collect { describe(it) }}")
     require(!found.any { it.check == 'TetherMigrations' }, "TetherMigrations spoke without the runtime: ${found.collect { describe(it) }}")
-    String before = new File(vars.itSources as String, "migrations/${UPLOADS}").getText('UTF-8')
-    require(new File(basedir, UPLOADS).getText('UTF-8') == before, 'Uploads.java was rewritten without the runtime')
-    println 'OK without tether-runtime: no TetherMigrations finding, Uploads.java unchanged'
+    [UPLOADS, THUMBNAILS].each { path ->
+      String before = new File(vars.itSources as String, "migrations/${path}").getText('UTF-8')
+      require(new File(basedir, path).getText('UTF-8') == before, "${path} was rewritten without the runtime")
+    }
+    println 'OK without tether-runtime: no TetherMigrations finding, Uploads.java and Thumbnails.java unchanged'
   }
 
   /**
