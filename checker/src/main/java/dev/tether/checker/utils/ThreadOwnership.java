@@ -946,7 +946,8 @@ public final class ThreadOwnership {
         }
       } else if (a instanceof IdentifierTree id && id.getName().contentEquals("this")) {
         ClassSymbol cls = enclosingClass(start);
-        if (cls != null) {
+        // new Thread(this) runs this Runnable; new Handler(this) only tells the thread its master
+        if (cls != null && ASTHelpers.isSubtype(cls.type, RUNNABLE.get(state), state)) {
           addClass(cls, top);
         }
       } else if (bodyClass == null

@@ -33,7 +33,10 @@ final class ThreadOwnershipTest {
     }
   }
 
-  /** Reports, at every {@code start()} of a new thread, whether it has an owner by construction. */
+  /**
+   * Reports, at every {@code start()} of a new thread, whether it has an owner by construction; the
+   * two verdicts do not contain each other, so that a diagnostic can only match one of them.
+   */
   @BugPattern(summary = "Reports ThreadOwnership.hasOwnerByConstruction", severity = WARNING)
   public static final class OwnerProbe extends BugChecker implements MethodInvocationTreeMatcher {
     private static final long serialVersionUID = 1L;
@@ -47,7 +50,9 @@ final class ThreadOwnershipTest {
       TreePath path = state.getPath();
       return buildDescription(tree)
           .setMessage(
-              ThreadOwnership.hasOwnerByConstruction(path, receiver, state) ? "owned" : "unowned")
+              ThreadOwnership.hasOwnerByConstruction(path, receiver, state)
+                  ? "verdict: has-owner"
+                  : "verdict: no-owner")
           .build();
     }
   }
@@ -310,12 +315,12 @@ final class ThreadOwnershipTest {
             "  private boolean launched;",
             "",
             "  void plain(Runnable r) {",
-            "    // BUG: Diagnostic contains: unowned",
+            "    // BUG: Diagnostic contains: verdict: no-owner",
             "    new Thread(r).start();",
             "  }",
             "",
             "  void flag() {",
-            "    // BUG: Diagnostic contains: owned",
+            "    // BUG: Diagnostic contains: verdict: has-owner",
             "    new Thread(() -> { while (running) { Thread.onSpinWait(); } }).start();",
             "  }",
             "",
@@ -326,25 +331,25 @@ final class ThreadOwnershipTest {
             "        try { item = queue.take(); } catch (InterruptedException e) { return; }",
             "        if (item == POISON) { return; }",
             "      }",
-            "      // BUG: Diagnostic contains: owned",
+            "      // BUG: Diagnostic contains: verdict: has-owner",
             "    }).start();",
             "  }",
             "",
             "  void loopsOnInterruptOnly() {",
-            "    // BUG: Diagnostic contains: unowned",
+            "    // BUG: Diagnostic contains: verdict: no-owner",
             "    new Thread(() -> { while (!Thread.interrupted()) { Thread.onSpinWait(); } }).start();",
             "  }",
             "",
             "  void compareAndSet(Runnable r) {",
             "    if (started.compareAndSet(false, true)) {",
-            "      // BUG: Diagnostic contains: owned",
+            "      // BUG: Diagnostic contains: verdict: has-owner",
             "      new Thread(r).start();",
             "    }",
             "  }",
             "",
             "  void tryAcquire(Runnable r) {",
             "    if (once.tryAcquire()) {",
-            "      // BUG: Diagnostic contains: owned",
+            "      // BUG: Diagnostic contains: verdict: has-owner",
             "      new Thread(r).start();",
             "    }",
             "  }",
@@ -352,7 +357,7 @@ final class ThreadOwnershipTest {
             "  synchronized void booleanGuard(Runnable r) {",
             "    if (!launched) {",
             "      launched = true;",
-            "      // BUG: Diagnostic contains: owned",
+            "      // BUG: Diagnostic contains: verdict: has-owner",
             "      new Thread(r).start();",
             "    }",
             "  }",
@@ -360,7 +365,7 @@ final class ThreadOwnershipTest {
             "  synchronized void earlyReturnGuard(Runnable r) {",
             "    if (launched) { return; }",
             "    launched = true;",
-            "    // BUG: Diagnostic contains: owned",
+            "    // BUG: Diagnostic contains: verdict: has-owner",
             "    new Thread(r).start();",
             "  }",
             "",
@@ -368,31 +373,31 @@ final class ThreadOwnershipTest {
             "    if (started.compareAndSet(false, true)) { launch(r); }",
             "  }",
             "  private void launch(Runnable r) {",
-            "    // BUG: Diagnostic contains: owned",
+            "    // BUG: Diagnostic contains: verdict: has-owner",
             "    new Thread(r).start();",
             "  }",
             "",
             "  void unguardedCaller(Runnable r) { launchAnywhere(r); }",
             "  private void launchAnywhere(Runnable r) {",
-            "    // BUG: Diagnostic contains: unowned",
+            "    // BUG: Diagnostic contains: verdict: no-owner",
             "    new Thread(r).start();",
             "  }",
             "",
             "  /** Runs {@code task} on a new daemon thread, as an executor would. */",
             "  static void runInBackground(Runnable task) {",
-            "    // BUG: Diagnostic contains: owned",
+            "    // BUG: Diagnostic contains: verdict: has-owner",
             "    new Thread(task).start();",
             "  }",
             "",
             "  /** Prints the task's name. */",
             "  static void undocumented(Runnable task) {",
-            "    // BUG: Diagnostic contains: unowned",
+            "    // BUG: Diagnostic contains: verdict: no-owner",
             "    new Thread(task).start();",
             "  }",
             "",
             "  /* Runs it on a new thread (not Javadoc, and the Javadoc above is another method's). */",
             "  static void plainComment(Runnable task) {",
-            "    // BUG: Diagnostic contains: unowned",
+            "    // BUG: Diagnostic contains: verdict: no-owner",
             "    new Thread(task).start();",
             "  }",
             "",
@@ -400,35 +405,11 @@ final class ThreadOwnershipTest {
             "    Member(Map<String, Thread> registry) { registry.put(getName(), this); }",
             "  }",
             "  void registers(Map<String, Thread> registry) {",
-            "    // BUG: Diagnostic contains: owned",
+            "    // BUG: Diagnostic contains: verdict: has-owner",
             "    new Member(registry).start();",
             "  }",
             "}")
         .doTest();
-  }
-
-  /**
-   * As {@link OwnerProbe}, with verdicts that do not contain each other ("owned" is part of
-   * "unowned"), so that a diagnostic can only match one of them.
-   */
-  @BugPattern(summary = "Reports ThreadOwnership.hasOwnerByConstruction", severity = WARNING)
-  public static final class OwnerVerdictProbe extends BugChecker
-      implements MethodInvocationTreeMatcher {
-    private static final long serialVersionUID = 1L;
-
-    @Override
-    public Description matchMethodInvocation(MethodInvocationTree tree, VisitorState state) {
-      ExpressionTree receiver = ASTHelpers.getReceiver(tree);
-      if (!Trees.calledName(tree).equals("start") || !(receiver instanceof NewClassTree)) {
-        return Description.NO_MATCH;
-      }
-      return buildDescription(tree)
-          .setMessage(
-              ThreadOwnership.hasOwnerByConstruction(state.getPath(), receiver, state)
-                  ? "verdict: has-owner"
-                  : "verdict: no-owner")
-          .build();
-    }
   }
 
   /**
@@ -441,7 +422,7 @@ final class ThreadOwnershipTest {
    */
   @Test
   void startOnceGuardsOfServerCode() {
-    CompilationTestHelper.newInstance(OwnerVerdictProbe.class, getClass())
+    CompilationTestHelper.newInstance(OwnerProbe.class, getClass())
         .addSourceLines(
             "S.java",
             "import java.util.concurrent.atomic.AtomicBoolean;",
@@ -565,11 +546,11 @@ final class ThreadOwnershipTest {
             "  private Task kept = new Task();",
             "  private Task other = new Task();",
             "  void start() {",
-            "    // BUG: Diagnostic contains: owned",
+            "    // BUG: Diagnostic contains: verdict: has-owner",
             "    new Thread(stopped).start();",
-            "    // BUG: Diagnostic contains: unowned",
+            "    // BUG: Diagnostic contains: verdict: no-owner",
             "    new Thread(kept).start();",
-            "    // BUG: Diagnostic contains: unowned",
+            "    // BUG: Diagnostic contains: verdict: no-owner",
             "    new Thread(this.other).start();",
             "  }",
             "  void close() { stopped.stop(); other.run(); }",
@@ -705,9 +686,9 @@ final class ThreadOwnershipTest {
             "  private final Set<Handler> handlers = new HashSet<>();",
             "  synchronized void add(Handler h) { handlers.add(h); }",
             "  void accept() {",
-            "    // BUG: Diagnostic contains: owned",
+            "    // BUG: Diagnostic contains: verdict: has-owner",
             "    new Handler(this).start();",
-            "    // BUG: Diagnostic contains: unowned",
+            "    // BUG: Diagnostic contains: verdict: no-owner",
             "    new Loner().start();",
             "  }",
             "}")
