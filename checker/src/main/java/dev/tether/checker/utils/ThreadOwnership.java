@@ -261,19 +261,12 @@ public final class ThreadOwnership {
 
     /** Whether {@code body} calls {@code task.run()}. */
     private static boolean runs(Tree body, VarSymbol task) {
-      boolean[] found = new boolean[1];
-      new TreeScanner<Void, Void>() {
-        @Override
-        public Void visitMethodInvocation(MethodInvocationTree call, Void unused) {
-          if (call.getArguments().isEmpty()
-              && Trees.calledName(call).equals("run")
-              && task.equals(SameVariable.variable(ASTHelpers.getReceiver(call)))) {
-            found[0] = true;
-          }
-          return super.visitMethodInvocation(call, null);
-        }
-      }.scan(body, null);
-      return found[0];
+      return Trees.containsCall(
+          body,
+          call ->
+              call.getArguments().isEmpty()
+                  && Trees.calledName(call).equals("run")
+                  && task.equals(SameVariable.variable(ASTHelpers.getReceiver(call))));
     }
 
     private Runner fromHandoff(Handoff handoff) {
