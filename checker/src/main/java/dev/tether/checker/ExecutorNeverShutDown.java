@@ -23,7 +23,6 @@ import com.google.errorprone.suppliers.Suppliers;
 import com.google.errorprone.util.ASTHelpers;
 import com.sun.source.tree.ExpressionTree;
 import com.sun.source.tree.MethodInvocationTree;
-import com.sun.source.tree.NewClassTree;
 import com.sun.source.tree.Tree;
 import com.sun.source.tree.TryTree;
 import com.sun.source.tree.TypeCastTree;
@@ -35,7 +34,6 @@ import com.sun.tools.javac.code.Type;
 import dev.tether.checker.utils.ExecutorFacts;
 import dev.tether.checker.utils.ResourceUses;
 import dev.tether.checker.utils.StatementsAfter;
-import dev.tether.checker.utils.Trees;
 import java.util.Set;
 import java.util.regex.Pattern;
 import javax.lang.model.element.ElementKind;
@@ -91,10 +89,8 @@ public final class ExecutorNeverShutDown extends BugChecker
       return NO_MATCH;
     }
     receiver = ASTHelpers.stripParentheses(receiver);
-    if (!(receiver instanceof NewClassTree
-        || (receiver instanceof MethodInvocationTree call
-            && Trees.calledName(call).startsWith("new")))) {
-      return NO_MATCH; // a call creates an executor only as an Executors.new… factory
+    if (!ExecutorFacts.mayCreate(receiver, state)) {
+      return NO_MATCH; // cheap: only an Executors.new… factory or a new of a pool or timer class
     }
     Symbol method = ASTHelpers.getSymbol(tree);
     if (method == null || RELEASE.contains(method.getSimpleName().toString())) {
@@ -129,10 +125,8 @@ public final class ExecutorNeverShutDown extends BugChecker
     if (init instanceof TypeCastTree cast) {
       init = ASTHelpers.stripParentheses(cast.getExpression()); // (ThreadPoolExecutor) new…()
     }
-    if (!(init instanceof NewClassTree
-        || (init instanceof MethodInvocationTree call
-            && Trees.calledName(call).startsWith("new")))) {
-      return NO_MATCH; // cheap: only a constructor or an Executors.new… factory creates one
+    if (!ExecutorFacts.mayCreate(init, state)) {
+      return NO_MATCH; // cheap: only an Executors.new… factory or a new of a pool or timer class
     }
     boolean timer = ExecutorFacts.createsTimer(init, state);
     if (!timer && !ExecutorFacts.createsExecutor(init, state)) {

@@ -56,7 +56,9 @@ public final class LeakedScope extends BugChecker
   @Override
   public Description matchVariable(VariableTree tree, VisitorState state) {
     ExpressionTree init = tree.getInitializer();
-    if (init == null || !(init instanceof MethodInvocationTree)) {
+    if (init == null
+        || !(init instanceof MethodInvocationTree)
+        || !RuntimeApi.mayBeCreatedBy(init, state)) {
       return NO_MATCH;
     }
     String kind = RuntimeApi.createdBy(init);
@@ -100,6 +102,11 @@ public final class LeakedScope extends BugChecker
       return NO_MATCH;
     }
     // parent.withCancel();  or  TaskGroup.open(scope).go(task);
+    if (!RuntimeApi.mayBeCreatedBy(call, state)
+        && !(ASTHelpers.getReceiver(call) instanceof MethodInvocationTree receiver
+            && RuntimeApi.mayBeCreatedBy(receiver, state))) {
+      return NO_MATCH; // cheap: no String per statement
+    }
     ExpressionTree opened = call;
     if (RuntimeApi.createdBy(call) == null) {
       if (RELEASE.contains(Trees.calledName(call))) {

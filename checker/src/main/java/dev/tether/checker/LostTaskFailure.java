@@ -1,5 +1,6 @@
 package dev.tether.checker;
 
+import static com.google.common.collect.ImmutableSet.toImmutableSet;
 import static com.google.errorprone.BugPattern.LinkType.CUSTOM;
 import static com.google.errorprone.BugPattern.SeverityLevel.WARNING;
 import static com.google.errorprone.BugPattern.StandardTags.CONCURRENCY;
@@ -44,11 +45,13 @@ import com.sun.tools.javac.code.Symbol;
 import com.sun.tools.javac.code.Symbol.VarSymbol;
 import com.sun.tools.javac.code.Type;
 import com.sun.tools.javac.code.Type.ArrayType;
+import com.sun.tools.javac.util.Name;
 import dev.tether.checker.utils.ConcurrentCode;
 import dev.tether.checker.utils.ConcurrentCode.Handoff;
 import dev.tether.checker.utils.ConcurrentCode.Kind;
 import dev.tether.checker.utils.LibraryModel;
 import dev.tether.checker.utils.LoggingCalls;
+import dev.tether.checker.utils.PerCompilation;
 import dev.tether.checker.utils.SameVariable;
 import dev.tether.checker.utils.StoppingScanner;
 import dev.tether.checker.utils.Symbols;
@@ -57,6 +60,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Stream;
 import javax.lang.model.element.ElementKind;
 import javax.lang.model.type.TypeKind;
 import org.jspecify.annotations.Nullable;
@@ -93,6 +97,12 @@ public final class LostTaskFailure extends BugChecker implements MethodInvocatio
           "exceptionallyComposeAsync",
           "handle",
           "handleAsync");
+
+  /** The names of every call {@code matchMethodInvocation} looks at: a cheap first filter. */
+  private static final PerCompilation<Set<Name>> MATCHED_NAMES =
+      PerCompilation.names(
+          Stream.concat(Stream.of("invokeAll", "submit", "execute"), RECOVERING_STAGES.stream())
+              .collect(toImmutableSet()));
 
   private static final Matcher<ExpressionTree> RECOVERING_STAGE =
       instanceMethod()
@@ -136,6 +146,9 @@ public final class LostTaskFailure extends BugChecker implements MethodInvocatio
    */
   @Override
   public Description matchMethodInvocation(MethodInvocationTree tree, VisitorState state) {
+    if (!Trees.calledNameIn(tree, MATCHED_NAMES.get(state))) {
+      return NO_MATCH; // cheap: no String per call
+    }
     String name = Trees.calledName(tree);
     if (name.equals("invokeAll")) {
       return INVOKE_ALL.matches(tree, state) ? matchInvokeAll(tree, state) : NO_MATCH;

@@ -50,6 +50,7 @@ import com.sun.tools.javac.code.Symbol;
 import com.sun.tools.javac.code.Symbol.MethodSymbol;
 import com.sun.tools.javac.code.Symbol.VarSymbol;
 import dev.tether.checker.utils.BodyScan;
+import dev.tether.checker.utils.PerCompilation;
 import dev.tether.checker.utils.SameCompilation;
 import dev.tether.checker.utils.SameVariable;
 import dev.tether.checker.utils.Synchronization;
@@ -131,6 +132,13 @@ public final class NonVolatileStopFlag extends BugChecker implements VariableTre
   private static final Set<Tree.Kind> JUMPS =
       EnumSet.of(Tree.Kind.RETURN, Tree.Kind.BREAK, Tree.Kind.CONTINUE, Tree.Kind.THROW);
 
+  /**
+   * The facts of the top-level class scanned last in this compilation: its candidate fields are
+   * declared one after another, and each asks about the same class, so it is scanned once, not once
+   * per field.
+   */
+  private static final PerCompilation<LastScan> LAST_SCAN = PerCompilation.of(s -> new LastScan());
+
   @Override
   public Description matchVariable(VariableTree tree, VisitorState state) {
     VarSymbol field = ASTHelpers.getSymbol(tree);
@@ -142,17 +150,17 @@ public final class NonVolatileStopFlag extends BugChecker implements VariableTre
         && !(topLevel.getParentPath().getLeaf() instanceof CompilationUnitTree)) {
       topLevel = topLevel.getParentPath();
     }
-    Facts facts = new Facts();
-    facts.scan(topLevel, null);
-    for (Map.Entry<TreePath, List<Read>> loop : facts.loops.entrySet()) {
-      TreePath loopPath = loop.getKey();
-      if (loop.getValue().stream().noneMatch(read -> read.field().equals(field))
-          || !runsConcurrently(loopPath, state)
-          || synchronizes(loopPath, state)) {
+    Facts facts = LAST_SCAN.get(state).of(topLevel);
+    List<TreePath> loops = facts.loopsReading.get(field);
+    if (loops == null) {
+      return NO_MATCH; // cheap: no loop of the class waits for this field
+    }
+    for (TreePath loopPath : loops) {
+      if (!runsConcurrently(loopPath, state) || synchronizes(loopPath, state)) {
         continue;
       }
       Tree function = enclosingFunction(loopPath);
-      for (Read read : loop.getValue()) {
+      for (Read read : facts.loops.get(loopPath)) {
         if (!read.field().equals(field)
             || !writtenElsewhere(facts.writes.get(read.field()), function)
             || wokenByInterrupt(loopPath, read, facts.writes.get(read.field()), function, state)) {
@@ -174,6 +182,26 @@ public final class NonVolatileStopFlag extends BugChecker implements VariableTre
   }
 
   /**
+   * The {@link Facts} of the top-level class scanned last (javac visits one class at a time). It
+   * holds no finding: what a field's match reports depends only on the class's tree, as when each
+   * match scanned the class itself.
+   */
+  private static final class LastScan {
+    private @Nullable Tree topLevel;
+    private @Nullable Facts facts;
+
+    Facts of(TreePath topLevelPath) {
+      if (facts == null || topLevel != topLevelPath.getLeaf()) {
+        Facts scanned = new Facts();
+        scanned.scan(topLevelPath, null);
+        topLevel = topLevelPath.getLeaf();
+        facts = scanned;
+      }
+      return facts;
+    }
+  }
+
+  /**
    * A read of a candidate field in a loop condition, directly or through a trivial getter, and the
    * value of the field that can stop the loop ({@code false} for {@code while (running)}, {@code
    * true} for {@code while (!stopped)} and {@code if (stopped) break;}), {@code null} when unknown.
@@ -191,6 +219,9 @@ public final class NonVolatileStopFlag extends BugChecker implements VariableTre
     final Map<TreePath, List<StopCondition>> conditions = new LinkedHashMap<>();
     final Map<TreePath, List<Read>> loops = new LinkedHashMap<>();
 
+    /** The loops whose stop conditions read each field, in the order of {@link #loops}. */
+    final Map<VarSymbol, List<TreePath>> loopsReading = new HashMap<>();
+
     @Override
     public Void scan(TreePath path, Void unused) {
       super.scan(path, null);
@@ -201,6 +232,13 @@ public final class NonVolatileStopFlag extends BugChecker implements VariableTre
         }
         if (!reads.isEmpty()) {
           loops.put(loop.getKey(), reads);
+          for (Read read : reads) {
+            List<TreePath> reading =
+                loopsReading.computeIfAbsent(read.field(), f -> new ArrayList<>());
+            if (reading.isEmpty() || reading.get(reading.size() - 1) != loop.getKey()) {
+              reading.add(loop.getKey());
+            }
+          }
         }
       }
       return null;

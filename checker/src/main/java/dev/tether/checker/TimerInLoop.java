@@ -15,7 +15,6 @@ import com.google.errorprone.bugpatterns.BugChecker.MethodInvocationTreeMatcher;
 import com.google.errorprone.bugpatterns.BugChecker.NewClassTreeMatcher;
 import com.google.errorprone.matchers.Description;
 import com.google.errorprone.suppliers.Supplier;
-import com.google.errorprone.suppliers.Suppliers;
 import com.google.errorprone.util.ASTHelpers;
 import com.sun.source.tree.ArrayAccessTree;
 import com.sun.source.tree.AssignmentTree;
@@ -31,7 +30,7 @@ import com.sun.tools.javac.code.Type;
 import dev.tether.checker.utils.EnclosingLoops;
 import dev.tether.checker.utils.ExecutorFacts;
 import dev.tether.checker.utils.LibraryModel;
-import dev.tether.checker.utils.Trees;
+import dev.tether.checker.utils.PerCompilation;
 import java.util.Set;
 import javax.lang.model.element.ElementKind;
 
@@ -55,7 +54,7 @@ public final class TimerInLoop extends BugChecker
           .build();
 
   private static final Supplier<Type> SCHEDULER =
-      Suppliers.typeFromString("java.util.concurrent.ScheduledExecutorService");
+      PerCompilation.type("java.util.concurrent.ScheduledExecutorService");
 
   @Override
   public Description matchMethodInvocation(MethodInvocationTree tree, VisitorState state) {
@@ -68,11 +67,9 @@ public final class TimerInLoop extends BugChecker
   }
 
   private Description match(ExpressionTree tree, VisitorState state) {
-    // Cheap tests first: most calls and constructions are in no loop, and a call can create an
-    // executor only as an Executors.new… factory (a this(…)/super(…) call is never in a loop).
-    if (!EnclosingLoops.mayBeIn(state.getPath(), false)
-        || (tree instanceof MethodInvocationTree call
-            && !Trees.calledName(call).startsWith("new"))) {
+    // Cheap tests first: a call can create an executor only as an Executors.new… factory, a new
+    // only of a class that extends an executor or timer class, and most are in no loop.
+    if (!ExecutorFacts.mayCreate(tree, state) || !EnclosingLoops.mayBeIn(state.getPath(), false)) {
       return NO_MATCH;
     }
     boolean timer = ExecutorFacts.createsTimer(tree, state);

@@ -20,7 +20,6 @@ import com.google.errorprone.bugpatterns.BugChecker.NewClassTreeMatcher;
 import com.google.errorprone.matchers.Description;
 import com.google.errorprone.matchers.Matcher;
 import com.google.errorprone.suppliers.Supplier;
-import com.google.errorprone.suppliers.Suppliers;
 import com.google.errorprone.util.ASTHelpers;
 import com.sun.source.tree.ExpressionTree;
 import com.sun.source.tree.MemberReferenceTree;
@@ -29,10 +28,15 @@ import com.sun.source.tree.MethodInvocationTree;
 import com.sun.source.tree.NewClassTree;
 import com.sun.tools.javac.code.Symbol;
 import com.sun.tools.javac.code.Type;
+import com.sun.tools.javac.util.Name;
 import dev.tether.checker.utils.EnclosingLoops;
 import dev.tether.checker.utils.ExecutorFacts;
 import dev.tether.checker.utils.KnownTypes;
+import dev.tether.checker.utils.PerCompilation;
+import dev.tether.checker.utils.Symbols;
+import dev.tether.checker.utils.Trees;
 import java.util.Optional;
+import java.util.Set;
 import javax.inject.Inject;
 import javax.lang.model.type.TypeKind;
 import org.jspecify.annotations.Nullable;
@@ -53,7 +57,17 @@ public final class UnboundedFanOut extends BugChecker
   static final String INCLUDE_VIRTUAL_THREADS = "UnboundedFanOut:IncludeVirtualThreads";
 
   private static final Supplier<Type> EXECUTOR =
-      Suppliers.typeFromString("java.util.concurrent.Executor");
+      PerCompilation.type("java.util.concurrent.Executor");
+
+  private static final PerCompilation<Set<Name>> THREAD_NAME = PerCompilation.names("Thread");
+
+  /** The names of {@link #SUBMIT}'s methods. */
+  private static final PerCompilation<Set<Name>> SUBMIT_NAMES =
+      PerCompilation.names("execute", "submit");
+
+  /** The names of the calls {@link #spawnOf} looks at, but for {@code …Async}. */
+  private static final PerCompilation<Set<Name>> SPAWN_NAMES =
+      PerCompilation.names("startVirtualThread", "start", "unstarted", "execute", "submit");
 
   private static final Matcher<ExpressionTree> SUBMIT =
       anyOf(
@@ -92,10 +106,11 @@ public final class UnboundedFanOut extends BugChecker
 
   @Override
   public Description matchNewClass(NewClassTree tree, VisitorState state) {
-    if (!EnclosingLoops.mayBeIn(state.getPath(), true)) {
-      return NO_MATCH; // cheap: in no loop, nothing to report
-    }
     Type type = ASTHelpers.getType(tree);
+    if (!Symbols.extendsClassNamed(type, THREAD_NAME.get(state))
+        || !EnclosingLoops.mayBeIn(state.getPath(), true)) {
+      return NO_MATCH; // cheap: no Thread by name, or in no loop: nothing to report
+    }
     if (type == null
         || type.getKind() == TypeKind.ERROR
         || !ASTHelpers.isSubtype(type, KnownTypes.THREAD.get(state), state)) {
@@ -107,8 +122,12 @@ public final class UnboundedFanOut extends BugChecker
   /** {@code items.forEach(pool::execute)}, {@code tasks.stream().map(Thread::new)}. */
   @Override
   public Description matchMemberReference(MemberReferenceTree tree, VisitorState state) {
-    if (!EnclosingLoops.mayBeIn(state.getPath(), true)) {
-      return NO_MATCH; // cheap: in no loop, nothing to report
+    if (!(tree.getMode() == ReferenceMode.NEW
+            ? Symbols.extendsClassNamed(
+                ASTHelpers.getType(tree.getQualifierExpression()), THREAD_NAME.get(state))
+            : SUBMIT_NAMES.get(state).contains((Name) tree.getName()))
+        || !EnclosingLoops.mayBeIn(state.getPath(), true)) {
+      return NO_MATCH; // cheap: neither Thread::new nor ::execute/::submit, or in no loop
     }
     Symbol sym = ASTHelpers.getSymbol(tree);
     if (sym == null) {
@@ -131,33 +150,44 @@ public final class UnboundedFanOut extends BugChecker
 
   @Override
   public Description matchMethodInvocation(MethodInvocationTree tree, VisitorState state) {
-    if (!EnclosingLoops.mayBeIn(state.getPath(), true)) {
-      return NO_MATCH; // cheap: in no loop, nothing to report
+    if (!(SPAWN_NAMES.get(state).contains(Trees.calledMethodName(tree))
+            || !tree.getArguments().isEmpty())
+        || !EnclosingLoops.mayBeIn(state.getPath(), true)) {
+      // cheap: no start/execute/submit by name, and no …Async call (it needs an executor
+      // argument to start anything), or in no loop: nothing to report
+      return NO_MATCH;
     }
     Spawn spawn = spawnOf(tree, state);
     return spawn == null ? NO_MATCH : report(tree, spawn, state);
   }
 
   private @Nullable Spawn spawnOf(MethodInvocationTree tree, VisitorState state) {
-    Symbol sym = ASTHelpers.getSymbol(tree);
-    if (sym == null) {
+    Name name = Trees.calledMethodName(tree);
+    if (name == null) {
       return null;
-    }
-    String name = sym.getSimpleName().toString();
-    if (name.equals("startVirtualThread") && returnsThread(tree, state)) {
-      return Spawn.VIRTUAL_THREAD;
-    }
-    if ((name.equals("start") || name.equals("unstarted")) && returnsThread(tree, state)) {
-      if (receiverChainCalls(tree, "ofVirtual")) {
-        return Spawn.VIRTUAL_THREAD;
-      }
-      return receiverChainCalls(tree, "ofPlatform") ? Spawn.PLATFORM_THREAD : null;
     }
     ExpressionTree executor;
     // Names first: the type-based matchers only for the few calls that can be a hand-off.
-    if ((name.equals("execute") || name.equals("submit")) && SUBMIT.matches(tree, state)) {
+    if (SPAWN_NAMES.get(state).contains(name)) {
+      if (name.contentEquals("startVirtualThread")) {
+        return returnsThread(tree, state) ? Spawn.VIRTUAL_THREAD : null;
+      }
+      if (name.contentEquals("start") || name.contentEquals("unstarted")) {
+        if (!returnsThread(tree, state)) {
+          return null;
+        }
+        if (receiverChainCalls(tree, "ofVirtual")) {
+          return Spawn.VIRTUAL_THREAD;
+        }
+        return receiverChainCalls(tree, "ofPlatform") ? Spawn.PLATFORM_THREAD : null;
+      }
+      if (!SUBMIT.matches(tree, state)) {
+        return null;
+      }
       executor = ASTHelpers.getReceiver(tree);
-    } else if (name.endsWith("Async") && ASYNC.matches(tree, state)) {
+    } else if (!tree.getArguments().isEmpty()
+        && name.toString().endsWith("Async")
+        && ASYNC.matches(tree, state)) {
       executor = executorArgument(tree, state);
     } else {
       return null;

@@ -23,7 +23,9 @@ import com.sun.source.util.TreePath;
 import com.sun.source.util.TreeScanner;
 import com.sun.tools.javac.code.Symbol;
 import com.sun.tools.javac.code.Symbol.VarSymbol;
+import com.sun.tools.javac.util.Name;
 import dev.tether.checker.utils.EnclosingLoops;
+import dev.tether.checker.utils.PerCompilation;
 import dev.tether.checker.utils.RuntimeApi;
 import dev.tether.checker.utils.Trees;
 import java.util.Set;
@@ -45,13 +47,16 @@ public final class UnboundedGroupFanOut extends BugChecker implements MethodInvo
 
   private static final Set<String> STARTS = Set.of("go", "tryGo");
 
+  /** {@link #STARTS} in javac's name table: the cheap first filter, no {@code String} per call. */
+  private static final PerCompilation<Set<Name>> STARTS_TABLE = PerCompilation.names(STARTS);
+
   /** Calls in a loop body that bound it by a permit. */
   private static final Set<String> PERMITS =
       Set.of("acquire", "tryAcquire", "acquireUninterruptibly");
 
   @Override
   public Description matchMethodInvocation(MethodInvocationTree tree, VisitorState state) {
-    if (!STARTS.contains(Trees.calledName(tree))) {
+    if (!Trees.calledNameIn(tree, STARTS_TABLE.get(state))) {
       return NO_MATCH;
     }
     Symbol method = ASTHelpers.getSymbol(tree);

@@ -40,7 +40,9 @@ import com.sun.tools.javac.code.Symbol;
 import com.sun.tools.javac.code.Symbol.ClassSymbol;
 import com.sun.tools.javac.code.Symbol.MethodSymbol;
 import com.sun.tools.javac.code.Type;
+import com.sun.tools.javac.util.Name;
 import dev.tether.checker.utils.ConcurrentCode;
+import dev.tether.checker.utils.PerCompilation;
 import dev.tether.checker.utils.Symbols;
 import dev.tether.checker.utils.Trees;
 import java.util.List;
@@ -117,6 +119,12 @@ public final class UntimedWaitInTest extends BugChecker implements MethodInvocat
           "invokeAll",
           "invokeAny");
 
+  /**
+   * {@link #WAIT_NAMES} in javac's name table: the cheap first filter, no {@code String} per call.
+   */
+  private static final PerCompilation<Set<Name>> WAIT_NAMES_TABLE =
+      PerCompilation.names(WAIT_NAMES);
+
   /** Queues whose {@code put} never blocks. */
   private static final Set<String> UNBOUNDED_QUEUES =
       Set.of(
@@ -166,7 +174,7 @@ public final class UntimedWaitInTest extends BugChecker implements MethodInvocat
 
   @Override
   public Description matchMethodInvocation(MethodInvocationTree tree, VisitorState state) {
-    if (!WAIT_NAMES.contains(Trees.calledName(tree))) {
+    if (!Trees.calledNameIn(tree, WAIT_NAMES_TABLE.get(state))) {
       return NO_MATCH; // cheap: most calls are not waits, and type checks cost
     }
     boolean throwsTimeout = FUTURE_GET.matches(tree, state) || BARRIER_AWAIT.matches(tree, state);

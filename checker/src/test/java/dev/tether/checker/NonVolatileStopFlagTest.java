@@ -360,6 +360,38 @@ final class NonVolatileStopFlagTest {
 
   /** The twin of shape 6: a sleep has no memory effects. */
   @Test
+  void identificationPositivesOneScanPerTopLevelClass() {
+    // The class's facts are computed once for all its fields: each flag of each top-level class of
+    // the file is still judged on its own class.
+    CompilationTestHelper.newInstance(NonVolatileStopFlag.class, getClass())
+        .addSourceLines(
+            "Two.java",
+            "class First implements Runnable {",
+            "  private boolean stopped;",
+            "  private boolean paused;",
+            "  private boolean unrelated;",
+            "  @Override public void run() {",
+            "    // BUG: Diagnostic contains: 'stopped'",
+            "    while (!stopped) {",
+            "      // BUG: Diagnostic contains: 'paused'",
+            "      while (paused) { Thread.onSpinWait(); }",
+            "    }",
+            "  }",
+            "  void stop() { stopped = true; paused = false; unrelated = true; }",
+            "}",
+            "class Second implements Runnable {",
+            "  private volatile boolean paused;",
+            "  private boolean done;",
+            "  @Override public void run() {",
+            "    // BUG: Diagnostic contains: 'done'",
+            "    while (!done) { while (paused) { Thread.onSpinWait(); } }",
+            "  }",
+            "  void stop() { done = true; paused = false; }",
+            "}")
+        .doTest();
+  }
+
+  @Test
   void identificationPositivesSleepIsNoBarrier() {
     CompilationTestHelper.newInstance(NonVolatileStopFlag.class, getClass())
         .addSourceLines(

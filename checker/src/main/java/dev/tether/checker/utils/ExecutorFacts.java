@@ -20,9 +20,11 @@ import com.sun.tools.javac.code.Flags;
 import com.sun.tools.javac.code.Symbol;
 import com.sun.tools.javac.code.Symbol.VarSymbol;
 import com.sun.tools.javac.code.Type;
+import com.sun.tools.javac.util.Name;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.Set;
 import javax.lang.model.element.ElementKind;
 import org.jspecify.annotations.Nullable;
 
@@ -77,7 +79,41 @@ public final class ExecutorFacts {
       Suppliers.typeFromString("java.util.concurrent.ScheduledThreadPoolExecutor");
   private static final Supplier<Type> TIMER = Suppliers.typeFromString("java.util.Timer");
 
+  /** A call creates an executor only as a factory named {@code new…}. */
+  private static final PerCompilation<Name> NEW = PerCompilation.name("new");
+
+  /**
+   * The simple names of the classes that {@link #createsExecutor} and {@link #createsTimer} accept
+   * a construction of, or of a subclass of: one of them is in the superclass chain of every class
+   * they accept.
+   */
+  private static final PerCompilation<Set<Name>> CREATED_CLASSES =
+      PerCompilation.names(
+          "Timer",
+          "HashedWheelTimer",
+          "ThreadPoolExecutor",
+          "ScheduledThreadPoolExecutor",
+          "ForkJoinPool");
+
   private ExecutorFacts() {}
+
+  /**
+   * A cheap pre-filter for {@link #createsExecutor} and {@link #createsTimer}: false when {@code
+   * tree} surely creates neither, because it is a call whose name does not start with {@code new},
+   * or a {@code new} of a class none of whose superclasses (itself included) bears the simple name
+   * of an executor or timer class. It compares names of javac's table and walks declared
+   * superclasses, so a check can run it on every call or {@code new} before a type-based matcher.
+   * (A {@code super(…)} or {@code this(…)} call in a pool's subclass yields no executor: rejected.)
+   */
+  public static boolean mayCreate(ExpressionTree tree, VisitorState state) {
+    if (tree instanceof MethodInvocationTree call) {
+      return Trees.calledNameStartsWith(call, NEW.get(state));
+    }
+    if (!(tree instanceof NewClassTree)) {
+      return false;
+    }
+    return Symbols.extendsClassNamed(ASTHelpers.getType(tree), CREATED_CLASSES.get(state));
+  }
 
   /**
    * Whether {@code tree} creates a new executor service: an {@code Executors.new…} factory, or a

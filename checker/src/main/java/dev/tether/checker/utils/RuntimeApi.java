@@ -1,5 +1,6 @@
 package dev.tether.checker.utils;
 
+import com.google.common.collect.ImmutableSet;
 import com.google.errorprone.VisitorState;
 import com.google.errorprone.suppliers.Supplier;
 import com.google.errorprone.suppliers.Suppliers;
@@ -12,6 +13,7 @@ import com.sun.tools.javac.code.Symbol;
 import com.sun.tools.javac.code.Symbol.MethodSymbol;
 import com.sun.tools.javac.code.Type;
 import com.sun.tools.javac.model.JavacElements;
+import com.sun.tools.javac.util.Name;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
@@ -71,6 +73,21 @@ public final class RuntimeApi {
   /** The qualified name of the class that declares {@code method}, or "". */
   public static String owner(@Nullable Symbol method) {
     return method == null || method.owner == null ? "" : method.owner.getQualifiedName().toString();
+  }
+
+  /** The names of the calls {@link #createdBy} looks through or at. */
+  private static final PerCompilation<Set<Name>> CREATING_NAMES =
+      PerCompilation.names(
+          ImmutableSet.<String>builder().addAll(BUILDERS).add("open").addAll(CHILD_SCOPE).build());
+
+  /**
+   * A cheap pre-filter for {@link #createdBy}: false when it is surely null, because {@code expr}
+   * is no call of one of the names it looks at. It compares names of javac's table, so it costs no
+   * {@code String} per call.
+   */
+  public static boolean mayBeCreatedBy(ExpressionTree expr, VisitorState state) {
+    return ASTHelpers.stripParentheses(expr) instanceof MethodInvocationTree call
+        && Trees.calledNameIn(call, CREATING_NAMES.get(state));
   }
 
   /**

@@ -15,6 +15,8 @@ import com.sun.tools.javac.code.Symbol.MethodSymbol;
 import com.sun.tools.javac.code.Symbol.VarSymbol;
 import com.sun.tools.javac.code.Type;
 import com.sun.tools.javac.tree.JCTree.JCNewClass;
+import com.sun.tools.javac.util.Name;
+import java.util.Set;
 import javax.lang.model.type.TypeKind;
 import org.jspecify.annotations.Nullable;
 
@@ -90,6 +92,23 @@ public final class Symbols {
     for (TreePath p = path; p != null; p = p.getParentPath()) {
       if (p.getLeaf() instanceof ClassTree cls) {
         return isAnonymous(cls);
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Whether the class of {@code type}, or one of its superclasses, has one of {@code simpleNames}
+   * (names of javac's table, {@link PerCompilation#names}): a cheap pre-filter for a subtype test
+   * against a class (not an interface) of one of those names. It compares names and walks declared
+   * superclasses, so it allocates nothing; {@code false} for an erroneous type.
+   */
+  public static boolean extendsClassNamed(@Nullable Type type, Set<Name> simpleNames) {
+    for (Symbol c = type == null ? null : type.tsym;
+        c instanceof ClassSymbol cls && !cls.type.isErroneous();
+        c = cls.getSuperclass().tsym) {
+      if (simpleNames.contains(cls.getSimpleName())) {
+        return true;
       }
     }
     return false;

@@ -17,8 +17,10 @@ import com.sun.source.tree.ThrowTree;
 import com.sun.source.tree.Tree;
 import com.sun.source.tree.UnionTypeTree;
 import com.sun.source.util.TreePath;
+import com.sun.tools.javac.util.Name;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.function.Predicate;
 import org.jspecify.annotations.Nullable;
 
@@ -36,6 +38,40 @@ public final class Trees {
       return member.getIdentifier().toString();
     }
     return select instanceof IdentifierTree identifier ? identifier.getName().toString() : "";
+  }
+
+  /**
+   * The simple name of the method {@code call} invokes, read from the tree without resolving it or
+   * building a {@code String} (unlike {@link #calledName}); {@code null} when the method select is
+   * neither a name nor a member select. Compare it with a name of javac's table ({@link
+   * PerCompilation#name}) to filter every call of a compilation cheaply.
+   */
+  public static @Nullable Name calledMethodName(MethodInvocationTree call) {
+    ExpressionTree select = call.getMethodSelect();
+    if (select instanceof MemberSelectTree member) {
+      return (Name) member.getIdentifier();
+    }
+    return select instanceof IdentifierTree identifier ? (Name) identifier.getName() : null;
+  }
+
+  /**
+   * Whether the simple name of the method {@code call} invokes starts with {@code prefix} (a name
+   * of the same compilation's table): {@code calledName(call).startsWith(prefix)} without a {@code
+   * String} per call.
+   */
+  public static boolean calledNameStartsWith(MethodInvocationTree call, Name prefix) {
+    Name name = calledMethodName(call);
+    return name != null && name.startsWith(prefix);
+  }
+
+  /**
+   * Whether the simple name of the method {@code call} invokes is one of {@code names} (names of
+   * the same compilation's table, {@link PerCompilation#names}): {@code
+   * names.contains(calledName(call))} without a {@code String} per call.
+   */
+  public static boolean calledNameIn(MethodInvocationTree call, Set<Name> names) {
+    Name name = calledMethodName(call);
+    return name != null && names.contains(name);
   }
 
   /**

@@ -7,10 +7,12 @@ import com.google.errorprone.CompilationTestHelper;
 import com.google.errorprone.VisitorState;
 import com.google.errorprone.bugpatterns.BugChecker;
 import com.google.errorprone.bugpatterns.BugChecker.MethodInvocationTreeMatcher;
+import com.google.errorprone.bugpatterns.BugChecker.NewClassTreeMatcher;
 import com.google.errorprone.matchers.Description;
 import com.google.errorprone.util.ASTHelpers;
 import com.sun.source.tree.ExpressionTree;
 import com.sun.source.tree.MethodInvocationTree;
+import com.sun.source.tree.NewClassTree;
 import java.util.OptionalInt;
 import org.junit.jupiter.api.Test;
 
@@ -40,6 +42,78 @@ final class ExecutorFactsTest {
               .orElse("unknown");
       return buildDescription(tree).setMessage(message).build();
     }
+  }
+
+  /**
+   * Reports, for every call and {@code new}, whether {@link ExecutorFacts#mayCreate} lets it
+   * through and whether it creates an executor or timer: the pre-filter must never reject one.
+   */
+  @BugPattern(summary = "Reports ExecutorFacts.mayCreate", severity = WARNING)
+  public static final class MayCreateProbe extends BugChecker
+      implements MethodInvocationTreeMatcher, NewClassTreeMatcher {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    public Description matchMethodInvocation(MethodInvocationTree tree, VisitorState state) {
+      // super(…) in a pool's subclass matches the pool's constructor, but yields no executor
+      return Trees.calledName(tree).equals("super") ? Description.NO_MATCH : report(tree, state);
+    }
+
+    @Override
+    public Description matchNewClass(NewClassTree tree, VisitorState state) {
+      return report(tree, state);
+    }
+
+    private Description report(ExpressionTree tree, VisitorState state) {
+      boolean creates =
+          ExecutorFacts.createsExecutor(tree, state) || ExecutorFacts.createsTimer(tree, state);
+      boolean may = ExecutorFacts.mayCreate(tree, state);
+      if (!creates && !may) {
+        return Description.NO_MATCH;
+      }
+      return buildDescription(tree).setMessage("may=" + may + " creates=" + creates).build();
+    }
+  }
+
+  @Test
+  void mayCreateLetsEveryCreationThrough() {
+    CompilationTestHelper.newInstance(MayCreateProbe.class, getClass())
+        .addSourceLines(
+            "A.java",
+            "import java.util.*;",
+            "import java.util.concurrent.*;",
+            "class A {",
+            "  static final class MyPool extends ThreadPoolExecutor {",
+            "    MyPool() {",
+            "      super(1, 1, 0, TimeUnit.SECONDS, new LinkedBlockingQueue<>());",
+            "    }",
+            "  }",
+            "  static final class MyTimer extends Timer {}",
+            "  static Object newThing() { return null; }",
+            "  void m(List<String> list) {",
+            "    // BUG: Diagnostic contains: may=true creates=true",
+            "    Executors.newFixedThreadPool(2);",
+            "    // BUG: Diagnostic contains: may=true creates=true",
+            "    new ScheduledThreadPoolExecutor(1);",
+            "    // BUG: Diagnostic contains: may=true creates=true",
+            "    new MyPool();",
+            "    // BUG: Diagnostic contains: may=true creates=true",
+            "    new ForkJoinPool();",
+            "    // BUG: Diagnostic contains: may=true creates=true",
+            "    new MyTimer();",
+            "    // BUG: Diagnostic contains: may=true creates=true",
+            "    new Timer() {};",
+            "    // BUG: Diagnostic contains: may=true creates=true",
+            "    new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS, new LinkedBlockingQueue<>()) {};",
+            "    // BUG: Diagnostic contains: may=true creates=false",
+            "    newThing();",
+            "    new StringBuilder().append(1);",
+            "    list.add(\"x\");",
+            "    new ArrayList<String>();",
+            "    Executors.callable(() -> {});",
+            "  }",
+            "}")
+        .doTest();
   }
 
   @Test

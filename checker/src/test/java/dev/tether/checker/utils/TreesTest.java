@@ -21,7 +21,9 @@ import com.sun.source.tree.MethodTree;
 import com.sun.source.tree.StatementTree;
 import com.sun.source.tree.Tree;
 import com.sun.source.util.TreePath;
+import com.sun.tools.javac.util.Name;
 import java.util.List;
+import java.util.Set;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
@@ -71,6 +73,51 @@ final class TreesTest {
             "    s.trim();",
             "    // BUG: Diagnostic contains: called emptyList;",
             "    java.util.Collections.<String>emptyList();",
+            "  }",
+            "}")
+        .doTest();
+  }
+
+  /** Reports what the {@code Name}-based filters of {@link Trees} say about every call. */
+  @BugPattern(summary = "Reports Trees.calledNameIn and calledNameStartsWith", severity = WARNING)
+  public static final class CalledNameFilterProbe extends BugChecker
+      implements MethodInvocationTreeMatcher {
+    private static final long serialVersionUID = 1L;
+    private static final PerCompilation<Set<Name>> NAMES = PerCompilation.names("run", "trim");
+    private static final PerCompilation<Name> PREFIX = PerCompilation.name("empty");
+
+    @Override
+    public Description matchMethodInvocation(MethodInvocationTree tree, VisitorState state) {
+      if (Trees.calledName(tree).equals("super")) {
+        return Description.NO_MATCH;
+      }
+      return buildDescription(tree)
+          .setMessage(
+              "in="
+                  + Trees.calledNameIn(tree, NAMES.get(state))
+                  + " startsWith="
+                  + Trees.calledNameStartsWith(tree, PREFIX.get(state))
+                  + ";")
+          .build();
+    }
+  }
+
+  @Test
+  void calledNameFiltersCompareNames() {
+    CompilationTestHelper.newInstance(CalledNameFilterProbe.class, getClass())
+        .addSourceLines(
+            "A.java",
+            "class A {",
+            "  void run() {}",
+            "  void m(String s) {",
+            "    // BUG: Diagnostic contains: in=true startsWith=false;",
+            "    run();",
+            "    // BUG: Diagnostic contains: in=true startsWith=false;",
+            "    s.trim();",
+            "    // BUG: Diagnostic contains: in=false startsWith=true;",
+            "    java.util.Collections.<String>emptyList();",
+            "    // BUG: Diagnostic contains: in=false startsWith=false;",
+            "    s.strip();",
             "  }",
             "}")
         .doTest();
