@@ -3,14 +3,11 @@ package dev.tether.checker.utils;
 import com.google.errorprone.VisitorState;
 import com.google.errorprone.util.ASTHelpers;
 import com.sun.source.tree.ClassTree;
-import com.sun.source.tree.ExpressionTree;
-import com.sun.source.tree.IdentifierTree;
 import com.sun.source.tree.MemberReferenceTree;
-import com.sun.source.tree.MemberSelectTree;
 import com.sun.source.tree.MethodInvocationTree;
 import com.sun.source.tree.Tree;
 import com.sun.source.util.TreePath;
-import com.sun.source.util.TreeScanner;
+import com.sun.source.util.TreePathScanner;
 import com.sun.tools.javac.code.Flags;
 import com.sun.tools.javac.code.Symbol;
 import com.sun.tools.javac.code.Symbol.ClassSymbol;
@@ -22,10 +19,11 @@ import com.sun.tools.javac.comp.CompileStates;
 import com.sun.tools.javac.comp.CompileStates.CompileState;
 import com.sun.tools.javac.comp.Enter;
 import com.sun.tools.javac.comp.Env;
-import com.sun.tools.javac.util.Name;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
@@ -79,7 +77,7 @@ public final class SameCompilation {
       return top;
     }
     TreePath[] found = new TreePath[1];
-    new com.sun.source.util.TreePathScanner<Void, Void>() {
+    new TreePathScanner<Void, Void>() {
       @Override
       public Void visitClass(ClassTree tree, Void unused) {
         if (found[0] != null) {
@@ -123,25 +121,85 @@ public final class SameCompilation {
         return Optional.empty(); // API: callers outside the compilation
       }
     }
-    Enter enter = Enter.instance(state.context);
-    List<ClassSymbol> sources = new ArrayList<>();
-    for (ClassSymbol cls : Symtab.instance(state.context).getAllClasses()) {
-      if (cls.owner instanceof PackageSymbol && enter.getEnv(cls) != null) {
-        sources.add(cls); // copied first: a subtype test below may complete (enter) classes
-      }
+    Index index = INDEX.get(state);
+    if (index == null) {
+      return Optional.empty();
     }
     List<TreePath> uses = new ArrayList<>();
-    for (ClassSymbol cls : sources) {
+    for (ClassSymbol cls : index.sources(state)) {
       if (!seesAny(cls, targets, state)) {
         continue;
       }
-      TreePath top = pathOf(cls, state);
-      if (top == null) {
+      Map<Symbol, List<TreePath>> usesInClass = index.usesIn(cls, state);
+      if (usesInClass == null) {
         return Optional.empty(); // a file that can see the method is not readable
       }
-      collectUses(top, targets, uses);
+      for (MethodSymbol target : targets) {
+        uses.addAll(usesInClass.getOrDefault(target, List.of()));
+      }
     }
     return Optional.of(uses);
+  }
+
+  private static final PerCompilation<Index> INDEX = PerCompilation.of(state -> new Index());
+
+  /**
+   * What the source files of one compilation hold, found as questions come and kept for the
+   * compilation (one compilation runs on one thread): its top-level classes, and per class read,
+   * where each method is called or referenced. With {@code -XDcompilePolicy=simple} no tree is
+   * lowered before the last file is analysed, so the paths stay valid.
+   */
+  private static final class Index {
+    private @Nullable List<ClassSymbol> sources;
+    private final Map<ClassSymbol, Map<Symbol, List<TreePath>>> uses = new HashMap<>();
+
+    List<ClassSymbol> sources(VisitorState state) {
+      if (sources == null) {
+        Enter enter = Enter.instance(state.context);
+        List<ClassSymbol> found = new ArrayList<>();
+        for (ClassSymbol cls : Symtab.instance(state.context).getAllClasses()) {
+          if (cls.owner instanceof PackageSymbol && enter.getEnv(cls) != null) {
+            found.add(cls); // copied first: a subtype test may complete (enter) classes
+          }
+        }
+        sources = found;
+      }
+      return sources;
+    }
+
+    /** The uses of each method in {@code cls}; {@code null} when its file cannot be read. */
+    @Nullable Map<Symbol, List<TreePath>> usesIn(ClassSymbol cls, VisitorState state) {
+      Map<Symbol, List<TreePath>> known = uses.get(cls);
+      if (known != null) {
+        return known;
+      }
+      TreePath top = pathOf(cls, state);
+      if (top == null) {
+        return null; // not kept: under another policy the file may become readable later
+      }
+      Map<Symbol, List<TreePath>> found = new HashMap<>();
+      new TreePathScanner<Void, Void>() {
+        @Override
+        public Void visitMethodInvocation(MethodInvocationTree tree, Void unused) {
+          add(ASTHelpers.getSymbol(tree.getMethodSelect()));
+          return super.visitMethodInvocation(tree, null);
+        }
+
+        @Override
+        public Void visitMemberReference(MemberReferenceTree tree, Void unused) {
+          add(ASTHelpers.getSymbol(tree));
+          return super.visitMemberReference(tree, null);
+        }
+
+        private void add(@Nullable Symbol sym) {
+          if (sym instanceof MethodSymbol) {
+            found.computeIfAbsent(sym, k -> new ArrayList<>()).add(getCurrentPath());
+          }
+        }
+      }.scan(top, null);
+      uses.put(cls, found);
+      return found;
+    }
   }
 
   /** Whether code in the top-level class {@code cls} may call one of {@code targets}. */
@@ -185,38 +243,5 @@ public final class SameCompilation {
       }
     }
     return reach;
-  }
-
-  private static void collectUses(TreePath top, Set<MethodSymbol> targets, List<TreePath> uses) {
-    Name name = targets.iterator().next().getSimpleName();
-    List<Tree> found = new ArrayList<>();
-    new TreeScanner<Void, Void>() {
-      @Override
-      public Void visitMethodInvocation(MethodInvocationTree tree, Void unused) {
-        ExpressionTree select = tree.getMethodSelect();
-        javax.lang.model.element.Name called =
-            select instanceof IdentifierTree id
-                ? id.getName()
-                : select instanceof MemberSelectTree member ? member.getIdentifier() : null;
-        if (name.equals(called) && targets.contains(ASTHelpers.getSymbol(select))) {
-          found.add(tree);
-        }
-        return super.visitMethodInvocation(tree, null);
-      }
-
-      @Override
-      public Void visitMemberReference(MemberReferenceTree tree, Void unused) {
-        if (name.equals(tree.getName()) && targets.contains(ASTHelpers.getSymbol(tree))) {
-          found.add(tree);
-        }
-        return super.visitMemberReference(tree, null);
-      }
-    }.scan(top.getLeaf(), null);
-    for (Tree tree : found) {
-      TreePath path = TreePath.getPath(top, tree);
-      if (path != null) {
-        uses.add(path);
-      }
-    }
   }
 }
