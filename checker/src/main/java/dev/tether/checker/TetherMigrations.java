@@ -154,55 +154,41 @@ public final class TetherMigrations extends BugChecker implements MethodInvocati
       return NO_MATCH;
     }
     String name = Trees.calledName(tree);
+    if ((!name.equals("await") && !name.equals("join"))
+        || !named(state)
+        || !RuntimeApi.hasTaskGroup(state)) {
+      return NO_MATCH;
+    }
     if (name.equals("await")) {
-      return matchLatchAwait(tree, state);
+      LatchFanOut fanOut =
+          LATCH_AWAIT.matches(tree, state) ? LatchFanOut.find(state.getPath(), state) : null;
+      return fanOut == null
+          ? NO_MATCH
+          : offer(
+              fanOut.latch(),
+              fanOut.migration(state),
+              "Tether's runtime is on the class path: this executor-and-latch fan-out can be a"
+                  + " TaskGroup on the same executor, whose await() rethrows the first failure of"
+                  + " a task (the latch lets it pass unseen) and cancels the other tasks");
     }
-    return name.equals("join") ? matchThreadJoin(tree, state) : NO_MATCH;
-  }
-
-  private Description matchLatchAwait(MethodInvocationTree tree, VisitorState state) {
-    if (!named(state) || !LATCH_AWAIT.matches(tree, state) || !RuntimeApi.hasTaskGroup(state)) {
-      return NO_MATCH;
-    }
-    LatchFanOut fanOut = LatchFanOut.find(state.getPath(), state);
-    if (fanOut == null) {
-      return NO_MATCH;
-    }
-    SuggestedFix fix = fanOut.migration(state);
-    if (fix == null) {
-      return NO_MATCH;
-    }
-    return buildDescription(fanOut.latch())
-        .setMessage(
-            "Tether's runtime is on the class path: this executor-and-latch fan-out can be a"
-                + " TaskGroup on the same executor, whose await() rethrows the first failure of a"
-                + " task (the latch lets it pass unseen) and cancels the other tasks")
-        .addFix(fix)
-        .build();
-  }
-
-  private Description matchThreadJoin(MethodInvocationTree tree, VisitorState state) {
-    if (!named(state) || !THREAD_JOIN.matches(tree, state) || !RuntimeApi.hasTaskGroup(state)) {
-      return NO_MATCH;
-    }
-    ThreadFanOut fanOut = ThreadFanOut.find(state.getPath(), state);
-    if (fanOut == null) {
-      return NO_MATCH;
-    }
-    SuggestedFix fix = fanOut.migration(state);
-    if (fix == null) {
-      return NO_MATCH;
-    }
-    return buildDescription(fanOut.threads())
-        .setMessage(
+    ThreadFanOut fanOut =
+        THREAD_JOIN.matches(tree, state) ? ThreadFanOut.find(state.getPath(), state) : null;
+    return fanOut == null
+        ? NO_MATCH
+        : offer(
+            fanOut.threads(),
+            fanOut.migration(state),
             "Tether's runtime is on the class path: this thread-per-element fan-out can be a"
                 + " TaskGroup with a limit, which runs at most "
                 + MAX_CONCURRENCY
                 + " tasks at once (the loop started a thread for every element), rethrows the"
                 + " first failure from await() (a thread's failure went to its uncaught-exception"
-                + " handler, unseen by the caller) and cancels the other tasks")
-        .addFix(fix)
-        .build();
+                + " handler, unseen by the caller) and cancels the other tasks");
+  }
+
+  /** The finding at {@code at} with the migration {@code fix}; none when there is no fix. */
+  private Description offer(Tree at, @Nullable SuggestedFix fix, String message) {
+    return fix == null ? NO_MATCH : buildDescription(at).setMessage(message).addFix(fix).build();
   }
 
   /**

@@ -26,6 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import javax.lang.model.element.PackageElement;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -116,10 +117,15 @@ public final class SameCompilation {
     Set<MethodSymbol> targets = new LinkedHashSet<>();
     targets.add(method);
     targets.addAll(ASTHelpers.findSuperMethods(method, state.getTypes()));
+    List<Scope> scopes = new ArrayList<>();
     for (MethodSymbol target : targets) {
-      if (!(target.owner instanceof ClassSymbol) || reach(target) == Flags.PUBLIC) {
+      long reach = reach(target);
+      if (!(target.owner instanceof ClassSymbol owner) || reach == Flags.PUBLIC) {
         return Optional.empty(); // API: callers outside the compilation
       }
+      // Elements.getPackageOf, not ASTHelpers.enclosingPackage: that one changed its signature.
+      scopes.add(
+          new Scope(owner, state.getElements().getPackageOf(owner), reach == Flags.PROTECTED));
     }
     Index index = INDEX.get(state);
     if (index == null) {
@@ -127,7 +133,7 @@ public final class SameCompilation {
     }
     List<TreePath> uses = new ArrayList<>();
     for (ClassSymbol cls : index.sources(state)) {
-      if (!seesAny(cls, targets, state)) {
+      if (!seesAny(cls, scopes, state)) {
         continue;
       }
       Map<Symbol, List<TreePath>> usesInClass = index.usesIn(cls, state);
@@ -202,15 +208,20 @@ public final class SameCompilation {
     }
   }
 
-  /** Whether code in the top-level class {@code cls} may call one of {@code targets}. */
-  private static boolean seesAny(ClassSymbol cls, Set<MethodSymbol> targets, VisitorState state) {
-    for (MethodSymbol target : targets) {
-      ClassSymbol owner = (ClassSymbol) target.owner;
-      // Elements.getPackageOf, not ASTHelpers.enclosingPackage: that one changed its signature.
-      if (state.getElements().getPackageOf(cls) == state.getElements().getPackageOf(owner)
-          || (reach(target) == Flags.PROTECTED
-              && !cls.equals(owner)
-              && cls.isSubClass(owner, state.getTypes()))) {
+  /**
+   * Where the callers of one target may be: its class's package, and for a protected method of a
+   * public class, the subclasses of its class.
+   */
+  private record Scope(ClassSymbol owner, PackageElement pkg, boolean subclasses) {}
+
+  /** Whether code in the top-level class {@code cls} may call a target of one of {@code scopes}. */
+  private static boolean seesAny(ClassSymbol cls, List<Scope> scopes, VisitorState state) {
+    PackageElement pkg = state.getElements().getPackageOf(cls);
+    for (Scope scope : scopes) {
+      if (pkg == scope.pkg()
+          || (scope.subclasses()
+              && !cls.equals(scope.owner())
+              && cls.isSubClass(scope.owner(), state.getTypes()))) {
         return true;
       }
     }
