@@ -45,7 +45,7 @@ public final class DetachedRootScope extends BugChecker implements MethodInvocat
 
   @Override
   public Description matchMethodInvocation(MethodInvocationTree tree, VisitorState state) {
-    if (!RuntimeApi.isRoot(tree) || isCompared(state.getPath())) {
+    if (!RuntimeApi.isRoot(tree, state) || isCompared(state.getPath())) {
       return NO_MATCH;
     }
     List<String> inReach = new ArrayList<>();

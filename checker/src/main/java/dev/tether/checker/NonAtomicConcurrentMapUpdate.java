@@ -90,16 +90,21 @@ public final class NonAtomicConcurrentMapUpdate extends BugChecker
   private static final Supplier<Type> CONCURRENT_MAP =
       Suppliers.typeFromString("java.util.concurrent.ConcurrentMap");
 
+  // Name first: most calls are not these, and onDescendantOf tests the receiver's type first.
   private static final Matcher<ExpressionTree> CONTAINS_KEY =
-      instanceMethod().onDescendantOf(MAP).named("containsKey");
+      Trees.calledNameFirst(
+          "containsKey", instanceMethod().onDescendantOf(MAP).named("containsKey"));
   private static final Matcher<ExpressionTree> GET =
-      instanceMethod().onDescendantOf(MAP).named("get");
+      Trees.calledNameFirst("get", instanceMethod().onDescendantOf(MAP).named("get"));
   private static final Matcher<ExpressionTree> GET_OR_DEFAULT =
-      instanceMethod().onDescendantOf(MAP).named("getOrDefault");
+      Trees.calledNameFirst(
+          "getOrDefault", instanceMethod().onDescendantOf(MAP).named("getOrDefault"));
   private static final Matcher<ExpressionTree> PUT =
-      instanceMethod().onDescendantOf(MAP).named("put");
+      Trees.calledNameFirst("put", instanceMethod().onDescendantOf(MAP).named("put"));
   private static final Matcher<ExpressionTree> REMOVE =
-      instanceMethod().onDescendantOf(MAP).named("remove").withParameters("java.lang.Object");
+      Trees.calledNameFirst(
+          "remove",
+          instanceMethod().onDescendantOf(MAP).named("remove").withParameters("java.lang.Object"));
   private static final Matcher<ExpressionTree> OBJECTS_EQUALS =
       staticMethod().onClass("java.util.Objects").named("equals");
 

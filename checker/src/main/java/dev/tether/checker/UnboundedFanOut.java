@@ -66,6 +66,8 @@ public final class UnboundedFanOut extends BugChecker
       PerCompilation.names("execute", "submit");
 
   /** The names of the calls {@link #spawnOf} looks at, but for {@code …Async}. */
+  private static final Trees.NameSuffix ASYNC_SUFFIX = new Trees.NameSuffix("Async");
+
   private static final PerCompilation<Set<Name>> SPAWN_NAMES =
       PerCompilation.names("startVirtualThread", "start", "unstarted", "execute", "submit");
 
@@ -150,11 +152,12 @@ public final class UnboundedFanOut extends BugChecker
 
   @Override
   public Description matchMethodInvocation(MethodInvocationTree tree, VisitorState state) {
-    if (!(SPAWN_NAMES.get(state).contains(Trees.calledMethodName(tree))
-            || !tree.getArguments().isEmpty())
+    Name name = Trees.calledMethodName(tree);
+    if (!(SPAWN_NAMES.get(state).contains(name)
+            || (!tree.getArguments().isEmpty() && ASYNC_SUFFIX.test(name, state)))
         || !EnclosingLoops.mayBeIn(state.getPath(), true)) {
-      // cheap: no start/execute/submit by name, and no …Async call (it needs an executor
-      // argument to start anything), or in no loop: nothing to report
+      // cheap: no start/execute/submit by name, and no …Async call with an argument (it needs an
+      // executor argument to start anything), or in no loop: nothing to report
       return NO_MATCH;
     }
     Spawn spawn = spawnOf(tree, state);
@@ -186,7 +189,7 @@ public final class UnboundedFanOut extends BugChecker
       }
       executor = ASTHelpers.getReceiver(tree);
     } else if (!tree.getArguments().isEmpty()
-        && name.toString().endsWith("Async")
+        && ASYNC_SUFFIX.test(name, state)
         && ASYNC.matches(tree, state)) {
       executor = executorArgument(tree, state);
     } else {

@@ -30,9 +30,11 @@ import com.sun.source.util.TreePathScanner;
 import com.sun.tools.javac.code.Symbol;
 import com.sun.tools.javac.code.Symbol.VarSymbol;
 import com.sun.tools.javac.code.Type;
+import com.sun.tools.javac.util.Name;
 import dev.tether.checker.utils.EnclosingLoops;
 import dev.tether.checker.utils.KnownTypes;
 import dev.tether.checker.utils.LibraryModel;
+import dev.tether.checker.utils.PerCompilation;
 import dev.tether.checker.utils.ThreadOwnership;
 import dev.tether.checker.utils.Trees;
 import java.util.Set;
@@ -79,10 +81,12 @@ public final class UnownedThread extends BugChecker
           "isDaemon",
           "getPriority");
 
+  private static final PerCompilation<Set<Name>> START_NAMES =
+      PerCompilation.names("start", "startVirtualThread");
+
   @Override
   public Description matchMethodInvocation(MethodInvocationTree tree, VisitorState state) {
-    String name = Trees.calledName(tree);
-    if (!name.equals("start") && !name.equals("startVirtualThread")) {
+    if (!Trees.calledNameIn(tree, START_NAMES.get(state))) {
       return NO_MATCH; // cheap: both matchers below need one of these names
     }
     if (THREAD_START.matches(tree, state)) {

@@ -50,6 +50,7 @@ import com.sun.tools.javac.code.Symbol;
 import com.sun.tools.javac.code.Symbol.MethodSymbol;
 import com.sun.tools.javac.code.Symbol.VarSymbol;
 import com.sun.tools.javac.code.Type;
+import com.sun.tools.javac.util.Name;
 import dev.tether.checker.utils.CollectedTasks;
 import dev.tether.checker.utils.ConcurrentCode;
 import dev.tether.checker.utils.ConcurrentCode.Handoff;
@@ -57,6 +58,7 @@ import dev.tether.checker.utils.ConcurrentCode.Kind;
 import dev.tether.checker.utils.Declarations;
 import dev.tether.checker.utils.ExecutorFacts;
 import dev.tether.checker.utils.LibraryModel;
+import dev.tether.checker.utils.PerCompilation;
 import dev.tether.checker.utils.SameVariable;
 import dev.tether.checker.utils.StoppingScanner;
 import dev.tether.checker.utils.Symbols;
@@ -64,6 +66,7 @@ import dev.tether.checker.utils.Synchronization;
 import dev.tether.checker.utils.Trees;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import javax.lang.model.element.ElementKind;
 import javax.lang.model.type.TypeKind;
 import org.jspecify.annotations.Nullable;
@@ -118,6 +121,8 @@ public final class UnsynchronizedSharedMutation extends BugChecker
               "reverse",
               "flip")
           .build();
+
+  private static final PerCompilation<Set<Name>> MUTATOR_NAMES = PerCompilation.names(MUTATORS);
 
   /** Calls that store an element into a collection or map (its value is the last argument). */
   private static final ImmutableSet<String> STORES =
@@ -184,9 +189,12 @@ public final class UnsynchronizedSharedMutation extends BugChecker
 
   @Override
   public Description matchMethodInvocation(MethodInvocationTree tree, VisitorState state) {
+    if (!Trees.calledNameIn(tree, MUTATOR_NAMES.get(state))) {
+      return NO_MATCH; // cheap: by name, before any String or path is made
+    }
     String method = Trees.calledName(tree);
     ExpressionTree receiver = ASTHelpers.getReceiver(tree);
-    if (!MUTATORS.contains(method) || receiver == null) {
+    if (receiver == null) {
       return NO_MATCH; // add(x) on this object: its own class decides about thread safety
     }
     Task task = taskAround(state.getPath(), state);

@@ -177,31 +177,36 @@ public final class UntimedWaitInTest extends BugChecker implements MethodInvocat
     if (!Trees.calledNameIn(tree, WAIT_NAMES_TABLE.get(state))) {
       return NO_MATCH; // cheap: most calls are not waits, and type checks cost
     }
+    MethodTree enclosing = null;
+    for (TreePath p = state.getPath().getParentPath(); p != null; p = p.getParentPath()) {
+      if (p.getLeaf() instanceof ClassTree) {
+        return NO_MATCH;
+      }
+      if (p.getLeaf() instanceof MethodTree m) {
+        enclosing = m;
+        break;
+      }
+    }
+    MethodSymbol test = enclosing == null ? null : ASTHelpers.getSymbol(enclosing);
+    if (test == null || !isTestWithoutTimeout(test, state)) {
+      return NO_MATCH; // before the type matchers: get and put are common names outside tests
+    }
     boolean throwsTimeout = FUTURE_GET.matches(tree, state) || BARRIER_AWAIT.matches(tree, state);
     boolean booleanAwait = !throwsTimeout && BOOLEAN_AWAIT.matches(tree, state);
     if (!throwsTimeout && !booleanAwait && !isOtherWait(tree, state)) {
       return NO_MATCH;
     }
-    // The test method around the call, unless the call runs on another thread or under a timeout.
+    // Not when the call runs on another thread or under a timeout inside the test method.
     boolean crossedLambda = false;
-    MethodTree method = null;
-    for (TreePath p = state.getPath().getParentPath(); p != null; p = p.getParentPath()) {
+    for (TreePath p = state.getPath().getParentPath(); p.getLeaf() != enclosing; ) {
       Tree leaf = p.getLeaf();
       if (leaf instanceof LambdaExpressionTree || leaf instanceof MemberReferenceTree) {
         if (ConcurrentCode.handoff(p, state).isPresent() || isPreemptiveTimeout(p)) {
           return NO_MATCH;
         }
         crossedLambda = true;
-      } else if (leaf instanceof ClassTree) {
-        return NO_MATCH;
-      } else if (leaf instanceof MethodTree m) {
-        method = m;
-        break;
       }
-    }
-    MethodSymbol sym = method == null ? null : ASTHelpers.getSymbol(method);
-    if (sym == null || !isTestWithoutTimeout(sym, state)) {
-      return NO_MATCH;
+      p = p.getParentPath();
     }
     MethodSymbol called = Symbols.calledMethod(tree);
     String name = called == null ? "wait" : called.getSimpleName().toString();
@@ -216,7 +221,7 @@ public final class UntimedWaitInTest extends BugChecker implements MethodInvocat
     if (!crossedLambda) {
       SuggestedFix fix =
           throwsTimeout
-              ? (timeoutHandled(state.getPath(), sym, state) ? timedFix(tree, state) : null)
+              ? (timeoutHandled(state.getPath(), test, state) ? timedFix(tree, state) : null)
               : booleanAwait ? assertedAwaitFix(tree, state) : null;
       if (fix != null) {
         description.addFix(fix);

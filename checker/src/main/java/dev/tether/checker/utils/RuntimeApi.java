@@ -124,9 +124,11 @@ public final class RuntimeApi {
     return null;
   }
 
+  private static final PerCompilation<Name> ROOT = PerCompilation.name("root");
+
   /** Whether {@code call} is {@code CancelScope.root()}. */
-  public static boolean isRoot(MethodInvocationTree call) {
-    if (!call.getArguments().isEmpty() || !Trees.calledName(call).equals("root")) {
+  public static boolean isRoot(MethodInvocationTree call, VisitorState state) {
+    if (!call.getArguments().isEmpty() || Trees.calledMethodName(call) != ROOT.get(state)) {
       return false;
     }
     Symbol method = ASTHelpers.getSymbol(call);

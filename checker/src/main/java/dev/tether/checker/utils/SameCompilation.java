@@ -20,6 +20,7 @@ import com.sun.tools.javac.comp.CompileStates.CompileState;
 import com.sun.tools.javac.comp.Enter;
 import com.sun.tools.javac.comp.Env;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -132,10 +133,7 @@ public final class SameCompilation {
       return Optional.empty();
     }
     List<TreePath> uses = new ArrayList<>();
-    for (ClassSymbol cls : index.sources(state)) {
-      if (!seesAny(cls, scopes, state)) {
-        continue;
-      }
+    for (ClassSymbol cls : index.seeing(scopes, state)) {
       Map<Symbol, List<TreePath>> usesInClass = index.usesIn(cls, state);
       if (usesInClass == null) {
         return Optional.empty(); // a file that can see the method is not readable
@@ -157,6 +155,8 @@ public final class SameCompilation {
    */
   private static final class Index {
     private @Nullable List<ClassSymbol> sources;
+    private @Nullable Map<PackageElement, List<ClassSymbol>> byPackage;
+    private final Map<ClassSymbol, List<ClassSymbol>> subclasses = new HashMap<>();
     private final Map<ClassSymbol, Map<Symbol, List<TreePath>>> uses = new HashMap<>();
 
     List<ClassSymbol> sources(VisitorState state) {
@@ -173,15 +173,64 @@ public final class SameCompilation {
       return sources;
     }
 
-    /** The uses of each method in {@code cls}; {@code null} when its file cannot be read. */
+    /**
+     * The top-level source classes whose code may call a target of one of {@code scopes}: those of
+     * its package, and for a protected target of a public class, those that extend its class.
+     */
+    Collection<ClassSymbol> seeing(List<Scope> scopes, VisitorState state) {
+      if (scopes.size() == 1 && !scopes.get(0).subclasses()) {
+        return inPackage(scopes.get(0).pkg(), state);
+      }
+      Set<ClassSymbol> found = new LinkedHashSet<>();
+      for (Scope scope : scopes) {
+        found.addAll(inPackage(scope.pkg(), state));
+        if (scope.subclasses()) {
+          found.addAll(subclassesOf(scope.owner(), state));
+        }
+      }
+      return found;
+    }
+
+    private List<ClassSymbol> inPackage(PackageElement pkg, VisitorState state) {
+      if (byPackage == null) {
+        Map<PackageElement, List<ClassSymbol>> grouped = new HashMap<>();
+        for (ClassSymbol cls : sources(state)) {
+          grouped
+              .computeIfAbsent(state.getElements().getPackageOf(cls), p -> new ArrayList<>())
+              .add(cls);
+        }
+        byPackage = grouped;
+      }
+      return byPackage.getOrDefault(pkg, List.of());
+    }
+
+    /** The top-level source classes other than {@code owner} that extend it, found once. */
+    private List<ClassSymbol> subclassesOf(ClassSymbol owner, VisitorState state) {
+      List<ClassSymbol> known = subclasses.get(owner);
+      if (known == null) {
+        known = new ArrayList<>();
+        for (ClassSymbol cls : sources(state)) {
+          if (!cls.equals(owner) && cls.isSubClass(owner, state.getTypes())) {
+            known.add(cls);
+          }
+        }
+        subclasses.put(owner, known);
+      }
+      return known;
+    }
+
+    /**
+     * The uses in {@code cls} of each method that is not public API (only those can be asked
+     * about); {@code null} when its file cannot be read now.
+     */
     @Nullable Map<Symbol, List<TreePath>> usesIn(ClassSymbol cls, VisitorState state) {
+      TreePath top = pathOf(cls, state);
+      if (top == null) {
+        return null; // not readable (yet, or any more: a file lowered since it was indexed)
+      }
       Map<Symbol, List<TreePath>> known = uses.get(cls);
       if (known != null) {
         return known;
-      }
-      TreePath top = pathOf(cls, state);
-      if (top == null) {
-        return null; // not kept: under another policy the file may become readable later
       }
       Map<Symbol, List<TreePath>> found = new HashMap<>();
       new TreePathScanner<Void, Void>() {
@@ -198,7 +247,9 @@ public final class SameCompilation {
         }
 
         private void add(@Nullable Symbol sym) {
-          if (sym instanceof MethodSymbol) {
+          if (sym instanceof MethodSymbol method
+              && !method.isConstructor()
+              && reach(method) != Flags.PUBLIC) {
             found.computeIfAbsent(sym, k -> new ArrayList<>()).add(getCurrentPath());
           }
         }
@@ -213,20 +264,6 @@ public final class SameCompilation {
    * public class, the subclasses of its class.
    */
   private record Scope(ClassSymbol owner, PackageElement pkg, boolean subclasses) {}
-
-  /** Whether code in the top-level class {@code cls} may call a target of one of {@code scopes}. */
-  private static boolean seesAny(ClassSymbol cls, List<Scope> scopes, VisitorState state) {
-    PackageElement pkg = state.getElements().getPackageOf(cls);
-    for (Scope scope : scopes) {
-      if (pkg == scope.pkg()
-          || (scope.subclasses()
-              && !cls.equals(scope.owner())
-              && cls.isSubClass(scope.owner(), state.getTypes()))) {
-        return true;
-      }
-    }
-    return false;
-  }
 
   /**
    * Who may call {@code method}, by its modifiers and those of the classes around it: {@code

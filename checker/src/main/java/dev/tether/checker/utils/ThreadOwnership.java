@@ -39,6 +39,7 @@ import com.sun.tools.javac.code.Symbol.ClassSymbol;
 import com.sun.tools.javac.code.Symbol.MethodSymbol;
 import com.sun.tools.javac.code.Symbol.VarSymbol;
 import com.sun.tools.javac.code.Type;
+import com.sun.tools.javac.util.Name;
 import dev.tether.checker.utils.ConcurrentCode.Handoff;
 import dev.tether.checker.utils.ConcurrentCode.Kind;
 import java.util.ArrayList;
@@ -141,6 +142,17 @@ public final class ThreadOwnership {
 
   private static final Set<String> SHUTS_DOWN = Set.of("shutdown", "shutdownNow", "close");
 
+  private static final PerCompilation<Set<Name>> SUBMIT_NAMES = PerCompilation.names(SUBMITS);
+  private static final PerCompilation<Set<Name>> SHUT_DOWN_NAMES = PerCompilation.names(SHUTS_DOWN);
+
+  /**
+   * The facts of each top-level class read so far in this compilation (one compilation runs on one
+   * thread). A class's facts are used only while its file is readable ({@link
+   * SameCompilation#pathOf}), so that a file lowered since it was read is not consulted.
+   */
+  private static final PerCompilation<Map<ClassSymbol, ClassFacts>> FACTS =
+      PerCompilation.of(state -> new HashMap<>());
+
   /** Words in the name of a query that asks whether the work should stop. */
   private static final Pattern STOP_WORD =
       Pattern.compile(
@@ -188,13 +200,14 @@ public final class ThreadOwnership {
       ClassSymbol outermost = ASTHelpers.outermostClass(sym);
       ClassFacts known = facts.get(outermost);
       if (known == null) {
-        known = new ClassFacts();
         TreePath path =
             topClass != null && outermost.equals(ASTHelpers.getSymbol(topClass.getLeaf()))
                 ? topClass
                 : SameCompilation.pathOf(outermost, state);
-        if (path != null) {
-          known.scan(path, null);
+        if (path == null) {
+          known = new ClassFacts(state); // unreadable: no facts
+        } else {
+          known = readFacts(outermost, path, state);
         }
         facts.put(outermost, known);
       }
@@ -489,6 +502,22 @@ public final class ThreadOwnership {
     return Runner.OWN_THREAD; // two kinds of owner code: still owner code
   }
 
+  /**
+   * The facts of the top-level class {@code cls} at {@code path}, a file readable now: read once
+   * per compilation (the trees stay valid until the file is lowered, which a caller checks before
+   * asking), not once per question.
+   */
+  private static ClassFacts readFacts(ClassSymbol cls, TreePath path, VisitorState state) {
+    Map<ClassSymbol, ClassFacts> read = FACTS.get(state);
+    ClassFacts known = read.get(cls);
+    if (known == null) {
+      known = new ClassFacts(state);
+      known.scan(path, null);
+      read.put(cls, known);
+    }
+    return known;
+  }
+
   /** The uses of methods, the hand-offs of instances, and the executors of one top-level class. */
   private static final class ClassFacts extends TreePathScanner<Void, Void> {
     final Map<MethodSymbol, List<TreePath>> calls = new HashMap<>();
@@ -496,25 +525,34 @@ public final class ThreadOwnership {
     final List<TreePath> selfHandoffs = new ArrayList<>();
     final Map<VarSymbol, Integer> submits = new HashMap<>();
     final Set<VarSymbol> shutDown = new HashSet<>();
+    private final Set<Name> submitNames;
+    private final Set<Name> shutDownNames;
+
+    ClassFacts(VisitorState state) {
+      this.submitNames = SUBMIT_NAMES.get(state);
+      this.shutDownNames = SHUT_DOWN_NAMES.get(state);
+    }
 
     @Override
     public Void visitMethodInvocation(MethodInvocationTree tree, Void unused) {
       if (ASTHelpers.getSymbol(tree.getMethodSelect()) instanceof MethodSymbol sym) {
         calls.computeIfAbsent(sym, s -> new ArrayList<>()).add(getCurrentPath());
       }
-      String name = Trees.calledName(tree);
+      Name name = Trees.calledMethodName(tree);
+      boolean submit = name != null && submitNames.contains(name);
+      boolean shutdown = name != null && shutDownNames.contains(name);
       ExpressionTree receiver = ASTHelpers.getReceiver(tree);
       if (receiver != null
-          && (SUBMITS.contains(name) || SHUTS_DOWN.contains(name))
+          && (submit || shutdown)
           && ASTHelpers.getSymbol(receiver) instanceof VarSymbol field
           && field.getKind() == ElementKind.FIELD) {
-        if (SHUTS_DOWN.contains(name)) {
+        if (shutdown) {
           shutDown.add(field);
         } else {
           submits.merge(field, 1, Integer::sum);
         }
       }
-      if (SUBMITS.contains(name)) {
+      if (submit) {
         for (ExpressionTree arg : tree.getArguments()) {
           if (isThisOrNew(arg)) {
             selfHandoffs.add(new TreePath(getCurrentPath(), arg));
@@ -690,8 +728,13 @@ public final class ThreadOwnership {
         if (top == null) {
           return false;
         }
-        ClassFacts facts = new ClassFacts();
-        facts.scan(top, null);
+        ClassFacts facts =
+            top.getLeaf() instanceof ClassTree cls && ASTHelpers.getSymbol(cls) != null
+                ? readFacts(ASTHelpers.getSymbol(cls), top, state)
+                : null;
+        if (facts == null) {
+          return false;
+        }
         List<TreePath> calls = facts.calls.getOrDefault(sym, List.of());
         if (calls.isEmpty() || !facts.references.getOrDefault(sym, List.of()).isEmpty()) {
           return false;

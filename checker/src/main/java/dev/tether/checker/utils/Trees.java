@@ -1,5 +1,7 @@
 package dev.tether.checker.utils;
 
+import com.google.errorprone.VisitorState;
+import com.google.errorprone.matchers.Matcher;
 import com.sun.source.tree.BlockTree;
 import com.sun.source.tree.BreakTree;
 import com.sun.source.tree.CatchTree;
@@ -8,6 +10,7 @@ import com.sun.source.tree.ContinueTree;
 import com.sun.source.tree.ExpressionTree;
 import com.sun.source.tree.IdentifierTree;
 import com.sun.source.tree.LambdaExpressionTree;
+import com.sun.source.tree.MemberReferenceTree;
 import com.sun.source.tree.MemberSelectTree;
 import com.sun.source.tree.MethodInvocationTree;
 import com.sun.source.tree.MethodTree;
@@ -19,7 +22,9 @@ import com.sun.source.tree.UnionTypeTree;
 import com.sun.source.util.TreePath;
 import com.sun.tools.javac.util.Name;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.Predicate;
 import org.jspecify.annotations.Nullable;
@@ -52,6 +57,51 @@ public final class Trees {
       return (Name) member.getIdentifier();
     }
     return select instanceof IdentifierTree identifier ? (Name) identifier.getName() : null;
+  }
+
+  /**
+   * {@code then}, tested only on calls and method references whose simple name is {@code name}: the
+   * name is compared first, without a {@code String}, so that a type-based matcher ({@code
+   * instanceMethod().onDescendantOf(…).named(…)}, which tests the receiver's type before the name)
+   * runs only on the few calls that can match.
+   */
+  public static Matcher<ExpressionTree> calledNameFirst(String name, Matcher<ExpressionTree> then) {
+    PerCompilation<Name> wanted = PerCompilation.name(name);
+    return (tree, state) -> {
+      Name called =
+          tree instanceof MethodInvocationTree call
+              ? calledMethodName(call)
+              : tree instanceof MemberReferenceTree reference ? (Name) reference.getName() : null;
+      return called == wanted.get(state) && then.matches(tree, state);
+    };
+  }
+
+  /**
+   * A test of whether a name of javac's table ends with a suffix, remembered per name for the
+   * compilation: javac's {@code Name} has no {@code endsWith}, and {@code toString()} decodes a new
+   * {@code String} every time, which adds up when a check asks it of every call.
+   */
+  public static final class NameSuffix {
+    private final String suffix;
+    private final PerCompilation<Map<Name, Boolean>> seen = PerCompilation.of(s -> new HashMap<>());
+
+    public NameSuffix(String suffix) {
+      this.suffix = suffix;
+    }
+
+    /** Whether {@code name} (of this compilation's table) ends with the suffix. */
+    public boolean test(@Nullable Name name, VisitorState state) {
+      if (name == null) {
+        return false;
+      }
+      Map<Name, Boolean> known = seen.get(state);
+      Boolean ends = known.get(name);
+      if (ends == null) {
+        ends = name.toString().endsWith(suffix);
+        known.put(name, ends);
+      }
+      return ends;
+    }
   }
 
   /**

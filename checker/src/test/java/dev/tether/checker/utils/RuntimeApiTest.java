@@ -23,7 +23,7 @@ final class RuntimeApiTest {
 
     @Override
     public Description matchMethodInvocation(MethodInvocationTree tree, VisitorState state) {
-      if (RuntimeApi.isRoot(tree)) {
+      if (RuntimeApi.isRoot(tree, state)) {
         return buildDescription(tree).setMessage("root").build();
       }
       String created = RuntimeApi.createdBy(tree);
