@@ -50,8 +50,10 @@ import com.sun.tools.javac.code.Flags;
 import com.sun.tools.javac.code.Symbol;
 import com.sun.tools.javac.code.Symbol.VarSymbol;
 import com.sun.tools.javac.code.Type;
+import com.sun.tools.javac.util.Name;
 import dev.tether.checker.utils.AssignedValues;
 import dev.tether.checker.utils.BodyScan;
+import dev.tether.checker.utils.PerCompilation;
 import dev.tether.checker.utils.SameVariable;
 import dev.tether.checker.utils.Symbols;
 import dev.tether.checker.utils.Synchronization;
@@ -105,6 +107,8 @@ public final class NonAtomicConcurrentMapUpdate extends BugChecker
       Trees.calledNameFirst(
           "remove",
           instanceMethod().onDescendantOf(MAP).named("remove").withParameters("java.lang.Object"));
+  private static final PerCompilation<Name> EQUALS = PerCompilation.name("equals");
+
   private static final Matcher<ExpressionTree> OBJECTS_EQUALS =
       staticMethod().onClass("java.util.Objects").named("equals");
 
@@ -679,9 +683,8 @@ public final class NonAtomicConcurrentMapUpdate extends BugChecker
     if (!(condition instanceof MethodInvocationTree equals)) {
       return null;
     }
-    Symbol sym = ASTHelpers.getSymbol(equals);
-    if (sym == null || !sym.getSimpleName().contentEquals("equals")) {
-      return null;
+    if (Trees.calledMethodName(equals) != EQUALS.get(state)) {
+      return null; // by name, before any symbol or String
     }
     if (OBJECTS_EQUALS.matches(equals, state) && equals.getArguments().size() == 2) {
       ExpressionTree a = ASTHelpers.stripParentheses(equals.getArguments().get(0));

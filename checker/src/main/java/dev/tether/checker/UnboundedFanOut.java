@@ -152,12 +152,12 @@ public final class UnboundedFanOut extends BugChecker
 
   @Override
   public Description matchMethodInvocation(MethodInvocationTree tree, VisitorState state) {
-    Name name = Trees.calledMethodName(tree);
-    if (!(SPAWN_NAMES.get(state).contains(name)
-            || (!tree.getArguments().isEmpty() && ASYNC_SUFFIX.test(name, state)))
+    if (!(SPAWN_NAMES.get(state).contains(Trees.calledMethodName(tree))
+            || !tree.getArguments().isEmpty())
         || !EnclosingLoops.mayBeIn(state.getPath(), true)) {
-      // cheap: no start/execute/submit by name, and no …Async call with an argument (it needs an
-      // executor argument to start anything), or in no loop: nothing to report
+      // cheap: no start/execute/submit by name, and no …Async call (it needs an executor
+      // argument to start anything), or in no loop: nothing to report. The walk up the path
+      // costs less than a look-up of the name's suffix, which spawnOf does next.
       return NO_MATCH;
     }
     Spawn spawn = spawnOf(tree, state);

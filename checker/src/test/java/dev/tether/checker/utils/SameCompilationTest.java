@@ -146,6 +146,31 @@ final class SameCompilationTest {
   }
 
   @Test
+  void otherFilesAreUnknownWhenCompiledFileByFile() {
+    // With -XDcompilePolicy=byfile a file is lowered before the next one is attributed: no other
+    // file can be read, and what was read of a file while it could be is not used afterwards.
+    CompilationTestHelper.newInstance(UsesProbe.class, getClass())
+        .setArgs("-XDcompilePolicy=byfile")
+        .addSourceLines(
+            "p/A.java",
+            "package p;",
+            "class A {",
+            "  // BUG: Diagnostic contains: unknown",
+            "  void mA() {}",
+            "  void callB(B b) { b.mB(); }",
+            "}")
+        .addSourceLines(
+            "p/B.java",
+            "package p;",
+            "class B {",
+            "  // BUG: Diagnostic contains: unknown",
+            "  void mB() {}",
+            "  void callA(A a) { a.mA(); }",
+            "}")
+        .doTest();
+  }
+
+  @Test
   void classesOfOtherFilesAreReadFromSource() {
     CompilationTestHelper.newInstance(ClassProbe.class, getClass())
         .addSourceLines("Other.java", "class Other {", "  static class Inner {}", "}")

@@ -13,7 +13,10 @@ import com.google.errorprone.bugpatterns.BugChecker.IfTreeMatcher;
 import com.google.errorprone.bugpatterns.BugChecker.MethodInvocationTreeMatcher;
 import com.google.errorprone.bugpatterns.BugChecker.MethodTreeMatcher;
 import com.google.errorprone.matchers.Description;
+import com.google.errorprone.matchers.Matcher;
+import com.google.errorprone.util.ASTHelpers;
 import com.sun.source.tree.CatchTree;
+import com.sun.source.tree.ExpressionTree;
 import com.sun.source.tree.IdentifierTree;
 import com.sun.source.tree.IfTree;
 import com.sun.source.tree.MethodInvocationTree;
@@ -85,6 +88,9 @@ final class TreesTest {
     private static final long serialVersionUID = 1L;
     private static final PerCompilation<Set<Name>> NAMES = PerCompilation.names("run", "trim");
     private static final PerCompilation<Name> PREFIX = PerCompilation.name("empty");
+    private static final Matcher<ExpressionTree> TRIM_ON_RECEIVER =
+        Trees.calledNameFirst("trim", (t, s) -> ASTHelpers.getReceiver(t) != null);
+    private static final Trees.NameSuffix ENDS_IP = new Trees.NameSuffix("ip");
 
     @Override
     public Description matchMethodInvocation(MethodInvocationTree tree, VisitorState state) {
@@ -97,6 +103,10 @@ final class TreesTest {
                   + Trees.calledNameIn(tree, NAMES.get(state))
                   + " startsWith="
                   + Trees.calledNameStartsWith(tree, PREFIX.get(state))
+                  + " first="
+                  + TRIM_ON_RECEIVER.matches(tree, state)
+                  + " endsWith="
+                  + ENDS_IP.test(Trees.calledMethodName(tree), state)
                   + ";")
           .build();
     }
@@ -109,14 +119,19 @@ final class TreesTest {
             "A.java",
             "class A {",
             "  void run() {}",
+            "  void trim() {}",
             "  void m(String s) {",
-            "    // BUG: Diagnostic contains: in=true startsWith=false;",
+            "    // BUG: Diagnostic contains: in=true startsWith=false first=false endsWith=false;",
             "    run();",
-            "    // BUG: Diagnostic contains: in=true startsWith=false;",
+            "    // BUG: Diagnostic contains: in=true startsWith=false first=true endsWith=false;",
             "    s.trim();",
-            "    // BUG: Diagnostic contains: in=false startsWith=true;",
+            "    // BUG: Diagnostic contains: in=true startsWith=false first=false endsWith=false;",
+            "    trim();",
+            "    // BUG: Diagnostic contains: in=false startsWith=true first=false endsWith=false;",
             "    java.util.Collections.<String>emptyList();",
-            "    // BUG: Diagnostic contains: in=false startsWith=false;",
+            "    // BUG: Diagnostic contains: in=false startsWith=false first=false endsWith=true;",
+            "    s.strip();",
+            "    // BUG: Diagnostic contains: in=false startsWith=false first=false endsWith=true;",
             "    s.strip();",
             "  }",
             "}")
