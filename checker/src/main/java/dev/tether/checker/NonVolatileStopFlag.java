@@ -43,13 +43,13 @@ import com.sun.source.tree.UnaryTree;
 import com.sun.source.tree.VariableTree;
 import com.sun.source.tree.WhileLoopTree;
 import com.sun.source.util.TreePath;
-import com.sun.source.util.TreePathScanner;
 import com.sun.source.util.TreeScanner;
 import com.sun.tools.javac.code.Flags;
 import com.sun.tools.javac.code.Symbol;
 import com.sun.tools.javac.code.Symbol.MethodSymbol;
 import com.sun.tools.javac.code.Symbol.VarSymbol;
 import dev.tether.checker.utils.BodyScan;
+import dev.tether.checker.utils.LazyPathScanner;
 import dev.tether.checker.utils.PerCompilation;
 import dev.tether.checker.utils.SameCompilation;
 import dev.tether.checker.utils.SameVariable;
@@ -212,7 +212,7 @@ public final class NonVolatileStopFlag extends BugChecker implements VariableTre
   private record StopCondition(ExpressionTree condition, boolean stopsWhen) {}
 
   /** What one scan of a top-level class finds. */
-  private static final class Facts extends TreePathScanner<Void, Void> {
+  private static final class Facts extends LazyPathScanner<Void, Void> {
     final Map<VarSymbol, VariableTree> fields = new HashMap<>();
     final Map<VarSymbol, List<TreePath>> writes = new HashMap<>();
     final Map<MethodSymbol, VarSymbol> getters = new HashMap<>();

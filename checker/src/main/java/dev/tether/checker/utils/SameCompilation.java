@@ -233,7 +233,7 @@ public final class SameCompilation {
         return known;
       }
       Map<Symbol, List<TreePath>> found = new HashMap<>();
-      new TreePathScanner<Void, Void>() {
+      new LazyPathScanner<Void, Void>() {
         @Override
         public Void visitMethodInvocation(MethodInvocationTree tree, Void unused) {
           add(ASTHelpers.getSymbol(tree.getMethodSelect()));

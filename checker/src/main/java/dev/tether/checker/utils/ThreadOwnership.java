@@ -31,7 +31,6 @@ import com.sun.source.tree.UnaryTree;
 import com.sun.source.tree.VariableTree;
 import com.sun.source.tree.WhileLoopTree;
 import com.sun.source.util.TreePath;
-import com.sun.source.util.TreePathScanner;
 import com.sun.source.util.TreeScanner;
 import com.sun.tools.javac.code.Flags;
 import com.sun.tools.javac.code.Symbol;
@@ -519,7 +518,7 @@ public final class ThreadOwnership {
   }
 
   /** The uses of methods, the hand-offs of instances, and the executors of one top-level class. */
-  private static final class ClassFacts extends TreePathScanner<Void, Void> {
+  private static final class ClassFacts extends LazyPathScanner<Void, Void> {
     final Map<MethodSymbol, List<TreePath>> calls = new HashMap<>();
     final Map<MethodSymbol, List<TreePath>> references = new HashMap<>();
     final List<TreePath> selfHandoffs = new ArrayList<>();
