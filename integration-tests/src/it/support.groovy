@@ -73,6 +73,8 @@ class Downstream {
 
   static final String UPLOADS = 'src/main/java/com/example/Uploads.java'
   static final String THUMBNAILS = 'src/main/java/com/example/Thumbnails.java'
+  /** A scheduler per pause (TimerInLoop), which has no migration: it must stay as it is. */
+  static final String POLLER = 'src/main/java/com/example/Poller.java'
 
   /**
    * Tether's .mvn/jvm.config, and for the twins of migrations (-jdk25, -without-runtime) its
@@ -103,24 +105,27 @@ class Downstream {
 
   /**
    * The README's setup, as is: LostTaskFailure warns on the latch fan-out, UnboundedFanOut on the
-   * thread per image; TetherMigrations is silent.
+   * thread per image, TimerInLoop on the scheduler per pause; TetherMigrations is silent.
    */
   static void assertSilentUnlessNamed(String log) {
     require(log.contains('BUILD SUCCESS'), 'the plain build failed')
-    def found = findings(log, ['LostTaskFailure', 'UnboundedFanOut', 'TetherMigrations'])
+    def found = findings(log, ['LostTaskFailure', 'UnboundedFanOut', 'TimerInLoop', 'TetherMigrations'])
     require(found.any { it.check == 'LostTaskFailure' && it.file == 'Uploads' },
         "no LostTaskFailure finding on Uploads.java: is Tether running? ${found.collect { describe(it) }}")
     require(found.any { it.check == 'UnboundedFanOut' && it.file == 'Thumbnails' },
         "no UnboundedFanOut finding on Thumbnails.java: ${found.collect { describe(it) }}")
+    require(found.any { it.check == 'TimerInLoop' && it.file == 'Poller' },
+        "no TimerInLoop finding on Poller.java: ${found.collect { describe(it) }}")
     require(!found.any { it.check == 'TetherMigrations' },
         "TetherMigrations spoke without -Xep:TetherMigrations: ${found.collect { describe(it) }}")
-    println 'OK without -Xep:TetherMigrations: no TetherMigrations finding (LostTaskFailure and UnboundedFanOut warn)'
+    println 'OK without -Xep:TetherMigrations: no TetherMigrations finding (LostTaskFailure, UnboundedFanOut and TimerInLoop warn)'
   }
 
   /**
    * Patch mode with -Xep:TetherMigrations rewrote uploadAll to a TaskGroup on the same executor and
-   * renderAll to a TaskGroup with a limit (and nothing else); then the plain build compiled the
-   * migrated code and its behaviour tests passed.
+   * renderAll to a TaskGroup with a limit (and nothing else: the scheduler per pause of Poller,
+   * which has no migration, stays); then the plain build compiled the migrated code and its
+   * behaviour tests passed, Poller's too.
    */
   static void assertMigrated(Map vars, String patching, String testing) {
     File basedir = vars.basedir as File
@@ -160,12 +165,14 @@ class Downstream {
     ].each { require(thumbnails.contains(it), "Thumbnails.java was not migrated as expected, no:\n$it\nin:\n$thumbnails") }
     String background = thumbnailsBefore.substring(thumbnailsBefore.indexOf('  /** Renders every image on daemon threads'))
     require(thumbnails.endsWith(background), "the daemon fan-out (not rewritable) changed:\n$thumbnails")
+    String pollerBefore = new File(vars.itSources as String, "migrations/${POLLER}").getText('UTF-8')
+    require(new File(basedir, POLLER).getText('UTF-8') == pollerBefore, "Poller.java (TimerInLoop, no migration) changed")
     println "OK patch mode rewrote uploadAll and renderAll to a TaskGroup: ${offers.collect { describe(it) }}"
 
     require(testing.contains('BUILD SUCCESS'), 'the migrated code does not compile, or its tests failed')
-    require(testing.contains('Tests run: 5, Failures: 0, Errors: 0, Skipped: 0'), 'the behaviour tests did not all run and pass')
+    require(testing.contains('Tests run: 7, Failures: 0, Errors: 0, Skipped: 0'), 'the behaviour tests did not all run and pass')
     require(findings(testing, ['TetherMigrations']).isEmpty(), 'the plain build printed a TetherMigrations finding')
-    println 'OK the migrated code compiles, and its tests pass: every file uploaded on the same executor, every image rendered, at most 16 at once; the first failure rethrown, the other task cancelled'
+    println 'OK the migrated code compiles, and its tests pass: every file uploaded on the same executor, every image rendered, at most 16 at once; the first failure rethrown, the other task cancelled; the poller, left alone, still pauses after a slow poll and clears an interrupt'
   }
 
   /** Without tether-runtime, the migration flags change nothing, and the build passes. */
@@ -176,11 +183,11 @@ class Downstream {
     require(found.any { it.check == 'LostTaskFailure' && it.file == 'Uploads' },
         "no LostTaskFailure finding on Uploads.java: is Tether running? ${found.collect { describe(it) }}")
     require(!found.any { it.check == 'TetherMigrations' }, "TetherMigrations spoke without the runtime: ${found.collect { describe(it) }}")
-    [UPLOADS, THUMBNAILS].each { path ->
+    [UPLOADS, THUMBNAILS, POLLER].each { path ->
       String before = new File(vars.itSources as String, "migrations/${path}").getText('UTF-8')
       require(new File(basedir, path).getText('UTF-8') == before, "${path} was rewritten without the runtime")
     }
-    println 'OK without tether-runtime: no TetherMigrations finding, Uploads.java and Thumbnails.java unchanged'
+    println 'OK without tether-runtime: no TetherMigrations finding, Uploads.java, Thumbnails.java and Poller.java unchanged'
   }
 
   /**

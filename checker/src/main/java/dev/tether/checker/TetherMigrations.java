@@ -62,6 +62,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * A {@link BugChecker} that rewrites hand-made fan-outs to Tether's runtime, when the runtime is on
  * the class path and the check is named on the command line ({@code -Xep:TetherMigrations}).
+ * TimerInLoop's timer per iteration has no rewrite to a {@code Ticker} on purpose: every shape of
+ * it would change the loop's timing or its interrupts (the page says how).
  */
 @AutoService(BugChecker.class)
 @BugPattern(

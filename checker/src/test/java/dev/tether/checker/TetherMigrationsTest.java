@@ -3,7 +3,9 @@ package dev.tether.checker;
 import com.google.errorprone.BugCheckerRefactoringTestHelper;
 import com.google.errorprone.BugCheckerRefactoringTestHelper.TestMode;
 import com.google.errorprone.CompilationTestHelper;
+import com.google.errorprone.scanner.ScannerSupplier;
 import dev.tether.checker.utils.RuntimeStubs;
+import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
 final class TetherMigrationsTest {
@@ -369,6 +371,187 @@ final class TetherMigrationsTest {
             "",
             "  void work(String file) {}",
             "}")
+        .doTest();
+  }
+
+  /**
+   * TimerInLoop's timer per iteration, in every shape a loop uses one as a tick (see the page's
+   * "TimerInLoop: why there is no migration"): each is a TimerInLoop finding, none has a migration
+   * to one {@code Ticker} that keeps what the loop does.
+   */
+  private static final String[] TIMER_IN_LOOP = {
+    "import dev.tether.CancelScope;",
+    "import java.util.List;",
+    "import java.util.Timer;",
+    "import java.util.TimerTask;",
+    "import java.util.concurrent.*;",
+    "class Ticks {",
+    "  private volatile boolean running = true;",
+    "",
+    "  // A pause after every poll (fixed delay): a ticker keeps a fixed-rate grid and drops missed",
+    "  // ticks, so a poll that outlasts the period would be followed by the next at once.",
+    "  void pauseAfterEachPoll() throws InterruptedException, ExecutionException {",
+    "    while (running) {",
+    "      poll();",
+    "      // BUG: Diagnostic contains: TimerInLoop",
+    "      ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();",
+    "      try {",
+    "        timer.schedule(() -> {}, 1, TimeUnit.SECONDS).get();",
+    "      } finally {",
+    "        timer.shutdown();",
+    "      }",
+    "    }",
+    "  }",
+    "",
+    "  // A window: polls start at least a period apart; a ticker keeps its grid after an overrun.",
+    "  void atMostOnePollPerPeriod() throws InterruptedException, ExecutionException {",
+    "    while (running) {",
+    "      // BUG: Diagnostic contains: TimerInLoop",
+    "      ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();",
+    "      ScheduledFuture<?> window = timer.schedule(() -> {}, 1, TimeUnit.SECONDS);",
+    "      poll();",
+    "      window.get();",
+    "      timer.shutdown();",
+    "    }",
+    "  }",
+    "",
+    "  // The same window, in a method that holds a scope: tick(scope) would add an exit.",
+    "  void windowWithAScope(CancelScope scope) throws InterruptedException, ExecutionException {",
+    "    while (running) {",
+    "      // BUG: Diagnostic contains: TimerInLoop",
+    "      ScheduledExecutorService timer = Executors.newScheduledThreadPool(1);",
+    "      ScheduledFuture<?> window = timer.schedule(() -> {}, 100, TimeUnit.MILLISECONDS);",
+    "      poll();",
+    "      window.get();",
+    "      timer.shutdownNow();",
+    "    }",
+    "  }",
+    "",
+    "  // The work runs on the timer's thread, its failure wrapped in an ExecutionException.",
+    "  void pollOnTheTimer(int times) throws InterruptedException, ExecutionException {",
+    "    for (int i = 0; i < times; i++) {",
+    "      // BUG: Diagnostic contains: TimerInLoop",
+    "      ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();",
+    "      timer.schedule(this::poll, 1, TimeUnit.SECONDS).get();",
+    "      timer.shutdown();",
+    "    }",
+    "  }",
+    "",
+    "  // A java.util.Timer whose task wakes the loop through a latch.",
+    "  void timerAndLatch() throws InterruptedException {",
+    "    while (running) {",
+    "      CountDownLatch due = new CountDownLatch(1);",
+    "      // BUG: Diagnostic contains: TimerInLoop",
+    "      Timer timer = new Timer(true);",
+    "      timer.schedule(",
+    "          new TimerTask() {",
+    "            @Override",
+    "            public void run() {",
+    "              due.countDown();",
+    "            }",
+    "          },",
+    "          1000);",
+    "      due.await();",
+    "      timer.cancel();",
+    "      poll();",
+    "    }",
+    "  }",
+    "",
+    "  // A delay that changes per iteration has no grid to keep.",
+    "  void backOff(int attempts) throws InterruptedException, ExecutionException {",
+    "    long delay = 100;",
+    "    for (int i = 0; i < attempts && !tryConnect(); i++) {",
+    "      // BUG: Diagnostic contains: TimerInLoop",
+    "      ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();",
+    "      timer.schedule(() -> {}, delay, TimeUnit.MILLISECONDS).get();",
+    "      timer.shutdown();",
+    "      delay *= 2;",
+    "    }",
+    "  }",
+    "",
+    "  // A heartbeat beside each job: it runs on the timer's thread while the loop works.",
+    "  void heartbeatPerJob(List<Runnable> jobs) {",
+    "    for (Runnable job : jobs) {",
+    "      // BUG: Diagnostic contains: TimerInLoop",
+    "      ScheduledExecutorService beat = Executors.newSingleThreadScheduledExecutor();",
+    "      beat.scheduleAtFixedRate(this::poll, 0, 1, TimeUnit.SECONDS);",
+    "      try {",
+    "        job.run();",
+    "      } finally {",
+    "        beat.shutdownNow();",
+    "      }",
+    "    }",
+    "  }",
+    "",
+    "  // A poller per host that keeps running: periodic work beside the loop, not a tick of it.",
+    "  void pollerPerHost(List<String> hosts) {",
+    "    hosts.forEach(",
+    "        host ->",
+    "            // BUG: Diagnostic contains: TimerInLoop",
+    "            Executors.newSingleThreadScheduledExecutor()",
+    "                .scheduleWithFixedDelay(this::poll, 0, 5, TimeUnit.SECONDS));",
+    "  }",
+    "",
+    "  // A one-shot watchdog per job, not waited for: a timeout, not a tick.",
+    "  void watchdogPerJob(List<Runnable> jobs) {",
+    "    for (Runnable job : jobs) {",
+    "      // BUG: Diagnostic contains: TimerInLoop",
+    "      Timer watchdog = new Timer(true);",
+    "      Thread me = Thread.currentThread();",
+    "      watchdog.schedule(",
+    "          new TimerTask() {",
+    "            @Override",
+    "            public void run() {",
+    "              me.interrupt();",
+    "            }",
+    "          },",
+    "          5000);",
+    "      try {",
+    "        job.run();",
+    "      } finally {",
+    "        watchdog.cancel();",
+    "      }",
+    "    }",
+    "  }",
+    "",
+    "  void poll() {}",
+    "",
+    "  boolean tryConnect() {",
+    "    return false;",
+    "  }",
+    "}"
+  };
+
+  /**
+   * TimerInLoop reports each of these shapes, and TetherMigrations, named and with the runtime on
+   * the class path, offers nothing on any of them: a diagnostic of TetherMigrations on a line
+   * without a marker fails this test.
+   */
+  @Test
+  void timerInLoopShapesAreTimerInLoopFindingsOnly() {
+    RuntimeStubs.addTo(
+            CompilationTestHelper.newInstance(
+                ScannerSupplier.fromBugCheckerClasses(TimerInLoop.class, TetherMigrations.class),
+                getClass()))
+        .setArgs(NAMED)
+        .addSourceLines("Ticks.java", TIMER_IN_LOOP)
+        .doTest();
+  }
+
+  /**
+   * The twin of the test above without TimerInLoop: TetherMigrations alone says nothing, not even
+   * on a marked line.
+   */
+  @Test
+  void timerInLoopShapesHaveNoMigration() {
+    RuntimeStubs.addTo(CompilationTestHelper.newInstance(TetherMigrations.class, getClass()))
+        .setArgs(NAMED)
+        .addSourceLines(
+            "Ticks.java",
+            Arrays.stream(TIMER_IN_LOOP)
+                .filter(line -> !line.contains("// BUG:"))
+                .toArray(String[]::new))
+        .expectNoDiagnostics()
         .doTest();
   }
 
