@@ -46,7 +46,9 @@ import com.sun.tools.javac.code.Symbol;
 import com.sun.tools.javac.code.Symbol.ClassSymbol;
 import com.sun.tools.javac.code.Symbol.VarSymbol;
 import com.sun.tools.javac.code.Type;
+import com.sun.tools.javac.util.Name;
 import dev.tether.checker.utils.EnclosingLoops;
+import dev.tether.checker.utils.PerCompilation;
 import dev.tether.checker.utils.RuntimeApi;
 import dev.tether.checker.utils.SameVariable;
 import dev.tether.checker.utils.Trees;
@@ -150,17 +152,19 @@ public final class TetherMigrations extends BugChecker implements MethodInvocati
    * and the loop that starts one per element. Silent unless {@code -Xep:TetherMigrations} names the
    * check, and when the runtime is not on the class path.
    */
+  private static final PerCompilation<Set<Name>> WAIT_NAMES = PerCompilation.names("await", "join");
+
   @Override
   public Description matchMethodInvocation(MethodInvocationTree tree, VisitorState state) {
     if (!tree.getArguments().isEmpty()) {
       return NO_MATCH;
     }
-    String name = Trees.calledName(tree);
-    if ((!name.equals("await") && !name.equals("join"))
+    if (!Trees.calledNameIn(tree, WAIT_NAMES.get(state))
         || !named(state)
         || !RuntimeApi.hasTaskGroup(state)) {
-      return NO_MATCH;
+      return NO_MATCH; // by name first: no String for every call without arguments
     }
+    String name = Trees.calledName(tree);
     if (name.equals("await")) {
       LatchFanOut fanOut =
           LATCH_AWAIT.matches(tree, state) ? LatchFanOut.find(state.getPath(), state) : null;
