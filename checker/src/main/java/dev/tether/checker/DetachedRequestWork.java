@@ -20,7 +20,6 @@ import com.google.errorprone.matchers.Matcher;
 import com.google.errorprone.suppliers.Supplier;
 import com.google.errorprone.suppliers.Suppliers;
 import com.google.errorprone.util.ASTHelpers;
-import com.sun.source.tree.AssignmentTree;
 import com.sun.source.tree.ClassTree;
 import com.sun.source.tree.ExpressionStatementTree;
 import com.sun.source.tree.ExpressionTree;
@@ -29,7 +28,6 @@ import com.sun.source.tree.LambdaExpressionTree;
 import com.sun.source.tree.MemberSelectTree;
 import com.sun.source.tree.MethodInvocationTree;
 import com.sun.source.tree.MethodTree;
-import com.sun.source.tree.NewArrayTree;
 import com.sun.source.tree.NewClassTree;
 import com.sun.source.tree.ParenthesizedTree;
 import com.sun.source.tree.ReturnTree;
@@ -48,10 +46,13 @@ import com.sun.tools.javac.util.Name;
 import dev.tether.checker.utils.ConcurrentCode;
 import dev.tether.checker.utils.KnownTypes;
 import dev.tether.checker.utils.LibraryModel;
+import dev.tether.checker.utils.LocalEscapes;
+import dev.tether.checker.utils.LocalEscapes.Way;
 import dev.tether.checker.utils.PerCompilation;
 import dev.tether.checker.utils.Symbols;
 import dev.tether.checker.utils.Trees;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -254,16 +255,37 @@ public final class DetachedRequestWork extends BugChecker implements MethodInvoc
     return false;
   }
 
+  /**
+   * What hands a future or thread on to someone who can wait for it: passing, storing or returning
+   * it, in the handler's own code (a task or callback that only names it is not the handler waiting
+   * for it, and is reported itself); see {@link LocalEscapes}.
+   */
+  private static final LocalEscapes.Rules HANDED_ON =
+      new LocalEscapes.Rules(
+          EnumSet.of(Way.ARGUMENT, Way.STORED, Way.ARRAY_ELEMENT, Way.RETURNED),
+          DetachedRequestWork::runsInHandler);
+
   /** Whether {@code call} starts work that the handler whose body is at {@code body} detaches. */
   private static boolean isDetached(MethodInvocationTree call, TreePath body, VisitorState state) {
     Facts facts = new Facts(state);
     facts.scan(body, null);
     for (Site site : facts.sites) {
       if (site.report() == call) {
-        return !facts.isAwaited(site);
+        return !facts.isAwaited(site)
+            && !(site.handle() instanceof VarSymbol handle
+                && LocalEscapes.escapes(handle, body, HANDED_ON, state));
       }
     }
     return false;
+  }
+
+  /**
+   * Whether the lambda at {@code path} is the handler's own code: an argument of a method that does
+   * not hand it to another thread ({@code forEach(…)}), not code kept to run later.
+   */
+  private static boolean runsInHandler(TreePath path, VisitorState state) {
+    return path.getParentPath().getLeaf() instanceof MethodInvocationTree
+        && ConcurrentCode.handoff(path, state).isEmpty();
   }
 
   /**
@@ -282,7 +304,6 @@ public final class DetachedRequestWork extends BugChecker implements MethodInvoc
     private final VisitorState state;
     private final List<Site> sites = new ArrayList<>();
     private final Set<Symbol> awaited = new HashSet<>();
-    private final Set<Symbol> escaped = new HashSet<>();
     private final Set<Symbol> returned = new HashSet<>();
 
     Facts(VisitorState state) {
@@ -290,9 +311,8 @@ public final class DetachedRequestWork extends BugChecker implements MethodInvoc
     }
 
     boolean isAwaited(Site site) {
-      if (site.handle() != null
-          && (awaited.contains(site.handle()) || escaped.contains(site.handle()))) {
-        return true;
+      if (site.handle() != null && awaited.contains(site.handle())) {
+        return true; // waited for (get, join); passed on, stored or returned: see isDetached
       }
       if (site.executor() != null && awaited.contains(site.executor())) {
         return true; // a local executor that the handler waits for (awaitTermination, close)
@@ -327,9 +347,7 @@ public final class DetachedRequestWork extends BugChecker implements MethodInvoc
 
     @Override
     public Void visitLambdaExpression(LambdaExpressionTree tree, Void unused) {
-      Tree parent = getCurrentPath().getParentPath().getLeaf();
-      if (!(parent instanceof MethodInvocationTree)
-          || ConcurrentCode.handoff(getCurrentPath(), state).isPresent()) {
+      if (!runsInHandler(getCurrentPath(), state)) {
         return null; // a task (its hand-off is the site), or code kept to run later
       }
       return super.visitLambdaExpression(tree, null);
@@ -337,38 +355,11 @@ public final class DetachedRequestWork extends BugChecker implements MethodInvoc
 
     @Override
     public Void visitReturn(ReturnTree tree, Void unused) {
-      markEscaped(tree.getExpression());
       Symbol local = localOf(tree.getExpression());
       if (local != null) {
         returned.add(local);
       }
       return super.visitReturn(tree, null);
-    }
-
-    @Override
-    public Void visitVariable(VariableTree tree, Void unused) {
-      markEscaped(tree.getInitializer());
-      return super.visitVariable(tree, null);
-    }
-
-    @Override
-    public Void visitAssignment(AssignmentTree tree, Void unused) {
-      markEscaped(tree.getExpression());
-      return super.visitAssignment(tree, null);
-    }
-
-    @Override
-    public Void visitNewArray(NewArrayTree tree, Void unused) {
-      if (tree.getInitializers() != null) {
-        tree.getInitializers().forEach(this::markEscaped);
-      }
-      return super.visitNewArray(tree, null);
-    }
-
-    @Override
-    public Void visitNewClass(NewClassTree tree, Void unused) {
-      tree.getArguments().forEach(this::markEscaped);
-      return super.visitNewClass(tree, null);
     }
 
     @Override
@@ -384,8 +375,6 @@ public final class DetachedRequestWork extends BugChecker implements MethodInvoc
           awaited.add(target);
         }
         tree.getArguments().forEach(arg -> markAwaited(arg));
-      } else {
-        tree.getArguments().forEach(this::markEscaped);
       }
       if (FIRE_AND_FORGET.matches(tree, state)) {
         if (!LibraryModel.of(state).isDirectExecutor(receiver, state)) {
@@ -463,13 +452,6 @@ public final class DetachedRequestWork extends BugChecker implements MethodInvoc
         }
       }
       // otherwise returned, passed on or stored: someone else owns it
-    }
-
-    private void markEscaped(@Nullable ExpressionTree expr) {
-      Symbol local = localOf(expr);
-      if (local != null) {
-        escaped.add(local);
-      }
     }
 
     private void markAwaited(@Nullable ExpressionTree expr) {

@@ -32,11 +32,11 @@ import com.sun.source.tree.IdentifierTree;
 import com.sun.source.tree.IfTree;
 import com.sun.source.tree.LambdaExpressionTree;
 import com.sun.source.tree.LiteralTree;
-import com.sun.source.tree.MemberReferenceTree;
 import com.sun.source.tree.MemberSelectTree;
 import com.sun.source.tree.MethodInvocationTree;
 import com.sun.source.tree.MethodTree;
 import com.sun.source.tree.NewClassTree;
+import com.sun.source.tree.ParenthesizedTree;
 import com.sun.source.tree.ReturnTree;
 import com.sun.source.tree.StatementTree;
 import com.sun.source.tree.ThrowTree;
@@ -53,6 +53,8 @@ import com.sun.tools.javac.code.Type;
 import com.sun.tools.javac.util.Name;
 import dev.tether.checker.utils.AssignedValues;
 import dev.tether.checker.utils.BodyScan;
+import dev.tether.checker.utils.LocalEscapes;
+import dev.tether.checker.utils.LocalEscapes.Way;
 import dev.tether.checker.utils.PerCompilation;
 import dev.tether.checker.utils.SameVariable;
 import dev.tether.checker.utils.Symbols;
@@ -1158,7 +1160,7 @@ public final class NonAtomicConcurrentMapUpdate extends BugChecker
 
   /**
    * Whether the sequence is safe anyway: it holds a lock, or the map is a local that no other
-   * thread can see while the method updates it ({@link #escapes}).
+   * thread can see while the method updates it ({@link #SEEN_ELSEWHERE}).
    */
   private static boolean isExempt(ExpressionTree map, VisitorState state) {
     if (Synchronization.isGuarded(state.getPath(), null)) {
@@ -1172,131 +1174,42 @@ public final class NonAtomicConcurrentMapUpdate extends BugChecker
     if (type == null || type.getKind() == TypeKind.ERROR) {
       return true;
     }
-    Tree body = null;
     for (TreePath p = state.getPath(); p != null; p = p.getParentPath()) {
       if (p.getLeaf() instanceof MethodTree method) {
-        body = method.getBody();
-        break;
+        return method.getBody() != null
+            && !LocalEscapes.escapes(var, new TreePath(p, method.getBody()), SEEN_ELSEWHERE, state);
       }
       if (p.getLeaf() instanceof ClassTree) {
         break;
       }
     }
-    return body != null && !escapes(var, body, state);
+    return false;
   }
 
   /**
-   * Whether the local map {@code var} may be seen by another thread while this method updates it:
-   * it is initialized from something other than a constructor, passed to a method or constructor,
-   * stored, returned from a lambda or class, or captured by a lambda or class — except a lambda
-   * that runs at once on this thread ({@link #runsLambdasHere}). Returning it from the method is no
-   * escape: the method's updates are over by then.
+   * What lets another thread see the local map while this method updates it: it is initialized from
+   * something other than a constructor, passed to a method or constructor, stored, or captured by a
+   * lambda or class (returning it from one included) — except a lambda that runs at once on this
+   * thread ({@link #runsHere}). Returning it from the method is no escape: the method's updates are
+   * over by then. See {@link LocalEscapes}.
    */
-  private static boolean escapes(VarSymbol var, Tree body, VisitorState state) {
-    boolean[] escapes = new boolean[1];
-    new TreeScanner<Void, Boolean>() {
-      @Override
-      public Void visitExpressionStatement(ExpressionStatementTree tree, Boolean captured) {
-        if (tree.getExpression() instanceof MethodInvocationTree call
-            && runsLambdasHere(call, state)) {
-          scan(call.getMethodSelect(), captured);
-          for (ExpressionTree arg : call.getArguments()) {
-            markIfNamed(arg);
-            if (ASTHelpers.stripParentheses(arg) instanceof LambdaExpressionTree lambda) {
-              scan(lambda.getBody(), captured); // runs now, on this thread: not a capture
-            } else {
-              scan(arg, captured);
-            }
-          }
-          return null;
-        }
-        return super.visitExpressionStatement(tree, captured);
-      }
+  private static final LocalEscapes.Rules SEEN_ELSEWHERE =
+      new LocalEscapes.Rules(
+          EnumSet.of(Way.ARGUMENT, Way.STORED, Way.CAPTURED, Way.NOT_CREATED_HERE),
+          NonAtomicConcurrentMapUpdate::runsHere);
 
-      @Override
-      public Void visitVariable(VariableTree tree, Boolean captured) {
-        if (ASTHelpers.getSymbol(tree) == var
-            && !(tree.getInitializer() instanceof NewClassTree newClass
-                && newClass.getClassBody() == null)) {
-          escapes[0] = true;
-        }
-        markIfNamed(tree.getInitializer());
-        return super.visitVariable(tree, captured);
-      }
-
-      @Override
-      public Void visitIdentifier(IdentifierTree tree, Boolean captured) {
-        if (ASTHelpers.getSymbol(tree) == var) {
-          escapes[0] |= Boolean.TRUE.equals(captured);
-        }
-        return null;
-      }
-
-      @Override
-      public Void visitMemberSelect(MemberSelectTree tree, Boolean captured) {
-        // m.get(…): a call on the map is not an escape
-        if (tree.getExpression() instanceof IdentifierTree id && ASTHelpers.getSymbol(id) == var) {
-          escapes[0] |= Boolean.TRUE.equals(captured);
-          return null;
-        }
-        return super.visitMemberSelect(tree, captured);
-      }
-
-      @Override
-      public Void visitMethodInvocation(MethodInvocationTree tree, Boolean captured) {
-        scan(tree.getMethodSelect(), captured);
-        for (ExpressionTree arg : tree.getArguments()) {
-          markIfNamed(arg);
-          scan(arg, captured);
-        }
-        return null;
-      }
-
-      @Override
-      public Void visitNewClass(NewClassTree tree, Boolean captured) {
-        for (ExpressionTree arg : tree.getArguments()) {
-          markIfNamed(arg);
-        }
-        return super.visitNewClass(tree, captured);
-      }
-
-      @Override
-      public Void visitReturn(ReturnTree tree, Boolean captured) {
-        if (Boolean.TRUE.equals(captured)) {
-          markIfNamed(tree.getExpression()); // returned from a lambda or class: handed on
-        }
-        return super.visitReturn(tree, captured);
-      }
-
-      @Override
-      public Void visitAssignment(AssignmentTree tree, Boolean captured) {
-        markIfNamed(tree.getExpression());
-        return super.visitAssignment(tree, captured);
-      }
-
-      @Override
-      public Void visitLambdaExpression(LambdaExpressionTree tree, Boolean captured) {
-        return super.visitLambdaExpression(tree, true);
-      }
-
-      @Override
-      public Void visitMemberReference(MemberReferenceTree tree, Boolean captured) {
-        markIfNamed(tree.getQualifierExpression());
-        return super.visitMemberReference(tree, captured);
-      }
-
-      @Override
-      public Void visitClass(ClassTree tree, Boolean captured) {
-        return super.visitClass(tree, true);
-      }
-
-      private void markIfNamed(@Nullable ExpressionTree tree) {
-        if (tree != null && ASTHelpers.getSymbol(ASTHelpers.stripParentheses(tree)) == var) {
-          escapes[0] = true;
-        }
-      }
-    }.scan(body, false);
-    return escapes[0];
+  /**
+   * Whether the lambda at {@code path} runs at once on this thread: an argument (parentheses aside)
+   * of a call, itself a statement, that {@link #runsLambdasHere}.
+   */
+  private static boolean runsHere(TreePath path, VisitorState state) {
+    TreePath parent = path.getParentPath();
+    while (parent.getLeaf() instanceof ParenthesizedTree) {
+      parent = parent.getParentPath();
+    }
+    return parent.getLeaf() instanceof MethodInvocationTree call
+        && parent.getParentPath().getLeaf() instanceof ExpressionStatementTree
+        && runsLambdasHere(call, state);
   }
 
   /**

@@ -377,6 +377,87 @@ final class DetachedRequestWorkTest {
         .doTest();
   }
 
+  /**
+   * A future or thread that the handler hands on (passes, stores, returns), also from a lambda that
+   * runs in the handler ({@code forEach}) and inside a hand-off's own arguments: someone else can
+   * wait for it ({@code LocalEscapes}).
+   */
+  @Test
+  void identificationNegativesHandedOn() {
+    helper(getClass())
+        .addSourceLines(
+            "HandedOn.java",
+            "import java.util.*;",
+            "import java.util.concurrent.*;",
+            "import org.springframework.web.bind.annotation.*;",
+            "class HandedOn {",
+            "  private final ExecutorService pool = Executors.newFixedThreadPool(4);",
+            "  private Future<?> last;",
+            "  private final List<Thread> threads = new ArrayList<>();",
+            "",
+            "  @GetMapping(\"/field\")",
+            "  void storedInAField() {",
+            "    Future<?> f = pool.submit(() -> {});",
+            "    last = (f);",
+            "  }",
+            "",
+            "  @GetMapping(\"/array\")",
+            "  Object[] inAnArray() {",
+            "    Future<?> f = pool.submit(() -> {});",
+            "    return new Object[] {f};",
+            "  }",
+            "",
+            "  @GetMapping(\"/thread\")",
+            "  void threadPassedOn() {",
+            "    Thread t = new Thread(() -> {});",
+            "    t.start();",
+            "    threads.add(t);",
+            "  }",
+            "",
+            "  @GetMapping(\"/for-each\")",
+            "  void fromAForEach(List<String> ids, List<Future<?>> tracker) {",
+            "    Future<?> f = pool.submit(() -> {});",
+            "    ids.forEach(id -> tracker.add(f));",
+            "  }",
+            "",
+            "  @GetMapping(\"/wrapped\")",
+            "  void passedToTheNextTask() {",
+            "    Future<?> f = pool.submit(() -> {});",
+            "    // BUG: Diagnostic contains: DetachedRequestWork",
+            "    pool.execute(cancelling(f));",
+            "  }",
+            "",
+            "  static Runnable cancelling(Future<?> f) { return () -> f.cancel(true); }",
+            "}")
+        .doTest();
+  }
+
+  /**
+   * The twin: a future that only a task names is not handed on by the handler (the task is not the
+   * handler waiting for it, and is reported itself).
+   */
+  @Test
+  void identificationPositivesOnlyNamedByATask() {
+    helper(getClass())
+        .addSourceLines(
+            "NamedLater.java",
+            "import java.util.*;",
+            "import java.util.concurrent.*;",
+            "import org.springframework.web.bind.annotation.*;",
+            "class NamedLater {",
+            "  private final ExecutorService pool = Executors.newFixedThreadPool(4);",
+            "",
+            "  @GetMapping(\"/task\")",
+            "  void storedByATask(List<Future<?>> tracker) {",
+            "    // BUG: Diagnostic contains: DetachedRequestWork",
+            "    Future<?> f = pool.submit(() -> {});",
+            "    // BUG: Diagnostic contains: DetachedRequestWork",
+            "    pool.execute(() -> tracker.add(f));",
+            "  }",
+            "}")
+        .doTest();
+  }
+
   @Test
   void identificationUnresolvableCode() {
     helper(getClass())

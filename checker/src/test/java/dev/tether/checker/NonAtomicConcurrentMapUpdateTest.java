@@ -566,6 +566,58 @@ final class NonAtomicConcurrentMapUpdateTest {
   }
 
   /**
+   * More twins: the local map is seen through another name — it was not created here, a second
+   * local holds it, a bound method reference or an anonymous class keeps it ({@code LocalEscapes}).
+   */
+  @Test
+  void identificationPositivesLocalMapSeenThroughAnotherName() {
+    CompilationTestHelper.newInstance(NonAtomicConcurrentMapUpdate.class, getClass())
+        .addSourceLines(
+            "OtherName.java",
+            "import java.util.*;",
+            "import java.util.concurrent.*;",
+            "class OtherName {",
+            "  ConcurrentMap<String, Integer> notCreatedHere(String k) {",
+            "    ConcurrentMap<String, Integer> local = make();",
+            "    // BUG: Diagnostic contains: NonAtomicConcurrentMapUpdate",
+            "    if (!local.containsKey(k)) local.put(k, 1);",
+            "    return local;",
+            "  }",
+            "",
+            "  Map<String, Integer> aliased(String k) {",
+            "    ConcurrentMap<String, Integer> local = new ConcurrentHashMap<>();",
+            "    Map<String, Integer> alias = local;",
+            "    // BUG: Diagnostic contains: NonAtomicConcurrentMapUpdate",
+            "    if (!local.containsKey(k)) local.put(k, 1);",
+            "    return alias;",
+            "  }",
+            "",
+            "  Runnable boundReference(String k) {",
+            "    ConcurrentMap<String, Integer> local = new ConcurrentHashMap<>();",
+            "    Runnable clear = local::clear;",
+            "    // BUG: Diagnostic contains: NonAtomicConcurrentMapUpdate",
+            "    if (!local.containsKey(k)) local.put(k, 1);",
+            "    return clear;",
+            "  }",
+            "",
+            "  Object anonymousClass(String k) {",
+            "    ConcurrentMap<String, Integer> local = new ConcurrentHashMap<>();",
+            "    Object view = new Object() {",
+            "      @Override public String toString() { return local.toString(); }",
+            "    };",
+            "    // BUG: Diagnostic contains: NonAtomicConcurrentMapUpdate",
+            "    if (!local.containsKey(k)) local.put(k, 1);",
+            "    return view;",
+            "  }",
+            "",
+            "  private static ConcurrentMap<String, Integer> make() {",
+            "    return new ConcurrentHashMap<>();",
+            "  }",
+            "}")
+        .doTest();
+  }
+
+  /**
    * Server2 shape F2: a memoizing cache whose value is computed from the key over several
    * statements — a parser fed the key, the cache bounded by a size check before the put (Jetty's
    * {@code ResourceService.getPreferredEncodingOrder}).
