@@ -272,15 +272,9 @@ public final class NonAtomicConcurrentMapUpdate extends BugChecker
     ExpressionTree map = ASTHelpers.getReceiver(tree);
     ExpressionTree key = tree.getArguments().get(0);
     ExpressionTree value = ASTHelpers.stripParentheses(tree.getArguments().get(1));
-    MethodInvocationTree read = readOf(value, map, key, state);
-    VariableTree local = null;
-    if (read == null) {
-      local = localReadIn(value, map, key, state);
-      read =
-          local == null
-              ? null
-              : (MethodInvocationTree) ASTHelpers.stripParentheses(local.getInitializer());
-    }
+    Read found = readIn(value, map, key, state);
+    MethodInvocationTree read = found == null ? null : found.get();
+    VariableTree local = found == null ? null : found.local();
     if (read == null || !isConcurrent(map, state) || isExempt(map, state)) {
       return NO_MATCH;
     }
@@ -810,62 +804,58 @@ public final class NonAtomicConcurrentMapUpdate extends BugChecker
   }
 
   /**
-   * The {@code m.get(k)} or {@code m.getOrDefault(k, d)} that the value of {@code m.put(k, value)}
-   * is computed from, if any.
+   * The read of the map that the value of {@code m.put(k, value)} is computed from, if any: a
+   * {@code m.get(k)} or {@code m.getOrDefault(k, d)} in the value, else a local read from one
+   * before this statement that the value uses ({@code Integer old = m.get(k); m.put(k, old == null
+   * ? 1 : old + 1);}; {@code local} is then its declaration).
    */
-  private static @Nullable MethodInvocationTree readOf(
+  private record Read(MethodInvocationTree get, @Nullable VariableTree local) {}
+
+  private static @Nullable Read readIn(
       ExpressionTree value, @Nullable ExpressionTree map, ExpressionTree key, VisitorState state) {
     if (map == null || !isStable(key)) {
       return null;
     }
-    MethodInvocationTree[] found = new MethodInvocationTree[1];
+    Read[] direct = new Read[1];
+    Read[] viaLocal = new Read[1];
     new BodyScan.Scanner() {
       @Override
       public Void visitMethodInvocation(MethodInvocationTree call, Void unused) {
-        if ((GET.matches(call, state) || GET_OR_DEFAULT.matches(call, state))
-            && sameMap(map, ASTHelpers.getReceiver(call), state)
-            && sameSource(key, call.getArguments().get(0), state)) {
-          found[0] = call;
+        if (readsKey(call, map, key, state)) { // the last such read of the value counts
+          direct[0] = new Read(call, null);
           return null;
         }
         return super.visitMethodInvocation(call, null);
       }
-    }.scan(value, null);
-    return found[0];
-  }
 
-  /**
-   * The declaration of a local read from {@code m.get(k)} or {@code m.getOrDefault(k, d)} before
-   * this statement that the value of {@code m.put(k, value)} uses ({@code Integer old = m.get(k);
-   * m.put(k, old == null ? 1 : old + 1);}), if any.
-   */
-  private static @Nullable VariableTree localReadIn(
-      ExpressionTree value, @Nullable ExpressionTree map, ExpressionTree key, VisitorState state) {
-    if (map == null || !isStable(key)) {
-      return null;
-    }
-    VariableTree[] found = new VariableTree[1];
-    new BodyScan.Scanner() {
       @Override
       public Void visitIdentifier(IdentifierTree id, Void unused) {
-        if (found[0] == null
+        if (viaLocal[0] == null
             && ASTHelpers.getSymbol(id) instanceof VarSymbol var
             && var.getKind() == ElementKind.LOCAL_VARIABLE
             && ASTHelpers.isConsideredFinal(var)) {
           VariableTree decl = precedingDeclaration(var, state);
           if (decl != null
               && ASTHelpers.stripParentheses(decl.getInitializer())
-                  instanceof MethodInvocationTree c
-              && (GET.matches(c, state) || GET_OR_DEFAULT.matches(c, state))
-              && sameMap(map, ASTHelpers.getReceiver(c), state)
-              && sameSource(key, c.getArguments().get(0), state)) {
-            found[0] = decl;
+                  instanceof MethodInvocationTree get
+              && readsKey(get, map, key, state)) {
+            viaLocal[0] = new Read(get, decl);
           }
         }
         return null;
       }
     }.scan(value, null);
-    return found[0];
+    return direct[0] != null ? direct[0] : viaLocal[0];
+  }
+
+  /**
+   * Whether {@code call} is {@code m.get(k)} or {@code m.getOrDefault(k, d)} of this map and key.
+   */
+  private static boolean readsKey(
+      MethodInvocationTree call, ExpressionTree map, ExpressionTree key, VisitorState state) {
+    return (GET.matches(call, state) || GET_OR_DEFAULT.matches(call, state))
+        && sameMap(map, ASTHelpers.getReceiver(call), state)
+        && sameSource(key, call.getArguments().get(0), state);
   }
 
   /**
@@ -916,17 +906,7 @@ public final class NonAtomicConcurrentMapUpdate extends BugChecker
       return Optional.empty();
     }
     SuggestedFix.Builder fix =
-        SuggestedFix.builder()
-            .replace(
-                put,
-                state.getSourceForNode(map)
-                    + ".merge("
-                    + state.getSourceForNode(key)
-                    + ", "
-                    + state.getSourceForNode(n)
-                    + ", "
-                    + summer
-                    + ")");
+        SuggestedFix.builder().replace(put, mergeCall(map, key, n, summer, state));
     if (usesOutside(old, local, put, state)) {
       return Optional.of(fix.setShortDescription("merge the update into one atomic call").build());
     }
@@ -1037,17 +1017,19 @@ public final class NonAtomicConcurrentMapUpdate extends BugChecker
     if (summer == null) {
       return Optional.empty();
     }
-    return Optional.of(
-        SuggestedFix.replace(
-            put,
-            state.getSourceForNode(map)
-                + ".merge("
-                + state.getSourceForNode(key)
-                + ", "
-                + state.getSourceForNode(n)
-                + ", "
-                + summer
-                + ")"));
+    return Optional.of(SuggestedFix.replace(put, mergeCall(map, key, n, summer, state)));
+  }
+
+  /** {@code map.merge(key, n, summer)}, from the source of each part. */
+  private static String mergeCall(Tree map, Tree key, Tree n, String summer, VisitorState state) {
+    return state.getSourceForNode(map)
+        + ".merge("
+        + state.getSourceForNode(key)
+        + ", "
+        + state.getSourceForNode(n)
+        + ", "
+        + summer
+        + ")";
   }
 
   private static @Nullable String sumMethod(Type type, VisitorState state) {

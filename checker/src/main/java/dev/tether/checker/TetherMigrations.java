@@ -51,6 +51,7 @@ import dev.tether.checker.utils.EnclosingLoops;
 import dev.tether.checker.utils.PerCompilation;
 import dev.tether.checker.utils.RuntimeApi;
 import dev.tether.checker.utils.SameVariable;
+import dev.tether.checker.utils.StoppingScanner;
 import dev.tether.checker.utils.Trees;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -239,17 +240,14 @@ public final class TetherMigrations extends BugChecker implements MethodInvocati
           || !(statement.getParentPath().getLeaf() instanceof BlockTree block)) {
         return null;
       }
-      List<? extends StatementTree> statements = block.getStatements();
-      int at = statements.indexOf(await);
-      if (at < 2
-          || !(statements.get(at - 2) instanceof VariableTree latch)
-          || !(statements.get(at - 1) instanceof EnhancedForLoopTree loop)) {
+      DeclarationThenLoop before = DeclarationThenLoop.before(await, block);
+      if (before == null) {
         return null;
       }
-      VarSymbol latchSymbol = ASTHelpers.getSymbol(latch);
-      if (latchSymbol == null
-          || latchSymbol.getKind() != ElementKind.LOCAL_VARIABLE
-          || !isLatch(ASTHelpers.getReceiver(await.getExpression()), latchSymbol)
+      VariableTree latch = before.declaration();
+      EnhancedForLoopTree loop = before.loop();
+      VarSymbol latchSymbol = before.local();
+      if (!isLatch(ASTHelpers.getReceiver(await.getExpression()), latchSymbol)
           || !countsElements(latch.getInitializer(), loop.getExpression(), state)) {
         return null;
       }
@@ -308,37 +306,20 @@ public final class TetherMigrations extends BugChecker implements MethodInvocati
       int end = state.getEndPosition(await);
       int workStart = ASTHelpers.getStartPosition(work) + 1; // after '{'
       int workEnd = state.getEndPosition(work) - 1; // before '}'
-      String indent = Trees.indentOf(source, start);
-      if (start < 0
-          || end <= start
-          || workStart <= start
-          || workEnd < workStart
-          || workEnd > end
-          || lineStart(source, start) + indent.length() != start) {
-        return null; // the latch does not start its line
+      Region region = Region.of(source, start, end, workStart, workEnd);
+      if (region == null) {
+        return null; // the latch does not start its line, or a comment would be lost
       }
-      String dropped =
-          source.subSequence(start, workStart).toString()
-              + source.subSequence(workEnd, end).toString();
-      String inner = source.subSequence(workStart, workEnd).toString();
-      if (dropped.contains("//") || dropped.contains("/*") || inner.contains("\"\"\"")) {
-        return null; // a comment would be lost, or a text block re-indented
-      }
-      Set<String> taken = namesAround(state);
-      String group = freshName(GROUP_NAMES, taken);
-      taken.add(group);
-      String scope = freshName(SCOPE_NAMES, taken);
-      List<String> lines = workLines(inner);
+      String indent = region.indent();
+      Names names = Names.fresh(state);
+      String group = names.group();
+      String scope = names.scope();
+      List<String> lines = workLines(region.inner());
       if (lines.isEmpty()) {
         return null;
       }
 
-      String header =
-          "for ("
-              + state.getSourceForNode(loop.getVariable())
-              + " : "
-              + state.getSourceForNode(loop.getExpression())
-              + ") {";
+      String header = loopHeader(loop, state);
       StringBuilder out = new StringBuilder();
       out.append("// Integer.MAX_VALUE: no limit, as before (the executor bounds the threads).\n")
           .append(indent)
@@ -348,13 +329,7 @@ public final class TetherMigrations extends BugChecker implements MethodInvocati
           .append(state.getSourceForNode(executor))
           .append(").withLimit(Integer.MAX_VALUE)) {\n");
       appendLoop(out, indent, header, group, scope, lines, oneStatement(lines, work));
-      out.append(indent).append("  ").append(group).append(".await();\n");
-      out.append(indent).append('}');
-
-      SuggestedFix.Builder fix =
-          SuggestedFix.builder()
-              .replace(start, end, out.toString())
-              .addImport(RuntimeApi.TASK_GROUP);
+      SuggestedFix.Builder fix = closeGroup(out, indent, group, start, end);
       if (namedOnlyIn("CountDownLatch", latch, state)) {
         fix.removeImport(LATCH);
       }
@@ -406,17 +381,14 @@ public final class TetherMigrations extends BugChecker implements MethodInvocati
           || !(blockPath.getLeaf() instanceof BlockTree block)) {
         return null;
       }
-      List<? extends StatementTree> statements = block.getStatements();
-      int at = statements.indexOf(joins);
-      if (at < 2
-          || !(statements.get(at - 2) instanceof VariableTree threads)
-          || !(statements.get(at - 1) instanceof EnhancedForLoopTree loop)) {
+      DeclarationThenLoop before = DeclarationThenLoop.before(joins, block);
+      if (before == null) {
         return null;
       }
-      VarSymbol list = ASTHelpers.getSymbol(threads);
-      if (list == null
-          || list.getKind() != ElementKind.LOCAL_VARIABLE
-          || !isNewList(threads.getInitializer())
+      VariableTree threads = before.declaration();
+      EnhancedForLoopTree loop = before.loop();
+      VarSymbol list = before.local();
+      if (!isNewList(threads.getInitializer())
           || !isVariable(joins.getExpression(), list)
           || uses(block, list) != 2) {
         return null; // the list does more than hold this loop's threads for the joins
@@ -516,34 +488,16 @@ public final class TetherMigrations extends BugChecker implements MethodInvocati
           lines.set(lines.size() - 1, lines.get(lines.size() - 1) + ";");
         }
       }
-      String indent = Trees.indentOf(source, Math.max(start, 0));
-      if (start < 0
-          || end <= start
-          || bodyStart <= start
-          || bodyEnd < bodyStart
-          || bodyEnd > end
-          || lines.isEmpty()
-          || lineStart(source, start) + indent.length() != start) {
-        return null; // the list does not start its line
+      Region region = lines.isEmpty() ? null : Region.of(source, start, end, bodyStart, bodyEnd);
+      if (region == null) {
+        return null; // the list does not start its line, or a comment would be lost
       }
-      String dropped =
-          source.subSequence(start, bodyStart).toString()
-              + source.subSequence(bodyEnd, end).toString();
-      String inner = source.subSequence(bodyStart, bodyEnd).toString();
-      if (dropped.contains("//") || dropped.contains("/*") || inner.contains("\"\"\"")) {
-        return null; // a comment would be lost, or a text block re-indented
-      }
-      Set<String> taken = namesAround(state);
-      String group = freshName(GROUP_NAMES, taken);
-      taken.add(group);
-      String scope = freshName(SCOPE_NAMES, taken);
+      String indent = region.indent();
+      Names names = Names.fresh(state);
+      String group = names.group();
+      String scope = names.scope();
 
-      String header =
-          "for ("
-              + state.getSourceForNode(loop.getVariable())
-              + " : "
-              + state.getSourceForNode(loop.getExpression())
-              + ") {";
+      String header = loopHeader(loop, state);
       StringBuilder out = new StringBuilder();
       out.append("try (TaskGroup ")
           .append(group)
@@ -551,13 +505,7 @@ public final class TetherMigrations extends BugChecker implements MethodInvocati
           .append(MAX_CONCURRENCY)
           .append(")) {\n");
       appendLoop(out, indent, header, group, scope, lines, statement);
-      out.append(indent).append("  ").append(group).append(".await();\n");
-      out.append(indent).append('}');
-
-      SuggestedFix.Builder fix =
-          SuggestedFix.builder()
-              .replace(start, end, out.toString())
-              .addImport(RuntimeApi.TASK_GROUP);
+      SuggestedFix.Builder fix = closeGroup(out, indent, group, start, end);
       if (owner != null) {
         // The same text at the same place for every fan-out of the class: applied once.
         fix.merge(
@@ -671,13 +619,7 @@ public final class TetherMigrations extends BugChecker implements MethodInvocati
      * could wait for one that cannot start), and holds no fan-out of its own.
      */
     private static boolean leavesThreadsAlone(Tree body, VisitorState state) {
-      boolean[] touches = new boolean[1];
-      new TreeScanner<Void, Void>() {
-        @Override
-        public Void scan(Tree tree, Void unused) {
-          return touches[0] ? null : super.scan(tree, null);
-        }
-
+      return !new StoppingScanner() {
         @Override
         public Void visitCatch(CatchTree clause, Void unused) {
           for (Tree caught : Trees.caughtTypes(clause)) {
@@ -686,7 +628,7 @@ public final class TetherMigrations extends BugChecker implements MethodInvocati
             if (type == null
                 || interrupted == null
                 || ASTHelpers.isSubtype(interrupted, type, state)) {
-              touches[0] = true;
+              stop();
             }
           }
           return super.visitCatch(clause, null);
@@ -697,7 +639,7 @@ public final class TetherMigrations extends BugChecker implements MethodInvocati
           if (NOT_CALLED_IN_THREAD_TASK.contains(Trees.calledName(call))
               || LATCH_AWAIT.matches(call, state)
               || THREAD_JOIN.matches(call, state)) {
-            touches[0] = true;
+            stop();
           }
           check(call);
           return super.visitMethodInvocation(call, null);
@@ -729,13 +671,12 @@ public final class TetherMigrations extends BugChecker implements MethodInvocati
           for (Supplier<Type> forbidden : NOT_IN_THREAD_TASK) {
             Type t = forbidden.get(state);
             if (t != null && ASTHelpers.isSubtype(type, t, state)) {
-              touches[0] = true;
+              stop();
               return;
             }
           }
         }
-      }.scan(body, null);
-      return !touches[0];
+      }.finds(body);
     }
 
     /** The qualified names of the classes named by simple identifiers in {@code tree}. */
@@ -1012,6 +953,90 @@ public final class TetherMigrations extends BugChecker implements MethodInvocati
         return base + i;
       }
     }
+  }
+
+  /**
+   * The header of {@code loop} as written ({@code for (Item item : items)}) and an opening brace.
+   */
+  private static String loopHeader(EnhancedForLoopTree loop, VisitorState state) {
+    return "for ("
+        + state.getSourceForNode(loop.getVariable())
+        + " : "
+        + state.getSourceForNode(loop.getExpression())
+        + ") {";
+  }
+
+  /**
+   * The two statements before {@code statement} in {@code block}: the declaration of a local
+   * variable and then a loop over a collection (a fan-out's latch or thread list, then the loop
+   * that starts the work).
+   */
+  private record DeclarationThenLoop(
+      VariableTree declaration, VarSymbol local, EnhancedForLoopTree loop) {
+    static @Nullable DeclarationThenLoop before(StatementTree statement, BlockTree block) {
+      List<? extends StatementTree> statements = block.getStatements();
+      int at = statements.indexOf(statement);
+      return at >= 2
+              && statements.get(at - 2) instanceof VariableTree declaration
+              && ASTHelpers.getSymbol(declaration) != null
+              && ASTHelpers.getSymbol(declaration).getKind() == ElementKind.LOCAL_VARIABLE
+              && statements.get(at - 1) instanceof EnhancedForLoopTree loop
+          ? new DeclarationThenLoop(declaration, ASTHelpers.getSymbol(declaration), loop)
+          : null;
+    }
+  }
+
+  /**
+   * The text that a rewrite replaces, [{@code start}, {@code end}), of which it keeps [{@code
+   * innerStart}, {@code innerEnd}) (the work, re-indented): {@code null} unless it starts its line,
+   * no comment is in the text dropped and no text block in the text kept.
+   */
+  private record Region(String indent, String inner) {
+    static @Nullable Region of(
+        CharSequence source, int start, int end, int innerStart, int innerEnd) {
+      if (start < 0
+          || end <= start
+          || innerStart <= start
+          || innerEnd < innerStart
+          || innerEnd > end) {
+        return null;
+      }
+      String indent = Trees.indentOf(source, start);
+      if (lineStart(source, start) + indent.length() != start) {
+        return null; // does not start its line
+      }
+      String dropped =
+          source.subSequence(start, innerStart).toString()
+              + source.subSequence(innerEnd, end).toString();
+      String inner = source.subSequence(innerStart, innerEnd).toString();
+      if (dropped.contains("//") || dropped.contains("/*") || inner.contains("\"\"\"")) {
+        return null; // a comment would be lost, or a text block re-indented
+      }
+      return new Region(indent, inner);
+    }
+  }
+
+  /** The group's and the task's scope's names, fresh in the method around the rewrite. */
+  private record Names(String group, String scope) {
+    static Names fresh(VisitorState state) {
+      Set<String> taken = namesAround(state);
+      String group = freshName(GROUP_NAMES, taken);
+      taken.add(group);
+      return new Names(group, freshName(SCOPE_NAMES, taken));
+    }
+  }
+
+  /**
+   * Ends the group's {@code try} block in {@code out} ({@code group.await();} and the brace) and
+   * returns the fix that puts {@code out} in place of [{@code start}, {@code end}).
+   */
+  private static SuggestedFix.Builder closeGroup(
+      StringBuilder out, String indent, String group, int start, int end) {
+    out.append(indent).append("  ").append(group).append(".await();\n");
+    out.append(indent).append('}');
+    return SuggestedFix.builder()
+        .replace(start, end, out.toString())
+        .addImport(RuntimeApi.TASK_GROUP);
   }
 
   private static int lineStart(CharSequence source, int pos) {

@@ -2,6 +2,7 @@ package dev.tether.checker.utils;
 
 import com.google.errorprone.VisitorState;
 import com.google.errorprone.matchers.Matcher;
+import com.google.errorprone.util.ASTHelpers;
 import com.sun.source.tree.BlockTree;
 import com.sun.source.tree.BreakTree;
 import com.sun.source.tree.CatchTree;
@@ -14,6 +15,7 @@ import com.sun.source.tree.MemberReferenceTree;
 import com.sun.source.tree.MemberSelectTree;
 import com.sun.source.tree.MethodInvocationTree;
 import com.sun.source.tree.MethodTree;
+import com.sun.source.tree.NewClassTree;
 import com.sun.source.tree.ReturnTree;
 import com.sun.source.tree.StatementTree;
 import com.sun.source.tree.ThrowTree;
@@ -57,6 +59,17 @@ public final class Trees {
       return (Name) member.getIdentifier();
     }
     return select instanceof IdentifierTree identifier ? (Name) identifier.getName() : null;
+  }
+
+  /**
+   * The arguments of {@code expression} when it is (in parentheses or not) a {@code new} or a
+   * method call; empty otherwise.
+   */
+  public static List<? extends ExpressionTree> argumentsOf(ExpressionTree expression) {
+    ExpressionTree e = ASTHelpers.stripParentheses(expression);
+    return e instanceof NewClassTree newClass
+        ? newClass.getArguments()
+        : e instanceof MethodInvocationTree call ? call.getArguments() : List.of();
   }
 
   /**

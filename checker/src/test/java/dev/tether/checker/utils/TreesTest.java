@@ -107,6 +107,8 @@ final class TreesTest {
                   + TRIM_ON_RECEIVER.matches(tree, state)
                   + " endsWith="
                   + ENDS_IP.test(Trees.calledMethodName(tree), state)
+                  + " args="
+                  + Trees.argumentsOf(tree).size()
                   + ";")
           .build();
     }
@@ -121,17 +123,19 @@ final class TreesTest {
             "  void run() {}",
             "  void trim() {}",
             "  void m(String s) {",
-            "    // BUG: Diagnostic contains: in=true startsWith=false first=false endsWith=false;",
+            "    // BUG: Diagnostic contains: in=true startsWith=false first=false endsWith=false args=0;",
             "    run();",
-            "    // BUG: Diagnostic contains: in=true startsWith=false first=true endsWith=false;",
+            "    // BUG: Diagnostic contains: in=true startsWith=false first=true endsWith=false args=0;",
             "    s.trim();",
-            "    // BUG: Diagnostic contains: in=true startsWith=false first=false endsWith=false;",
+            "    // BUG: Diagnostic contains: in=true startsWith=false first=false endsWith=false args=0;",
             "    trim();",
-            "    // BUG: Diagnostic contains: in=false startsWith=true first=false endsWith=false;",
+            "    // BUG: Diagnostic contains: in=false startsWith=true first=false endsWith=false args=0;",
             "    java.util.Collections.<String>emptyList();",
-            "    // BUG: Diagnostic contains: in=false startsWith=false first=false endsWith=true;",
+            "    // BUG: Diagnostic contains: in=false startsWith=false first=false endsWith=false args=2;",
+            "    java.util.Objects.equals((s), \"x\");",
+            "    // BUG: Diagnostic contains: in=false startsWith=false first=false endsWith=true args=0;",
             "    s.strip();",
-            "    // BUG: Diagnostic contains: in=false startsWith=false first=false endsWith=true;",
+            "    // BUG: Diagnostic contains: in=false startsWith=false first=false endsWith=true args=0;",
             "    s.strip();",
             "  }",
             "}")
