@@ -12,6 +12,7 @@ import com.sun.source.tree.BreakTree;
 import com.sun.source.tree.ClassTree;
 import com.sun.source.tree.CompilationUnitTree;
 import com.sun.source.tree.DoWhileLoopTree;
+import com.sun.source.tree.ExpressionStatementTree;
 import com.sun.source.tree.ExpressionTree;
 import com.sun.source.tree.ForLoopTree;
 import com.sun.source.tree.IdentifierTree;
@@ -469,7 +470,7 @@ public final class ThreadOwnership {
         return false;
       }
       if (var.getKind() == ElementKind.LOCAL_VARIABLE) {
-        return isLocalExecutorTask(var, handoff.task(), inside);
+        return isLocalExecutorTask(var, handoff, inside);
       }
       if (var.getKind() != ElementKind.FIELD || !var.getModifiers().contains(Modifier.PRIVATE)) {
         return false;
@@ -510,10 +511,12 @@ public final class ThreadOwnership {
     /**
      * Whether the local {@code var}, declared in a block around {@code inside}, is initialized with
      * a new executor, and every use of it in that block calls a method on it: exactly one hand-off
-     * outside {@code task} (the task's own), at least one shutdown, anything else that neither
-     * hands off nor lets it escape ({@code awaitTermination}, {@code isShutdown}).
+     * outside the task (the task's own, whose result — the task's future — is dropped: a future
+     * kept or returned lets others cancel the task), at least one shutdown, anything else that
+     * neither hands off nor lets it escape ({@code awaitTermination}, {@code isShutdown}).
      */
-    private boolean isLocalExecutorTask(VarSymbol var, Tree task, TreePath inside) {
+    private boolean isLocalExecutorTask(VarSymbol var, Handoff handoff, TreePath inside) {
+      Tree task = handoff.task();
       if (!ASTHelpers.isConsideredFinal(var)) {
         return false;
       }
@@ -558,6 +561,10 @@ public final class ThreadOwnership {
             } else if (SUBMITS.contains(name)) {
               if (!isWithin(grand, task)) {
                 handoffs[0]++;
+                // the task's future, kept or returned, lets others cancel (interrupt) it
+                escapes[0] |=
+                    grand.getLeaf() == handoff.call()
+                        && !(grand.getParentPath().getLeaf() instanceof ExpressionStatementTree);
               }
             } else if (!LOCAL_EXECUTOR_QUERIES.contains(name)) {
               escapes[0] = true;

@@ -163,6 +163,15 @@ final class ThreadOwnershipTest {
             "      here();",
             "    });",
             "  }",
+            "  Future<?> localFutureReturned() {",
+            "    ExecutorService single = Executors.newSingleThreadExecutor();",
+            "    Future<?> task = single.submit(() -> {",
+            "      // BUG: Diagnostic contains: TASK not-owner",
+            "      here();",
+            "    });",
+            "    single.shutdown();",
+            "    return task;",
+            "  }",
             "  static void keep(ExecutorService e) {}",
             "}")
         .doTest();
