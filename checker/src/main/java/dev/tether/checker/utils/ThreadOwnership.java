@@ -12,6 +12,7 @@ import com.sun.source.tree.BreakTree;
 import com.sun.source.tree.ClassTree;
 import com.sun.source.tree.CompilationUnitTree;
 import com.sun.source.tree.DoWhileLoopTree;
+import com.sun.source.tree.ExpressionStatementTree;
 import com.sun.source.tree.ExpressionTree;
 import com.sun.source.tree.ForLoopTree;
 import com.sun.source.tree.IdentifierTree;
@@ -152,6 +153,10 @@ public final class ThreadOwnership {
   private static final PerCompilation<Map<ClassSymbol, ClassFacts>> FACTS =
       PerCompilation.of(state -> new HashMap<>());
 
+  /** Calls on a local executor that neither hand it a task nor let it escape. */
+  private static final Set<String> LOCAL_EXECUTOR_QUERIES =
+      Set.of("awaitTermination", "isShutdown", "isTerminated");
+
   /** Words in the name of a query that asks whether the work should stop. */
   private static final Pattern STOP_WORD =
       Pattern.compile(
@@ -219,7 +224,7 @@ public final class ThreadOwnership {
       }
       Optional<Handoff> handoff = ConcurrentCode.enclosing(path, state);
       if (handoff.isPresent()) {
-        return fromHandoff(handoff.get());
+        return fromHandoff(handoff.get(), path);
       }
       for (TreePath p = path; p != null; p = p.getParentPath()) {
         Tree leaf = p.getLeaf();
@@ -281,11 +286,16 @@ public final class ThreadOwnership {
                   && task.equals(SameVariable.variable(ASTHelpers.getReceiver(call))));
     }
 
-    private Runner fromHandoff(Handoff handoff) {
+    /**
+     * What runs the code handed off by {@code handoff}; {@code inside} is a path in or at the task
+     * (the code asked about), from which an executor that is a local variable of the code around
+     * the hand-off is found.
+     */
+    private Runner fromHandoff(Handoff handoff, TreePath inside) {
       return switch (handoff.kind()) {
         case THREAD -> Runner.OWN_THREAD;
         case EXECUTOR ->
-            isPrivateExecutorTask(handoff) ? Runner.PRIVATE_EXECUTOR_TASK : Runner.TASK;
+            isPrivateExecutorTask(handoff, inside) ? Runner.PRIVATE_EXECUTOR_TASK : Runner.TASK;
         default -> Runner.TASK;
       };
     }
@@ -334,7 +344,7 @@ public final class ThreadOwnership {
         if (handoff.isEmpty()) {
           return null;
         }
-        result = combine(result, fromHandoff(handoff.get()));
+        result = combine(result, fromHandoff(handoff.get(), use));
       }
       return result == null || (result.ownsThread() && !isPrivate(sym)) ? Runner.TASK : result;
     }
@@ -407,7 +417,7 @@ public final class ThreadOwnership {
             Optional<Handoff> handoff = ConcurrentCode.handoff(use, state);
             r =
                 handoff.isPresent()
-                    ? fromHandoff(handoff.get())
+                    ? fromHandoff(handoff.get(), use)
                     : Optional.ofNullable(madeTask(use)).orElse(Runner.CALLER);
           } else if (isInside(use, sym)) {
             continue; // recursion
@@ -457,23 +467,137 @@ public final class ThreadOwnership {
     }
 
     /**
-     * Whether the executor task is the one task of a class-private executor: a private field
-     * initialized with a new executor, given this one task and shut down in the same class.
+     * Whether the executor task is the one task of a class-private executor: a private field that
+     * only ever holds a new executor (its initializer, or every assignment in the top-level class:
+     * made in a constructor or a {@code start()}), given this one task and shut down in the same
+     * class; or a local variable initialized with a new executor that is given this one task and
+     * shut down in its scope (also by the task itself) and used for nothing else. Hand-offs that
+     * the task itself makes to the same executor ({@code invokeAll} of its sub-tasks) run on the
+     * executor's other threads and do not count. The executor then runs nothing but this task, and
+     * nobody but its owner can interrupt its thread.
      */
-    private boolean isPrivateExecutorTask(Handoff handoff) {
+    private boolean isPrivateExecutorTask(Handoff handoff, TreePath inside) {
       ExpressionTree executor = handoff.executor();
-      if (executor == null
-          || !(ASTHelpers.getSymbol(executor) instanceof VarSymbol field)
-          || field.getKind() != ElementKind.FIELD
-          || !field.getModifiers().contains(Modifier.PRIVATE)) {
+      if (executor == null || !(ASTHelpers.getSymbol(executor) instanceof VarSymbol var)) {
         return false;
       }
+      if (var.getKind() == ElementKind.LOCAL_VARIABLE) {
+        return isLocalExecutorTask(var, handoff, inside);
+      }
+      if (var.getKind() != ElementKind.FIELD || !var.getModifiers().contains(Modifier.PRIVATE)) {
+        return false;
+      }
+      ClassFacts facts = factsFor(var);
+      if (!holdsOnlyNewExecutors(var, executor, facts)) {
+        return false;
+      }
+      long others =
+          facts.submits.getOrDefault(var, List.of()).stream()
+              .filter(use -> !isWithin(use, handoff.task()))
+              .count();
+      return others == 1 && facts.shutDown.contains(var);
+    }
+
+    /**
+     * Whether the field {@code var} is initialized with a new executor, or has no initializer (or
+     * {@code null}) and every assignment of it in its top-level class stores a new executor.
+     */
+    private boolean holdsOnlyNewExecutors(
+        VarSymbol var, ExpressionTree executor, ClassFacts facts) {
       Optional<ExpressionTree> creation = ExecutorFacts.creation(executor, state);
-      if (creation.isEmpty() || !ExecutorFacts.createsExecutor(creation.get(), state)) {
+      if (creation.isPresent()) {
+        return ExecutorFacts.createsExecutor(creation.get(), state);
+      }
+      List<ExpressionTree> writes = facts.fieldWrites.getOrDefault(var, List.of());
+      if (writes.isEmpty()) {
         return false;
       }
-      ClassFacts facts = factsFor(field);
-      return facts.submits.getOrDefault(field, 0) == 1 && facts.shutDown.contains(field);
+      for (ExpressionTree write : writes) {
+        if (!isNullLiteral(write) && !ExecutorFacts.createsExecutor(write, state)) {
+          return false;
+        }
+      }
+      return writes.stream().anyMatch(write -> !isNullLiteral(write));
+    }
+
+    /**
+     * Whether the local {@code var}, declared in a block around {@code inside}, is initialized with
+     * a new executor, and every use of it in that block calls a method on it: exactly one hand-off
+     * outside the task (the task's own, whose result — the task's future — is dropped: a future
+     * kept or returned lets others cancel the task), at least one shutdown, anything else that
+     * neither hands off nor lets it escape ({@code awaitTermination}, {@code isShutdown}).
+     */
+    private boolean isLocalExecutorTask(VarSymbol var, Handoff handoff, TreePath inside) {
+      Tree task = handoff.task();
+      if (!ASTHelpers.isConsideredFinal(var)) {
+        return false;
+      }
+      TreePath scope = null;
+      VariableTree declaration = null;
+      for (TreePath p = inside; p != null && scope == null; p = p.getParentPath()) {
+        if (p.getLeaf() instanceof BlockTree block) {
+          for (StatementTree statement : block.getStatements()) {
+            if (statement instanceof VariableTree v && var.equals(ASTHelpers.getSymbol(v))) {
+              scope = p;
+              declaration = v;
+            }
+          }
+        }
+      }
+      if (scope == null
+          || declaration.getInitializer() == null
+          || !ExecutorFacts.createsExecutor(
+              ASTHelpers.stripParentheses(declaration.getInitializer()), state)) {
+        return false; // declared elsewhere (a parameter, a resource), or not a new executor
+      }
+      int[] handoffs = new int[1];
+      boolean[] shutDown = new boolean[1];
+      boolean[] escapes = new boolean[1];
+      new LazyPathScanner<Void, Void>() {
+        @Override
+        public Void visitIdentifier(IdentifierTree id, Void unused) {
+          if (!var.equals(ASTHelpers.getSymbol(id))) {
+            return null;
+          }
+          TreePath parent = getCurrentPath().getParentPath();
+          TreePath grand = parent == null ? null : parent.getParentPath();
+          if (parent != null
+              && parent.getLeaf() instanceof MemberSelectTree select
+              && select.getExpression() == id
+              && grand != null
+              && grand.getLeaf() instanceof MethodInvocationTree call
+              && call.getMethodSelect() == select) {
+            String name = select.getIdentifier().toString();
+            if (SHUTS_DOWN.contains(name)) {
+              shutDown[0] = true;
+            } else if (SUBMITS.contains(name)) {
+              if (!isWithin(grand, task)) {
+                handoffs[0]++;
+                // the task's future, kept or returned, lets others cancel (interrupt) it
+                escapes[0] |=
+                    grand.getLeaf() == handoff.call()
+                        && !(grand.getParentPath().getLeaf() instanceof ExpressionStatementTree);
+              }
+            } else if (!LOCAL_EXECUTOR_QUERIES.contains(name)) {
+              escapes[0] = true;
+            }
+          } else {
+            escapes[0] = true; // passed on, stored, returned: others may hand it tasks
+          }
+          return null;
+        }
+      }.scan(scope, null);
+      return handoffs[0] == 1 && shutDown[0] && !escapes[0];
+    }
+
+    /** Whether {@code path} lies in {@code tree} (or is it). */
+    private static boolean isWithin(TreePath path, Tree tree) {
+      for (TreePath p = path; p != null; p = p.getParentPath()) {
+        if (p.getLeaf() == tree) {
+          return true;
+        }
+      }
+      return false;
     }
 
     private boolean isThread(@Nullable Type type) {
@@ -522,7 +646,7 @@ public final class ThreadOwnership {
     final Map<MethodSymbol, List<TreePath>> calls = new HashMap<>();
     final Map<MethodSymbol, List<TreePath>> references = new HashMap<>();
     final List<TreePath> selfHandoffs = new ArrayList<>();
-    final Map<VarSymbol, Integer> submits = new HashMap<>();
+    final Map<VarSymbol, List<TreePath>> submits = new HashMap<>();
     final Set<VarSymbol> shutDown = new HashSet<>();
     private final Set<Name> submitNames;
     private final Set<Name> shutDownNames;
@@ -531,6 +655,9 @@ public final class ThreadOwnership {
       this.submitNames = SUBMIT_NAMES.get(state);
       this.shutDownNames = SHUT_DOWN_NAMES.get(state);
     }
+
+    /** What each field's initializer and assignments store (executor fields only matter). */
+    final Map<VarSymbol, List<ExpressionTree>> fieldWrites = new HashMap<>();
 
     @Override
     public Void visitMethodInvocation(MethodInvocationTree tree, Void unused) {
@@ -548,7 +675,7 @@ public final class ThreadOwnership {
         if (shutdown) {
           shutDown.add(field);
         } else {
-          submits.merge(field, 1, Integer::sum);
+          submits.computeIfAbsent(field, f -> new ArrayList<>()).add(getCurrentPath());
         }
       }
       if (submit) {
@@ -559,6 +686,28 @@ public final class ThreadOwnership {
         }
       }
       return super.visitMethodInvocation(tree, null);
+    }
+
+    @Override
+    public Void visitAssignment(AssignmentTree tree, Void unused) {
+      if (ASTHelpers.getSymbol(tree.getVariable()) instanceof VarSymbol field
+          && field.getKind() == ElementKind.FIELD) {
+        fieldWrites
+            .computeIfAbsent(field, f -> new ArrayList<>())
+            .add(ASTHelpers.stripParentheses(tree.getExpression()));
+      }
+      return super.visitAssignment(tree, null);
+    }
+
+    @Override
+    public Void visitVariable(VariableTree tree, Void unused) {
+      VarSymbol field = ASTHelpers.getSymbol(tree);
+      if (tree.getInitializer() != null && field != null && field.getKind() == ElementKind.FIELD) {
+        fieldWrites
+            .computeIfAbsent(field, f -> new ArrayList<>())
+            .add(ASTHelpers.stripParentheses(tree.getInitializer()));
+      }
+      return super.visitVariable(tree, null);
     }
 
     @Override
