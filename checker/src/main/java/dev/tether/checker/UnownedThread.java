@@ -26,13 +26,13 @@ import com.sun.source.tree.NewClassTree;
 import com.sun.source.tree.Tree;
 import com.sun.source.tree.VariableTree;
 import com.sun.source.util.TreePath;
-import com.sun.source.util.TreePathScanner;
 import com.sun.tools.javac.code.Symbol;
 import com.sun.tools.javac.code.Symbol.VarSymbol;
 import com.sun.tools.javac.code.Type;
 import com.sun.tools.javac.util.Name;
 import dev.tether.checker.utils.EnclosingLoops;
 import dev.tether.checker.utils.KnownTypes;
+import dev.tether.checker.utils.LazyPathScanner;
 import dev.tether.checker.utils.LibraryModel;
 import dev.tether.checker.utils.PerCompilation;
 import dev.tether.checker.utils.ThreadOwnership;
@@ -176,18 +176,13 @@ public final class UnownedThread extends BugChecker
   }
 
   /** What the code in the variable's scope does with the thread, found in one scan. */
-  private static final class Uses extends TreePathScanner<Void, Void> {
+  private static final class Uses extends LazyPathScanner<Void, Void> {
     private final VarSymbol thread;
     private boolean started;
     private boolean owned;
 
     Uses(VarSymbol thread) {
       this.thread = thread;
-    }
-
-    @Override
-    public Void scan(Tree tree, Void unused) {
-      return owned ? null : super.scan(tree, null);
     }
 
     @Override
@@ -199,6 +194,7 @@ public final class UnownedThread extends BugChecker
           started = true;
         } else if (called == null || !NEUTRAL.contains(called)) {
           owned = true; // joined, interrupted, stored, returned, passed on or captured
+          stop();
         }
       }
       return null;

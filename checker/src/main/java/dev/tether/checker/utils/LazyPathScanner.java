@@ -15,13 +15,19 @@ import org.jspecify.annotations.Nullable;
  * nodes (the calls of some methods, the writes of some fields) then allocates for those, not one
  * {@code TreePath} for every node of a whole class as {@code TreePathScanner} does.
  *
- * <p>Start it with {@link #scan(TreePath, Object)}. Like {@code TreePathScanner}, one instance
- * scans on one thread at a time.
+ * <p>Start it with {@link #scan(TreePath, Object)}; a subclass may {@link #stop()} it early. Like
+ * {@code TreePathScanner}, one instance scans on one thread at a time.
  */
 public abstract class LazyPathScanner<R, P> extends TreeScanner<R, P> {
   private Tree[] trees = new Tree[64];
   private @Nullable TreePath[] paths = new TreePath[64];
   private int depth;
+  private boolean stopped;
+
+  /** Ends the scan: no node is visited after this call (for "does this code contain X?"). */
+  protected final void stop() {
+    stopped = true;
+  }
 
   /** Scans the tree at {@code path}, whose parents are the paths of the nodes above it. */
   public R scan(TreePath path, P p) {
@@ -37,7 +43,7 @@ public abstract class LazyPathScanner<R, P> extends TreeScanner<R, P> {
 
   @Override
   public R scan(Tree tree, P p) {
-    if (tree == null) {
+    if (tree == null || stopped) {
       return null;
     }
     int saved = depth;

@@ -758,11 +758,7 @@ public final class ThreadOwnership {
    */
   private static boolean runnableKeptAndStopped(
       ExpressionTree creation, TreePath start, VisitorState state) {
-    ExpressionTree e = ASTHelpers.stripParentheses(creation);
-    List<? extends ExpressionTree> arguments =
-        e instanceof NewClassTree newClass
-            ? newClass.getArguments()
-            : e instanceof MethodInvocationTree call ? call.getArguments() : List.of();
+    List<? extends ExpressionTree> arguments = Trees.argumentsOf(creation);
     TreePath top = topLevelClass(start);
     Type runnable = RUNNABLE.get(state);
     if (top == null || runnable == null) {
@@ -1033,11 +1029,7 @@ public final class ThreadOwnership {
    */
   private static boolean isDocumentedThreadHelper(
       TreePath start, ExpressionTree creation, VisitorState state) {
-    ExpressionTree e = ASTHelpers.stripParentheses(creation);
-    List<? extends ExpressionTree> args =
-        e instanceof NewClassTree newClass
-            ? newClass.getArguments()
-            : e instanceof MethodInvocationTree call ? call.getArguments() : List.of();
+    List<? extends ExpressionTree> args = Trees.argumentsOf(creation);
     VarSymbol parameter = null;
     for (ExpressionTree arg : args) {
       if (ASTHelpers.getSymbol(arg) instanceof VarSymbol var

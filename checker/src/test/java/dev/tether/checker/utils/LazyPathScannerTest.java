@@ -66,6 +66,15 @@ final class LazyPathScannerTest {
           return null;
         }
       }.scan(state.getPath(), null);
+      int[] beforeStop = new int[1];
+      new LazyPathScanner<Void, Void>() {
+        @Override
+        public Void visitIdentifier(com.sun.source.tree.IdentifierTree id, Void unused) {
+          beforeStop[0]++;
+          stop();
+          return null;
+        }
+      }.scan(state.getPath(), null);
       long expectedIdentifiers =
           expectedAll.stream()
               .filter(p -> p.getLeaf() instanceof com.sun.source.tree.IdentifierTree)
@@ -75,7 +84,15 @@ final class LazyPathScannerTest {
         same &= expectedAll.stream().anyMatch(e -> sameChain(e, p));
       }
       return buildDescription(tree)
-          .setMessage("calls=" + calls.size() + " identifiers=" + all.size() + " same=" + same)
+          .setMessage(
+              "calls="
+                  + calls.size()
+                  + " identifiers="
+                  + all.size()
+                  + " same="
+                  + same
+                  + " untilStop="
+                  + beforeStop[0])
           .build();
     }
 
@@ -110,7 +127,7 @@ final class LazyPathScannerTest {
             "A.java",
             "import java.util.List;",
             "// the implicit constructors' super() calls count: 6 calls",
-            "// BUG: Diagnostic contains: calls=6 identifiers=15 same=true",
+            "// BUG: Diagnostic contains: calls=6 identifiers=15 same=true untilStop=1",
             "class A {",
             "  int f;",
             "  void m(List<String> xs) {",
