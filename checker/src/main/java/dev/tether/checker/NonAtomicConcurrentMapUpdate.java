@@ -32,6 +32,7 @@ import com.sun.source.tree.IdentifierTree;
 import com.sun.source.tree.IfTree;
 import com.sun.source.tree.LambdaExpressionTree;
 import com.sun.source.tree.LiteralTree;
+import com.sun.source.tree.MemberReferenceTree;
 import com.sun.source.tree.MemberSelectTree;
 import com.sun.source.tree.MethodInvocationTree;
 import com.sun.source.tree.MethodTree;
@@ -48,6 +49,7 @@ import com.sun.source.util.TreePathScanner;
 import com.sun.source.util.TreeScanner;
 import com.sun.tools.javac.code.Flags;
 import com.sun.tools.javac.code.Symbol;
+import com.sun.tools.javac.code.Symbol.MethodSymbol;
 import com.sun.tools.javac.code.Symbol.VarSymbol;
 import com.sun.tools.javac.code.Type;
 import com.sun.tools.javac.util.Name;
@@ -56,6 +58,7 @@ import dev.tether.checker.utils.BodyScan;
 import dev.tether.checker.utils.LocalEscapes;
 import dev.tether.checker.utils.LocalEscapes.Way;
 import dev.tether.checker.utils.PerCompilation;
+import dev.tether.checker.utils.SameCompilation;
 import dev.tether.checker.utils.SameVariable;
 import dev.tether.checker.utils.Symbols;
 import dev.tether.checker.utils.Synchronization;
@@ -1145,7 +1148,7 @@ public final class NonAtomicConcurrentMapUpdate extends BugChecker
    * thread can see while the method updates it ({@link #SEEN_ELSEWHERE}).
    */
   private static boolean isExempt(ExpressionTree map, VisitorState state) {
-    if (Synchronization.isGuarded(state.getPath(), null)) {
+    if (Synchronization.isGuarded(state.getPath(), null) || onlyCalledGuarded(state)) {
       return true;
     }
     Symbol sym = ASTHelpers.getSymbol(map);
@@ -1166,6 +1169,33 @@ public final class NonAtomicConcurrentMapUpdate extends BugChecker
       }
     }
     return false;
+  }
+
+  /**
+   * Whether the method around the update is called only inside critical sections: it is not public
+   * API, and every use of it in the files of this compilation that can see it ({@link
+   * SameCompilation#usesOf}) is guarded ({@link Synchronization#isGuarded}), as the update itself
+   * would be inside {@code synchronized}. Unknown uses (public API, a file that cannot be read) and
+   * a method nobody calls do not count.
+   */
+  private static boolean onlyCalledGuarded(VisitorState state) {
+    MethodTree method = ASTHelpers.findEnclosingNode(state.getPath(), MethodTree.class);
+    if (method == null
+        || ASTHelpers.findEnclosingNode(state.getPath(), LambdaExpressionTree.class) != null) {
+      return false; // a lambda's body runs where it is called, not where the method is
+    }
+    MethodSymbol sym = ASTHelpers.getSymbol(method);
+    Optional<List<TreePath>> uses =
+        sym == null ? Optional.empty() : SameCompilation.usesOf(sym, state);
+    if (uses.isEmpty() || uses.get().isEmpty()) {
+      return false;
+    }
+    for (TreePath use : uses.get()) {
+      if (use.getLeaf() instanceof MemberReferenceTree || !Synchronization.isGuarded(use, null)) {
+        return false; // a method reference runs wherever it is handed
+      }
+    }
+    return true;
   }
 
   /**

@@ -1082,4 +1082,82 @@ final class NonAtomicConcurrentMapUpdateTest {
             "}")
         .doTest(TestMode.TEXT_MATCH);
   }
+
+  @Test
+  void identificationNegativesHelperCalledOnlyUnderALock() {
+    CompilationTestHelper.newInstance(NonAtomicConcurrentMapUpdate.class, getClass())
+        .addSourceLines(
+            "States.java",
+            "import java.util.concurrent.ConcurrentHashMap;",
+            "import java.util.concurrent.ConcurrentMap;",
+            "class States {",
+            "  private final ConcurrentMap<String, Object> map = new ConcurrentHashMap<>();",
+            "  private final Object lock = new Object();",
+            "  synchronized Object state(String k) {",
+            "    return fromMap(k);",
+            "  }",
+            "  Object other(String k) {",
+            "    synchronized (lock) {",
+            "      return fromMap(k);",
+            "    }",
+            "  }",
+            "  private Object fromMap(String k) {",
+            "    Object v = map.get(k);",
+            "    if (v == null) {",
+            "      v = new Object();",
+            "      map.put(k, v);",
+            "    }",
+            "    return v;",
+            "  }",
+            "}")
+        .doTest();
+  }
+
+  @Test
+  void identificationPositivesHelperAlsoCalledWithoutALock() {
+    CompilationTestHelper.newInstance(NonAtomicConcurrentMapUpdate.class, getClass())
+        .addSourceLines(
+            "States.java",
+            "import java.util.concurrent.ConcurrentHashMap;",
+            "import java.util.concurrent.ConcurrentMap;",
+            "class States {",
+            "  private final ConcurrentMap<String, Object> map = new ConcurrentHashMap<>();",
+            "  synchronized Object state(String k) {",
+            "    return fromMap(k);",
+            "  }",
+            "  Object unlocked(String k) {",
+            "    return fromMap(k);",
+            "  }",
+            "  private Object fromMap(String k) {",
+            "    Object v = map.get(k);",
+            "    // BUG: Diagnostic contains: NonAtomicConcurrentMapUpdate",
+            "    if (v == null) {",
+            "      v = new Object();",
+            "      map.put(k, v);",
+            "    }",
+            "    return v;",
+            "  }",
+            "}")
+        .addSourceLines(
+            "Api.java",
+            "import java.util.concurrent.ConcurrentHashMap;",
+            "import java.util.concurrent.ConcurrentMap;",
+            "public class Api {",
+            "  private final ConcurrentMap<String, Object> map = new ConcurrentHashMap<>();",
+            "  public synchronized Object state(String k) {",
+            "    return fromMap(k);",
+            "  }",
+            "  // public: callers outside the compilation may hold no lock",
+            "  public Object fromMap(String k) {",
+            "    Object v = map.get(k);",
+            "    // BUG: Diagnostic contains: NonAtomicConcurrentMapUpdate",
+            "    if (v == null) {",
+            "      v = new Object();",
+            "      map.put(k, v);",
+            "    }",
+            "    return v;",
+            "  }",
+            "}")
+        .doTest();
+  }
 }
