@@ -118,9 +118,13 @@ final class RuntimeSamplesTest {
     try (CancelScope scope = CancelScope.root().withTimeout(Duration.ofMillis(300))) {
       new TimerInLoopRuntime().pollEvery(scope, Duration.ofMillis(20), polls::incrementAndGet);
     }
+    long elapsedMillis = (System.nanoTime() - start) / 1_000_000;
     assertPrompt(start);
-    // Missed ticks are dropped, so there can be no more than 300 / 20 of them.
-    assertTrue(polls.get() >= 2 && polls.get() <= 15, "polls: " + polls);
+    // Missed ticks are dropped, not caught up in a burst: at most one poll per period that passed
+    // (and the first), however late a loaded machine delivers the timeout.
+    assertTrue(
+        polls.get() >= 2 && polls.get() <= elapsedMillis / 20 + 1,
+        "polls: " + polls + " in " + elapsedMillis + " ms");
   }
 
   @Test
