@@ -19,7 +19,8 @@ import javax.tools.ToolProvider;
  * Compiles one corpus library with Error Prone (all its default checks) and Tether in a single
  * javac run, then reads Error Prone's own per-check stopwatches ({@code ErrorProneTimings}) and
  * prints what share of the compilation Tether's checks took. Measuring both sides in the same run
- * makes the ratio robust to a busy machine, unlike comparing two runs.
+ * makes the ratio steadier than comparing two runs on a busy machine (under heavy load, run it with
+ * {@code nice -n -20}: the stopwatches count time the thread waits for a CPU too).
  *
  * <p>Usage (from the repository root, after {@code corpus/run} prepared the library):
  *
