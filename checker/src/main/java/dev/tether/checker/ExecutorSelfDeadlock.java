@@ -160,15 +160,7 @@ public final class ExecutorSelfDeadlock extends BugChecker implements MethodInvo
   }
 
   private static @Nullable TreePath pathTo(@Nullable Tree target, VisitorState state) {
-    if (target == null) {
-      return null;
-    }
-    for (TreePath p = state.getPath(); p != null; p = p.getParentPath()) {
-      if (p.getLeaf() == target) {
-        return p;
-      }
-    }
-    return null;
+    return target == null ? null : Trees.ancestor(state.getPath(), target);
   }
 
   /**

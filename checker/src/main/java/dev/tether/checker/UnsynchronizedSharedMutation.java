@@ -642,14 +642,11 @@ public final class UnsynchronizedSharedMutation extends BugChecker
         return false;
       }
       if (repeat instanceof LambdaExpressionTree lambda && isParameter(lambda, v)) {
-        for (TreePath p = taskPath; p != null; p = p.getParentPath()) {
-          if (p.getLeaf() == repeat) {
-            return p.getParentPath() != null
-                && p.getParentPath().getLeaf() instanceof MethodInvocationTree call
-                && overRange(ASTHelpers.getReceiver(call));
-          }
-        }
-        return false;
+        TreePath p = Trees.ancestor(taskPath, repeat);
+        return p != null
+            && p.getParentPath() != null
+            && p.getParentPath().getLeaf() instanceof MethodInvocationTree call
+            && overRange(ASTHelpers.getReceiver(call));
       }
       if (repeat instanceof ForLoopTree loop
           && v.getKind() == ElementKind.LOCAL_VARIABLE

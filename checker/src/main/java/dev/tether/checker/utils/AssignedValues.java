@@ -39,9 +39,23 @@ public final class AssignedValues {
    */
   public static Optional<ImmutableList<ExpressionTree>> of(VarSymbol var, VisitorState state) {
     Tree scope = scope(var, state.getPath());
-    if (scope == null) {
-      return Optional.empty();
-    }
+    return scope == null ? Optional.empty() : valuesIn(var, scope);
+  }
+
+  /**
+   * Every value assigned to the {@code private} field {@code field} in {@code topLevelClass}, the
+   * top-level class that declares it (read from another file of the compilation, or from the one at
+   * hand), as {@link #of}; empty when {@code field} is not private or a value may come from
+   * elsewhere.
+   */
+  public static Optional<ImmutableList<ExpressionTree>> ofField(
+      VarSymbol field, ClassTree topLevelClass) {
+    return field.getKind() == ElementKind.FIELD && field.getModifiers().contains(Modifier.PRIVATE)
+        ? valuesIn(field, topLevelClass)
+        : Optional.empty();
+  }
+
+  private static Optional<ImmutableList<ExpressionTree>> valuesIn(VarSymbol var, Tree scope) {
     List<ExpressionTree> values = new ArrayList<>();
     boolean unknown =
         new StoppingScanner() {

@@ -1,5 +1,6 @@
 package dev.tether.checker.utils;
 
+import com.google.common.collect.ImmutableList;
 import com.google.common.collect.ImmutableSet;
 import com.google.errorprone.VisitorState;
 import com.google.errorprone.suppliers.Supplier;
@@ -204,10 +205,7 @@ public final class ThreadOwnership {
       ClassSymbol outermost = ASTHelpers.outermostClass(sym);
       ClassFacts known = facts.get(outermost);
       if (known == null) {
-        TreePath path =
-            topClass != null && outermost.equals(ASTHelpers.getSymbol(topClass.getLeaf()))
-                ? topClass
-                : SameCompilation.pathOf(outermost, state);
+        TreePath path = classPath(outermost);
         if (path == null) {
           known = new ClassFacts(state); // unreadable: no facts
         } else {
@@ -216,6 +214,17 @@ public final class ThreadOwnership {
         facts.put(outermost, known);
       }
       return known;
+    }
+
+    /**
+     * The path of the top-level class {@code outermost}: the class asked about, or another class of
+     * this compilation when its file can be read ({@link SameCompilation#pathOf}); else {@code
+     * null}.
+     */
+    private @Nullable TreePath classPath(ClassSymbol outermost) {
+      return topClass != null && outermost.equals(ASTHelpers.getSymbol(topClass.getLeaf()))
+          ? topClass
+          : SameCompilation.pathOf(outermost, state);
     }
 
     Runner runner(TreePath path) {
@@ -487,10 +496,10 @@ public final class ThreadOwnership {
       if (var.getKind() != ElementKind.FIELD || !var.getModifiers().contains(Modifier.PRIVATE)) {
         return false;
       }
-      ClassFacts facts = factsFor(var);
-      if (!holdsOnlyNewExecutors(var, executor, facts)) {
+      if (!holdsOnlyNewExecutors(var, executor)) {
         return false;
       }
+      ClassFacts facts = factsFor(var);
       long others =
           facts.submits.getOrDefault(var, List.of()).stream()
               .filter(use -> !isWithin(use, handoff.task()))
@@ -499,25 +508,34 @@ public final class ThreadOwnership {
     }
 
     /**
-     * Whether the field {@code var} is initialized with a new executor, or has no initializer (or
-     * {@code null}) and every assignment of it in its top-level class stores a new executor.
+     * Whether the private field {@code var} is initialized with a new executor, or has no
+     * initializer (or {@code null}) and every assignment of it in its top-level class stores a new
+     * executor ({@link AssignedValues#ofField}).
      */
-    private boolean holdsOnlyNewExecutors(
-        VarSymbol var, ExpressionTree executor, ClassFacts facts) {
+    private boolean holdsOnlyNewExecutors(VarSymbol var, ExpressionTree executor) {
       Optional<ExpressionTree> creation = ExecutorFacts.creation(executor, state);
       if (creation.isPresent()) {
         return ExecutorFacts.createsExecutor(creation.get(), state);
       }
-      List<ExpressionTree> writes = facts.fieldWrites.getOrDefault(var, List.of());
+      TreePath cls = classPath(ASTHelpers.outermostClass(var));
+      Optional<ImmutableList<ExpressionTree>> writes =
+          cls != null && cls.getLeaf() instanceof ClassTree tree
+              ? AssignedValues.ofField(var, tree)
+              : Optional.empty();
       if (writes.isEmpty()) {
         return false;
       }
-      for (ExpressionTree write : writes) {
-        if (!isNullLiteral(write) && !ExecutorFacts.createsExecutor(write, state)) {
+      boolean stored = false;
+      for (ExpressionTree write : writes.get()) {
+        if (isNullLiteral(write)) {
+          continue;
+        }
+        if (!ExecutorFacts.createsExecutor(ASTHelpers.stripParentheses(write), state)) {
           return false;
         }
+        stored = true;
       }
-      return writes.stream().anyMatch(write -> !isNullLiteral(write));
+      return stored;
     }
 
     /**
@@ -592,12 +610,7 @@ public final class ThreadOwnership {
 
     /** Whether {@code path} lies in {@code tree} (or is it). */
     private static boolean isWithin(TreePath path, Tree tree) {
-      for (TreePath p = path; p != null; p = p.getParentPath()) {
-        if (p.getLeaf() == tree) {
-          return true;
-        }
-      }
-      return false;
+      return Trees.ancestor(path, tree) != null;
     }
 
     private boolean isThread(@Nullable Type type) {
@@ -656,9 +669,6 @@ public final class ThreadOwnership {
       this.shutDownNames = SHUT_DOWN_NAMES.get(state);
     }
 
-    /** What each field's initializer and assignments store (executor fields only matter). */
-    final Map<VarSymbol, List<ExpressionTree>> fieldWrites = new HashMap<>();
-
     @Override
     public Void visitMethodInvocation(MethodInvocationTree tree, Void unused) {
       if (ASTHelpers.getSymbol(tree.getMethodSelect()) instanceof MethodSymbol sym) {
@@ -686,28 +696,6 @@ public final class ThreadOwnership {
         }
       }
       return super.visitMethodInvocation(tree, null);
-    }
-
-    @Override
-    public Void visitAssignment(AssignmentTree tree, Void unused) {
-      if (ASTHelpers.getSymbol(tree.getVariable()) instanceof VarSymbol field
-          && field.getKind() == ElementKind.FIELD) {
-        fieldWrites
-            .computeIfAbsent(field, f -> new ArrayList<>())
-            .add(ASTHelpers.stripParentheses(tree.getExpression()));
-      }
-      return super.visitAssignment(tree, null);
-    }
-
-    @Override
-    public Void visitVariable(VariableTree tree, Void unused) {
-      VarSymbol field = ASTHelpers.getSymbol(tree);
-      if (tree.getInitializer() != null && field != null && field.getKind() == ElementKind.FIELD) {
-        fieldWrites
-            .computeIfAbsent(field, f -> new ArrayList<>())
-            .add(ASTHelpers.stripParentheses(tree.getInitializer()));
-      }
-      return super.visitVariable(tree, null);
     }
 
     @Override

@@ -219,6 +219,16 @@ public final class Trees {
         || tree instanceof ContinueTree;
   }
 
+  /** The path of {@code tree} among {@code path} and its parents; {@code null} when not there. */
+  public static @Nullable TreePath ancestor(@Nullable TreePath path, Tree tree) {
+    for (TreePath p = path; p != null; p = p.getParentPath()) {
+      if (p.getLeaf() == tree) {
+        return p;
+      }
+    }
+    return null;
+  }
+
   /** Whether {@code tree} is the literal {@code null}. */
   public static boolean isNullLiteral(Tree tree) {
     return tree.getKind() == Tree.Kind.NULL_LITERAL;

@@ -8,7 +8,9 @@ import com.google.errorprone.VisitorState;
 import com.google.errorprone.bugpatterns.BugChecker;
 import com.google.errorprone.bugpatterns.BugChecker.MethodInvocationTreeMatcher;
 import com.google.errorprone.matchers.Description;
+import com.sun.source.tree.ClassTree;
 import com.sun.source.tree.MethodInvocationTree;
+import com.sun.source.util.TreePath;
 import com.sun.tools.javac.code.Symbol.VarSymbol;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
@@ -39,6 +41,67 @@ final class AssignedValuesTest {
                   .orElse("unknown");
       return buildDescription(tree).setMessage(message).build();
     }
+  }
+
+  /**
+   * Reports, at every call {@code probe(x)}, the values {@link AssignedValues#ofField} finds for
+   * the field {@code x} in the top-level class around the call.
+   */
+  @BugPattern(summary = "Reports AssignedValues.ofField", severity = WARNING)
+  public static final class FieldProbe extends BugChecker implements MethodInvocationTreeMatcher {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    public Description matchMethodInvocation(MethodInvocationTree tree, VisitorState state) {
+      if (!Trees.calledName(tree).equals("probe") || tree.getArguments().size() != 1) {
+        return Description.NO_MATCH;
+      }
+      VarSymbol var = SameVariable.variable(tree.getArguments().get(0));
+      ClassTree top = null;
+      for (TreePath p = state.getPath(); p != null; p = p.getParentPath()) {
+        if (p.getLeaf() instanceof ClassTree cls) {
+          top = cls;
+        }
+      }
+      String message =
+          var == null || top == null
+              ? "not a variable"
+              : AssignedValues.ofField(var, top)
+                  .map(
+                      values ->
+                          values.stream()
+                              .map(state::getSourceForNode)
+                              .collect(Collectors.joining(" | ", "values: ", "")))
+                  .orElse("unknown");
+      return buildDescription(tree).setMessage(message).build();
+    }
+  }
+
+  @Test
+  void privateFieldsOfATopLevelClass() {
+    CompilationTestHelper.newInstance(FieldProbe.class, getClass())
+        .addSourceLines(
+            "A.java",
+            "import java.util.concurrent.*;",
+            "class A {",
+            "  static void probe(Object o) {}",
+            "  static class Holder {",
+            "    private ExecutorService pool;",
+            "    ExecutorService open;",
+            "    void start() { pool = Executors.newSingleThreadExecutor(); }",
+            "    void stop() { pool = null; }",
+            "  }",
+            "  static class User {",
+            "    void use(Holder h) {",
+            "      // a sibling class's private field: every value in the top-level class",
+            "      // BUG: Diagnostic contains: values: Executors.newSingleThreadExecutor() | null",
+            "      probe(h.pool);",
+            "      // BUG: Diagnostic contains: unknown",
+            "      probe(h.open);",
+            "    }",
+            "  }",
+            "}")
+        .doTest();
   }
 
   @Test

@@ -114,6 +114,46 @@ final class TreesTest {
     }
   }
 
+  /** Reports, at every call, whether {@link Trees#ancestor} finds the enclosing method. */
+  @BugPattern(summary = "Reports Trees.ancestor", severity = WARNING)
+  public static final class AncestorProbe extends BugChecker
+      implements MethodInvocationTreeMatcher {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    public Description matchMethodInvocation(MethodInvocationTree tree, VisitorState state) {
+      MethodTree method = ASTHelpers.findEnclosingNode(state.getPath(), MethodTree.class);
+      TreePath found = method == null ? null : Trees.ancestor(state.getPath(), method);
+      TreePath self = Trees.ancestor(state.getPath(), tree);
+      return buildDescription(tree)
+          .setMessage(
+              "method="
+                  + (found != null && found.getLeaf() == method)
+                  + " self="
+                  + (self == state.getPath())
+                  + " other="
+                  + (Trees.ancestor(state.getPath(), state.getPath().getCompilationUnit()) != null)
+                  + " absent="
+                  + (Trees.ancestor(state.getPath(), tree.getMethodSelect()) == null)
+                  + ";")
+          .build();
+    }
+  }
+
+  @Test
+  void ancestorFindsAPathUpTheTree() {
+    CompilationTestHelper.newInstance(AncestorProbe.class, getClass())
+        .addSourceLines(
+            "A.java",
+            "class A {",
+            "  void m(String s) {",
+            "    // BUG: Diagnostic contains: method=true self=true other=true absent=true;",
+            "    s.trim();",
+            "  }",
+            "}")
+        .doTest();
+  }
+
   @Test
   void calledNameFiltersCompareNames() {
     CompilationTestHelper.newInstance(CalledNameFilterProbe.class, getClass())
