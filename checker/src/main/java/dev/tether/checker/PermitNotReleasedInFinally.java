@@ -49,13 +49,16 @@ import com.sun.source.util.TreePath;
 import com.sun.source.util.TreePathScanner;
 import com.sun.source.util.TreeScanner;
 import com.sun.tools.javac.code.Symbol;
+import com.sun.tools.javac.code.Symbol.ClassSymbol;
 import com.sun.tools.javac.code.Type;
 import com.sun.tools.javac.util.Name;
 import dev.tether.checker.utils.ConcurrentCode;
 import dev.tether.checker.utils.ConcurrentCode.Kind;
 import dev.tether.checker.utils.EnclosingLoops;
 import dev.tether.checker.utils.JumpScanner;
+import dev.tether.checker.utils.NonThrowing;
 import dev.tether.checker.utils.PerCompilation;
+import dev.tether.checker.utils.SameCompilation;
 import dev.tether.checker.utils.SameVariable;
 import dev.tether.checker.utils.Trees;
 import java.util.HashSet;
@@ -273,8 +276,8 @@ public final class PermitNotReleasedInFinally extends BugChecker
           exits |= Exits.in(statement);
           continue;
         }
-        if (k == 0 && isRelease(statement, acquisition, state)) {
-          return NO_MATCH; // acquire-then-release: a gate
+        if (releasedBeforeAnythingThrows(statements, k, acquisition, state)) {
+          return NO_MATCH; // a gate, or held only over code that cannot throw
         }
         if (statement instanceof IfTree ifTree
             && ifTree.getElseStatement() == null
@@ -568,6 +571,61 @@ public final class PermitNotReleasedInFinally extends BugChecker
         && acquisition.releasedBy(call, state);
   }
 
+  /**
+   * Whether the release is reached only through code that cannot throw ({@link NonThrowing}), so
+   * that the resource cannot leak: {@code held[k]} is the release and {@code held[0..k)} cannot
+   * throw (with nothing in between: acquire-then-release, a gate), or {@code held[k]} is a {@code
+   * try} whose block releases after such statements. A read lock taken while the write lock of the
+   * same read-write lock is held counts as part of the release: it is the downgrade of {@code
+   * ReentrantReadWriteLock}'s Javadoc ({@code w.lock(); try { state = s; rw.readLock().lock();
+   * rw.writeLock().unlock(); … } finally { rw.readLock().unlock(); }}).
+   */
+  private static boolean releasedBeforeAnythingThrows(
+      List<? extends StatementTree> held, int k, Acquisition acquisition, VisitorState state) {
+    for (StatementTree statement : held.subList(0, k)) {
+      if (!NonThrowing.statement(statement)) {
+        return false;
+      }
+    }
+    StatementTree statement = held.get(k);
+    if (isRelease(statement, acquisition, state)) {
+      return true;
+    }
+    if (!(statement instanceof TryTree tryTree) || !tryTree.getResources().isEmpty()) {
+      return false;
+    }
+    for (StatementTree inner : tryTree.getBlock().getStatements()) {
+      if (isRelease(inner, acquisition, state)) {
+        return true;
+      }
+      if (!NonThrowing.statement(inner) && !isDowngrade(inner, acquisition, state)) {
+        return false;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Whether {@code statement} is {@code rw.readLock().lock()} while {@code acquisition} holds
+   * {@code rw.writeLock()} of the same read-write lock.
+   */
+  private static boolean isDowngrade(
+      StatementTree statement, Acquisition acquisition, VisitorState state) {
+    ExpressionTree held = ASTHelpers.stripParentheses(acquisition.receiver());
+    return acquisition.resource() == Resource.LOCK
+        && held instanceof MethodInvocationTree writeView
+        && Trees.calledName(writeView).equals("writeLock")
+        && statement instanceof ExpressionStatementTree expression
+        && expression.getExpression() instanceof MethodInvocationTree lock
+        && LOCK_LOCK.matches(lock, state)
+        && ASTHelpers.stripParentheses(ASTHelpers.getReceiver(lock))
+            instanceof MethodInvocationTree readView
+        && Trees.calledName(readView).equals("readLock")
+        && readView.getArguments().isEmpty()
+        && LOCK_VIEW.matches(readView, state)
+        && SameVariable.of(ASTHelpers.getReceiver(readView), ASTHelpers.getReceiver(writeView));
+  }
+
   /** Where the releases inside one statement are, found in one scan. */
   private static final class Releases extends TreePathScanner<Void, Void> {
     private final Acquisition acquisition;
@@ -651,6 +709,80 @@ public final class PermitNotReleasedInFinally extends BugChecker
     }
 
     @Override
+    public Void visitNewClass(NewClassTree tree, Void unused) {
+      if (tree.getClassBody() == null && taskDepth == 0 && releasesInItsTask(tree)) {
+        inTask = true; // new Acceptor(): a task of this compilation that releases it
+      }
+      return super.visitNewClass(tree, null);
+    }
+
+    /**
+     * Whether {@code creation} makes a task (a {@code Runnable}, {@code Callable} or {@code Thread}
+     * of a named class whose source this compilation can read) whose {@code run()} or {@code
+     * call()} releases the resource in a {@code finally} or as its first action: the hand-off
+     * idiom, with the task's class written out instead of a lambda.
+     */
+    private boolean releasesInItsTask(NewClassTree creation) {
+      Symbol sym = ASTHelpers.getSymbol(creation.getIdentifier());
+      if (!(sym instanceof ClassSymbol cls)) {
+        return false;
+      }
+      TreePath task = SameCompilation.pathOfClass(cls, state);
+      if (task == null) {
+        return false;
+      }
+      for (Tree member : ((ClassTree) task.getLeaf()).getMembers()) {
+        if (member instanceof MethodTree method
+            && method.getParameters().isEmpty()
+            && method.getBody() != null
+            && (method.getName().contentEquals("run") || method.getName().contentEquals("call"))
+            && releasesFirstOrFinally(new TreePath(new TreePath(task, method), method.getBody()))) {
+          return true;
+        }
+      }
+      return false;
+    }
+
+    /** Whether the body releases the resource in a {@code finally} or as its first action. */
+    private boolean releasesFirstOrFinally(TreePath body) {
+      boolean[] found = new boolean[1];
+      new TreePathScanner<Void, Void>() {
+        private int finallyDepth;
+
+        @Override
+        public Void visitMethodInvocation(MethodInvocationTree call, Void unused) {
+          if (acquisition.releasedBy(call, state)
+              && (finallyDepth > 0 || firstInTask(getCurrentPath()))) {
+            found[0] = true;
+          }
+          return super.visitMethodInvocation(call, null);
+        }
+
+        @Override
+        public Void visitTry(TryTree tree, Void unused) {
+          scan(tree.getResources(), null);
+          scan(tree.getBlock(), null);
+          scan(tree.getCatches(), null);
+          finallyDepth++;
+          scan(tree.getFinallyBlock(), null);
+          finallyDepth--;
+          return null;
+        }
+
+        @Override
+        public Void visitClass(ClassTree tree, Void unused) {
+          return null; // another task's code
+        }
+
+        @Override
+        public Void visitLambdaExpression(LambdaExpressionTree tree, Void unused) {
+          return null;
+        }
+      }.scan(body, null);
+      return found[0];
+    }
+
+    @Override
     public Void visitClass(ClassTree tree, Void unused) {
       TreePath parent = getCurrentPath().getParentPath();
       boolean task =
@@ -693,7 +825,8 @@ public final class PermitNotReleasedInFinally extends BugChecker
 
   /**
    * Whether the release at {@code path} is the first thing its lambda (or method) does: then
-   * nothing before it can throw ({@code () -> sem.release()}, {@code { sem.release(); … }}).
+   * nothing before it can throw ({@code () -> sem.release()}, {@code { sem.release(); … }}, also
+   * after statements that cannot throw, {@code { int n = 0; sem.release(); … }}).
    */
   private static boolean firstInTask(TreePath path) {
     Tree child = path.getLeaf();
@@ -709,7 +842,15 @@ public final class PermitNotReleasedInFinally extends BugChecker
                 && (up.getLeaf() instanceof LambdaExpressionTree
                     || up.getLeaf() instanceof MethodTree);
         if (body) {
-          return !block.getStatements().isEmpty() && block.getStatements().get(0) == child;
+          for (StatementTree statement : block.getStatements()) {
+            if (statement == child) {
+              return true;
+            }
+            if (!NonThrowing.statement(statement)) {
+              return false;
+            }
+          }
+          return false;
         }
       } else if (leaf instanceof ClassTree) {
         return false;
