@@ -94,6 +94,8 @@ public final class UnownedThread extends BugChecker
       return receiver != null
               && createsUnstartedThread(receiver, state)
               && !ThreadOwnership.hasOwnerByConstruction(state.getPath(), receiver, state)
+              && !ThreadOwnership.isProcessThread(
+                  state.getPath(), receiver, /* madeDaemon= */ false, state)
               && !isUnboundedFanOut(receiver, state)
           ? unowned(receiver)
           : NO_MATCH;
@@ -135,6 +137,7 @@ public final class UnownedThread extends BugChecker
     return (startedHere || uses.started)
             && !uses.owned
             && !ThreadOwnership.hasOwnerByConstruction(state.getPath(), init, state)
+            && !ThreadOwnership.isProcessThread(state.getPath(), init, uses.madeDaemon, state)
             && !isUnboundedFanOut(init, state)
         ? unowned(tree)
         : NO_MATCH;
@@ -175,11 +178,25 @@ public final class UnownedThread extends BugChecker
     return LibraryModel.of(state).isThreadFactory(tree, state);
   }
 
+  /** Whether the call on the variable at {@code use} has the one argument {@code false}. */
+  private static boolean setsFalse(TreePath use) {
+    TreePath select = use.getParentPath();
+    TreePath call = select == null ? null : select.getParentPath();
+    return call != null
+        && call.getLeaf() instanceof MethodInvocationTree invocation
+        && invocation.getArguments().size() == 1
+        && ASTHelpers.constValue(invocation.getArguments().get(0)) instanceof Boolean b
+        && !b;
+  }
+
   /** What the code in the variable's scope does with the thread, found in one scan. */
   private static final class Uses extends LazyPathScanner<Void, Void> {
     private final VarSymbol thread;
     private boolean started;
     private boolean owned;
+
+    /** Whether {@code setDaemon} is called on it with anything but {@code false}. */
+    private boolean madeDaemon;
 
     Uses(VarSymbol thread) {
       this.thread = thread;
@@ -192,6 +209,8 @@ public final class UnownedThread extends BugChecker
         String called = Trees.calledOn(getCurrentPath());
         if ("start".equals(called)) {
           started = true;
+        } else if ("setDaemon".equals(called)) {
+          madeDaemon |= !setsFalse(getCurrentPath());
         } else if (called == null || !NEUTRAL.contains(called)) {
           owned = true; // joined, interrupted, stored, returned, passed on or captured
           stop();

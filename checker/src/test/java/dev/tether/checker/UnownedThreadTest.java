@@ -928,4 +928,72 @@ final class UnownedThreadTest {
             "}")
         .doTest();
   }
+
+  /**
+   * A program's entry point owns the process: a non-daemon thread it starts runs to its end before
+   * the JVM exits. Not reported there; the same threads made daemons, started in another method or
+   * in a lambda inside {@code main}, are.
+   */
+  @Test
+  void identificationNegativesProcessThreadsOfMain() {
+    CompilationTestHelper.newInstance(UnownedThread.class, getClass())
+        .addSourceLines(
+            "Demo.java",
+            "class Demo {",
+            "  public static void main(String[] args) {",
+            "    Thread t = new Thread(() -> System.out.println(\"in a thread\"), \"demo\");",
+            "    t.setDaemon(false);",
+            "    t.start();",
+            "    new Thread(() -> System.out.println(\"another\")).start();",
+            "    new Printer().start();",
+            "  }",
+            "",
+            "  static final class Printer extends Thread {",
+            "    @Override public void run() { System.out.println(\"printer\"); }",
+            "  }",
+            "}")
+        .doTest();
+  }
+
+  @Test
+  void identificationPositivesDaemonsAndThreadsOutsideMain() {
+    CompilationTestHelper.newInstance(UnownedThread.class, getClass())
+        .addSourceLines(
+            "NotMain.java",
+            "import java.util.concurrent.*;",
+            "class NotMain {",
+            "  public static void main(String[] args) {",
+            "    // BUG: Diagnostic contains: UnownedThread",
+            "    Thread t = new Thread(() -> System.out.println(\"cut off at exit\"));",
+            "    t.setDaemon(true);",
+            "    t.start();",
+            "    // BUG: Diagnostic contains: UnownedThread",
+            "    new DaemonPrinter().start();",
+            "    // BUG: Diagnostic contains: UnownedThread",
+            "    Executors.defaultThreadFactory().newThread(() -> {}).start();",
+            "    ExecutorService pool = Executors.newSingleThreadExecutor();",
+            "    pool.execute(() -> {",
+            "      // BUG: Diagnostic contains: UnownedThread",
+            "      new Thread(() -> System.out.println(\"from a task\")).start();",
+            "    });",
+            "    pool.shutdown();",
+            "  }",
+            "",
+            "  static void main() {",
+            "    // BUG: Diagnostic contains: UnownedThread",
+            "    new Thread(() -> System.out.println(\"not the entry point\")).start();",
+            "  }",
+            "",
+            "  void main(String[] args, int n) {",
+            "    // BUG: Diagnostic contains: UnownedThread",
+            "    new Thread(() -> System.out.println(\"not the entry point\")).start();",
+            "  }",
+            "",
+            "  static final class DaemonPrinter extends Thread {",
+            "    DaemonPrinter() { setDaemon(true); }",
+            "    @Override public void run() { System.out.println(\"printer\"); }",
+            "  }",
+            "}")
+        .doTest();
+  }
 }

@@ -737,6 +737,65 @@ public final class ThreadOwnership {
   }
 
   /**
+   * Whether the thread that {@code creation} makes, started at {@code start}, is owned by the
+   * process: it is started directly in a program's entry point ({@code public static void
+   * main(String[])}, not in a lambda or class inside it) and is not a daemon, so the JVM runs it to
+   * its end before it exits, as it does the main thread. A thread counts as no daemon when it is
+   * made by {@code new Thread(…)} (a new thread is a daemon only if its creator is, and the main
+   * thread is not), or by a {@code Thread} subclass whose source in this compilation never calls
+   * {@code setDaemon}, and {@code madeDaemon} (the caller saw {@code setDaemon} called on it with
+   * anything but {@code false}) is false. Threads from factories and builders (whose daemon status
+   * is not in sight), virtual threads (always daemons) and daemons are cut off at exit: not owned.
+   */
+  public static boolean isProcessThread(
+      TreePath start, ExpressionTree creation, boolean madeDaemon, VisitorState state) {
+    if (madeDaemon
+        || !(ASTHelpers.stripParentheses(creation) instanceof NewClassTree newThread)
+        || (newThread.getClassBody() != null && callsSetDaemon(newThread.getClassBody()))
+        || !isInProgramMain(start)) {
+      return false;
+    }
+    Type type = ASTHelpers.getType(newThread.getIdentifier());
+    if (type == null || !(type.tsym instanceof ClassSymbol cls)) {
+      return false;
+    }
+    if (cls.getQualifiedName().contentEquals("java.lang.Thread")) {
+      return true;
+    }
+    TreePath subclass = SameCompilation.pathOfClass(cls, state);
+    return subclass != null && !callsSetDaemon(subclass.getLeaf());
+  }
+
+  private static boolean callsSetDaemon(Tree tree) {
+    return Trees.containsCall(tree, call -> Trees.calledName(call).equals("setDaemon"));
+  }
+
+  /**
+   * Whether {@code path} is directly in the body of a program's entry point, {@code public static
+   * void main(String[])}: not in a lambda, anonymous or local class inside it.
+   */
+  public static boolean isInProgramMain(TreePath path) {
+    for (TreePath p = path; p != null; p = p.getParentPath()) {
+      Tree leaf = p.getLeaf();
+      if (leaf instanceof LambdaExpressionTree || leaf instanceof ClassTree) {
+        return false;
+      }
+      if (leaf instanceof MethodTree method) {
+        MethodSymbol sym = ASTHelpers.getSymbol(method);
+        return sym != null
+            && sym.getSimpleName().contentEquals("main")
+            && sym.isStatic()
+            && sym.getModifiers().contains(Modifier.PUBLIC)
+            && sym.getReturnType().getKind() == TypeKind.VOID
+            && sym.getParameters().size() == 1
+            && sym.getParameters().get(0).type instanceof Type.ArrayType array
+            && array.elemtype.tsym.getQualifiedName().contentEquals("java.lang.String");
+      }
+    }
+    return false;
+  }
+
+  /**
    * Whether the {@code Runnable} handed to the new thread is a field of this object ({@code new
    * Thread(acceptor, name)}, {@code factory.newThread(this.worker)}) that the top-level class also
    * stops: it calls a method whose name says that it stops, ends or waits ({@link #STOPS}: {@code
