@@ -57,6 +57,64 @@ final class ThreadOwnershipTest {
     }
   }
 
+  /** Reports, at every call to {@code here()}, whether it is directly in a program's main. */
+  @BugPattern(summary = "Reports ThreadOwnership.isInProgramMain", severity = WARNING)
+  public static final class MainProbe extends BugChecker implements MethodInvocationTreeMatcher {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    public Description matchMethodInvocation(MethodInvocationTree tree, VisitorState state) {
+      if (!Trees.calledName(tree).equals("here")) {
+        return Description.NO_MATCH;
+      }
+      return buildDescription(tree)
+          .setMessage(ThreadOwnership.isInProgramMain(state.getPath()) ? "in: main" : "out: other")
+          .build();
+    }
+  }
+
+  @Test
+  void programMainIsOnlyTheEntryPointItself() {
+    CompilationTestHelper.newInstance(MainProbe.class, getClass())
+        .addSourceLines(
+            "A.java",
+            "class A {",
+            "  public static void main(String[] args) {",
+            "    // BUG: Diagnostic contains: in: main",
+            "    here();",
+            "    // BUG: Diagnostic contains: out: other",
+            "    Runnable r = () -> here();",
+            "    new Object() {",
+            "      // BUG: Diagnostic contains: out: other",
+            "      void m() { here(); }",
+            "    };",
+            "  }",
+            "  public static int main(String[] args, int n) {",
+            "    // BUG: Diagnostic contains: out: other",
+            "    here();",
+            "    return 0;",
+            "  }",
+            "  public void main(Object[] args) {",
+            "    // BUG: Diagnostic contains: out: other",
+            "    here();",
+            "  }",
+            "  static void here() {}",
+            "}",
+            "class B {",
+            "  public static void main(String... args) {",
+            "    // BUG: Diagnostic contains: in: main",
+            "    A.here();",
+            "  }",
+            "}",
+            "class C {",
+            "  static void main(String[] args) {",
+            "    // BUG: Diagnostic contains: out: other",
+            "    A.here();",
+            "  }",
+            "}")
+        .doTest();
+  }
+
   private final CompilationTestHelper runner =
       CompilationTestHelper.newInstance(RunnerProbe.class, getClass());
 
