@@ -626,11 +626,26 @@ public final class PermitNotReleasedInFinally extends BugChecker
         && SameVariable.of(ASTHelpers.getReceiver(readView), ASTHelpers.getReceiver(writeView));
   }
 
+  /** A scan that knows how many {@code finally} blocks around the current node it is inside. */
+  private abstract static class FinallyAwareScanner extends TreePathScanner<Void, Void> {
+    int finallyDepth;
+
+    @Override
+    public Void visitTry(TryTree tree, Void unused) {
+      scan(tree.getResources(), null);
+      scan(tree.getBlock(), null);
+      scan(tree.getCatches(), null);
+      finallyDepth++;
+      scan(tree.getFinallyBlock(), null);
+      finallyDepth--;
+      return null;
+    }
+  }
+
   /** Where the releases inside one statement are, found in one scan. */
-  private static final class Releases extends TreePathScanner<Void, Void> {
+  private static final class Releases extends FinallyAwareScanner {
     private final Acquisition acquisition;
     private final VisitorState state;
-    private int finallyDepth;
     private int catchAllDepth;
     private int taskDepth;
 
@@ -680,17 +695,6 @@ public final class PermitNotReleasedInFinally extends BugChecker
         }
       }
       return super.visitMethodInvocation(call, null);
-    }
-
-    @Override
-    public Void visitTry(TryTree tree, Void unused) {
-      scan(tree.getResources(), null);
-      scan(tree.getBlock(), null);
-      scan(tree.getCatches(), null);
-      finallyDepth++;
-      scan(tree.getFinallyBlock(), null);
-      finallyDepth--;
-      return null;
     }
 
     @Override
@@ -746,9 +750,7 @@ public final class PermitNotReleasedInFinally extends BugChecker
     /** Whether the body releases the resource in a {@code finally} or as its first action. */
     private boolean releasesFirstOrFinally(TreePath body) {
       boolean[] found = new boolean[1];
-      new TreePathScanner<Void, Void>() {
-        private int finallyDepth;
-
+      new FinallyAwareScanner() {
         @Override
         public Void visitMethodInvocation(MethodInvocationTree call, Void unused) {
           if (acquisition.releasedBy(call, state)
@@ -756,17 +758,6 @@ public final class PermitNotReleasedInFinally extends BugChecker
             found[0] = true;
           }
           return super.visitMethodInvocation(call, null);
-        }
-
-        @Override
-        public Void visitTry(TryTree tree, Void unused) {
-          scan(tree.getResources(), null);
-          scan(tree.getBlock(), null);
-          scan(tree.getCatches(), null);
-          finallyDepth++;
-          scan(tree.getFinallyBlock(), null);
-          finallyDepth--;
-          return null;
         }
 
         @Override

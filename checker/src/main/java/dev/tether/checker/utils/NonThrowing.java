@@ -78,14 +78,8 @@ public final class NonThrowing {
 
   /** A local variable, or a field of this object: {@code x}, {@code this.x}. */
   private static boolean isOwnVariable(ExpressionTree tree) {
-    ExpressionTree t = ASTHelpers.stripParentheses(tree);
-    boolean named =
-        t instanceof IdentifierTree
-            || (t instanceof MemberSelectTree select
-                && select.getExpression() instanceof IdentifierTree receiver
-                && receiver.getName().contentEquals("this"));
-    Symbol sym = ASTHelpers.getSymbol(t);
-    return named
+    Symbol sym = ASTHelpers.getSymbol(ASTHelpers.stripParentheses(tree));
+    return Trees.isNameOrThisMember(tree)
         && sym != null
         && (sym.getKind() == ElementKind.LOCAL_VARIABLE
             || sym.getKind() == ElementKind.FIELD

@@ -813,13 +813,8 @@ public final class ThreadOwnership {
     }
     for (ExpressionTree argument : arguments) {
       ExpressionTree a = ASTHelpers.stripParentheses(argument);
-      boolean ofThis =
-          a instanceof IdentifierTree
-              || (a instanceof MemberSelectTree select
-                  && select.getExpression() instanceof IdentifierTree receiver
-                  && receiver.getName().contentEquals("this"));
       VarSymbol field = SameVariable.variable(a);
-      if (ofThis
+      if (Trees.isNameOrThisMember(a)
           && field != null
           && field.getKind() == ElementKind.FIELD
           && field.type != null

@@ -229,6 +229,19 @@ public final class Trees {
     return null;
   }
 
+  /**
+   * Whether {@code tree} names a variable directly or as a member of this object: {@code x} or
+   * {@code this.x} (a local, a parameter, or a field of this object or of an enclosing one), not
+   * {@code other.x}.
+   */
+  public static boolean isNameOrThisMember(ExpressionTree tree) {
+    ExpressionTree t = ASTHelpers.stripParentheses(tree);
+    return t instanceof IdentifierTree
+        || (t instanceof MemberSelectTree select
+            && select.getExpression() instanceof IdentifierTree receiver
+            && receiver.getName().contentEquals("this"));
+  }
+
   /** Whether {@code tree} is the literal {@code null}. */
   public static boolean isNullLiteral(Tree tree) {
     return tree.getKind() == Tree.Kind.NULL_LITERAL;
