@@ -996,4 +996,73 @@ final class UnownedThreadTest {
             "}")
         .doTest();
   }
+
+  /**
+   * A thread that only delivers a result (completes a promise or future, counts down a latch) and
+   * ends: whoever holds the promise learns its end. Not reported; the twins that do work first, or
+   * call a method of that name on something that is no promise, are.
+   */
+  @Test
+  void identificationNegativesThreadsThatOnlyDeliverAResult() {
+    CompilationTestHelper.newInstance(UnownedThread.class, getClass())
+        .addSourceLines(
+            "Deliver.java",
+            "import java.util.concurrent.*;",
+            "class Deliver {",
+            "  interface Promise<T> { void complete(T value); void fail(Throwable cause); }",
+            "  interface Result { boolean succeeded(); Throwable cause(); }",
+            "  private final ThreadFactory factory = Executors.defaultThreadFactory();",
+            "",
+            "  void byReference(CompletableFuture<Void> done) {",
+            "    factory.newThread(() -> done.complete(null)).start();",
+            "  }",
+            "",
+            "  void byBranches(Promise<String> p, Result ar) {",
+            "    factory.newThread(() -> {",
+            "      if (ar.succeeded()) {",
+            "        p.complete(\"ok\");",
+            "      } else {",
+            "        p.fail(ar.cause());",
+            "      }",
+            "    }).start();",
+            "  }",
+            "",
+            "  void latch(CountDownLatch started) {",
+            "    new Thread(started::countDown).start();",
+            "  }",
+            "}")
+        .doTest();
+  }
+
+  @Test
+  void identificationPositivesThreadsThatWorkBeforeDelivering() {
+    CompilationTestHelper.newInstance(UnownedThread.class, getClass())
+        .addSourceLines(
+            "Work.java",
+            "import java.util.concurrent.*;",
+            "class Work {",
+            "  interface Task { void complete(); }",
+            "  void workFirst(CompletableFuture<String> done) {",
+            "    // BUG: Diagnostic contains: UnownedThread",
+            "    new Thread(() -> { work(); done.complete(\"x\"); }).start();",
+            "  }",
+            "",
+            "  void computedValue(CompletableFuture<String> done) {",
+            "    // BUG: Diagnostic contains: UnownedThread",
+            "    new Thread(() -> done.complete(compute())).start();",
+            "  }",
+            "",
+            "  void notAPromise(Task task) {",
+            "    // BUG: Diagnostic contains: UnownedThread",
+            "    new Thread(task::complete).start();",
+            "    // BUG: Diagnostic contains: UnownedThread",
+            "    new Thread(() -> task.complete()).start();",
+            "  }",
+            "",
+            "  void work() {}",
+            "",
+            "  String compute() { return \"x\"; }",
+            "}")
+        .doTest();
+  }
 }

@@ -112,6 +112,29 @@ public final class ThreadOwnership {
   }
 
   private static final Supplier<Type> RUNNABLE = Suppliers.typeFromString("java.lang.Runnable");
+  private static final Supplier<Type> FUTURE =
+      Suppliers.typeFromString("java.util.concurrent.Future");
+  private static final Supplier<Type> COMPLETION_STAGE =
+      Suppliers.typeFromString("java.util.concurrent.CompletionStage");
+  private static final Supplier<Type> COUNT_DOWN_LATCH =
+      Suppliers.typeFromString("java.util.concurrent.CountDownLatch");
+
+  /** What a thread calls to deliver its result and end: complete a promise, count down a latch. */
+  private static final ImmutableSet<String> COMPLETES =
+      ImmutableSet.of(
+          "complete",
+          "completeExceptionally",
+          "tryComplete",
+          "fail",
+          "tryFail",
+          "setSuccess",
+          "setFailure",
+          "trySuccess",
+          "tryFailure",
+          "set",
+          "setException",
+          "countDown");
+
   private static final Supplier<Type> EXECUTOR =
       Suppliers.typeFromString("java.util.concurrent.Executor");
 
@@ -1127,6 +1150,11 @@ public final class ThreadOwnership {
     private final List<Tree> bodies = new ArrayList<>();
     private @Nullable ClassSymbol bodyClass;
 
+    /**
+     * Whether the thread's {@code Runnable} only completes a promise: {@code promise::complete}.
+     */
+    private boolean deliversResult;
+
     ThreadBody(ExpressionTree creation, TreePath start, VisitorState state) {
       this.state = state;
       ExpressionTree e = ASTHelpers.stripParentheses(creation);
@@ -1149,6 +1177,12 @@ public final class ThreadOwnership {
       ExpressionTree a = ASTHelpers.stripParentheses(arg);
       if (a instanceof LambdaExpressionTree lambda) {
         bodies.add(lambda.getBody());
+        deliversResult |= onlyCompletes(lambda.getBody());
+      } else if (a instanceof MemberReferenceTree reference
+          && COMPLETES.contains(reference.getName().toString())
+          && SameVariable.variable(reference.getQualifierExpression()) != null
+          && isPromise(ASTHelpers.getType(reference.getQualifierExpression()))) {
+        deliversResult = true; // newThread(promise::complete)
       } else if (a instanceof MemberReferenceTree
           && ASTHelpers.getSymbol(a) instanceof MethodSymbol target) {
         MethodTree method = findMethod(target, top);
@@ -1198,7 +1232,7 @@ public final class ThreadOwnership {
     }
 
     boolean hasOwner() {
-      if (bodyClass != null && registersItself(bodyClass)) {
+      if (deliversResult || (bodyClass != null && registersItself(bodyClass))) {
         return true;
       }
       for (Tree body : bodies) {
@@ -1207,6 +1241,54 @@ public final class ThreadOwnership {
         }
       }
       return false;
+    }
+
+    /**
+     * Whether {@code body} (a lambda's) does nothing but complete promises kept in variables:
+     * {@code () -> p.complete(v)}, {@code { if (ok) p.complete(); else p.fail(cause); }}. Such a
+     * thread only delivers a result to whoever holds the promise, and ends.
+     */
+    private boolean onlyCompletes(Tree body) {
+      if (body instanceof MethodInvocationTree call) {
+        ExpressionTree receiver = ASTHelpers.getReceiver(call);
+        return COMPLETES.contains(Trees.calledName(call))
+            && receiver != null
+            && SameVariable.variable(receiver) != null
+            && isPromise(ASTHelpers.getType(receiver))
+            && call.getArguments().stream().allMatch(ThreadOwnership::isValue);
+      }
+      if (body instanceof ExpressionStatementTree statement) {
+        return onlyCompletes(statement.getExpression());
+      }
+      if (body instanceof BlockTree block) {
+        return !block.getStatements().isEmpty()
+            && block.getStatements().stream().allMatch(this::onlyCompletes);
+      }
+      if (body instanceof IfTree ifTree) {
+        return onlyCompletes(ifTree.getThenStatement())
+            && (ifTree.getElseStatement() == null || onlyCompletes(ifTree.getElseStatement()));
+      }
+      return false;
+    }
+
+    /**
+     * A future, a completion stage, a latch, or a type whose name says it is a promise or a future
+     * (Vert.x's and Netty's {@code Promise}).
+     */
+    private boolean isPromise(@Nullable Type type) {
+      if (type == null || !(type.tsym instanceof ClassSymbol cls)) {
+        return false;
+      }
+      String name = cls.getSimpleName().toString();
+      return name.endsWith("Promise")
+          || name.endsWith("Future")
+          || isSubtype(type, FUTURE.get(state))
+          || isSubtype(type, COMPLETION_STAGE.get(state))
+          || isSubtype(type, COUNT_DOWN_LATCH.get(state));
+    }
+
+    private boolean isSubtype(Type type, @Nullable Type of) {
+      return of != null && ASTHelpers.isSubtype(type, of, state);
     }
 
     /**
@@ -1524,6 +1606,21 @@ public final class ThreadOwnership {
     }
     String name = Trees.calledName(call);
     return name.equals("interrupted") || name.equals("isInterrupted");
+  }
+
+  /**
+   * Whether {@code e} reads a value without doing work: a literal, a variable, a field, or a getter
+   * without arguments on a variable ({@code ar.cause()}).
+   */
+  private static boolean isValue(ExpressionTree e) {
+    ExpressionTree v = ASTHelpers.stripParentheses(e);
+    if (v instanceof LiteralTree || v instanceof IdentifierTree || v instanceof MemberSelectTree) {
+      return true;
+    }
+    return v instanceof MethodInvocationTree call
+        && call.getArguments().isEmpty()
+        && ASTHelpers.getReceiver(call) != null
+        && SameVariable.variable(ASTHelpers.getReceiver(call)) != null;
   }
 
   private static boolean isFinalValue(ExpressionTree e) {
