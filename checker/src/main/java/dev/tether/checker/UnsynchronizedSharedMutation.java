@@ -245,7 +245,11 @@ public final class UnsynchronizedSharedMutation extends BugChecker
   /**
    * Which state a task shares: captured locals (other copies of the task run at once) and fields.
    */
-  private record Sharing(boolean locals, boolean fields, @Nullable Tree repeat) {
+  private record Sharing(boolean locals, boolean fields, @Nullable Tree repeat, boolean confined) {
+    Sharing(boolean locals, boolean fields, @Nullable Tree repeat) {
+      this(locals, fields, repeat, false);
+    }
+
     static Sharing of(Handoff handoff, VisitorState state) {
       if (handoff.kind() == Kind.PARALLEL_STREAM) {
         return new Sharing(true, true, handoff.task());
@@ -256,8 +260,12 @@ public final class UnsynchronizedSharedMutation extends BugChecker
       Optional<ExpressionTree> creation = ExecutorFacts.creation(handoff.executor(), state);
       ExecutorFacts.Bound bound =
           creation.map(c -> ExecutorFacts.bound(c, state)).orElse(ExecutorFacts.Bound.UNKNOWN);
+      LibraryModel model = LibraryModel.of(state);
+      if (model.isConfinedExecutor(handoff.executor(), state)) {
+        return new Sharing(false, false, null, true); // the thread that runs the object's code
+      }
       if (bound == ExecutorFacts.Bound.SINGLE
-          || LibraryModel.of(state).isDirectExecutor(handoff.executor(), state)) {
+          || model.isDirectExecutor(handoff.executor(), state)) {
         return new Sharing(false, false, null);
       }
       boolean multi =
@@ -398,6 +406,9 @@ public final class UnsynchronizedSharedMutation extends BugChecker
         return NO_MATCH;
       }
       long flags = field.flags();
+      if (sharing.confined) {
+        return NO_MATCH; // written and read on the one thread that runs the object's code
+      }
       if (!sharing.fields) {
         return checkPublication(node, field, readModifyWrite);
       }

@@ -866,4 +866,94 @@ final class UnsynchronizedSharedMutationTest {
         .addSourceLines("A.java", String.format(template, bug, ""))
         .doTest();
   }
+
+  /**
+   * A task scheduled on the executor whose one thread runs the object's own code (a Netty handler's
+   * context executor, a channel's event loop, or one named by a flag) is confined to that thread:
+   * its field writes are not reported. The same task on another scheduler is.
+   */
+  @Test
+  void confinedExecutors() {
+    String template =
+        String.join(
+            "\n",
+            "import io.netty.channel.ChannelHandlerContext;",
+            "import io.netty.util.concurrent.EventExecutor;",
+            "import java.util.concurrent.*;",
+            "class Conn {",
+            "  static final class Actor { static ScheduledExecutorService mailbox() { return null; } }",
+            "  private final ChannelHandlerContext chctx;",
+            "  private final ScheduledExecutorService scheduler;",
+            "  private ScheduledFuture<?> shutdownTimeout;",
+            "  private ScheduledFuture<?> closingTimeout;",
+            "  private ScheduledFuture<?> elsewhere;",
+            "  private ScheduledFuture<?> mailboxed;",
+            "  Conn(ChannelHandlerContext chctx, ScheduledExecutorService scheduler) {",
+            "    this.chctx = chctx;",
+            "    this.scheduler = scheduler;",
+            "  }",
+            "  void handleClose(long timeout) {",
+            "    EventExecutor el = chctx.executor();",
+            "    shutdownTimeout = el.schedule(() -> {",
+            "      shutdownTimeout = null;",
+            "    }, timeout, TimeUnit.SECONDS);",
+            "    closingTimeout = chctx.channel().eventLoop().schedule(() -> {",
+            "      closingTimeout = null;",
+            "    }, timeout, TimeUnit.SECONDS);",
+            "  }",
+            "  void onScheduler(long timeout) {",
+            "    elsewhere = scheduler.schedule(() -> {",
+            "      // BUG: Diagnostic contains: UnsynchronizedSharedMutation",
+            "      elsewhere = null;",
+            "    }, timeout, TimeUnit.SECONDS);",
+            "  }",
+            "  void onMailbox(long timeout) {",
+            "    mailboxed = Actor.mailbox().schedule(() -> {",
+            "      %s",
+            "      mailboxed = null;",
+            "    }, timeout, TimeUnit.SECONDS);",
+            "  }",
+            "  void cancel() {",
+            "    shutdownTimeout.cancel(false);",
+            "    closingTimeout.cancel(false);",
+            "    elsewhere.cancel(false);",
+            "    mailboxed.cancel(false);",
+            "  }",
+            "}");
+    String[] netty = {
+      "package io.netty.util.concurrent;",
+      "public interface EventExecutor extends java.util.concurrent.ScheduledExecutorService {}",
+    };
+    String[] loop = {
+      "package io.netty.channel;",
+      "public interface EventLoop extends io.netty.util.concurrent.EventExecutor {}",
+    };
+    String[] channel = {
+      "package io.netty.channel;", "public interface Channel { EventLoop eventLoop(); }",
+    };
+    String[] context = {
+      "package io.netty.channel;",
+      "public interface ChannelHandlerContext {",
+      "  io.netty.util.concurrent.EventExecutor executor();",
+      "  Channel channel();",
+      "}",
+    };
+    CompilationTestHelper.newInstance(UnsynchronizedSharedMutation.class, getClass())
+        .addSourceLines("EventExecutor.java", netty)
+        .addSourceLines("EventLoop.java", loop)
+        .addSourceLines("Channel.java", channel)
+        .addSourceLines("ChannelHandlerContext.java", context)
+        .addSourceLines(
+            "Conn.java",
+            String.format(template, "// BUG: Diagnostic contains: UnsynchronizedSharedMutation"))
+        .doTest();
+    CompilationTestHelper.newInstance(UnsynchronizedSharedMutation.class, getClass())
+        .setArgs("-XepOpt:Tether:ConfinedExecutors=Conn.Actor#mailbox")
+        .addSourceLines("EventExecutor.java", netty)
+        .addSourceLines("EventLoop.java", loop)
+        .addSourceLines("Channel.java", channel)
+        .addSourceLines("ChannelHandlerContext.java", context)
+        .addSourceLines("Conn.java", String.format(template, ""))
+        .doTest();
+  }
 }

@@ -14,15 +14,19 @@ import com.google.errorprone.suppliers.Supplier;
 import com.google.errorprone.suppliers.Suppliers;
 import com.google.errorprone.util.ASTHelpers;
 import com.sun.source.tree.ExpressionTree;
+import com.sun.source.tree.IdentifierTree;
 import com.sun.source.tree.MemberReferenceTree;
 import com.sun.source.tree.MethodInvocationTree;
+import com.sun.source.tree.VariableTree;
 import com.sun.tools.javac.code.Symbol;
+import com.sun.tools.javac.code.Symbol.VarSymbol;
 import com.sun.tools.javac.code.Type;
 import com.sun.tools.javac.util.JCDiagnostic.DiagnosticType;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
 import java.util.regex.Pattern;
+import javax.lang.model.element.ElementKind;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -42,6 +46,10 @@ import org.jspecify.annotations.Nullable;
  *   <li>{@code -XepOpt:Tether:DirectExecutors=com.acme.Executors#sameThread,…}: methods that return
  *       an executor that runs tasks on the calling thread, as {@code
  *       MoreExecutors.directExecutor()} does;
+ *   <li>{@code -XepOpt:Tether:ConfinedExecutors=com.acme.Actor#mailbox,…}: methods that return the
+ *       executor whose one thread runs the calling object's own code, as Netty's {@code
+ *       ChannelHandlerContext.executor()} and {@code Channel.eventLoop()} do: a task handed to it
+ *       runs on the thread that runs the rest of the object (thread confinement);
  *   <li>{@code -XepOpt:Tether:LoggingMethods=audit,report,…}: method names that only write to a
  *       log, as {@code info} or {@code warn} do (by name, as the built-in list).
  * </ul>
@@ -59,6 +67,9 @@ public final class LibraryModel {
 
   /** The flag that names the user's direct executors. */
   public static final String DIRECT_EXECUTORS = "Tether:DirectExecutors";
+
+  /** The flag that names the user's confined executors. */
+  public static final String CONFINED_EXECUTORS = "Tether:ConfinedExecutors";
 
   /** The flag that names the user's logging methods. */
   public static final String LOGGING_METHODS = "Tether:LoggingMethods";
@@ -125,6 +136,17 @@ public final class LibraryModel {
   /** Names of the methods that return a direct executor (Guava's, and its older name). */
   private static final ImmutableSet<String> BUILT_IN_DIRECT_EXECUTORS =
       ImmutableSet.of("directExecutor", "newDirectExecutorService", "sameThreadExecutor");
+
+  /**
+   * Methods that return the executor whose one thread runs the calling object's own code: a Netty
+   * channel handler runs on its context's executor, and a channel's code on its event loop.
+   */
+  private static final Matcher<ExpressionTree> BUILT_IN_CONFINED_EXECUTORS =
+      anyOf(
+          instanceMethod()
+              .onDescendantOf("io.netty.channel.ChannelHandlerContext")
+              .named("executor"),
+          instanceMethod().onDescendantOf("io.netty.channel.Channel").named("eventLoop"));
 
   /** Methods that write a message or an exception to a log, a console or a text sink. */
   static final ImmutableSet<String> BUILT_IN_LOGGING_METHODS =
@@ -197,16 +219,19 @@ public final class LibraryModel {
   private final Matcher<ExpressionTree> executorMethods;
   private final Matcher<ExpressionTree> threadFactories;
   private final Matcher<ExpressionTree> directExecutors;
+  private final Matcher<ExpressionTree> confinedExecutors;
   private final ImmutableSet<String> loggingMethods;
 
   private LibraryModel(
       Matcher<ExpressionTree> executorMethods,
       Matcher<ExpressionTree> threadFactories,
       Matcher<ExpressionTree> directExecutors,
+      Matcher<ExpressionTree> confinedExecutors,
       ImmutableSet<String> loggingMethods) {
     this.executorMethods = executorMethods;
     this.threadFactories = threadFactories;
     this.directExecutors = directExecutors;
+    this.confinedExecutors = confinedExecutors;
     this.loggingMethods = loggingMethods;
   }
 
@@ -238,6 +263,7 @@ public final class LibraryModel {
         anyOf(BUILT_IN_EXECUTOR_METHODS, methods(flags, EXECUTOR_METHODS, problems)),
         anyOf(BUILT_IN_THREAD_FACTORIES, methods(flags, THREAD_FACTORIES, problems)),
         methods(flags, DIRECT_EXECUTORS, problems),
+        anyOf(BUILT_IN_CONFINED_EXECUTORS, methods(flags, CONFINED_EXECUTORS, problems)),
         ImmutableSet.<String>builder()
             .addAll(BUILT_IN_LOGGING_METHODS)
             .addAll(names(flags, LOGGING_METHODS, problems))
@@ -280,6 +306,28 @@ public final class LibraryModel {
     return sym != null
         && (BUILT_IN_DIRECT_EXECUTORS.contains(sym.getSimpleName().toString())
             || directExecutors.matches(call, state));
+  }
+
+  /**
+   * Whether {@code executor} is the executor whose one thread runs the surrounding object's own
+   * code: a call of Netty's {@code ChannelHandlerContext.executor()} or {@code Channel.eventLoop()}
+   * or of a method named by {@code -XepOpt:Tether:ConfinedExecutors}, or an effectively final local
+   * variable initialized with one. A task handed to it runs on the same thread as the code that
+   * hands it over, one at a time: the state they share is confined to that thread.
+   */
+  public boolean isConfinedExecutor(@Nullable ExpressionTree executor, VisitorState state) {
+    ExpressionTree e = executor == null ? null : ASTHelpers.stripParentheses(executor);
+    if (e instanceof IdentifierTree
+        && ASTHelpers.getSymbol(e) instanceof VarSymbol local
+        && local.getKind() == ElementKind.LOCAL_VARIABLE
+        && ASTHelpers.isConsideredFinal(local)) {
+      VariableTree declaration = Declarations.of(local, state.getPath());
+      e =
+          declaration == null || declaration.getInitializer() == null
+              ? null
+              : ASTHelpers.stripParentheses(declaration.getInitializer());
+    }
+    return e instanceof MethodInvocationTree call && confinedExecutors.matches(call, state);
   }
 
   /** Whether a method named {@code name} writes to a log, a console or a text sink. */

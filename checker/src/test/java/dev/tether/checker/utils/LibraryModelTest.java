@@ -39,6 +39,8 @@ final class LibraryModelTest {
       List<String> facts = new ArrayList<>();
       if (name.equals("probe")) {
         facts.add(model.isDirectExecutor(tree.getArguments().get(0), state) ? "direct" : "pool");
+        facts.add(
+            model.isConfinedExecutor(tree.getArguments().get(0), state) ? "confined" : "shared");
       }
       if (model.isExecutorMethod(tree, state)) {
         facts.add("executor-method");
@@ -166,7 +168,7 @@ final class LibraryModelTest {
             "    Async.run(() -> {});",
             "    threads.newThread(() -> {});",
             "    audit.report(e);",
-            "    // BUG: Diagnostic contains: pool",
+            "    // BUG: Diagnostic contains: pool shared",
             "    probe(SameThread.sameThread());",
             "  }",
             "}"));
@@ -186,7 +188,7 @@ final class LibraryModelTest {
             "    threads.newThread(() -> {});",
             "    // BUG: Diagnostic contains: logging",
             "    audit.report(e);",
-            "    // BUG: Diagnostic contains: direct",
+            "    // BUG: Diagnostic contains: direct confined",
             "    probe(SameThread.sameThread());",
             "  }",
             "}"));
@@ -195,7 +197,8 @@ final class LibraryModelTest {
             "-XepOpt:Tether:ExecutorMethods=A.Async#run",
             "-XepOpt:Tether:ThreadFactories=A.Threads#newThread",
             "-XepOpt:Tether:LoggingMethods=report, audit",
-            "-XepOpt:Tether:DirectExecutors=A.SameThread#sameThread")
+            "-XepOpt:Tether:DirectExecutors=A.SameThread#sameThread",
+            "-XepOpt:Tether:ConfinedExecutors=A.SameThread#sameThread")
         .addSourceLines("A.java", lines.toArray(new String[0]))
         .doTest();
   }
