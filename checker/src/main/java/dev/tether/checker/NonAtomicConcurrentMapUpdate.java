@@ -9,6 +9,7 @@ import static com.google.errorprone.matchers.method.MethodMatchers.staticMethod;
 import static dev.tether.checker.utils.Links.BUGPATTERN;
 
 import com.google.auto.service.AutoService;
+import com.google.common.collect.ImmutableSet;
 import com.google.errorprone.BugPattern;
 import com.google.errorprone.VisitorState;
 import com.google.errorprone.bugpatterns.BugChecker;
@@ -25,6 +26,7 @@ import com.sun.source.tree.AssignmentTree;
 import com.sun.source.tree.BinaryTree;
 import com.sun.source.tree.BlockTree;
 import com.sun.source.tree.ClassTree;
+import com.sun.source.tree.CompilationUnitTree;
 import com.sun.source.tree.ConditionalExpressionTree;
 import com.sun.source.tree.ExpressionStatementTree;
 import com.sun.source.tree.ExpressionTree;
@@ -62,6 +64,7 @@ import dev.tether.checker.utils.SameCompilation;
 import dev.tether.checker.utils.SameVariable;
 import dev.tether.checker.utils.Symbols;
 import dev.tether.checker.utils.Synchronization;
+import dev.tether.checker.utils.ThreadOwnership;
 import dev.tether.checker.utils.Trees;
 import java.util.Collections;
 import java.util.EnumSet;
@@ -72,6 +75,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import javax.lang.model.element.ElementKind;
+import javax.lang.model.element.Modifier;
 import javax.lang.model.type.TypeKind;
 import org.jspecify.annotations.Nullable;
 
@@ -1152,6 +1156,11 @@ public final class NonAtomicConcurrentMapUpdate extends BugChecker
       return true;
     }
     Symbol sym = ASTHelpers.getSymbol(map);
+    if (sym instanceof VarSymbol field
+        && field.getKind() == ElementKind.FIELD
+        && changedOnlyByItsOwnThread(field, state)) {
+      return true;
+    }
     if (!(sym instanceof VarSymbol var) || var.getKind() != ElementKind.LOCAL_VARIABLE) {
       return false;
     }
@@ -1169,6 +1178,76 @@ public final class NonAtomicConcurrentMapUpdate extends BugChecker
       }
     }
     return false;
+  }
+
+  /** Calls of a map that only read it. */
+  private static final ImmutableSet<String> READS =
+      ImmutableSet.of(
+          "get", "getOrDefault", "containsKey", "containsValue", "size", "isEmpty", "toString");
+
+  /**
+   * Whether the map is a private field that only one thread changes, the thread its class owns: the
+   * update runs in that thread's own code ({@link ThreadOwnership.Runner#OWN_THREAD}: {@code run()}
+   * of the class and the private code only it reaches), and every other use of the field in the
+   * top-level class is either such code of the same class, a constructor or initializer of it (they
+   * run before the thread starts), or a call that only reads ({@link #READS}). One writer cannot
+   * lose its own updates, and the concurrent map hands readers whole entries.
+   */
+  private static boolean changedOnlyByItsOwnThread(VarSymbol field, VisitorState state) {
+    if (!field.getModifiers().contains(Modifier.PRIVATE)
+        || ThreadOwnership.of(state.getPath(), state) != ThreadOwnership.Runner.OWN_THREAD) {
+      return false;
+    }
+    ClassTree owner = ASTHelpers.findEnclosingNode(state.getPath(), ClassTree.class);
+    TreePath top = state.getPath();
+    while (top.getParentPath() != null
+        && !(top.getParentPath().getLeaf() instanceof CompilationUnitTree)) {
+      top = top.getParentPath();
+    }
+    if (owner == null || !(top.getLeaf() instanceof ClassTree)) {
+      return false;
+    }
+    boolean[] otherWriter = new boolean[1];
+    new TreePathScanner<Void, Void>() {
+      @Override
+      public Void scan(Tree tree, Void unused) {
+        return otherWriter[0] ? null : super.scan(tree, null);
+      }
+
+      @Override
+      public Void visitIdentifier(IdentifierTree tree, Void unused) {
+        check(tree);
+        return null;
+      }
+
+      @Override
+      public Void visitMemberSelect(MemberSelectTree tree, Void unused) {
+        check(tree);
+        return super.visitMemberSelect(tree, null);
+      }
+
+      private void check(ExpressionTree use) {
+        if (!field.equals(ASTHelpers.getSymbol(use))) {
+          return;
+        }
+        String called = Trees.calledOn(getCurrentPath());
+        if (called != null && READS.contains(called)) {
+          return;
+        }
+        ClassTree cls = ASTHelpers.findEnclosingNode(getCurrentPath(), ClassTree.class);
+        MethodTree method = ASTHelpers.findEnclosingNode(getCurrentPath(), MethodTree.class);
+        boolean setUp =
+            cls == owner
+                && ASTHelpers.findEnclosingNode(getCurrentPath(), LambdaExpressionTree.class)
+                    == null
+                && (method == null || ASTHelpers.getSymbol(method).isConstructor());
+        boolean ownThread =
+            cls == owner
+                && ThreadOwnership.of(getCurrentPath(), state) == ThreadOwnership.Runner.OWN_THREAD;
+        otherWriter[0] = !setUp && !ownThread;
+      }
+    }.scan(top, null);
+    return !otherWriter[0];
   }
 
   /**

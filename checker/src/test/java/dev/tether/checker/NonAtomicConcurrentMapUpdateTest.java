@@ -1160,4 +1160,131 @@ final class NonAtomicConcurrentMapUpdateTest {
             "}")
         .doTest();
   }
+
+  /**
+   * One owner thread: a private concurrent map that only the class's own thread changes (its {@code
+   * run()} and the private code only it reaches), others only read. Not reported; the twins where a
+   * public method also removes (a second writer on a caller's thread) are.
+   */
+  @Test
+  void identificationNegativesMapChangedOnlyByItsOwnThread() {
+    CompilationTestHelper.newInstance(NonAtomicConcurrentMapUpdate.class, getClass())
+        .addSourceLines(
+            "Agent.java",
+            String.format(
+                String.join(
+                    "\n",
+                    "import java.util.Map;",
+                    "import java.util.concurrent.*;",
+                    "import java.util.concurrent.atomic.AtomicBoolean;",
+                    "class %s implements Runnable {",
+                    "  private final Map<String, long[]> brokers = new ConcurrentHashMap<>();",
+                    "  private final AtomicBoolean started = new AtomicBoolean();",
+                    "  private final BlockingQueue<String> packets = new LinkedBlockingQueue<>();",
+                    "  private Thread runner;",
+                    "",
+                    "  public void start() {",
+                    "    if (started.compareAndSet(false, true)) {",
+                    "      runner = new Thread(this, \"agent\");",
+                    "      runner.start();",
+                    "    }",
+                    "  }",
+                    "",
+                    "  public void run() {",
+                    "    while (started.get()) {",
+                    "      String service = packets.poll();",
+                    "      if (service == null) { expire(); continue; }",
+                    "      if (service.startsWith(\"-\")) { dead(service); } else { alive(service); }",
+                    "    }",
+                    "  }",
+                    "",
+                    "  private void alive(String service) {",
+                    "    long[] data = brokers.get(service);",
+                    "    %s",
+                    "    if (data == null) {",
+                    "      brokers.put(service, new long[] {System.nanoTime()});",
+                    "    } else {",
+                    "      data[0] = System.nanoTime();",
+                    "    }",
+                    "  }",
+                    "",
+                    "  private void dead(String service) {",
+                    "    brokers.remove(service);",
+                    "  }",
+                    "",
+                    "  private void expire() {",
+                    "    brokers.values().removeIf(d -> d[0] < System.nanoTime() - 1_000_000_000L);",
+                    "  }",
+                    "",
+                    "  public boolean isKnown(String service) {",
+                    "    return brokers.containsKey(service) && brokers.get(service) != null;",
+                    "  }",
+                    "%s",
+                    "}"),
+                "Agent",
+                "",
+                ""))
+        .doTest();
+  }
+
+  @Test
+  void identificationPositivesMapAlsoChangedOnACallersThread() {
+    CompilationTestHelper.newInstance(NonAtomicConcurrentMapUpdate.class, getClass())
+        .addSourceLines(
+            "Agent.java",
+            String.format(
+                String.join(
+                    "\n",
+                    "import java.util.Map;",
+                    "import java.util.concurrent.*;",
+                    "import java.util.concurrent.atomic.AtomicBoolean;",
+                    "class %s implements Runnable {",
+                    "  private final Map<String, long[]> brokers = new ConcurrentHashMap<>();",
+                    "  private final AtomicBoolean started = new AtomicBoolean();",
+                    "  private final BlockingQueue<String> packets = new LinkedBlockingQueue<>();",
+                    "  private Thread runner;",
+                    "",
+                    "  public void start() {",
+                    "    if (started.compareAndSet(false, true)) {",
+                    "      runner = new Thread(this, \"agent\");",
+                    "      runner.start();",
+                    "    }",
+                    "  }",
+                    "",
+                    "  public void run() {",
+                    "    while (started.get()) {",
+                    "      String service = packets.poll();",
+                    "      if (service == null) { expire(); continue; }",
+                    "      if (service.startsWith(\"-\")) { dead(service); } else { alive(service); }",
+                    "    }",
+                    "  }",
+                    "",
+                    "  private void alive(String service) {",
+                    "    long[] data = brokers.get(service);",
+                    "    %s",
+                    "    if (data == null) {",
+                    "      brokers.put(service, new long[] {System.nanoTime()});",
+                    "    } else {",
+                    "      data[0] = System.nanoTime();",
+                    "    }",
+                    "  }",
+                    "",
+                    "  private void dead(String service) {",
+                    "    brokers.remove(service);",
+                    "  }",
+                    "",
+                    "  private void expire() {",
+                    "    brokers.values().removeIf(d -> d[0] < System.nanoTime() - 1_000_000_000L);",
+                    "  }",
+                    "",
+                    "  public boolean isKnown(String service) {",
+                    "    return brokers.containsKey(service) && brokers.get(service) != null;",
+                    "  }",
+                    "%s",
+                    "}"),
+                "Agent",
+                "// BUG: Diagnostic contains: NonAtomicConcurrentMapUpdate",
+                "  public void forget(String service) { brokers.remove(service); }"))
+        .doTest();
+  }
 }
