@@ -21,6 +21,7 @@ import com.google.errorprone.suppliers.Suppliers;
 import com.google.errorprone.util.ASTHelpers;
 import com.sun.source.tree.AssignmentTree;
 import com.sun.source.tree.BinaryTree;
+import com.sun.source.tree.BlockTree;
 import com.sun.source.tree.CatchTree;
 import com.sun.source.tree.ClassTree;
 import com.sun.source.tree.CompoundAssignmentTree;
@@ -230,6 +231,9 @@ public final class LostTaskFailure extends BugChecker implements MethodInvocatio
     if (!DefaultOnly.in(handler, exception, value, state)) {
       return NO_MATCH;
     }
+    if (!handle && nextStageTestsForNull(handler, state.getPath())) {
+      return NO_MATCH;
+    }
     return buildDescription(tree)
         .setMessage(
             "This handler turns every failure into a default value and neither logs, records nor"
@@ -432,6 +436,59 @@ public final class LostTaskFailure extends BugChecker implements MethodInvocatio
       }
       return e instanceof IdentifierTree && root.equals(ASTHelpers.getSymbol(e));
     }
+  }
+
+  /** Stages that run a function of the value of the stage they are chained on. */
+  private static final Set<String> VALUE_STAGES =
+      Set.of(
+          "thenApply",
+          "thenApplyAsync",
+          "thenAccept",
+          "thenAcceptAsync",
+          "thenCompose",
+          "thenComposeAsync",
+          "handle",
+          "handleAsync",
+          "whenComplete",
+          "whenCompleteAsync");
+
+  /**
+   * Whether the handler of {@code exceptionally} at {@code stage} produces {@code null} and the
+   * stage chained directly on it tests its value for {@code null} ({@code f.exceptionally(e ->
+   * null).thenCompose(c -> c == null ? done : c.closeAsync())}): {@code null} then stands for the
+   * failure, and the code that reads it tells a failed task from a successful one.
+   */
+  private static boolean nextStageTestsForNull(LambdaExpressionTree handler, TreePath stage) {
+    Tree body = handler.getBody();
+    if (body instanceof BlockTree block
+        && block.getStatements().size() == 1
+        && block.getStatements().get(0) instanceof ReturnTree ret
+        && ret.getExpression() != null) {
+      body = ret.getExpression();
+    }
+    if (!(body instanceof ExpressionTree value)
+        || !Trees.isNullLiteral(ASTHelpers.stripParentheses(value))) {
+      return false;
+    }
+    TreePath select = stage.getParentPath();
+    TreePath next = select == null ? null : select.getParentPath();
+    if (select == null
+        || next == null
+        || !(select.getLeaf() instanceof MemberSelectTree member)
+        || member.getExpression() != stage.getLeaf()
+        || !(next.getLeaf() instanceof MethodInvocationTree call)
+        || call.getMethodSelect() != member
+        || !VALUE_STAGES.contains(member.getIdentifier().toString())
+        || call.getArguments().isEmpty()
+        || !(call.getArguments().get(0) instanceof LambdaExpressionTree reader)
+        || reader.getParameters().isEmpty()) {
+      return false;
+    }
+    Symbol read = ASTHelpers.getSymbol(reader.getParameters().get(0));
+    return read != null
+        && Trees.contains(
+            reader.getBody(),
+            node -> node instanceof BinaryTree binary && isNullTest(binary, read));
   }
 
   /** {@code e == null}, {@code null != e}. */
