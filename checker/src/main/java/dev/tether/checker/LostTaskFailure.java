@@ -7,6 +7,7 @@ import static com.google.errorprone.BugPattern.StandardTags.CONCURRENCY;
 import static com.google.errorprone.matchers.Description.NO_MATCH;
 import static com.google.errorprone.matchers.Matchers.anyOf;
 import static com.google.errorprone.matchers.method.MethodMatchers.instanceMethod;
+import static com.google.errorprone.matchers.method.MethodMatchers.staticMethod;
 import static dev.tether.checker.utils.Links.BUGPATTERN;
 
 import com.google.auto.service.AutoService;
@@ -225,8 +226,9 @@ public final class LostTaskFailure extends BugChecker implements MethodInvocatio
     if (exception == null) {
       return NO_MATCH;
     }
-    if (isDropped(state.getPath()) && SameVariable.variable(ASTHelpers.getReceiver(tree)) != null) {
-      return NO_MATCH; // a stage nobody uses: the failure still travels through the variable
+    if ((isDropped(state.getPath()) || onlyAwaitedByAllOf(state.getPath(), state))
+        && SameVariable.variable(ASTHelpers.getReceiver(tree)) != null) {
+      return NO_MATCH; // a stage nobody reads: the failure still travels through the variable
     }
     if (!DefaultOnly.in(handler, exception, value, state)) {
       return NO_MATCH;
@@ -437,6 +439,9 @@ public final class LostTaskFailure extends BugChecker implements MethodInvocatio
       return e instanceof IdentifierTree && root.equals(ASTHelpers.getSymbol(e));
     }
   }
+
+  private static final Matcher<ExpressionTree> ALL_OF =
+      staticMethod().onClass("java.util.concurrent.CompletableFuture").named("allOf");
 
   /** Stages that run a function of the value of the stage they are chained on. */
   private static final Set<String> VALUE_STAGES =
@@ -739,6 +744,42 @@ public final class LostTaskFailure extends BugChecker implements MethodInvocatio
     return p != null
         && p.getParentPath() != null
         && p.getParentPath().getLeaf() instanceof ExpressionStatementTree;
+  }
+
+  /**
+   * Whether the stage at {@code stage} is only waited for by {@code CompletableFuture.allOf}, which
+   * drops its value: an argument of {@code allOf(…)}, or the body of a lambda given to {@code
+   * map(…)} of a stream that goes straight to {@code toArray(…)}, an argument of {@code allOf(…)}
+   * ({@code allOf(futures.stream().map(f -> f.exceptionally(e -> null)).toArray(…))}: a marker that
+   * completes when all of them do). Nobody reads the default value.
+   */
+  private static boolean onlyAwaitedByAllOf(TreePath stage, VisitorState state) {
+    TreePath p = stage;
+    TreePath parent = p.getParentPath();
+    if (parent != null
+        && parent.getLeaf() instanceof LambdaExpressionTree lambda
+        && lambda.getBody() == p.getLeaf()) {
+      TreePath map = parent.getParentPath();
+      TreePath select = map == null ? null : map.getParentPath();
+      TreePath toArray = select == null ? null : select.getParentPath();
+      if (map == null
+          || !(map.getLeaf() instanceof MethodInvocationTree mapCall)
+          || !Trees.calledName(mapCall).equals("map")
+          || !(select.getLeaf() instanceof MemberSelectTree member)
+          || member.getExpression() != mapCall
+          || !member.getIdentifier().contentEquals("toArray")
+          || toArray == null
+          || !(toArray.getLeaf() instanceof MethodInvocationTree toArrayCall)
+          || toArrayCall.getMethodSelect() != member) {
+        return false;
+      }
+      p = toArray;
+      parent = p.getParentPath();
+    }
+    return parent != null
+        && parent.getLeaf() instanceof MethodInvocationTree call
+        && call.getArguments().contains(p.getLeaf())
+        && ALL_OF.matches(call, state);
   }
 
   /**
