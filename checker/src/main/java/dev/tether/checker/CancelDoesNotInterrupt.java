@@ -105,8 +105,9 @@ public final class CancelDoesNotInterrupt extends BugChecker
   /**
    * Whether {@code receiver} names a promise: a local or field only ever assigned {@code new
    * CompletableFuture<>()} (or a value read from a promise reference, {@link
-   * #readsPromiseReference}), and completed by no task handed to another thread. No task runs
-   * behind it, so there is nothing that {@code cancel(true)} could have interrupted.
+   * #readsPromiseReference}, or a copy of another promise variable, {@link #isPromiseCopy}), and
+   * completed by no task handed to another thread. No task runs behind it, so there is nothing that
+   * {@code cancel(true)} could have interrupted.
    */
   private static boolean isPromise(ExpressionTree receiver, VisitorState state) {
     ExpressionTree e = ASTHelpers.stripParentheses(receiver);
@@ -127,8 +128,45 @@ public final class CancelDoesNotInterrupt extends BugChecker
     if (scope == null) {
       return false;
     }
-    PromiseUses uses = new PromiseUses(var, state);
+    PromiseUses uses = new PromiseUses(var, state, 0);
     uses.scan(scope, null);
+    return uses.created && !uses.other;
+  }
+
+  /** How many copies from variable to variable a promise is followed through. */
+  private static final int MAX_COPIES = 3;
+
+  /**
+   * Whether {@code value} reads a copy of a promise: a local variable or a field of the top-level
+   * class under analysis (other than {@code var}) that is itself a promise by the same rule, read
+   * in the whole top-level class ({@code CompletableFuture<?> f = this.current;} where {@code
+   * current} only ever stores a local {@code new CompletableFuture<>()}). A copy of a promise is a
+   * promise: no task runs behind it either.
+   */
+  private static boolean isPromiseCopy(
+      ExpressionTree value, VarSymbol var, int depth, VisitorState state) {
+    if (depth >= MAX_COPIES
+        || !(value instanceof IdentifierTree || value instanceof MemberSelectTree)
+        || !(ASTHelpers.getSymbol(value) instanceof VarSymbol copied)
+        || copied.equals(var)
+        || (copied.getKind() != ElementKind.FIELD
+            && copied.getKind() != ElementKind.LOCAL_VARIABLE)) {
+      return false;
+    }
+    TreePath top = null;
+    for (TreePath p = state.getPath(); p != null; p = p.getParentPath()) {
+      if (p.getLeaf() instanceof ClassTree) {
+        top = p;
+      }
+    }
+    if (top == null
+        || (copied.getKind() == ElementKind.FIELD
+            && !ASTHelpers.outermostClass(copied)
+                .equals(ASTHelpers.getSymbol((ClassTree) top.getLeaf())))) {
+      return false; // a field of another class: its writes are not in sight
+    }
+    PromiseUses uses = new PromiseUses(copied, state, depth + 1);
+    uses.scan(top, null);
     return uses.created && !uses.other;
   }
 
@@ -170,10 +208,12 @@ public final class CancelDoesNotInterrupt extends BugChecker
 
   /** How one scan of the variable's scope sees it assigned and completed. */
   private static final class PromiseUses extends VariableUses {
+    private final int depth;
     private boolean created;
 
-    PromiseUses(VarSymbol var, VisitorState state) {
+    PromiseUses(VarSymbol var, VisitorState state, int depth) {
       super(var, state);
+      this.depth = depth;
     }
 
     @Override
@@ -200,7 +240,8 @@ public final class CancelDoesNotInterrupt extends BugChecker
     private void assigned(ExpressionTree value) {
       ExpressionTree v = ASTHelpers.stripParentheses(value);
       if ((v instanceof NewClassTree && isNewPromise(v, state))
-          || readsPromiseReference(v, state)) {
+          || readsPromiseReference(v, state)
+          || isPromiseCopy(v, var, depth, state)) {
         created = true;
       } else {
         other = true;

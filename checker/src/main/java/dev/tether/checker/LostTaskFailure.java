@@ -7,6 +7,7 @@ import static com.google.errorprone.BugPattern.StandardTags.CONCURRENCY;
 import static com.google.errorprone.matchers.Description.NO_MATCH;
 import static com.google.errorprone.matchers.Matchers.anyOf;
 import static com.google.errorprone.matchers.method.MethodMatchers.instanceMethod;
+import static com.google.errorprone.matchers.method.MethodMatchers.staticMethod;
 import static dev.tether.checker.utils.Links.BUGPATTERN;
 
 import com.google.auto.service.AutoService;
@@ -21,6 +22,7 @@ import com.google.errorprone.suppliers.Suppliers;
 import com.google.errorprone.util.ASTHelpers;
 import com.sun.source.tree.AssignmentTree;
 import com.sun.source.tree.BinaryTree;
+import com.sun.source.tree.BlockTree;
 import com.sun.source.tree.CatchTree;
 import com.sun.source.tree.ClassTree;
 import com.sun.source.tree.CompoundAssignmentTree;
@@ -224,10 +226,14 @@ public final class LostTaskFailure extends BugChecker implements MethodInvocatio
     if (exception == null) {
       return NO_MATCH;
     }
-    if (isDropped(state.getPath()) && SameVariable.variable(ASTHelpers.getReceiver(tree)) != null) {
-      return NO_MATCH; // a stage nobody uses: the failure still travels through the variable
+    if ((isDropped(state.getPath()) || onlyAwaitedByAllOf(state.getPath(), state))
+        && SameVariable.variable(ASTHelpers.getReceiver(tree)) != null) {
+      return NO_MATCH; // a stage nobody reads: the failure still travels through the variable
     }
     if (!DefaultOnly.in(handler, exception, value, state)) {
+      return NO_MATCH;
+    }
+    if (!handle && nextStageTestsForNull(handler, state.getPath())) {
       return NO_MATCH;
     }
     return buildDescription(tree)
@@ -432,6 +438,62 @@ public final class LostTaskFailure extends BugChecker implements MethodInvocatio
       }
       return e instanceof IdentifierTree && root.equals(ASTHelpers.getSymbol(e));
     }
+  }
+
+  private static final Matcher<ExpressionTree> ALL_OF =
+      staticMethod().onClass("java.util.concurrent.CompletableFuture").named("allOf");
+
+  /** Stages that run a function of the value of the stage they are chained on. */
+  private static final Set<String> VALUE_STAGES =
+      Set.of(
+          "thenApply",
+          "thenApplyAsync",
+          "thenAccept",
+          "thenAcceptAsync",
+          "thenCompose",
+          "thenComposeAsync",
+          "handle",
+          "handleAsync",
+          "whenComplete",
+          "whenCompleteAsync");
+
+  /**
+   * Whether the handler of {@code exceptionally} at {@code stage} produces {@code null} and the
+   * stage chained directly on it tests its value for {@code null} ({@code f.exceptionally(e ->
+   * null).thenCompose(c -> c == null ? done : c.closeAsync())}): {@code null} then stands for the
+   * failure, and the code that reads it tells a failed task from a successful one.
+   */
+  private static boolean nextStageTestsForNull(LambdaExpressionTree handler, TreePath stage) {
+    Tree body = handler.getBody();
+    if (body instanceof BlockTree block
+        && block.getStatements().size() == 1
+        && block.getStatements().get(0) instanceof ReturnTree ret
+        && ret.getExpression() != null) {
+      body = ret.getExpression();
+    }
+    if (!(body instanceof ExpressionTree value)
+        || !Trees.isNullLiteral(ASTHelpers.stripParentheses(value))) {
+      return false;
+    }
+    TreePath select = stage.getParentPath();
+    TreePath next = select == null ? null : select.getParentPath();
+    if (select == null
+        || next == null
+        || !(select.getLeaf() instanceof MemberSelectTree member)
+        || member.getExpression() != stage.getLeaf()
+        || !(next.getLeaf() instanceof MethodInvocationTree call)
+        || call.getMethodSelect() != member
+        || !VALUE_STAGES.contains(member.getIdentifier().toString())
+        || call.getArguments().isEmpty()
+        || !(call.getArguments().get(0) instanceof LambdaExpressionTree reader)
+        || reader.getParameters().isEmpty()) {
+      return false;
+    }
+    Symbol read = ASTHelpers.getSymbol(reader.getParameters().get(0));
+    return read != null
+        && Trees.contains(
+            reader.getBody(),
+            node -> node instanceof BinaryTree binary && isNullTest(binary, read));
   }
 
   /** {@code e == null}, {@code null != e}. */
@@ -682,6 +744,42 @@ public final class LostTaskFailure extends BugChecker implements MethodInvocatio
     return p != null
         && p.getParentPath() != null
         && p.getParentPath().getLeaf() instanceof ExpressionStatementTree;
+  }
+
+  /**
+   * Whether the stage at {@code stage} is only waited for by {@code CompletableFuture.allOf}, which
+   * drops its value: an argument of {@code allOf(…)}, or the body of a lambda given to {@code
+   * map(…)} of a stream that goes straight to {@code toArray(…)}, an argument of {@code allOf(…)}
+   * ({@code allOf(futures.stream().map(f -> f.exceptionally(e -> null)).toArray(…))}: a marker that
+   * completes when all of them do). Nobody reads the default value.
+   */
+  private static boolean onlyAwaitedByAllOf(TreePath stage, VisitorState state) {
+    TreePath p = stage;
+    TreePath parent = p.getParentPath();
+    if (parent != null
+        && parent.getLeaf() instanceof LambdaExpressionTree lambda
+        && lambda.getBody() == p.getLeaf()) {
+      TreePath map = parent.getParentPath();
+      TreePath select = map == null ? null : map.getParentPath();
+      TreePath toArray = select == null ? null : select.getParentPath();
+      if (map == null
+          || !(map.getLeaf() instanceof MethodInvocationTree mapCall)
+          || !Trees.calledName(mapCall).equals("map")
+          || !(select.getLeaf() instanceof MemberSelectTree member)
+          || member.getExpression() != mapCall
+          || !member.getIdentifier().contentEquals("toArray")
+          || toArray == null
+          || !(toArray.getLeaf() instanceof MethodInvocationTree toArrayCall)
+          || toArrayCall.getMethodSelect() != member) {
+        return false;
+      }
+      p = toArray;
+      parent = p.getParentPath();
+    }
+    return parent != null
+        && parent.getLeaf() instanceof MethodInvocationTree call
+        && call.getArguments().contains(p.getLeaf())
+        && ALL_OF.matches(call, state);
   }
 
   /**

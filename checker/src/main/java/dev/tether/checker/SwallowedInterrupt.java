@@ -128,6 +128,15 @@ public final class SwallowedInterrupt extends BugChecker implements CatchTreeMat
       instanceMethod().onDescendantOf("java.util.concurrent.Future").named("get");
 
   /**
+   * Queries of a JDK future whose {@code true} means that it is done: {@code isDone()}, {@code
+   * isCancelled()} (a cancelled future is done) and {@code
+   * CompletableFuture.isCompletedExceptionally()} (completed, with a failure). {@code get()} of
+   * such a future returns or throws its outcome at once, without looking at the interrupt flag.
+   */
+  private static final Set<String> DONE_QUERIES =
+      Set.of("isDone", "isCancelled", "isCompletedExceptionally");
+
+  /**
    * {@code ForkJoinTask.get()} checks the interrupt flag before it looks at the result, so it can
    * throw {@code InterruptedException} even when the task is done.
    */
@@ -379,8 +388,8 @@ public final class SwallowedInterrupt extends BugChecker implements CatchTreeMat
   }
 
   /**
-   * The {@code receiver.isDone()} call that must have returned true when {@code condition}
-   * evaluates to {@code value}, or {@code null}.
+   * The {@code receiver.isDone()} call (or another {@link #DONE_QUERIES} call) that must have
+   * returned true when {@code condition} evaluates to {@code value}, or {@code null}.
    */
   private static @Nullable MethodInvocationTree doneWhen(
       ExpressionTree condition, boolean value, ExpressionTree receiver) {
@@ -399,7 +408,7 @@ public final class SwallowedInterrupt extends BugChecker implements CatchTreeMat
     return value
             && e instanceof MethodInvocationTree call
             && call.getArguments().isEmpty()
-            && Trees.calledName(call).equals("isDone")
+            && DONE_QUERIES.contains(Trees.calledName(call))
             && SameVariable.of(ASTHelpers.getReceiver(call), receiver)
         ? call
         : null;

@@ -132,6 +132,71 @@ final class CancelDoesNotInterruptTest {
   }
 
   /**
+   * Server4 (Lettuce's {@code ReconnectionHandler}): a promise reached through copies — a local
+   * copy of a volatile field whose only write stores a local {@code new CompletableFuture<>()} that
+   * code completes. A copy of a promise is a promise.
+   */
+  @Test
+  void identificationNegativesPromiseThroughCopies() {
+    CompilationTestHelper.newInstance(CancelDoesNotInterrupt.class, getClass())
+        .addSourceLines(
+            "Reconnect.java",
+            "import java.util.concurrent.*;",
+            "import java.util.function.Consumer;",
+            "class Reconnect {",
+            "  private volatile CompletableFuture<String> current;",
+            "",
+            "  CompletableFuture<String> reconnect(Consumer<Consumer<String>> connector) {",
+            "    CompletableFuture<String> future = new CompletableFuture<>();",
+            "    connector.accept(channel -> future.complete(channel));",
+            "    this.current = future;",
+            "    return future;",
+            "  }",
+            "",
+            "  void prepareClose() {",
+            "    CompletableFuture<?> current = this.current;",
+            "    if (current != null && !current.isDone()) {",
+            "      current.cancel(true);",
+            "    }",
+            "  }",
+            "}")
+        .doTest();
+  }
+
+  /** The twins: a copy of a future that a task completes, or of one given from outside. */
+  @Test
+  void identificationPositivesCopiesOfTasks() {
+    CompilationTestHelper.newInstance(CancelDoesNotInterrupt.class, getClass())
+        .addSourceLines(
+            "Copies.java",
+            "import java.util.concurrent.*;",
+            "class Copies {",
+            "  private volatile CompletableFuture<String> current;",
+            "  private volatile CompletableFuture<String> given;",
+            "",
+            "  void start(ExecutorService pool) {",
+            "    CompletableFuture<String> future = CompletableFuture.supplyAsync(() -> \"x\", pool);",
+            "    this.current = future;",
+            "  }",
+            "",
+            "  void use(CompletableFuture<String> from) {",
+            "    CompletableFuture<String> local = from;",
+            "    this.given = local;",
+            "  }",
+            "",
+            "  void stop() {",
+            "    CompletableFuture<?> current = this.current;",
+            "    // BUG: Diagnostic contains: CancelDoesNotInterrupt",
+            "    current.cancel(true);",
+            "    CompletableFuture<?> given = this.given;",
+            "    // BUG: Diagnostic contains: CancelDoesNotInterrupt",
+            "    given.cancel(true);",
+            "  }",
+            "}")
+        .doTest();
+  }
+
+  /**
    * Server2 shape G: a promise read back through an {@code AtomicReference} field whose every write
    * stores a new promise or {@code null} (Jetty's {@code Graceful.Shutdown}: {@code
    * compareAndSet(null, new CompletableFuture<>() { toString … })}, completed by {@code check()}).

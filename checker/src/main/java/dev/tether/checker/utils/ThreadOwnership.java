@@ -70,12 +70,14 @@ import org.jspecify.annotations.Nullable;
  * class that is not handed to an executor (neither {@code this} nor a {@code new} instance in the
  * file); a pool's own worker code (a method of an {@code Executor} implementation other than its
  * API and lifecycle methods, and the wrapper its {@code execute(Runnable)} builds around the task);
- * the task of a class-private executor that the class creates, gives that one task, and shuts down;
- * private methods (or the lambda a private factory method returns) reached only from such code,
- * transitively within the top-level class; and methods that are not public API whose every use in
- * the files of the compilation that can see them is such code ({@link SameCompilation}). Everything
- * else — public API, methods with no use in sight, constructors, callbacks, {@code shutdown}/{@code
- * close}/{@code join}/{@code stop}-style methods called by others — may run on a caller's thread.
+ * the task of a class-private executor that the class creates, gives that one task, and shuts down
+ * (also handed over by a method that makes a runner of it, when the class keeps and stops the
+ * runner); private methods (or the lambda a private factory method returns) reached only from such
+ * code, transitively within the top-level class; and methods that are not public API whose every
+ * use in the files of the compilation that can see them is such code ({@link SameCompilation}).
+ * Everything else — public API, methods with no use in sight, constructors, callbacks, {@code
+ * shutdown}/{@code close}/{@code join}/{@code stop}-style methods called by others — may run on a
+ * caller's thread.
  *
  * <p>Cheap by construction: a question costs a walk up the path; only when the answer depends on
  * how a method is used does it scan the top-level class (a private method) or, once per method, the
@@ -258,10 +260,21 @@ public final class ThreadOwnership {
       if (handoff.isPresent()) {
         return fromHandoff(handoff.get(), path);
       }
-      for (TreePath p = path; p != null; p = p.getParentPath()) {
+      Tree child = null;
+      for (TreePath p = path; p != null; child = p.getLeaf(), p = p.getParentPath()) {
         Tree leaf = p.getLeaf();
         if (leaf instanceof LambdaExpressionTree) {
           Runner made = madeTask(p);
+          if (made == null) {
+            made = keptRunnerTask(p);
+          }
+          if (made != null) {
+            return made;
+          }
+        } else if (leaf instanceof NewClassTree newClass
+            && newClass.getClassBody() != null
+            && newClass.getClassBody() == child) {
+          Runner made = keptRunnerTask(p);
           if (made != null) {
             return made;
           }
@@ -362,6 +375,100 @@ public final class ThreadOwnership {
         }
       }
       return null;
+    }
+
+    /**
+     * {@link Runner#PRIVATE_EXECUTOR_TASK} when the code literal at {@code literal} (a lambda or an
+     * anonymous class) is handed to a method of a class-private executor that makes a runner of it,
+     * and the class keeps and stops that runner: {@code reconnectTask =
+     * taskRunners.createTaskRunner(new Task() { … })}, where {@code taskRunners} is a private field
+     * that only ever holds a {@code new} executor (an {@code Executor} the class constructs), is
+     * given no other task and is shut down in the class, and {@code reconnectTask} is a private
+     * field on which the class calls a method that stops it ({@link #STOPS}). The class then owns
+     * both the executor and the runner of this one task: the runner's thread is the class's own
+     * thread in all but name. {@code null} otherwise.
+     */
+    private @Nullable Runner keptRunnerTask(TreePath literal) {
+      TreePath parent = literal.getParentPath();
+      if (parent == null
+          || !(parent.getLeaf() instanceof MethodInvocationTree call)
+          || !call.getArguments().contains(literal.getLeaf())) {
+        return null;
+      }
+      ExpressionTree receiver = ASTHelpers.getReceiver(call);
+      if (receiver == null
+          || !(receiver instanceof IdentifierTree || receiver instanceof MemberSelectTree)
+          || !(ASTHelpers.getSymbol(receiver) instanceof VarSymbol executor)
+          || executor.getKind() != ElementKind.FIELD
+          || !executor.getModifiers().contains(Modifier.PRIVATE)
+          || !isSubtype(executor.type, EXECUTOR.get(state))) {
+        return null;
+      }
+      VarSymbol runner = keptIn(parent);
+      if (runner == null) {
+        return null;
+      }
+      TreePath cls = classPath(ASTHelpers.outermostClass(executor));
+      if (cls == null || !(cls.getLeaf() instanceof ClassTree top)) {
+        return null;
+      }
+      ClassFacts facts = factsFor(executor);
+      return holdsOnlyConstructedExecutors(executor, top)
+              && facts.shutDown.contains(executor)
+              && facts.submits.getOrDefault(executor, List.of()).stream()
+                  .allMatch(use -> isWithin(use, literal.getLeaf()))
+              && isStopped(runner, top)
+          ? Runner.PRIVATE_EXECUTOR_TASK
+          : null;
+    }
+
+    /**
+     * The private field that the value of the call at {@code call} is stored in ({@code field =
+     * call}, {@code this.field = call}, or the field's initializer), or {@code null}.
+     */
+    private static @Nullable VarSymbol keptIn(TreePath call) {
+      TreePath parent = call.getParentPath();
+      Symbol stored = null;
+      if (parent != null
+          && parent.getLeaf() instanceof AssignmentTree assignment
+          && assignment.getExpression() == call.getLeaf()) {
+        stored = ASTHelpers.getSymbol(assignment.getVariable());
+      } else if (parent != null
+          && parent.getLeaf() instanceof VariableTree variable
+          && variable.getInitializer() == call.getLeaf()) {
+        stored = ASTHelpers.getSymbol(variable);
+      }
+      return stored instanceof VarSymbol field
+              && field.getKind() == ElementKind.FIELD
+              && field.getModifiers().contains(Modifier.PRIVATE)
+          ? field
+          : null;
+    }
+
+    /**
+     * Whether every value stored in the private field {@code var} in {@code top} is a new executor
+     * ({@link ExecutorFacts#createsExecutor}, or {@code new} of a class that implements {@code
+     * Executor}), or {@code null}, and at least one is.
+     */
+    private boolean holdsOnlyConstructedExecutors(VarSymbol var, ClassTree top) {
+      Optional<ImmutableList<ExpressionTree>> writes = AssignedValues.ofField(var, top);
+      if (writes.isEmpty()) {
+        return false;
+      }
+      boolean stored = false;
+      for (ExpressionTree write : writes.get()) {
+        ExpressionTree value = ASTHelpers.stripParentheses(write);
+        if (isNullLiteral(value)) {
+          continue;
+        }
+        if (!ExecutorFacts.createsExecutor(value, state)
+            && !(value instanceof NewClassTree
+                && isSubtype(ASTHelpers.getType(value), EXECUTOR.get(state)))) {
+          return false;
+        }
+        stored = true;
+      }
+      return stored;
     }
 
     /** What runs the tasks that the factory method {@code sym} returns, from its uses. */

@@ -473,6 +473,75 @@ final class ThreadOwnershipTest {
         .doTest();
   }
 
+  /**
+   * Server4: the task handed to a class-private executor through a method that makes a runner of
+   * it, when the class keeps the runner and stops it (ActiveMQ's {@code createTaskRunner}); the
+   * twins — the runner dropped, or not stopped — run wherever the code that holds them does.
+   */
+  @Test
+  void taskOfARunnerTheClassKeepsAndStops() {
+    runner
+        .addSourceLines(
+            "R.java",
+            "import java.util.concurrent.*;",
+            "class R {",
+            "  static void here() {}",
+            "  interface Task { boolean iterate(); }",
+            "  interface TaskRunner { void shutdown(); }",
+            "  static class TaskRunners implements Executor {",
+            "    @Override public void execute(Runnable r) { new Thread(r).start(); }",
+            "    TaskRunner createTaskRunner(Task task) { return null; }",
+            "    void shutdownNow() {}",
+            "  }",
+            "  static final class Kept {",
+            "    private final TaskRunners runners = new TaskRunners();",
+            "    private final TaskRunner runner;",
+            "    Kept() {",
+            "      runner = runners.createTaskRunner(new Task() {",
+            "        @Override public boolean iterate() {",
+            "          // BUG: Diagnostic contains: PRIVATE_EXECUTOR_TASK owner",
+            "          here();",
+            "          return false;",
+            "        }",
+            "      });",
+            "    }",
+            "    void stop() { runner.shutdown(); runners.shutdownNow(); }",
+            "  }",
+            "  static final class KeptLambda {",
+            "    private final TaskRunners runners = new TaskRunners();",
+            "    private final TaskRunner runner = runners.createTaskRunner(() -> {",
+            "      // BUG: Diagnostic contains: PRIVATE_EXECUTOR_TASK owner",
+            "      here();",
+            "      return false;",
+            "    });",
+            "    void stop() { runner.shutdown(); runners.shutdownNow(); }",
+            "  }",
+            "  static final class NotStopped {",
+            "    private final TaskRunners runners = new TaskRunners();",
+            "    private final TaskRunner runner = runners.createTaskRunner(() -> {",
+            "      // BUG: Diagnostic contains: CALLER not-owner",
+            "      here();",
+            "      return false;",
+            "    });",
+            "    void stop() { runners.shutdownNow(); }",
+            "  }",
+            "  static final class Dropped {",
+            "    private final TaskRunners runners = new TaskRunners();",
+            "    Dropped() {",
+            "      runners.createTaskRunner(new Task() {",
+            "        @Override public boolean iterate() {",
+            "          // BUG: Diagnostic contains: CALLER not-owner",
+            "          here();",
+            "          return false;",
+            "        }",
+            "      });",
+            "    }",
+            "    void stop() { runners.shutdownNow(); }",
+            "  }",
+            "}")
+        .doTest();
+  }
+
   @Test
   void threadsWithAnOwnerByConstruction() {
     CompilationTestHelper.newInstance(OwnerProbe.class, getClass())
