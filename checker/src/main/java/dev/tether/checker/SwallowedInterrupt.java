@@ -51,6 +51,7 @@ import com.sun.source.tree.TryTree;
 import com.sun.source.tree.UnaryTree;
 import com.sun.source.tree.VariableTree;
 import com.sun.source.util.TreePath;
+import com.sun.source.util.TreePathScanner;
 import com.sun.source.util.TreeScanner;
 import com.sun.tools.javac.api.JavacTrees;
 import com.sun.tools.javac.code.Symbol;
@@ -70,10 +71,13 @@ import dev.tether.checker.utils.ThrowScanner;
 import dev.tether.checker.utils.Trees;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.EnumSet;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 import javax.lang.model.element.ElementKind;
@@ -154,13 +158,34 @@ public final class SwallowedInterrupt extends BugChecker implements CatchTreeMat
 
   @Override
   public Description matchCatch(CatchTree tree, VisitorState state) {
+    Swallow swallow = swallow(tree, state);
+    if (swallow == null) {
+      return NO_MATCH;
+    }
+    Description.Builder description =
+        buildDescription(tree).setMessage(swallow.broad() ? BROAD_MESSAGE : MESSAGE);
+    Edit edit = groupFix(state.getPath(), swallow, state);
+    if (edit != null) {
+      description.addFix(SuggestedFix.replace(edit.start(), edit.end(), edit.text()));
+    }
+    return description.build();
+  }
+
+  /** A catch that swallows the interruption: whether it is broad, and what its block does. */
+  private record Swallow(boolean broad, Propagation propagation) {}
+
+  /**
+   * Whether the catch at {@code state}'s path swallows the interruption (the check's verdict), and
+   * how; {@code null} when it does not.
+   */
+  private static @Nullable Swallow swallow(CatchTree tree, VisitorState state) {
     boolean direct = catchesInterruptedException(tree, state);
     if (!direct && !(catchesBroadly(tree, state) && reachedByInterruption(tree, state))) {
-      return NO_MATCH;
+      return null;
     }
     Symbol exception = ASTHelpers.getSymbol(tree.getParameter());
     if (exception == null || exception.getSimpleName().contentEquals("expected")) {
-      return NO_MATCH;
+      return null;
     }
     Propagation propagation = Propagation.of(tree.getBlock(), exception, state);
     if (propagation.propagates()
@@ -169,15 +194,144 @@ public final class SwallowedInterrupt extends BugChecker implements CatchTreeMat
         || onlyGetsDoneFutures(state.getPath(), state)
         || (ThreadOwnership.isOwnerCode(state.getPath(), state)
             && (isDeliberate(tree, state) || !goesRoundForever(state.getPath())))) {
-      return NO_MATCH;
+      return null;
     }
-    Description.Builder description =
-        buildDescription(tree).setMessage(direct ? MESSAGE : BROAD_MESSAGE);
-    Edit edit = fix(state.getPath(), state, /* broad= */ !direct, propagation);
-    if (edit != null) {
-      description.addFix(SuggestedFix.replace(edit.start(), edit.end(), edit.text()));
+    return new Swallow(!direct, propagation);
+  }
+
+  /**
+   * The fix of the catch at {@code catchPath}, made together with the fixes of the other reported
+   * catches of the same method. Two catches in one loop would each wrap the loop in its own
+   * "remember and restore" {@code try}, which a tool that applies every fix finds in conflict (it
+   * applies one). So the catches whose own edits overlap (transitively) form a group: its fix wraps
+   * the largest region once and sets the flag (or restores) in every catch of the group, and every
+   * catch of the group gets that same fix, which tools apply once. {@code null} when two regions
+   * cross without one holding the other.
+   */
+  private static @Nullable Edit groupFix(TreePath catchPath, Swallow swallow, VisitorState state) {
+    Edit own = fix(catchPath, state, swallow.broad(), swallow.propagation(), null);
+    TreePath function = null;
+    for (TreePath p = catchPath; p != null && function == null; p = p.getParentPath()) {
+      if (p.getLeaf() instanceof ClassTree) {
+        break;
+      }
+      if (p.getLeaf() instanceof MethodTree || p.getLeaf() instanceof LambdaExpressionTree) {
+        function = p;
+      }
     }
-    return description.build();
+    Tree body =
+        function == null
+            ? null
+            : function.getLeaf() instanceof MethodTree method
+                ? method.getBody()
+                : ((LambdaExpressionTree) function.getLeaf()).getBody();
+    if (own == null || body == null) {
+      return own;
+    }
+    List<Member> members = new ArrayList<>();
+    new TreePathScanner<Void, Void>() {
+      @Override
+      public Void visitCatch(CatchTree tree, Void unused) {
+        if (tree == catchPath.getLeaf()) {
+          members.add(new Member(catchPath, swallow, own));
+        } else {
+          VisitorState here = state.withPath(getCurrentPath());
+          Swallow other = swallow(tree, here);
+          Edit edit =
+              other == null
+                  ? null
+                  : fix(getCurrentPath(), here, other.broad(), other.propagation(), null);
+          if (edit != null) {
+            members.add(new Member(getCurrentPath(), other, edit));
+          }
+        }
+        return super.visitCatch(tree, null);
+      }
+
+      @Override
+      public Void visitClass(ClassTree tree, Void unused) {
+        return null; // another method's code
+      }
+
+      @Override
+      public Void visitLambdaExpression(LambdaExpressionTree tree, Void unused) {
+        return null;
+      }
+    }.scan(new TreePath(function, body), null);
+    Member self = members.stream().filter(m -> m.path() == catchPath).findFirst().orElse(null);
+    if (self == null || members.size() == 1) {
+      return own;
+    }
+    // Groups of overlapping edits, each with the edit that holds all of its others.
+    int n = members.size();
+    int[] group = new int[n];
+    for (int i = 0; i < n; i++) {
+      group[i] = i;
+    }
+    for (boolean merged = true; merged; ) {
+      merged = false;
+      for (int i = 0; i < n; i++) {
+        for (int j = i + 1; j < n; j++) {
+          if (group[i] != group[j] && overlaps(members.get(i).edit(), members.get(j).edit())) {
+            int from = group[j];
+            int to = group[i];
+            for (int k = 0; k < n; k++) {
+              group[k] = group[k] == from ? to : group[k];
+            }
+            merged = true;
+          }
+        }
+      }
+    }
+    Map<Integer, Member> outer = new HashMap<>();
+    for (int i = 0; i < n; i++) {
+      Member m = members.get(i);
+      Member o = outer.get(group[i]);
+      if (o == null || holds(m.edit(), o.edit())) {
+        outer.put(group[i], m);
+      }
+    }
+    for (int i = 0; i < n; i++) {
+      if (!holds(outer.get(group[i]).edit(), members.get(i).edit())) {
+        if (members.get(i).path() == catchPath) {
+          return null; // regions that cross
+        }
+      }
+    }
+    int mine = group[members.indexOf(self)];
+    Member myOuter = outer.get(mine);
+    if (!myOuter.edit().remembers()) {
+      return own; // one-line edits of one catch each: they cannot overlap another catch's
+    }
+    String name = myOuter.edit().flag();
+    List<Edit> inner = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      Member m = members.get(i);
+      if (group[i] != mine || m.path() == myOuter.path()) {
+        continue;
+      }
+      VisitorState here = state.withPath(m.path());
+      inner.add(
+          m.edit().remembers()
+              ? rememberInCatch((CatchTree) m.path().getLeaf(), here, m.swallow().broad(), name)
+              : m.edit());
+    }
+    return rememberFix(
+        myOuter.path(), state.withPath(myOuter.path()), myOuter.swallow().broad(), inner, name);
+  }
+
+  /** A reported catch of the method, and its own fix. */
+  private record Member(TreePath path, Swallow swallow, Edit edit) {}
+
+  private static boolean overlaps(Edit a, Edit b) {
+    return (a.start() < b.end() && b.start() < a.end())
+        || (a.start() == a.end() && b.start() <= a.start() && a.start() < b.end())
+        || (b.start() == b.end() && a.start() <= b.start() && b.start() < a.end());
+  }
+
+  /** Whether {@code outer}'s range holds {@code inner}'s. */
+  private static boolean holds(Edit outer, Edit inner) {
+    return outer.start() <= inner.start() && inner.end() <= outer.end();
   }
 
   /** Whether the catch names a supertype of {@code InterruptedException}: Exception, Throwable. */
@@ -762,8 +916,19 @@ public final class SwallowedInterrupt extends BugChecker implements CatchTreeMat
         && !(loop instanceof EnhancedForLoopTree e && e.getExpression() == child);
   }
 
-  /** A replacement of the source between two positions. */
-  private record Edit(int start, int end, String text) {}
+  /**
+   * A replacement of the source between two positions; {@code flag} names the local that a
+   * "remember and restore" wrap declares, {@code null} for other edits.
+   */
+  private record Edit(int start, int end, String text, @Nullable String flag) {
+    Edit(int start, int end, String text) {
+      this(start, end, text, null);
+    }
+
+    boolean remembers() {
+      return flag != null;
+    }
+  }
 
   /**
    * The fix that keeps behaviour: the one-line restore where the catch then leaves the method or
@@ -772,7 +937,11 @@ public final class SwallowedInterrupt extends BugChecker implements CatchTreeMat
    * Thread.interrupted()} and does not leave: what it meant by that is unknown).
    */
   private static @Nullable Edit fix(
-      TreePath catchPath, VisitorState state, boolean broad, Propagation propagation) {
+      TreePath catchPath,
+      VisitorState state,
+      boolean broad,
+      Propagation propagation,
+      @Nullable String name) {
     CatchTree tree = (CatchTree) catchPath.getLeaf();
     boolean leaves = leaves(catchPath);
     if (propagation.clears()) {
@@ -787,10 +956,10 @@ public final class SwallowedInterrupt extends BugChecker implements CatchTreeMat
       // A finally that runs on the way out (a close() that joins a thread) would throw at once
       // too: restore after it instead, where the method ends.
       return finallyBlocksOnTheWayOut(catchPath.getParentPath(), state)
-          ? rememberFix(catchPath, state, broad)
+          ? rememberFix(catchPath, state, broad, List.of(), name)
           : restoreFix(tree, state, broad);
     }
-    return rememberFix(catchPath, state, broad);
+    return rememberFix(catchPath, state, broad, List.of(), name);
   }
 
   /**
@@ -1005,7 +1174,12 @@ public final class SwallowedInterrupt extends BugChecker implements CatchTreeMat
    * the {@code try} is a statement of the method's own body). {@code null} when the loop or the
    * {@code try} is not a statement of a block, or no free name is left for the flag.
    */
-  private static @Nullable Edit rememberFix(TreePath catchPath, VisitorState state, boolean broad) {
+  private static @Nullable Edit rememberFix(
+      TreePath catchPath,
+      VisitorState state,
+      boolean broad,
+      List<Edit> also,
+      @Nullable String flag) {
     CatchTree tree = (CatchTree) catchPath.getLeaf();
     Tree function = null;
     Tree functionTree = null;
@@ -1035,7 +1209,7 @@ public final class SwallowedInterrupt extends BugChecker implements CatchTreeMat
     if (!(function instanceof BlockTree body)) {
       return null;
     }
-    String name = freeName(functionTree);
+    String name = flag != null ? flag : freeName(functionTree);
     if (name == null) {
       return null;
     }
@@ -1065,11 +1239,18 @@ public final class SwallowedInterrupt extends BugChecker implements CatchTreeMat
     if (region.contains("\"\"\"")) {
       return null; // a text block: re-indenting it could change it
     }
-    Edit remember = rememberInCatch(tree, state, broad, name);
-    region =
-        region.substring(0, remember.start() - start)
-            + remember.text()
-            + region.substring(remember.end() - start);
+    List<Edit> edits = new ArrayList<>(also);
+    edits.add(rememberInCatch(tree, state, broad, name));
+    edits.sort(Comparator.comparingInt(Edit::start).reversed());
+    for (Edit edit : edits) {
+      if (edit.start() < start || edit.end() > end) {
+        return null;
+      }
+      region =
+          region.substring(0, edit.start() - start)
+              + edit.text()
+              + region.substring(edit.end() - start);
+    }
     String indent = Trees.indentOf(source, start);
     String text =
         "boolean "
@@ -1093,7 +1274,7 @@ public final class SwallowedInterrupt extends BugChecker implements CatchTreeMat
             + "  }\n"
             + indent
             + "}";
-    return new Edit(start, end, text);
+    return new Edit(start, end, text, name);
   }
 
   /** A name for the flag that nothing in {@code function} (parameters included) uses yet. */

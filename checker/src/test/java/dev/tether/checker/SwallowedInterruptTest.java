@@ -1310,6 +1310,89 @@ final class SwallowedInterruptTest {
    * Where the code goes round again or runs on, restoring the flag in the catch would make the next
    * blocking call throw at once (a busy loop): the flag is remembered and restored on the way out.
    */
+  /**
+   * Two swallowing catches in one loop: one fix for both, the same on each finding, so that a tool
+   * that applies every fix applies it once (two wraps of the same loop would conflict, and only one
+   * would be applied). A catch of a one-line restore inside the wrapped loop joins the wrap too.
+   */
+  @Test
+  void replacementOneFixForCatchesThatShareALoop() {
+    BugCheckerRefactoringTestHelper.newInstance(SwallowedInterrupt.class, getClass())
+        .addInputLines(
+            "Pump.java",
+            "import java.util.concurrent.BlockingQueue;",
+            "class Pump {",
+            "  private volatile boolean closed;",
+            "  public int pump(BlockingQueue<Integer> in, Object lock) {",
+            "    int total = 0;",
+            "    do {",
+            "      try {",
+            "        synchronized (lock) {",
+            "          lock.wait(100);",
+            "        }",
+            "      } catch (InterruptedException interrupted) {",
+            "        // Ignored",
+            "      }",
+            "      try {",
+            "        total += in.take();",
+            "      } catch (InterruptedException e) {",
+            "        if (closed) {",
+            "          return -1;",
+            "        }",
+            "      }",
+            "      try {",
+            "        total += in.take();",
+            "      } catch (InterruptedException e) {",
+            "        return -2;",
+            "      }",
+            "    } while (!in.isEmpty());",
+            "    return total;",
+            "  }",
+            "}")
+        .addOutputLines(
+            "Pump.java",
+            "import java.util.concurrent.BlockingQueue;",
+            "class Pump {",
+            "  private volatile boolean closed;",
+            "  public int pump(BlockingQueue<Integer> in, Object lock) {",
+            "    int total = 0;",
+            "    boolean wasInterrupted = false;",
+            "    try {",
+            "      do {",
+            "        try {",
+            "          synchronized (lock) {",
+            "            lock.wait(100);",
+            "          }",
+            "        } catch (InterruptedException interrupted) {",
+            "          wasInterrupted = true;",
+            "          // Ignored",
+            "        }",
+            "        try {",
+            "          total += in.take();",
+            "        } catch (InterruptedException e) {",
+            "          wasInterrupted = true;",
+            "          if (closed) {",
+            "            return -1;",
+            "          }",
+            "        }",
+            "        try {",
+            "          total += in.take();",
+            "        } catch (InterruptedException e) {",
+            "          Thread.currentThread().interrupt();",
+            "          return -2;",
+            "        }",
+            "      } while (!in.isEmpty());",
+            "    } finally {",
+            "      if (wasInterrupted) {",
+            "        Thread.currentThread().interrupt();",
+            "      }",
+            "    }",
+            "    return total;",
+            "  }",
+            "}")
+        .doTest(TestMode.TEXT_MATCH);
+  }
+
   @Test
   void replacementRememberAndRestore() {
     BugCheckerRefactoringTestHelper.newInstance(SwallowedInterrupt.class, getClass())
