@@ -248,8 +248,10 @@ public final class WorkerPool<J> implements AutoCloseable {
    *     no job failed
    * @throws InterruptedException if the thread was interrupted while waiting (see {@link
    *     TaskGroup#await()})
+   * @throws IllegalStateException if called by one of the pool's own workers
    */
   public void await() throws InterruptedException {
+    group.checkNotOwnTask("await");
     shut = true;
     Channel.Sender<J> s = jobs;
     if (s != null) {
@@ -264,8 +266,8 @@ public final class WorkerPool<J> implements AutoCloseable {
    * channel filled by someone else (for example a {@link Pipeline} stage). Replaces {@link #go} and
    * {@link #await()}.
    *
-   * @throws IllegalStateException if jobs were submitted with {@link #go} or {@link #tryGo}, or the
-   *     pool was awaited, drained or closed
+   * @throws IllegalStateException if jobs were submitted with {@link #go} or {@link #tryGo}, the
+   *     pool was awaited, drained or closed, or this is called by one of its own workers
    * @throws RuntimeException the first failure, if a job failed with an unchecked exception
    * @throws TaskFailedException if the first failure is a checked exception, its cause
    * @throws CancellationException if the pool was cancelled first
@@ -274,6 +276,7 @@ public final class WorkerPool<J> implements AutoCloseable {
    */
   public void drain(Channel.Receiver<J> source) throws InterruptedException {
     Objects.requireNonNull(source, "source");
+    group.checkNotOwnTask("drain");
     synchronized (startLock) {
       if (jobs != null || shut) {
         throw new IllegalStateException("drain() replaces go() and await()");
@@ -288,9 +291,13 @@ public final class WorkerPool<J> implements AutoCloseable {
    * Cancels the pool unless it was awaited, drops the buffered jobs, waits for the workers to
    * finish and throws the first failure {@link #await()} did not report, like {@link
    * TaskGroup#close()}.
+   *
+   * @throws IllegalStateException if called by one of the pool's own workers, which would wait for
+   *     itself (cancel the pool's {@linkplain #scope() scope} instead)
    */
   @Override
   public void close() {
+    group.checkNotOwnTask("close");
     shut = true;
     try {
       group.close();
