@@ -424,6 +424,7 @@ public final class CancelScope implements AutoCloseable {
   private static void runAll(List<Set<Registration>> callbacks) {
     RuntimeException firstRuntime = null;
     Error firstError = null;
+    Throwable firstChecked = null; // thrown sneakily by a Runnable: it must not stop the others
     for (Set<Registration> set : callbacks) {
       for (Registration r : set) {
         if (!r.claim()) {
@@ -432,29 +433,46 @@ public final class CancelScope implements AutoCloseable {
         try {
           r.action.run();
         } catch (RuntimeException e) {
-          if (firstRuntime == null) {
-            firstRuntime = e;
-          } else {
-            firstRuntime.addSuppressed(e);
-          }
+          firstRuntime = keepFirst(firstRuntime, e);
         } catch (Error e) {
-          if (firstError == null) {
-            firstError = e;
-          } else {
-            firstError.addSuppressed(e);
-          }
+          firstError = keepFirst(firstError, e);
+        } catch (Throwable e) {
+          firstChecked = keepFirst(firstChecked, e);
         }
       }
     }
     if (firstError != null) {
-      if (firstRuntime != null) {
-        firstError.addSuppressed(firstRuntime);
-      }
+      addSuppressed(firstError, firstRuntime);
+      addSuppressed(firstError, firstChecked);
       throw firstError;
     }
     if (firstRuntime != null) {
+      addSuppressed(firstRuntime, firstChecked);
       throw firstRuntime;
     }
+    if (firstChecked != null) {
+      throw CancelScope.<RuntimeException>sneakyThrow(firstChecked);
+    }
+  }
+
+  private static <T extends Throwable> T keepFirst(@Nullable T first, T next) {
+    if (first == null) {
+      return next;
+    }
+    first.addSuppressed(next);
+    return first;
+  }
+
+  private static void addSuppressed(Throwable into, @Nullable Throwable other) {
+    if (other != null) {
+      into.addSuppressed(other);
+    }
+  }
+
+  /** Rethrows a checked exception that a callback threw although its type does not declare it. */
+  @SuppressWarnings({"unchecked", "TypeParameterUnusedInFormals"})
+  private static <X extends Throwable> X sneakyThrow(Throwable t) throws X {
+    throw (X) t;
   }
 
   /**

@@ -412,6 +412,69 @@ class PromiseProbeTest {
     }
   }
 
+  @Test
+  void closeKeepsWaitingWhenInterruptedAndSetsTheFlagAgain() throws InterruptedException {
+    AtomicBoolean finished = new AtomicBoolean();
+    CountDownLatch started = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    try (TaskGroup releaser = TaskGroup.open()) {
+      TaskGroup group = TaskGroup.open();
+      group.go(
+          s -> {
+            started.countDown();
+            awaitUninterruptibly(release);
+            finished.set(true);
+          });
+      assertTrue(started.await(10, TimeUnit.SECONDS));
+      releaser.go(
+          s -> {
+            s.sleep(Duration.ofMillis(100));
+            release.countDown();
+          });
+      Thread.currentThread().interrupt();
+      try {
+        group.close();
+        assertTrue(finished.get(), "close() returned while a task was still running");
+        assertTrue(Thread.currentThread().isInterrupted(), "close() lost the interrupt");
+      } finally {
+        var unused = Thread.interrupted();
+      }
+      releaser.await();
+    }
+  }
+
+  @Test
+  void pipelineStagesRejectBadArguments() {
+    try (TaskGroup group = TaskGroup.open()) {
+      Channel.Receiver<String> in = Channel.<String>open(1).receiver();
+      assertEquals(
+          "workers must be at least 1: 0",
+          assertThrows(
+                  IllegalArgumentException.class, () -> Pipeline.map(group, in, 0, 1, (s, v) -> v))
+              .getMessage());
+      assertThrows(
+          IllegalArgumentException.class, () -> Pipeline.map(group, in, 1, -1, (s, v) -> v));
+    }
+  }
+
+  /** Fixed: a callback that threw a checked exception (sneakily) skipped the callbacks after it. */
+  @Test
+  void aCallbackThrowingACheckedExceptionDoesNotStopTheOthers() {
+    CancelScope scope = CancelScope.root().withCancel();
+    java.io.IOException checked = new java.io.IOException("sneaky");
+    AtomicInteger ran = new AtomicInteger();
+    var unused1 = scope.onCancel(() -> PromiseProbeTest.<RuntimeException>sneakyThrow(checked));
+    var unused2 = scope.onCancel(ran::incrementAndGet);
+    Throwable thrown = assertThrows(Throwable.class, scope::cancel);
+    assertSame(checked, thrown);
+    assertEquals(1, ran.get(), "a callback after the throwing one did not run");
+  }
+
+  @SuppressWarnings("unchecked")
+  private static <X extends Throwable> void sneakyThrow(Throwable t) throws X {
+    throw (X) t;
+  }
+
   private static void awaitUninterruptibly(CountDownLatch latch) {
     boolean interrupted = false;
     try {
@@ -518,6 +581,40 @@ class PromiseProbeTest {
   }
 
   // --- Channel, WorkerPool, StateOwner -----------------------------------------------------------
+
+  @Test
+  void everythingOpenedUnderACancelledParentReportsTheParentsCause() throws InterruptedException {
+    CancelScope parent = CancelScope.root().withCancel();
+    IllegalStateException why = new IllegalStateException("parent");
+    parent.cancel(why);
+    AtomicInteger ran = new AtomicInteger();
+    try (TaskGroup group = TaskGroup.open(parent)) {
+      group.go(s -> ran.incrementAndGet());
+      assertFalse(group.tryGo(s -> ran.incrementAndGet()));
+      assertSame(why, assertThrows(CancellationException.class, group::await).getCause());
+    }
+    try (ResultGroup<Integer> group = ResultGroup.open(parent)) {
+      group.go(s -> ran.incrementAndGet());
+      assertSame(why, assertThrows(CancellationException.class, group::await).getCause());
+    }
+    try (WorkerPool<String> pool =
+        WorkerPool.<String>open(parent, (s, j) -> ran.incrementAndGet())) {
+      assertSame(why, assertThrows(CancellationException.class, () -> pool.go("x")).getCause());
+      assertFalse(pool.tryGo("y"));
+      assertThrows(CancellationException.class, pool::await);
+    }
+    try (StateOwner<int[]> owner = StateOwner.open(parent, new int[1])) {
+      assertSame(
+          why,
+          assertThrows(CancellationException.class, () -> owner.ask(CancelScope.root(), s -> 1))
+              .getCause());
+      assertThrows(CancellationException.class, () -> owner.tell(CancelScope.root(), s -> s[0]++));
+    }
+    try (Ticker ticker = Ticker.open(Duration.ofMillis(1))) {
+      assertFalse(ticker.tick(parent));
+    }
+    assertEquals(0, ran.get(), "work ran under a cancelled parent");
+  }
 
   @Test
   void sendAndReceiveWithTheInterruptFlagSetThrowAndKeepIt() {
