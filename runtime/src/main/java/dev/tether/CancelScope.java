@@ -123,7 +123,9 @@ public final class CancelScope implements AutoCloseable {
    * Returns a new child of this scope that is also cancelled, with a {@link
    * DeadlineExceededException}, once {@code timeout} has elapsed.
    *
-   * @param timeout the time from now; zero or negative yields an already cancelled scope
+   * @param timeout the time from now; zero or negative yields an already cancelled scope (unless
+   *     this scope's deadline is earlier: then the child keeps it, and is cancelled when this scope
+   *     is; see {@link #isCancelled()} for a deadline that has just passed)
    */
   public CancelScope withTimeout(Duration timeout) {
     Objects.requireNonNull(timeout, "timeout");
@@ -143,6 +145,7 @@ public final class CancelScope implements AutoCloseable {
    * child keeps that one (and is cancelled with this scope's cause).
    *
    * @param deadline the instant to cancel at; a past instant yields an already cancelled scope
+   *     (unless this scope's deadline is earlier, as said above)
    */
   public CancelScope withDeadline(Instant deadline) {
     return child(Objects.requireNonNull(deadline, "deadline"));

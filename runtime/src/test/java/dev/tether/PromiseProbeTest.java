@@ -87,6 +87,45 @@ class PromiseProbeTest {
     }
   }
 
+  /**
+   * What {@link CancelScope#isCancelled()} documents: a passed deadline counts once {@code
+   * tether-deadline} delivers it, later when a callback on that thread is slow; until then a child
+   * keeps the parent's earlier deadline, even one made with a zero timeout.
+   */
+  @Test
+  void aPassedDeadlineCountsOnceTheDeadlineThreadDeliversIt() throws InterruptedException {
+    CountDownLatch blocking = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    try (CancelScope slow = CancelScope.root().withTimeout(Duration.ofMillis(1));
+        CancelScope parent = CancelScope.root().withTimeout(Duration.ofMillis(5))) {
+      var unused =
+          slow.onCancel(
+              () -> { // a slow callback on tether-deadline, against the advice
+                blocking.countDown();
+                awaitUninterruptibly(release);
+              });
+      assertTrue(blocking.await(10, TimeUnit.SECONDS));
+      CountDownLatch delivered = new CountDownLatch(1);
+      var unused2 = parent.onCancel(delivered::countDown);
+      try {
+        while (Instant.now().isBefore(parent.deadline().orElseThrow())) {
+          Thread.sleep(1);
+        }
+        assertFalse(parent.isCancelled(), "not delivered yet: tether-deadline is busy");
+        try (CancelScope child = parent.withTimeout(Duration.ZERO)) {
+          assertEquals(parent.deadline(), child.deadline());
+          assertFalse(child.isCancelled(), "the child keeps the parent's earlier deadline");
+          release.countDown();
+          assertTrue(delivered.await(10, TimeUnit.SECONDS));
+          assertInstanceOf(DeadlineExceededException.class, child.cause().orElseThrow());
+          assertSame(parent.cause().orElseThrow(), child.cause().orElseThrow());
+        }
+      } finally {
+        release.countDown();
+      }
+    }
+  }
+
   @Test
   void theHelpersAcceptZeroNegativeAndHugeTimeouts() throws Exception {
     try (CancelScope scope = CancelScope.root().withCancel()) {
