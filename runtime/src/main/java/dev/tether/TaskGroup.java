@@ -173,7 +173,10 @@ public final class TaskGroup implements AutoCloseable {
    * limit}. If the group is (or, while waiting, becomes) cancelled, the task is not started, and
    * {@link #await()} will report the cancellation. If the thread is interrupted while waiting for a
    * slot, the group is cancelled with the {@link InterruptedException} as the cause, the interrupt
-   * status is set again, and the task is not started.
+   * status is set again, and the task is not started. A task that calls {@code go} on its own group
+   * waits for a slot like any caller, while holding its own: if every slot is held by such a task,
+   * they wait until the group is cancelled (Go's {@code errgroup} does the same); from a task,
+   * prefer {@link #tryGo}.
    *
    * @throws IllegalStateException if {@link #await()} has returned or {@link #close()} was called
    * @throws RejectedExecutionException if the {@linkplain #withExecutor executor} rejected the task

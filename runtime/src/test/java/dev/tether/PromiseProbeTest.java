@@ -96,18 +96,13 @@ class PromiseProbeTest {
   void aPassedDeadlineCountsOnceTheDeadlineThreadDeliversIt() throws InterruptedException {
     CountDownLatch blocking = new CountDownLatch(1);
     CountDownLatch release = new CountDownLatch(1);
-    try (CancelScope slow = CancelScope.root().withTimeout(Duration.ofMillis(1));
-        CancelScope parent = CancelScope.root().withTimeout(Duration.ofMillis(5))) {
-      var unused =
-          slow.onCancel(
-              () -> { // a slow callback on tether-deadline, against the advice
-                blocking.countDown();
-                awaitUninterruptibly(release);
-              });
+    try (CancelScope slow = blockTheDeadlineThread(blocking, release)) {
       assertTrue(blocking.await(10, TimeUnit.SECONDS));
-      CountDownLatch delivered = new CountDownLatch(1);
-      var unused2 = parent.onCancel(delivered::countDown);
-      try {
+      assertTrue(slow.isCancelled()); // marked before its callbacks run
+      // slow's deadline has passed (its callback runs): tether-deadline reaches this one after it.
+      try (CancelScope parent = CancelScope.root().withTimeout(Duration.ofMillis(5))) {
+        CountDownLatch delivered = new CountDownLatch(1);
+        var unused = parent.onCancel(delivered::countDown);
         while (Instant.now().isBefore(parent.deadline().orElseThrow())) {
           Thread.sleep(1);
         }
@@ -120,8 +115,36 @@ class PromiseProbeTest {
           assertInstanceOf(DeadlineExceededException.class, child.cause().orElseThrow());
           assertSame(parent.cause().orElseThrow(), child.cause().orElseThrow());
         }
-      } finally {
-        release.countDown();
+      }
+    } finally {
+      release.countDown();
+    }
+  }
+
+  /**
+   * Returns a scope whose deadline callback blocks {@code tether-deadline} until {@code release} (a
+   * slow callback, against the advice); counts down {@code blocking} when it does. A deadline that
+   * passed before the callback was registered runs it on this thread instead: then it does nothing,
+   * and a longer timeout is tried.
+   */
+  private static CancelScope blockTheDeadlineThread(
+      CountDownLatch blocking, CountDownLatch release) {
+    Thread me = Thread.currentThread();
+    for (long millis = 1; ; millis *= 2) {
+      AtomicBoolean ranHere = new AtomicBoolean();
+      CancelScope scope = CancelScope.root().withTimeout(Duration.ofMillis(millis));
+      var unused =
+          scope.onCancel(
+              () -> {
+                if (Thread.currentThread() == me) {
+                  ranHere.set(true);
+                  return;
+                }
+                blocking.countDown();
+                awaitUninterruptibly(release);
+              });
+      if (!ranHere.get()) {
+        return scope;
       }
     }
   }
@@ -449,6 +472,29 @@ class PromiseProbeTest {
       }
       releaser.await();
     }
+  }
+
+  /** What {@link TaskGroup#go} documents for a task that calls it on its own full group. */
+  @Test
+  void aTaskWaitingForASlotOfItsOwnFullGroupWaitsUntilTheGroupIsCancelled()
+      throws InterruptedException {
+    CountDownLatch waiting = new CountDownLatch(1);
+    AtomicBoolean childRan = new AtomicBoolean();
+    AtomicBoolean tryGoStarted = new AtomicBoolean(true);
+    try (TaskGroup group = TaskGroup.open().withLimit(1)) {
+      group.go(
+          s -> {
+            tryGoStarted.set(group.tryGo(c -> childRan.set(true)));
+            waiting.countDown();
+            group.go(c -> childRan.set(true)); // waits for its own slot
+          });
+      assertTrue(waiting.await(10, TimeUnit.SECONDS));
+      IllegalStateException why = new IllegalStateException("stop");
+      group.scope().cancel(why);
+      assertSame(why, assertThrows(CancellationException.class, group::await).getCause());
+    }
+    assertFalse(tryGoStarted.get(), "tryGo does not wait");
+    assertFalse(childRan.get());
   }
 
   @Test
