@@ -15,7 +15,11 @@ import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -699,6 +703,55 @@ class PromiseProbeTest {
       assertFalse(ticker.tick(parent));
     }
     assertEquals(0, ran.get(), "work ran under a cancelled parent");
+  }
+
+  /**
+   * Fixed: every worker started with the first job, so {@code withLimit(n)} started n tasks for a
+   * single job, and {@code withLimit(Integer.MAX_VALUE)} tried to start two billion.
+   */
+  @Test
+  void workersStartAsJobsArriveUpToTheLimit() throws InterruptedException {
+    ExecutorService threads = Executors.newCachedThreadPool();
+    try {
+      AtomicInteger tasks = new AtomicInteger();
+      Executor counting =
+          r -> {
+            tasks.incrementAndGet();
+            threads.execute(r);
+          };
+      ConcurrentLinkedQueue<Integer> done = new ConcurrentLinkedQueue<>();
+      try (WorkerPool<Integer> pool =
+          WorkerPool.<Integer>open((s, job) -> done.add(job))
+              .withLimit(1000)
+              .withExecutor(counting)) {
+        for (int i = 0; i < 3; i++) {
+          pool.go(i);
+        }
+        pool.await();
+      }
+      assertEquals(3, done.size());
+      assertTrue(tasks.get() <= 3, tasks.get() + " workers for 3 jobs");
+      done.clear();
+      try (WorkerPool<Integer> pool =
+          WorkerPool.<Integer>open((s, job) -> done.add(job)).withLimit(Integer.MAX_VALUE)) {
+        for (int i = 0; i < 100; i++) {
+          pool.go(i);
+        }
+        pool.await();
+      }
+      assertEquals(100, done.size());
+      try (WorkerPool<Integer> pool =
+          WorkerPool.<Integer>open((s, job) -> done.add(job)).withLimit(2).withCapacity(0)) {
+        for (int i = 0; i < 100; i++) {
+          pool.go(i); // a hand-off: waits for one of the two workers
+        }
+        pool.await();
+      }
+      assertEquals(200, done.size());
+    } finally {
+      threads.shutdown();
+      assertTrue(threads.awaitTermination(10, TimeUnit.SECONDS));
+    }
   }
 
   @Test
