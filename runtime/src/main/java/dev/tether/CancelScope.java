@@ -1,5 +1,7 @@
 package dev.tether;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.Instant;
@@ -71,7 +73,8 @@ import org.jspecify.annotations.Nullable;
  * TaskGroup} that runs it, which interrupts its tasks when it is cancelled. An interrupt that this
  * scope did not send is then left set. Deadlines are timed by a single daemon thread, {@code
  * tether-deadline}, shared by the whole JVM; a scope that is cancelled or closed first removes its
- * pending deadline.
+ * pending deadline. A deadline that has passed cancels the scope when that thread delivers it (see
+ * {@link #isCancelled()}); a deadline already passed when the scope is made cancels it at once.
  *
  * <p>This class is thread-safe. Memory consistency effects: actions in a thread before it cancels a
  * scope (by {@link #cancel()}, {@link #cancel(Throwable)} or {@link #close()}) happen-before every
@@ -120,7 +123,9 @@ public final class CancelScope implements AutoCloseable {
    * Returns a new child of this scope that is also cancelled, with a {@link
    * DeadlineExceededException}, once {@code timeout} has elapsed.
    *
-   * @param timeout the time from now; zero or negative yields an already cancelled scope
+   * @param timeout the time from now; zero or negative yields an already cancelled scope (unless
+   *     this scope's deadline is earlier: then the child keeps it, and is cancelled when this scope
+   *     is; see {@link #isCancelled()} for a deadline that has just passed)
    */
   public CancelScope withTimeout(Duration timeout) {
     Objects.requireNonNull(timeout, "timeout");
@@ -140,6 +145,7 @@ public final class CancelScope implements AutoCloseable {
    * child keeps that one (and is cancelled with this scope's cause).
    *
    * @param deadline the instant to cancel at; a past instant yields an already cancelled scope
+   *     (unless this scope's deadline is earlier, as said above)
    */
   public CancelScope withDeadline(Instant deadline) {
     return child(Objects.requireNonNull(deadline, "deadline"));
@@ -243,6 +249,9 @@ public final class CancelScope implements AutoCloseable {
    * Cancels this scope (with a {@link CancellationException} if it was not cancelled yet), removes
    * it from its parent and drops its pending deadline. Idempotent; does nothing on the {@link
    * #root()}.
+   *
+   * @throws RuntimeException the first exception thrown by an {@linkplain #onCancel callback},
+   *     after every callback ran, as {@link #cancel()} does
    */
   @Override
   public void close() {
@@ -253,12 +262,22 @@ public final class CancelScope implements AutoCloseable {
     }
   }
 
-  /** Returns true if the scope was cancelled, because of its parent, its deadline or a call. */
+  /**
+   * Returns true if the scope was cancelled, because of its parent, its deadline or a call.
+   *
+   * <p>A passed deadline counts once the {@code tether-deadline} thread has delivered it, normally
+   * within a millisecond of the deadline (later if a callback on that thread is slow): in between,
+   * this returns false although {@link #deadline()} is in the past. Then the scope's cause, its
+   * callbacks and its blocking helpers all agree that the scope is cancelled.
+   */
   public boolean isCancelled() {
     return cause != null;
   }
 
-  /** Returns why the scope was cancelled, or empty if it was not cancelled (yet). */
+  /**
+   * Returns why the scope was cancelled, or empty if it was not cancelled (yet; see {@link
+   * #isCancelled()} for a deadline that has just passed).
+   */
   public Optional<Throwable> cause() {
     return Optional.ofNullable(cause);
   }
@@ -305,7 +324,9 @@ public final class CancelScope implements AutoCloseable {
         return registration;
       }
     }
-    action.run();
+    if (registration.claim()) {
+      action.run();
+    }
     return registration;
   }
 
@@ -406,34 +427,55 @@ public final class CancelScope implements AutoCloseable {
   private static void runAll(List<Set<Registration>> callbacks) {
     RuntimeException firstRuntime = null;
     Error firstError = null;
+    Throwable firstChecked = null; // thrown sneakily by a Runnable: it must not stop the others
     for (Set<Registration> set : callbacks) {
       for (Registration r : set) {
+        if (!r.claim()) {
+          continue; // closed while the cancellation was under way: it must not run
+        }
         try {
           r.action.run();
         } catch (RuntimeException e) {
-          if (firstRuntime == null) {
-            firstRuntime = e;
-          } else {
-            firstRuntime.addSuppressed(e);
-          }
+          firstRuntime = keepFirst(firstRuntime, e);
         } catch (Error e) {
-          if (firstError == null) {
-            firstError = e;
-          } else {
-            firstError.addSuppressed(e);
-          }
+          firstError = keepFirst(firstError, e);
+        } catch (Throwable e) {
+          firstChecked = keepFirst(firstChecked, e);
         }
       }
     }
     if (firstError != null) {
-      if (firstRuntime != null) {
-        firstError.addSuppressed(firstRuntime);
-      }
+      addSuppressed(firstError, firstRuntime);
+      addSuppressed(firstError, firstChecked);
       throw firstError;
     }
     if (firstRuntime != null) {
+      addSuppressed(firstRuntime, firstChecked);
       throw firstRuntime;
     }
+    if (firstChecked != null) {
+      throw CancelScope.<RuntimeException>sneakyThrow(firstChecked);
+    }
+  }
+
+  private static <T extends Throwable> T keepFirst(@Nullable T first, T next) {
+    if (first == null) {
+      return next;
+    }
+    first.addSuppressed(next);
+    return first;
+  }
+
+  private static void addSuppressed(Throwable into, @Nullable Throwable other) {
+    if (other != null) {
+      into.addSuppressed(other);
+    }
+  }
+
+  /** Rethrows a checked exception that a callback threw although its type does not declare it. */
+  @SuppressWarnings({"unchecked", "TypeParameterUnusedInFormals"})
+  private static <X extends Throwable> X sneakyThrow(Throwable t) throws X {
+    throw (X) t;
   }
 
   /**
@@ -615,7 +657,10 @@ public final class CancelScope implements AutoCloseable {
    *
    * @throws ExecutionException if the future failed
    * @throws CancellationException if the scope is or becomes cancelled (its cause is {@link
-   *     #cause()}), or if the future was cancelled (then without a cause)
+   *     #cause()}), or if the future was cancelled (then as {@link Future#get()} reports it:
+   *     without a cause, or, for a {@link java.util.concurrent.CompletableFuture} on JDK 23 and
+   *     later, caused by the future's own {@link CancellationException}; never caused by this
+   *     scope's cause)
    * @throws InterruptedException if the thread is interrupted; the interrupt status stays set
    */
   public <V> V get(Future<V> future) throws InterruptedException, ExecutionException {
@@ -630,7 +675,7 @@ public final class CancelScope implements AutoCloseable {
    * @throws TimeoutException if {@code timeout} elapsed first
    * @throws ExecutionException if the future failed
    * @throws CancellationException if the scope is or becomes cancelled (its cause is {@link
-   *     #cause()}), or if the future was cancelled (then without a cause)
+   *     #cause()}), or if the future was cancelled (then as {@link #get(Future)} says)
    * @throws InterruptedException if the thread is interrupted; the interrupt status stays set
    */
   public <V> V get(Future<V> future, Duration timeout)
@@ -761,8 +806,28 @@ public final class CancelScope implements AutoCloseable {
    * scope.onCancel(action)) { … }}.
    */
   public static final class Registration implements AutoCloseable {
+    private static final int PENDING = 0;
+    private static final int STARTED = 1;
+    private static final int REMOVED = 2;
+    private static final VarHandle STATE;
+
+    static {
+      try {
+        STATE = MethodHandles.lookup().findVarHandle(Registration.class, "state", int.class);
+      } catch (ReflectiveOperationException e) {
+        throw new ExceptionInInitializerError(e);
+      }
+    }
+
     private final CancelScope scope;
     private final Runnable action;
+
+    /**
+     * {@link #PENDING}, then either {@link #STARTED} (by the thread that runs the action) or {@link
+     * #REMOVED} (by {@link #close()}), whichever comes first: a callback closed while the
+     * cancellation is under way on another thread, but before it reached this callback, never runs.
+     */
+    private volatile int state;
 
     private Registration(CancelScope scope, Runnable action) {
       this.scope = scope;
@@ -783,7 +848,19 @@ public final class CancelScope implements AutoCloseable {
      * run, is running, or was already removed.
      */
     boolean remove() {
-      return scope.removeListener(this);
+      if (scope == ROOT) {
+        return false; // never registered: the root is never cancelled
+      }
+      if (state != PENDING || !STATE.compareAndSet(this, PENDING, REMOVED)) {
+        return false;
+      }
+      var unused = scope.removeListener(this); // frees the entry; already gone once cancelled
+      return true;
+    }
+
+    /** Returns true if the caller may run the action: it was neither removed nor started. */
+    boolean claim() {
+      return state == PENDING && STATE.compareAndSet(this, PENDING, STARTED);
     }
   }
 

@@ -40,6 +40,11 @@ class Interrupter {
     state = ARMED;
   }
 
+  /** Returns the thread {@link #arm()} armed, or null before. */
+  final @Nullable Thread thread() {
+    return state == IDLE ? null : thread;
+  }
+
   /**
    * Interrupts the armed thread unless it disarmed this interrupter or it was interrupted by it
    * already; does nothing before {@link #arm()}. Any thread may call it.

@@ -145,6 +145,7 @@ public final class ResultGroup<T extends @Nullable Object> implements AutoClosea
    * @throws CancellationException if the group was cancelled before every task completed
    * @throws InterruptedException if the thread was interrupted while waiting (see {@link
    *     TaskGroup#await()})
+   * @throws IllegalStateException if called by one of the group's own tasks
    */
   public List<T> await() throws InterruptedException {
     group.await();
@@ -160,7 +161,11 @@ public final class ResultGroup<T extends @Nullable Object> implements AutoClosea
     return Collections.unmodifiableList(results);
   }
 
-  /** Same as {@link TaskGroup#close()}. */
+  /**
+   * Same as {@link TaskGroup#close()}.
+   *
+   * @throws IllegalStateException if called by one of the group's own tasks
+   */
   @Override
   public void close() {
     group.close();

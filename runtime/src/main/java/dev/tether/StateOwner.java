@@ -185,6 +185,8 @@ public final class StateOwner<S> implements AutoCloseable {
    * @throws RuntimeException the first exception a {@link #tell} mutation threw, with later ones
    *     suppressed
    * @throws Error the first {@link Error} a {@link #tell} mutation threw
+   * @throws IllegalStateException if called by a request of this owner, which would wait for itself
+   *     (cancel the owner's {@linkplain #scope() scope} instead)
    */
   @Override
   public void close() {

@@ -173,7 +173,10 @@ public final class TaskGroup implements AutoCloseable {
    * limit}. If the group is (or, while waiting, becomes) cancelled, the task is not started, and
    * {@link #await()} will report the cancellation. If the thread is interrupted while waiting for a
    * slot, the group is cancelled with the {@link InterruptedException} as the cause, the interrupt
-   * status is set again, and the task is not started.
+   * status is set again, and the task is not started. A task that calls {@code go} on its own group
+   * waits for a slot like any caller, while holding its own: if every slot is held by such a task,
+   * they wait until the group is cancelled (Go's {@code errgroup} does the same); from a task,
+   * prefer {@link #tryGo}.
    *
    * @throws IllegalStateException if {@link #await()} has returned or {@link #close()} was called
    * @throws RejectedExecutionException if the {@linkplain #withExecutor executor} rejected the task
@@ -378,13 +381,21 @@ public final class TaskGroup implements AutoCloseable {
    *     task failed; its cause is the scope's cause
    * @throws InterruptedException if the thread was interrupted while waiting; the group was then
    *     cancelled and its tasks have finished, the interrupt status is set again, and the failures
-   *     of the tasks are suppressed in the exception (an {@link Error} is thrown instead)
+   *     of the tasks (and of cancellation callbacks) are suppressed in the exception (an {@link
+   *     Error} of a task is thrown instead)
+   * @throws IllegalStateException if called by one of the group's own tasks, which would wait for
+   *     itself (cancel the group's {@linkplain #scope() scope} instead)
    */
   public void await() throws InterruptedException {
+    checkNotOwnTask("await");
     try {
       join(true);
     } catch (InterruptedException e) {
-      scope.cancel(e);
+      try {
+        scope.cancel(e);
+      } catch (RuntimeException | Error callbackFailure) {
+        e.addSuppressed(callbackFailure); // after the tasks were interrupted: still wait for them
+      }
       join(false);
       Thread.currentThread().interrupt();
       scope.close();
@@ -418,14 +429,25 @@ public final class TaskGroup implements AutoCloseable {
    * await()}: a {@link RuntimeException} or {@link Error} as is, a checked exception wrapped in a
    * {@link TaskFailedException}. Tasks ended by this cancellation are not failures. Does nothing
    * after {@link #await()} or a first {@code close()}. If the thread is interrupted meanwhile, it
-   * keeps waiting and sets the interrupt status again before it returns.
+   * keeps waiting and sets the interrupt status again before it returns. An exception thrown by a
+   * {@linkplain CancelScope#onCancel callback} of the group's scope does not stop it from waiting:
+   * it is thrown afterwards (suppressed in the task's failure, if there is one).
+   *
+   * @throws IllegalStateException if called by one of the group's own tasks, which would wait for
+   *     itself (cancel the group's {@linkplain #scope() scope} instead)
    */
   @Override
   public void close() {
     if ((ctl.get() & CLOSED) != 0) {
       return;
     }
-    scope.cancel(new CancellationException("task group closed"));
+    checkNotOwnTask("close");
+    Throwable callbackFailure = null;
+    try {
+      scope.cancel(new CancellationException("task group closed"));
+    } catch (RuntimeException | Error e) {
+      callbackFailure = e; // the other callbacks, the tasks' interrupts among them, have run
+    }
     try {
       join(false);
     } catch (InterruptedException impossible) {
@@ -434,7 +456,29 @@ public final class TaskGroup implements AutoCloseable {
     scope.close();
     Throwable p = primary();
     if (p != null) {
+      if (callbackFailure != null) {
+        suppress(p, callbackFailure);
+      }
       throw propagate(p);
+    }
+    if (callbackFailure != null) {
+      throw propagate(callbackFailure);
+    }
+  }
+
+  /**
+   * Throws {@link IllegalStateException} if the current thread runs one of this group's tasks,
+   * which would wait for itself forever in {@link #await()} or {@link #close()}.
+   */
+  void checkNotOwnTask(String method) {
+    Thread me = Thread.currentThread();
+    for (Runner r : running) {
+      if (r.thread() == me) {
+        throw new IllegalStateException(
+            "a task cannot "
+                + method
+                + " its own group: it would wait for itself; cancel the group's scope instead");
+      }
     }
   }
 

@@ -59,9 +59,15 @@ final class TickScheduler implements Runnable {
 
   void schedule(CancelScope scope, long period, Runnable action) {
     Entry e = new Entry(scope, action, System.nanoTime(), period);
+    // Registered before the entry is pushed: a scope cancelled first (or meanwhile) marks the
+    // entry cancelled, and a cancelled entry is never pushed, so no action of it ever starts.
+    var unused = scope.onCancel(() -> cancel(e)); // at once if already cancelled
     Thread wake;
     lock.lock();
     try {
+      if (e.cancelled) {
+        return;
+      }
       push(e);
       wake = e.index == 0 ? startOrGet() : null;
     } finally {
@@ -70,7 +76,6 @@ final class TickScheduler implements Runnable {
     if (wake != null) {
       LockSupport.unpark(wake);
     }
-    var unused = scope.onCancel(() -> cancel(e)); // at once if already cancelled
   }
 
   /**

@@ -3,6 +3,7 @@ package dev.tether;
 import java.util.Objects;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -26,7 +27,10 @@ import org.jspecify.annotations.Nullable;
  *   <li>{@link #withLimit(int)} sets the number of workers (by default, the number of available
  *       processors) and {@link #withCapacity(int)} the number of jobs that may wait for a worker
  *       (by default, as many as there are workers; 0 makes {@link #go} wait until a worker takes
- *       the job). Configure the pool before the first job; the workers start with it.
+ *       the job). Configure the pool before the first job. The workers start as jobs arrive, one
+ *       with each job until there are as many as the limit (as {@link
+ *       java.util.concurrent.ThreadPoolExecutor} starts its core threads), so a large limit costs
+ *       nothing until it is used; {@link #drain} starts them all at once.
  *   <li>{@link #go} waits while the buffer is full: a producer can never run ahead of the workers
  *       by more than the buffer. {@link #tryGo} does not wait.
  *   <li>The first job to fail cancels the pool: the other workers are cancelled (see {@link
@@ -72,8 +76,14 @@ public final class WorkerPool<J> implements AutoCloseable {
   private int workers = Runtime.getRuntime().availableProcessors();
   private int capacity = -1; // -1: as many as workers
 
-  /** The buffer, created when the workers start; written under startLock. */
+  /** The buffer, created with the first job; written under startLock. */
   private volatile Channel.@Nullable Sender<J> jobs;
+
+  /** The receiving side of {@link #jobs}; written under startLock before it. */
+  private Channel.@Nullable Receiver<J> buffered;
+
+  /** How many workers {@link #go} and {@link #tryGo} have started, at most {@link #workers}. */
+  private final AtomicInteger started = new AtomicInteger();
 
   /**
    * Set by {@link #await()}, {@link #drain} and {@link #close()}: no job is accepted afterwards.
@@ -166,34 +176,48 @@ public final class WorkerPool<J> implements AutoCloseable {
     }
   }
 
-  /** Starts the workers on the pool's own buffer if not done yet; returns the buffer. */
+  /**
+   * Creates the pool's own buffer if not done yet, and starts one more worker on it unless the
+   * limit is reached; returns the buffer.
+   */
   private Channel.Sender<J> start() {
     Channel.Sender<J> s = jobs;
-    if (s != null) {
-      return s;
-    }
-    synchronized (startLock) {
-      s = jobs;
-      if (s == null) {
-        Channel<J> channel = Channel.open(capacity < 0 ? workers : capacity);
-        startWorkers(channel.receiver());
-        s = channel.sender();
-        jobs = s;
+    if (s == null) {
+      synchronized (startLock) {
+        s = jobs;
+        if (s == null) {
+          Channel<J> channel = Channel.open(capacity < 0 ? workers : capacity);
+          buffered = channel.receiver();
+          s = channel.sender();
+          jobs = s;
+        }
       }
-      return s;
     }
+    // The configuration is fixed once jobs is set, and the read of jobs made it visible.
+    int n;
+    while ((n = started.get()) < workers) {
+      if (started.compareAndSet(n, n + 1)) {
+        startWorker(Objects.requireNonNull(buffered));
+        break;
+      }
+    }
+    return s;
   }
 
   private void startWorkers(Channel.Receiver<J> source) {
     for (int i = 0; i < workers; i++) {
-      group.go(
-          s -> {
-            @Nullable J job;
-            while ((job = source.receive(s)) != null) {
-              worker.process(s, job);
-            }
-          });
+      startWorker(source);
     }
+  }
+
+  private void startWorker(Channel.Receiver<J> source) {
+    group.go(
+        s -> {
+          @Nullable J job;
+          while ((job = source.receive(s)) != null) {
+            worker.process(s, job);
+          }
+        });
   }
 
   /** Returns the pool's scope, which every job receives; cancelling it cancels the pool. */
@@ -248,8 +272,10 @@ public final class WorkerPool<J> implements AutoCloseable {
    *     no job failed
    * @throws InterruptedException if the thread was interrupted while waiting (see {@link
    *     TaskGroup#await()})
+   * @throws IllegalStateException if called by one of the pool's own workers
    */
   public void await() throws InterruptedException {
+    group.checkNotOwnTask("await");
     shut = true;
     Channel.Sender<J> s = jobs;
     if (s != null) {
@@ -264,8 +290,8 @@ public final class WorkerPool<J> implements AutoCloseable {
    * channel filled by someone else (for example a {@link Pipeline} stage). Replaces {@link #go} and
    * {@link #await()}.
    *
-   * @throws IllegalStateException if jobs were submitted with {@link #go} or {@link #tryGo}, or the
-   *     pool was awaited, drained or closed
+   * @throws IllegalStateException if jobs were submitted with {@link #go} or {@link #tryGo}, the
+   *     pool was awaited, drained or closed, or this is called by one of its own workers
    * @throws RuntimeException the first failure, if a job failed with an unchecked exception
    * @throws TaskFailedException if the first failure is a checked exception, its cause
    * @throws CancellationException if the pool was cancelled first
@@ -274,6 +300,7 @@ public final class WorkerPool<J> implements AutoCloseable {
    */
   public void drain(Channel.Receiver<J> source) throws InterruptedException {
     Objects.requireNonNull(source, "source");
+    group.checkNotOwnTask("drain");
     synchronized (startLock) {
       if (jobs != null || shut) {
         throw new IllegalStateException("drain() replaces go() and await()");
@@ -288,9 +315,13 @@ public final class WorkerPool<J> implements AutoCloseable {
    * Cancels the pool unless it was awaited, drops the buffered jobs, waits for the workers to
    * finish and throws the first failure {@link #await()} did not report, like {@link
    * TaskGroup#close()}.
+   *
+   * @throws IllegalStateException if called by one of the pool's own workers, which would wait for
+   *     itself (cancel the pool's {@linkplain #scope() scope} instead)
    */
   @Override
   public void close() {
+    group.checkNotOwnTask("close");
     shut = true;
     try {
       group.close();

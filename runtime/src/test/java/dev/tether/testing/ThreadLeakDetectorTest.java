@@ -10,7 +10,10 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadFactory;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
 import org.junit.platform.launcher.LauncherDiscoveryRequest;
 import org.junit.platform.launcher.core.LauncherDiscoveryRequestBuilder;
@@ -178,6 +181,107 @@ class ThreadLeakDetectorTest {
       if (t.getName().equals("fixture-leak")) {
         t.join();
       }
+    }
+  }
+
+  private static TestExecutionSummary run(Class<?> fixture) {
+    SummaryGeneratingListener listener = new SummaryGeneratingListener();
+    LauncherDiscoveryRequest request =
+        LauncherDiscoveryRequestBuilder.request().selectors(selectClass(fixture)).build();
+    LauncherFactory.create().execute(request, listener);
+    return listener.getSummary();
+  }
+
+  /** Run only by {@link #theCheckRunsAfterAfterEach()}. */
+  @DetectThreadLeaks(lingerMillis = 20)
+  static class AfterEachFixture {
+    static volatile boolean armed;
+    private final CountDownLatch stop = new CountDownLatch(1);
+    private volatile Thread thread;
+
+    @Test
+    void startsAThreadThatAfterEachStops() {
+      if (armed) {
+        thread = start("after-each-fixture", () -> awaitQuietly(stop));
+      }
+    }
+
+    @AfterEach
+    void stopIt() throws InterruptedException {
+      Thread t = thread;
+      if (t != null) {
+        stop.countDown();
+        t.join();
+      }
+    }
+  }
+
+  /** "The check runs after the {@code @AfterEach} methods" (DetectThreadLeaks). */
+  @Test
+  void theCheckRunsAfterAfterEach() {
+    AfterEachFixture.armed = true;
+    TestExecutionSummary summary;
+    try {
+      summary = run(AfterEachFixture.class);
+    } finally {
+      AfterEachFixture.armed = false;
+    }
+    assertEquals(1, summary.getTestsSucceededCount(), String.valueOf(summary.getFailures()));
+    assertEquals(0, summary.getTotalFailureCount());
+  }
+
+  /** Run only by {@link #perClassChecksOnceAroundTheWholeClass()}. */
+  @DetectThreadLeaks(perClass = true, lingerMillis = 20)
+  @TestMethodOrder(MethodOrderer.MethodName.class)
+  static class PerClassFixture {
+    static volatile boolean armed;
+    static volatile boolean leaveItRunning;
+    static volatile CountDownLatch stop = new CountDownLatch(1);
+    static volatile Thread started;
+
+    @Test
+    void a_startsAThread() {
+      if (armed) {
+        CountDownLatch latch = stop;
+        started = start("per-class-fixture", () -> awaitQuietly(latch));
+      }
+    }
+
+    @Test
+    void b_stopsIt() throws InterruptedException {
+      if (armed && !leaveItRunning) {
+        stop.countDown();
+        started.join();
+      }
+    }
+  }
+
+  /** {@code perClass}: a thread one test starts and another stops is no leak; one left is. */
+  @Test
+  void perClassChecksOnceAroundTheWholeClass() throws InterruptedException {
+    PerClassFixture.armed = true;
+    try {
+      PerClassFixture.leaveItRunning = false;
+      PerClassFixture.stop = new CountDownLatch(1);
+      TestExecutionSummary clean = run(PerClassFixture.class);
+      assertEquals(2, clean.getTestsSucceededCount(), String.valueOf(clean.getFailures()));
+      assertEquals(0, clean.getTotalFailureCount(), String.valueOf(clean.getFailures()));
+
+      PerClassFixture.leaveItRunning = true;
+      PerClassFixture.stop = new CountDownLatch(1);
+      TestExecutionSummary leaky;
+      try {
+        leaky = run(PerClassFixture.class);
+      } finally {
+        PerClassFixture.stop.countDown();
+        PerClassFixture.started.join();
+      }
+      assertEquals(2, leaky.getTestsSucceededCount(), "each test passes; the class fails");
+      assertEquals(1, leaky.getContainersFailedCount());
+      Throwable failure = leaky.getFailures().get(0).getException();
+      assertTrue(failure.getMessage().contains("\"per-class-fixture\""), failure.getMessage());
+    } finally {
+      PerClassFixture.armed = false;
     }
   }
 }
