@@ -57,6 +57,7 @@ import com.sun.tools.javac.code.Type;
 import com.sun.tools.javac.util.Name;
 import dev.tether.checker.utils.AssignedValues;
 import dev.tether.checker.utils.BodyScan;
+import dev.tether.checker.utils.LazyPathScanner;
 import dev.tether.checker.utils.LocalEscapes;
 import dev.tether.checker.utils.LocalEscapes.Way;
 import dev.tether.checker.utils.PerCompilation;
@@ -1207,47 +1208,61 @@ public final class NonAtomicConcurrentMapUpdate extends BugChecker
     if (owner == null || !(top.getLeaf() instanceof ClassTree)) {
       return false;
     }
-    boolean[] otherWriter = new boolean[1];
-    new TreePathScanner<Void, Void>() {
-      @Override
-      public Void scan(Tree tree, Void unused) {
-        return otherWriter[0] ? null : super.scan(tree, null);
-      }
+    OtherWriter other = new OtherWriter(field, owner, state);
+    other.scan(top, null);
+    return !other.found;
+  }
 
-      @Override
-      public Void visitIdentifier(IdentifierTree tree, Void unused) {
-        check(tree);
-        return null;
-      }
+  /**
+   * Finds a use of {@code field} outside {@code owner}'s own thread code, its constructors and
+   * initializers, that does more than read (see {@link #changedOnlyByItsOwnThread}).
+   */
+  private static final class OtherWriter extends LazyPathScanner<Void, Void> {
+    private final VarSymbol field;
+    private final ClassTree owner;
+    private final VisitorState state;
+    private boolean found;
 
-      @Override
-      public Void visitMemberSelect(MemberSelectTree tree, Void unused) {
-        check(tree);
-        return super.visitMemberSelect(tree, null);
-      }
+    OtherWriter(VarSymbol field, ClassTree owner, VisitorState state) {
+      this.field = field;
+      this.owner = owner;
+      this.state = state;
+    }
 
-      private void check(ExpressionTree use) {
-        if (!field.equals(ASTHelpers.getSymbol(use))) {
-          return;
-        }
-        String called = Trees.calledOn(getCurrentPath());
-        if (called != null && READS.contains(called)) {
-          return;
-        }
-        ClassTree cls = ASTHelpers.findEnclosingNode(getCurrentPath(), ClassTree.class);
-        MethodTree method = ASTHelpers.findEnclosingNode(getCurrentPath(), MethodTree.class);
-        boolean setUp =
-            cls == owner
-                && ASTHelpers.findEnclosingNode(getCurrentPath(), LambdaExpressionTree.class)
-                    == null
-                && (method == null || ASTHelpers.getSymbol(method).isConstructor());
-        boolean ownThread =
-            cls == owner
-                && ThreadOwnership.of(getCurrentPath(), state) == ThreadOwnership.Runner.OWN_THREAD;
-        otherWriter[0] = !setUp && !ownThread;
+    @Override
+    public Void visitIdentifier(IdentifierTree tree, Void unused) {
+      check(tree);
+      return null;
+    }
+
+    @Override
+    public Void visitMemberSelect(MemberSelectTree tree, Void unused) {
+      check(tree);
+      return super.visitMemberSelect(tree, null);
+    }
+
+    private void check(ExpressionTree use) {
+      if (!field.equals(ASTHelpers.getSymbol(use))) {
+        return;
       }
-    }.scan(top, null);
-    return !otherWriter[0];
+      TreePath path = getCurrentPath();
+      String called = Trees.calledOn(path);
+      if (called != null && READS.contains(called)) {
+        return;
+      }
+      ClassTree cls = ASTHelpers.findEnclosingNode(path, ClassTree.class);
+      MethodTree method = ASTHelpers.findEnclosingNode(path, MethodTree.class);
+      boolean setUp =
+          cls == owner
+              && ASTHelpers.findEnclosingNode(path, LambdaExpressionTree.class) == null
+              && (method == null || ASTHelpers.getSymbol(method).isConstructor());
+      boolean ownThread =
+          cls == owner && ThreadOwnership.of(path, state) == ThreadOwnership.Runner.OWN_THREAD;
+      if (!setUp && !ownThread) {
+        found = true;
+        stop();
+      }
+    }
   }
 
   /**
