@@ -46,12 +46,12 @@ import com.sun.source.tree.UnaryTree;
 import com.sun.source.tree.VariableTree;
 import com.sun.source.tree.WhileLoopTree;
 import com.sun.source.util.TreePath;
-import com.sun.source.util.TreePathScanner;
 import com.sun.source.util.TreeScanner;
 import com.sun.tools.javac.code.Symbol;
 import com.sun.tools.javac.code.Symbol.ClassSymbol;
 import com.sun.tools.javac.code.Type;
 import com.sun.tools.javac.util.Name;
+import dev.tether.checker.utils.BodyScan;
 import dev.tether.checker.utils.ConcurrentCode;
 import dev.tether.checker.utils.ConcurrentCode.Kind;
 import dev.tether.checker.utils.EnclosingLoops;
@@ -627,7 +627,7 @@ public final class PermitNotReleasedInFinally extends BugChecker
   }
 
   /** A scan that knows how many {@code finally} blocks around the current node it is inside. */
-  private abstract static class FinallyAwareScanner extends TreePathScanner<Void, Void> {
+  private abstract static class FinallyAwareScanner extends BodyScan.PathScanner {
     int finallyDepth;
 
     @Override
@@ -708,7 +708,7 @@ public final class PermitNotReleasedInFinally extends BugChecker
 
     @Override
     public Void visitLambdaExpression(LambdaExpressionTree tree, Void unused) {
-      enterTask(isHandedOff(getCurrentPath()), () -> super.visitLambdaExpression(tree, null));
+      enterTask(isHandedOff(getCurrentPath()), () -> scan(tree.getBody(), null));
       return null;
     }
 
@@ -759,16 +759,6 @@ public final class PermitNotReleasedInFinally extends BugChecker
           }
           return super.visitMethodInvocation(call, null);
         }
-
-        @Override
-        public Void visitClass(ClassTree tree, Void unused) {
-          return null; // another task's code
-        }
-
-        @Override
-        public Void visitLambdaExpression(LambdaExpressionTree tree, Void unused) {
-          return null;
-        }
       }.scan(body, null);
       return found[0];
     }
@@ -778,7 +768,7 @@ public final class PermitNotReleasedInFinally extends BugChecker
       TreePath parent = getCurrentPath().getParentPath();
       boolean task =
           parent != null && parent.getLeaf() instanceof NewClassTree && isHandedOff(parent);
-      enterTask(task, () -> super.visitClass(tree, null));
+      enterTask(task, () -> scan(tree.getMembers(), null)); // entered, unlike other body scans
       return null;
     }
 

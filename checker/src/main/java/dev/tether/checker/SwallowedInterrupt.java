@@ -51,7 +51,6 @@ import com.sun.source.tree.TryTree;
 import com.sun.source.tree.UnaryTree;
 import com.sun.source.tree.VariableTree;
 import com.sun.source.util.TreePath;
-import com.sun.source.util.TreePathScanner;
 import com.sun.source.util.TreeScanner;
 import com.sun.tools.javac.api.JavacTrees;
 import com.sun.tools.javac.code.Symbol;
@@ -229,7 +228,7 @@ public final class SwallowedInterrupt extends BugChecker implements CatchTreeMat
       return own;
     }
     List<Member> members = new ArrayList<>();
-    new TreePathScanner<Void, Void>() {
+    new BodyScan.PathScanner() {
       @Override
       public Void visitCatch(CatchTree tree, Void unused) {
         if (tree == catchPath.getLeaf()) {
@@ -246,16 +245,6 @@ public final class SwallowedInterrupt extends BugChecker implements CatchTreeMat
           }
         }
         return super.visitCatch(tree, null);
-      }
-
-      @Override
-      public Void visitClass(ClassTree tree, Void unused) {
-        return null; // another method's code
-      }
-
-      @Override
-      public Void visitLambdaExpression(LambdaExpressionTree tree, Void unused) {
-        return null;
       }
     }.scan(new TreePath(function, body), null);
     Member self = members.stream().filter(m -> m.path() == catchPath).findFirst().orElse(null);

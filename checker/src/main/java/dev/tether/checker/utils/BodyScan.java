@@ -3,6 +3,7 @@ package dev.tether.checker.utils;
 import com.sun.source.tree.ClassTree;
 import com.sun.source.tree.LambdaExpressionTree;
 import com.sun.source.tree.Tree;
+import com.sun.source.util.TreePathScanner;
 import com.sun.source.util.TreeScanner;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
@@ -42,6 +43,23 @@ public final class BodyScan {
    * otherwise).
    */
   public abstract static class Scanner extends StoppingScanner {
+    @Override
+    public Void visitLambdaExpression(LambdaExpressionTree tree, @Nullable Void unused) {
+      return null; // runs elsewhere, later, or not at all
+    }
+
+    @Override
+    public Void visitClass(ClassTree tree, @Nullable Void unused) {
+      return null;
+    }
+  }
+
+  /**
+   * A {@link TreePathScanner} for the code that runs where it stands, for scans that need the path
+   * of what they find: it does not enter nested lambdas and classes (override {@code
+   * visitLambdaExpression} or {@code visitClass} to do otherwise).
+   */
+  public abstract static class PathScanner extends TreePathScanner<Void, Void> {
     @Override
     public Void visitLambdaExpression(LambdaExpressionTree tree, @Nullable Void unused) {
       return null; // runs elsewhere, later, or not at all

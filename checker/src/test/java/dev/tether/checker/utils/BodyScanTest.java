@@ -8,8 +8,10 @@ import com.google.errorprone.VisitorState;
 import com.google.errorprone.bugpatterns.BugChecker;
 import com.google.errorprone.bugpatterns.BugChecker.MethodTreeMatcher;
 import com.google.errorprone.matchers.Description;
+import com.sun.source.tree.MethodInvocationTree;
 import com.sun.source.tree.MethodTree;
 import com.sun.source.tree.Tree;
+import com.sun.source.util.TreePath;
 import java.util.EnumSet;
 import org.junit.jupiter.api.Test;
 
@@ -54,6 +56,52 @@ final class BodyScanTest {
             "  }",
             "  void none(int i) { i++; }",
             "  abstract void noBody();",
+            "}")
+        .doTest();
+  }
+
+  /**
+   * Reports every {@code here()} call that a {@link BodyScan.PathScanner} of the method body meets,
+   * with the kind of the tree just above it (a path is there).
+   */
+  @BugPattern(summary = "BodyScan.PathScanner probe", severity = WARNING)
+  public static final class PathProbe extends BugChecker implements MethodTreeMatcher {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    public Description matchMethod(MethodTree tree, VisitorState state) {
+      if (tree.getBody() == null || !tree.getName().contentEquals("probe")) {
+        return Description.NO_MATCH;
+      }
+      new BodyScan.PathScanner() {
+        @Override
+        public Void visitMethodInvocation(MethodInvocationTree call, Void unused) {
+          if (call.getMethodSelect().toString().equals("here")) {
+            state.reportMatch(
+                buildDescription(call)
+                    .setMessage("met under " + getCurrentPath().getParentPath().getLeaf().getKind())
+                    .build());
+          }
+          return super.visitMethodInvocation(call, null);
+        }
+      }.scan(new TreePath(state.getPath(), tree.getBody()), null);
+      return Description.NO_MATCH;
+    }
+  }
+
+  @Test
+  void pathScannerMeetsWhatRunsHereWithItsPath() {
+    CompilationTestHelper.newInstance(PathProbe.class, getClass())
+        .addSourceLines(
+            "A.java",
+            "class A {",
+            "  void probe() {",
+            "    // BUG: Diagnostic contains: met under EXPRESSION_STATEMENT",
+            "    here();",
+            "    Runnable r = () -> here();",
+            "    new Object() { void m() { here(); } };",
+            "  }",
+            "  static void here() {}",
             "}")
         .doTest();
   }
