@@ -139,6 +139,9 @@ public final class StateOwner<S> implements AutoCloseable {
 
   /**
    * Queues {@code mutation} to run on the owner's thread, waiting only while the mailbox is full.
+   * Called on the owner's own thread (inside a mutation or a request) with a full mailbox, it waits
+   * for a slot that only that thread can free: until {@code scope} or the owner is cancelled.
+   * There, change the state directly instead.
    *
    * @param scope the caller's scope, for that wait
    * @throws CancellationException if {@code scope} or the owner is (or becomes) cancelled; the

@@ -226,7 +226,10 @@ public final class WorkerPool<J> implements AutoCloseable {
   }
 
   /**
-   * Submits {@code job}, waiting while the buffer is full.
+   * Submits {@code job}, waiting while the buffer is full. Called from a job (on a worker) it can
+   * wait until the pool is cancelled: when every worker does the same (always, with a limit of 1),
+   * no worker is left to take a job from the buffer. A job that submits more jobs should use {@link
+   * #tryGo}.
    *
    * @throws CancellationException if the pool is (or, while waiting, becomes) cancelled; the job
    *     was not submitted
