@@ -1,6 +1,7 @@
 package dev.tether;
 
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -160,8 +161,14 @@ public final class StateOwner<S> implements AutoCloseable {
     ownerScope.throwIfCancelled();
     try {
       mailbox.sender().send(scope, request);
+    } catch (CancellationException cancelled) {
+      throw cancelled; // the caller's scope, while waiting for room (an IllegalStateException too)
     } catch (IllegalStateException closed) {
-      throw CancelScope.cancellation(ownerScope.cause().orElseThrow()); // closed on cancellation
+      Optional<Throwable> cause = ownerScope.cause(); // the mailbox is closed on cancellation
+      if (cause.isPresent()) {
+        throw CancelScope.cancellation(cause.get());
+      }
+      throw closed;
     }
   }
 

@@ -155,6 +155,50 @@ class StateOwnerTest {
     }
   }
 
+  /**
+   * {@code tell} on the owner's own thread with a full mailbox: only that thread could free a slot,
+   * so it waits until the caller's scope is cancelled (documented on {@code tell}).
+   */
+  @Test
+  void tellFromTheOwnersThreadWithAFullMailboxWaitsUntilTheScopeIsCancelled() throws Exception {
+    AtomicReference<@Nullable Thread> ownerThread = new AtomicReference<>();
+    AtomicReference<@Nullable Throwable> inner = new AtomicReference<>();
+    CountDownLatch started = new CountDownLatch(1);
+    CountDownLatch innerDone = new CountDownLatch(1);
+    try (StateOwner<List<String>> owner = StateOwner.open(ROOT, new ArrayList<>());
+        CancelScope mine = ROOT.withCancel()) {
+      AtomicReference<StateOwner<List<String>>> self = new AtomicReference<>(owner);
+      owner.tell(
+          ROOT,
+          l -> {
+            ownerThread.set(Thread.currentThread());
+            started.countDown();
+            try {
+              for (int i = 0; i <= StateOwner.MAILBOX; i++) {
+                self.get().tell(mine, list -> list.add("later"));
+              }
+            } catch (Throwable e) {
+              if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+              }
+              inner.set(e);
+            } finally {
+              innerDone.countDown();
+            }
+          });
+      started.await();
+      ChannelTest.awaitBlocked(ownerThread.get());
+      assertEquals(1, innerDone.getCount(), "the mutation waits in its own tell");
+      mine.cancel();
+      innerDone.await();
+      assertTrue(inner.get() instanceof CancellationException, String.valueOf(inner.get()));
+      assertEquals(
+          Integer.valueOf(StateOwner.MAILBOX),
+          owner.ask(ROOT, List::size),
+          "the queued mutations ran; the one that waited was not queued");
+    }
+  }
+
   @Test
   void askingTheOwnerFromInsideARequestFails() throws InterruptedException {
     try (StateOwner<List<String>> owner = StateOwner.open(ROOT, new ArrayList<>())) {

@@ -44,6 +44,58 @@ class WorkerPoolTest {
     assertTrue(maxActive.get() <= 3, "at most 3 workers: " + maxActive.get());
   }
 
+  /**
+   * {@code go} from a job, with a full buffer and no other worker to take a job: it waits until the
+   * pool is cancelled (documented on {@code go}), then throws {@code CancellationException}.
+   */
+  @Test
+  void goFromTheOnlyWorkerWithAFullBufferWaitsUntilThePoolIsCancelled() throws Exception {
+    AtomicReference<@Nullable Thread> worker = new AtomicReference<>();
+    AtomicReference<@Nullable Throwable> inner = new AtomicReference<>();
+    AtomicReference<@Nullable WorkerPool<Integer>> self = new AtomicReference<>();
+    CountDownLatch started = new CountDownLatch(1);
+    CountDownLatch innerDone = new CountDownLatch(1);
+    WorkerPool<Integer> pool =
+        WorkerPool.<Integer>open(
+                CancelScope.root(),
+                (s, job) -> {
+                  if (job != 1) {
+                    return;
+                  }
+                  worker.set(Thread.currentThread());
+                  started.countDown();
+                  try {
+                    self.get().go(2); // fills the buffer (capacity 1)
+                    self.get().go(3); // waits: this job is the only worker
+                  } catch (Throwable e) {
+                    if (e instanceof InterruptedException) {
+                      Thread.currentThread().interrupt();
+                    }
+                    inner.set(e);
+                  } finally {
+                    innerDone.countDown();
+                  }
+                })
+            .withLimit(1)
+            .withCapacity(1);
+    self.set(pool);
+    try {
+      pool.go(1);
+      started.await();
+      ChannelTest.awaitBlocked(worker.get());
+      assertEquals(1, innerDone.getCount(), "the job waits in go(3)");
+      pool.scope().cancel();
+      innerDone.await();
+      assertInstanceOf(CancellationException.class, inner.get());
+    } finally {
+      try {
+        pool.close();
+      } catch (CancellationException expected) {
+        // the pool was cancelled on purpose
+      }
+    }
+  }
+
   @Test
   void submitBlocksWhenTheBufferIsFull() throws Exception {
     CountDownLatch release = new CountDownLatch(1);
