@@ -153,12 +153,7 @@ public final class CancelDoesNotInterrupt extends BugChecker
             && copied.getKind() != ElementKind.LOCAL_VARIABLE)) {
       return false;
     }
-    TreePath top = null;
-    for (TreePath p = state.getPath(); p != null; p = p.getParentPath()) {
-      if (p.getLeaf() instanceof ClassTree) {
-        top = p;
-      }
-    }
+    TreePath top = Trees.topLevelClass(state.getPath());
     if (top == null
         || (copied.getKind() == ElementKind.FIELD
             && !ASTHelpers.outermostClass(copied)
@@ -301,12 +296,7 @@ public final class CancelDoesNotInterrupt extends BugChecker
             .isSameType(state.getTypes().erasure(field.type), state.getTypes().erasure(atomic))) {
       return false;
     }
-    TreePath top = null;
-    for (TreePath p = state.getPath(); p != null; p = p.getParentPath()) {
-      if (p.getLeaf() instanceof ClassTree) {
-        top = p;
-      }
-    }
+    TreePath top = Trees.topLevelClass(state.getPath());
     if (top == null) {
       return false;
     }

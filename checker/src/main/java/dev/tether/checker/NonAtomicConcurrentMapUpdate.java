@@ -26,7 +26,6 @@ import com.sun.source.tree.AssignmentTree;
 import com.sun.source.tree.BinaryTree;
 import com.sun.source.tree.BlockTree;
 import com.sun.source.tree.ClassTree;
-import com.sun.source.tree.CompilationUnitTree;
 import com.sun.source.tree.ConditionalExpressionTree;
 import com.sun.source.tree.ExpressionStatementTree;
 import com.sun.source.tree.ExpressionTree;
@@ -1200,12 +1199,8 @@ public final class NonAtomicConcurrentMapUpdate extends BugChecker
       return false;
     }
     ClassTree owner = ASTHelpers.findEnclosingNode(state.getPath(), ClassTree.class);
-    TreePath top = state.getPath();
-    while (top.getParentPath() != null
-        && !(top.getParentPath().getLeaf() instanceof CompilationUnitTree)) {
-      top = top.getParentPath();
-    }
-    if (owner == null || !(top.getLeaf() instanceof ClassTree)) {
+    TreePath top = Trees.topLevelClass(state.getPath());
+    if (owner == null || top == null) {
       return false;
     }
     OtherWriter other = new OtherWriter(field, owner, state);

@@ -23,7 +23,6 @@ import com.sun.source.tree.BinaryTree;
 import com.sun.source.tree.BlockTree;
 import com.sun.source.tree.BreakTree;
 import com.sun.source.tree.ClassTree;
-import com.sun.source.tree.CompilationUnitTree;
 import com.sun.source.tree.DoWhileLoopTree;
 import com.sun.source.tree.ExpressionStatementTree;
 import com.sun.source.tree.ExpressionTree;
@@ -145,10 +144,9 @@ public final class NonVolatileStopFlag extends BugChecker implements VariableTre
     if (field == null || !isCandidate(field)) {
       return NO_MATCH;
     }
-    TreePath topLevel = state.getPath();
-    while (topLevel.getParentPath() != null
-        && !(topLevel.getParentPath().getLeaf() instanceof CompilationUnitTree)) {
-      topLevel = topLevel.getParentPath();
+    TreePath topLevel = Trees.topLevelClass(state.getPath());
+    if (topLevel == null) {
+      return NO_MATCH;
     }
     Facts facts = LAST_SCAN.get(state).of(topLevel);
     List<TreePath> loops = facts.loopsReading.get(field);

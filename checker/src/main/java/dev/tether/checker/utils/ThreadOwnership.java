@@ -53,6 +53,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Predicate;
 import java.util.regex.Pattern;
 import javax.lang.model.element.ElementKind;
 import javax.lang.model.element.Modifier;
@@ -219,7 +220,7 @@ public final class ThreadOwnership {
 
     Query(TreePath path, VisitorState state) {
       this.state = state;
-      this.topClass = topLevelClass(path);
+      this.topClass = Trees.topLevelClass(path);
     }
 
     /**
@@ -314,7 +315,7 @@ public final class ThreadOwnership {
               && sym != null
               && sym.getSimpleName().contentEquals("execute")
               && sym.getParameters().size() == 1
-              && isSubtype(sym.owner.type, EXECUTOR.get(state))
+              && isSubtype(sym.owner.type, EXECUTOR.get(state), state)
               && runs(lambda.getBody(), sym.getParameters().get(0));
         }
       }
@@ -401,7 +402,7 @@ public final class ThreadOwnership {
           || !(ASTHelpers.getSymbol(receiver) instanceof VarSymbol executor)
           || executor.getKind() != ElementKind.FIELD
           || !executor.getModifiers().contains(Modifier.PRIVATE)
-          || !isSubtype(executor.type, EXECUTOR.get(state))) {
+          || !isSubtype(executor.type, EXECUTOR.get(state), state)) {
         return null;
       }
       VarSymbol runner = keptIn(parent);
@@ -451,6 +452,22 @@ public final class ThreadOwnership {
      * Executor}), or {@code null}, and at least one is.
      */
     private boolean holdsOnlyConstructedExecutors(VarSymbol var, ClassTree top) {
+      return storesOnly(
+          var,
+          top,
+          value ->
+              ExecutorFacts.createsExecutor(value, state)
+                  || (value instanceof NewClassTree
+                      && isSubtype(ASTHelpers.getType(value), EXECUTOR.get(state), state)));
+    }
+
+    /**
+     * Whether every value stored in the private field {@code var} in {@code top} ({@link
+     * AssignedValues#ofField}) is {@code null} or {@code accepted} (parentheses stripped), and at
+     * least one is not {@code null}.
+     */
+    private static boolean storesOnly(
+        VarSymbol var, ClassTree top, Predicate<ExpressionTree> accepted) {
       Optional<ImmutableList<ExpressionTree>> writes = AssignedValues.ofField(var, top);
       if (writes.isEmpty()) {
         return false;
@@ -461,9 +478,7 @@ public final class ThreadOwnership {
         if (isNullLiteral(value)) {
           continue;
         }
-        if (!ExecutorFacts.createsExecutor(value, state)
-            && !(value instanceof NewClassTree
-                && isSubtype(ASTHelpers.getType(value), EXECUTOR.get(state)))) {
+        if (!accepted.test(value)) {
           return false;
         }
         stored = true;
@@ -508,7 +523,7 @@ public final class ThreadOwnership {
       if (isPrivate(sym)) {
         return privateMethod(sym);
       }
-      if (isSubtype(owner.type, EXECUTOR.get(state))
+      if (isSubtype(owner.type, EXECUTOR.get(state), state)
           && !sym.isStatic()
           && !EXECUTOR_API.contains(sym.getSimpleName().toString())
           && !LIFECYCLE.matcher(sym.getSimpleName().toString()).matches()) {
@@ -648,24 +663,9 @@ public final class ThreadOwnership {
         return ExecutorFacts.createsExecutor(creation.get(), state);
       }
       TreePath cls = classPath(ASTHelpers.outermostClass(var));
-      Optional<ImmutableList<ExpressionTree>> writes =
-          cls != null && cls.getLeaf() instanceof ClassTree tree
-              ? AssignedValues.ofField(var, tree)
-              : Optional.empty();
-      if (writes.isEmpty()) {
-        return false;
-      }
-      boolean stored = false;
-      for (ExpressionTree write : writes.get()) {
-        if (isNullLiteral(write)) {
-          continue;
-        }
-        if (!ExecutorFacts.createsExecutor(ASTHelpers.stripParentheses(write), state)) {
-          return false;
-        }
-        stored = true;
-      }
-      return stored;
+      return cls != null
+          && cls.getLeaf() instanceof ClassTree tree
+          && storesOnly(var, tree, value -> ExecutorFacts.createsExecutor(value, state));
     }
 
     /**
@@ -746,11 +746,7 @@ public final class ThreadOwnership {
     private boolean isThread(@Nullable Type type) {
       return type != null
           && type.getKind() != TypeKind.ERROR
-          && isSubtype(type, KnownTypes.THREAD.get(state));
-    }
-
-    private boolean isSubtype(@Nullable Type type, @Nullable Type of) {
-      return type != null && of != null && ASTHelpers.isSubtype(type, of, state);
+          && isSubtype(type, KnownTypes.THREAD.get(state), state);
     }
   }
 
@@ -936,7 +932,7 @@ public final class ThreadOwnership {
   private static boolean runnableKeptAndStopped(
       ExpressionTree creation, TreePath start, VisitorState state) {
     List<? extends ExpressionTree> arguments = Trees.argumentsOf(creation);
-    TreePath top = topLevelClass(start);
+    TreePath top = Trees.topLevelClass(start);
     Type runnable = RUNNABLE.get(state);
     if (top == null || runnable == null) {
       return false;
@@ -1040,7 +1036,7 @@ public final class ThreadOwnership {
         if (!throughCallers || sym == null || !(isPrivate(sym) || isPackagePrivate(sym))) {
           return false;
         }
-        TreePath top = topLevelClass(p);
+        TreePath top = Trees.topLevelClass(p);
         if (top == null) {
           return false;
         }
@@ -1265,7 +1261,7 @@ public final class ThreadOwnership {
     ThreadBody(ExpressionTree creation, TreePath start, VisitorState state) {
       this.state = state;
       ExpressionTree e = ASTHelpers.stripParentheses(creation);
-      TreePath top = topLevelClass(start);
+      TreePath top = Trees.topLevelClass(start);
       if (e instanceof NewClassTree newClass) {
         if (newClass.getClassBody() != null) {
           addRun(newClass.getClassBody());
@@ -1389,13 +1385,9 @@ public final class ThreadOwnership {
       String name = cls.getSimpleName().toString();
       return name.endsWith("Promise")
           || name.endsWith("Future")
-          || isSubtype(type, FUTURE.get(state))
-          || isSubtype(type, COMPLETION_STAGE.get(state))
-          || isSubtype(type, COUNT_DOWN_LATCH.get(state));
-    }
-
-    private boolean isSubtype(Type type, @Nullable Type of) {
-      return of != null && ASTHelpers.isSubtype(type, of, state);
+          || isSubtype(type, FUTURE.get(state), state)
+          || isSubtype(type, COMPLETION_STAGE.get(state), state)
+          || isSubtype(type, COUNT_DOWN_LATCH.get(state), state);
     }
 
     /**
@@ -1715,6 +1707,10 @@ public final class ThreadOwnership {
     return name.equals("interrupted") || name.equals("isInterrupted");
   }
 
+  private static boolean isSubtype(@Nullable Type type, @Nullable Type of, VisitorState state) {
+    return type != null && of != null && ASTHelpers.isSubtype(type, of, state);
+  }
+
   /**
    * Whether {@code e} reads a value without doing work: a literal, a variable, a field, or a getter
    * without arguments on a variable ({@code ar.cause()}).
@@ -1780,16 +1776,6 @@ public final class ThreadOwnership {
         && !modifiers.contains(Modifier.PROTECTED)
         && !modifiers.contains(Modifier.PRIVATE)
         && !(sym.owner instanceof ClassSymbol owner && owner.isInterface());
-  }
-
-  private static @Nullable TreePath topLevelClass(TreePath path) {
-    TreePath top = null;
-    for (TreePath p = path; p != null; p = p.getParentPath()) {
-      if (p.getLeaf() instanceof ClassTree) {
-        top = p;
-      }
-    }
-    return top;
   }
 
   private static @Nullable ClassSymbol enclosingClass(TreePath path) {

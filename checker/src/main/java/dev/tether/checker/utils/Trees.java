@@ -242,6 +242,20 @@ public final class Trees {
             && receiver.getName().contentEquals("this"));
   }
 
+  /**
+   * The path of the top-level class around {@code path} (the outermost class on it); {@code null}
+   * outside any class.
+   */
+  public static @Nullable TreePath topLevelClass(TreePath path) {
+    TreePath top = null;
+    for (TreePath p = path; p != null; p = p.getParentPath()) {
+      if (p.getLeaf() instanceof ClassTree) {
+        top = p;
+      }
+    }
+    return top;
+  }
+
   /** Whether {@code tree} is the literal {@code null}. */
   public static boolean isNullLiteral(Tree tree) {
     return tree.getKind() == Tree.Kind.NULL_LITERAL;

@@ -16,6 +16,7 @@ import com.google.errorprone.matchers.Description;
 import com.google.errorprone.matchers.Matcher;
 import com.google.errorprone.util.ASTHelpers;
 import com.sun.source.tree.CatchTree;
+import com.sun.source.tree.ClassTree;
 import com.sun.source.tree.ExpressionTree;
 import com.sun.source.tree.IdentifierTree;
 import com.sun.source.tree.IfTree;
@@ -112,6 +113,41 @@ final class TreesTest {
                   + ";")
           .build();
     }
+  }
+
+  /** Reports, at every call, the name of the class that {@link Trees#topLevelClass} finds. */
+  @BugPattern(summary = "Reports Trees.topLevelClass", severity = WARNING)
+  public static final class TopLevelProbe extends BugChecker
+      implements MethodInvocationTreeMatcher {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    public Description matchMethodInvocation(MethodInvocationTree tree, VisitorState state) {
+      TreePath top = Trees.topLevelClass(state.getPath());
+      return buildDescription(tree)
+          .setMessage("top: " + ((ClassTree) top.getLeaf()).getSimpleName() + ";")
+          .build();
+    }
+  }
+
+  @Test
+  void topLevelClassIsTheOutermostClassOnThePath() {
+    CompilationTestHelper.newInstance(TopLevelProbe.class, getClass())
+        .addSourceLines(
+            "A.java",
+            "class A {",
+            "  static class Inner {",
+            "    void m() {",
+            "      // BUG: Diagnostic contains: top: A;",
+            "      new Object() { void n() { toString(); } }.hashCode();",
+            "    }",
+            "  }",
+            "}",
+            "class B {",
+            "  // BUG: Diagnostic contains: top: B;",
+            "  int x = Integer.parseInt(\"1\");",
+            "}")
+        .doTest();
   }
 
   /** Reports, at every call, whether {@link Trees#ancestor} finds the enclosing method. */
