@@ -18,7 +18,9 @@ import org.junit.jupiter.api.Test;
  * marker, so that the test records today's behaviour; the totals are in docs/recall.md.
  */
 final class RealBugsTest {
-  /** Every Tether check, as Error Prone's service loader finds them (TetherChecks does the same). */
+  /**
+   * Every Tether check, as Error Prone's service loader finds them (TetherChecks does the same).
+   */
   private static final List<Class<? extends BugChecker>> TETHER_CHECKS =
       ServiceLoader.load(BugChecker.class).stream()
           .<Class<? extends BugChecker>>map(ServiceLoader.Provider::type)
@@ -394,9 +396,10 @@ final class RealBugsTest {
 
   /**
    * Kafka KAFKA-16055, fixed in 3.8.0: {@code QueryableStoreProvider} keeps the per-thread store
-   * providers in a plain {@code HashMap} that {@code addStreamThread()}/{@code removeStreamThread()}
-   * (public, user threads, and a dying stream thread's handler when it replaces itself) write while
-   * interactive queries on other threads iterate it. The fix makes it a {@code ConcurrentHashMap}.
+   * providers in a plain {@code HashMap} that {@code addStreamThread()}/{@code
+   * removeStreamThread()} (public, user threads, and a dying stream thread's handler when it
+   * replaces itself) write while interactive queries on other threads iterate it. The fix makes it
+   * a {@code ConcurrentHashMap}.
    */
   @Test
   void kafka16055StoreProvidersInPlainHashMap() {
@@ -455,7 +458,8 @@ final class RealBugsTest {
               }
 
               // MISSED by Tether today: the map is written by public methods that several threads
-              // call, not by a task or a parallel stream, which is what the check looks for.
+              // call (and by the handler that replaces a dead stream thread), not by a task or a
+              // parallel stream, which is what the check looks for.
               private final Map<String, StoreProvider> storeProviders;
 
               public QueryableStoreProvider() {
@@ -526,10 +530,10 @@ final class RealBugsTest {
 
   /**
    * HBase HBASE-26941 (PR #4352, merged 2022-04; the fix is in the 2.6 line): {@code
-   * LocalHBaseCluster.waitOnRegionServer} (public, the caller's thread) joins a region server thread
-   * in a loop and prints the {@code InterruptedException}: an interrupted caller spins on {@code
-   * join()}, which throws at once every time, and floods the log. The fix remembers the interrupt
-   * and restores it after the loop.
+   * LocalHBaseCluster.waitOnRegionServer} (public, the caller's thread) joins a region server
+   * thread in a loop and prints the {@code InterruptedException}: an interrupted caller spins on
+   * {@code join()}, which throws at once every time, and floods the log. The fix remembers the
+   * interrupt and restores it after the loop.
    */
   @Test
   void hbase26941WaitOnRegionServerSpinsOnInterrupt() {
@@ -857,10 +861,13 @@ final class RealBugsTest {
    */
   @Test
   void pinot7508ClusterChangeMediatorPlainStopFlag() {
+    // MISSED by Tether today: the flag is read in `if (_stopped) return;` inside the loop body, and
+    // the loop enters `synchronized (lastChangeTimeMap)` on every iteration. Under the memory model
+    // that is enough: stop() writes the flag and then enters and leaves the same monitor, so the
+    // read inside the synchronized block sees the write and the loop ends; the silence is right.
     tether()
         .addSourceLines(
-            "pinot/ClusterChangeMediator.java",
-            pinotMediator("private boolean _stopped = false;"))
+            "pinot/ClusterChangeMediator.java", pinotMediator("private boolean _stopped = false;"))
         .doTest();
     tether()
         .addSourceLines(
@@ -965,8 +972,12 @@ final class RealBugsTest {
    */
   @Test
   void jgroups2287VerifySuspectTimerFieldAsStopFlag() {
+    // MISSED by Tether today: the stop condition is a Thread reference compared with null, not a
+    // boolean, and the loop blocks in DelayQueue.poll every iteration, which the check accepts as
+    // ordering; stop() never touches that queue, so the poll orders nothing here.
     tether()
-        .addSourceLines("jgroups/VerifySuspect.java", jgroupsVerifySuspect("protected Thread timer;"))
+        .addSourceLines(
+            "jgroups/VerifySuspect.java", jgroupsVerifySuspect("protected Thread timer;"))
         .doTest();
     tether()
         .addSourceLines(
@@ -1056,12 +1067,18 @@ final class RealBugsTest {
 
   /**
    * Apache Streams STREAMS-103, fixed in 0.1-incubating: {@code StatusCounterMonitorThread} is a
-   * monitoring task submitted to the builder's pool; its loop runs on a plain {@code boolean} and an
-   * empty catch swallows the interrupt of {@code shutdownNow()}, so the pool never terminates. The
-   * fix ends the loop from the catch (it calls {@code shutdown()}, which clears the flag).
+   * monitoring task submitted to the builder's pool; its loop runs on a plain {@code boolean} and
+   * an empty catch swallows the interrupt of {@code shutdownNow()}, so the pool never terminates.
+   * The fix ends the loop from the catch (it calls {@code shutdown()}, which clears the flag).
    */
   @Test
   void streams103MonitorTaskIgnoresShutdownNow() {
+    // MISSED by Tether today (the swallowed interrupt): the Runnable is submitted to the pool in
+    // another file, so its run() counts as the code of a thread it owns, and a loop on a flag may
+    // swallow. In one file the same catch is reported. NonVolatileStopFlag reports the plain `run`
+    // flag in both versions (the fix kept it, and shutdown() is public): a true finding, but not
+    // the
+    // defect this fix is about.
     String builder =
         """
         package streams;
@@ -1145,13 +1162,16 @@ final class RealBugsTest {
 
   /**
    * Apache Pulsar PR #13812, fixed in 2.8.3 and 2.9.3 (the PR's release labels): the proxy's {@code
-   * LookupProxyHandler.handleLookup} takes a lookup permit with {@code tryAcquire()} and releases it
-   * only after a successful lookup: an exception, or the early {@code return} when no broker is
+   * LookupProxyHandler.handleLookup} takes a lookup permit with {@code tryAcquire()} and releases
+   * it only after a successful lookup: an exception, or the early {@code return} when no broker is
    * found, leaks the permit until the proxy refuses every lookup. The fix releases it in a {@code
    * finally}.
    */
   @Test
   void pulsar13812LookupPermitNotReleasedInFinally() {
+    // MISSED by Tether today: the semaphore is not a variable but the result of a getter, called
+    // once for tryAcquire() and once for release(); with a field or a local the same code is
+    // reported (both the early return and a throwing lookup).
     tether()
         .addSourceLines(
             "pulsar/LookupProxyHandler.java",
@@ -1287,19 +1307,17 @@ final class RealBugsTest {
   }
 
   /**
-   * Apache Geode GEODE-5592 (PR #2344), fixed in 1.7.0: {@code TXManagerImpl.masqueradeAs} locks the
-   * transaction's {@code ReentrantLock} for the thread that processes a message, and {@code
+   * Apache Geode GEODE-5592 (PR #2344), fixed in 1.7.0: {@code TXManagerImpl.masqueradeAs} locks
+   * the transaction's {@code ReentrantLock} for the thread that processes a message, and {@code
    * unmasquerade} unlocks it after a clean-up step that can throw, leaving the lock held (the next
    * message for that transaction hangs). The fix unlocks in a {@code finally}.
    */
   @Test
   void geode5592TransactionLockNotReleasedInFinally() {
-    tether()
-        .addSourceLines("geode/TXManagerImpl.java", geodeTxManager(false))
-        .doTest();
-    tether()
-        .addSourceLines("geode/TXManagerImpl.java", geodeTxManager(true))
-        .doTest();
+    // MISSED by Tether today: the lock is taken in masqueradeAs() and released in unmasquerade();
+    // the check pairs an acquisition with its release inside one method.
+    tether().addSourceLines("geode/TXManagerImpl.java", geodeTxManager(false)).doTest();
+    tether().addSourceLines("geode/TXManagerImpl.java", geodeTxManager(true)).doTest();
   }
 
   private static String geodeTxManager(boolean fixed) {
@@ -1377,13 +1395,17 @@ final class RealBugsTest {
   }
 
   /**
-   * Apache Dubbo PR #9030, fixed in 3.0.4: {@code MigrationRuleListener} migrates every invoker on a
-   * new pool, counts a latch down in each task's {@code finally} and waits on the latch: a migration
-   * that throws is lost (its future is dropped). The fix keeps the futures, {@code get()}s each and
-   * reports the failure. Both versions keep the same log-only catch around the wait.
+   * Apache Dubbo PR #9030, fixed in 3.0.4: {@code MigrationRuleListener} migrates every invoker on
+   * a new pool, counts a latch down in each task's {@code finally} and waits on the latch: a
+   * migration that throws is lost (its future is dropped). The fix keeps the futures, {@code
+   * get()}s each and reports the failure. Both versions keep the same log-only catch around the
+   * wait.
    */
   @Test
   void dubbo9030MigrationFanOutLosesTaskFailures() {
+    // MISSED by Tether today (LostTaskFailure): the tasks are submitted from inside a Map.forEach
+    // lambda; the same fan-out written as a for loop is reported. SwallowedInterrupt reports the
+    // log-only catch around the wait in both versions (the fix kept it): true, but another defect.
     tether()
         .addSourceLines(
             "dubbo/MigrationRuleListener.java",
@@ -1485,9 +1507,7 @@ final class RealBugsTest {
    */
   @Test
   void smallryeFaultTolerance213CancelDoesNotInterrupt() {
-    tether()
-        .addSourceLines("smallrye/CompletionStageTimeout.java", smallryeTimeout(true))
-        .doTest();
+    tether().addSourceLines("smallrye/CompletionStageTimeout.java", smallryeTimeout(true)).doTest();
     tether()
         .addSourceLines("smallrye/CompletionStageTimeout.java", smallryeTimeout(false))
         .doTest();
@@ -1574,6 +1594,10 @@ final class RealBugsTest {
    */
   @Test
   void pulsar12723ReplicatorCheckThenRemove() {
+    // MISSED by Tether today: the map is Pulsar's own ConcurrentOpenHashMap, not a
+    // java.util.concurrent.ConcurrentMap, and "containsKey and get(k) == null, then remove(k)" is
+    // not one of the modelled shapes (the ConcurrentHashMap twin is silent too; it cannot hold
+    // null).
     String map =
         """
         package pulsar;
@@ -1766,6 +1790,9 @@ final class RealBugsTest {
    */
   @Test
   void zeppelin5089LifecycleSchedulerAndHeartbeatThreadNeverStopped() {
+    // Caught: the constructor's scheduler (ExecutorNeverShutDown). Silent on the heartbeat thread:
+    // its loop ends once the server stops serving (at most one 60 s sleep later), and a thread that
+    // a flag stops counts as owned.
     tether()
         .addSourceLines(
             "zeppelin/TimeoutLifecycleManager.java",
@@ -1934,5 +1961,177 @@ final class RealBugsTest {
             }
             """)
         .doTest();
+  }
+
+  /**
+   * Apache ZooKeeper ZOOKEEPER-4309, fixed in 3.7.1: {@code QuorumCnxManager.Listener.run()} makes
+   * a pool for its listener handlers each time it runs and never shuts it down, so a restarted
+   * listener leaves threads behind. The fix shuts the pool down in a {@code finally} after the
+   * hand-off.
+   */
+  @Test
+  void zookeeper4309ListenerPoolNeverShutDown() {
+    tether().addSourceLines("zookeeper/QuorumCnxManager.java", zookeeperListener(false)).doTest();
+    tether().addSourceLines("zookeeper/QuorumCnxManager.java", zookeeperListener(true)).doTest();
+  }
+
+  private static String zookeeperListener(boolean fixed) {
+    String handOff =
+        fixed
+            ? """
+                        ExecutorService executor = Executors.newFixedThreadPool(addresses.size());
+                        try {
+                          listenerHandlers.forEach(executor::submit);
+                        } finally {
+                          executor.shutdown();
+                        }
+            """
+            : """
+                        // BUG: Diagnostic contains: [ExecutorNeverShutDown]
+                        ExecutorService executor = Executors.newFixedThreadPool(addresses.size());
+                        listenerHandlers.forEach(executor::submit);
+            """;
+    return """
+        package zookeeper;
+
+        import java.io.Closeable;
+        import java.util.List;
+        import java.util.concurrent.CountDownLatch;
+        import java.util.concurrent.ExecutorService;
+        import java.util.concurrent.Executors;
+        import java.util.stream.Collectors;
+
+        public class QuorumCnxManager {
+          private volatile boolean shutdown;
+
+          public class Listener extends Thread {
+            private List<ListenerHandler> listenerHandlers;
+
+            @Override
+            public void run() {
+              if (!shutdown) {
+                List<String> addresses = List.of("10.0.0.1:3888", "10.0.0.2:3888");
+                CountDownLatch latch = new CountDownLatch(addresses.size());
+                listenerHandlers =
+                    addresses.stream()
+                        .map(address -> new ListenerHandler(address, latch))
+                        .collect(Collectors.toList());
+        %s
+                try {
+                  latch.await();
+                } catch (InterruptedException ie) {
+                  System.err.println("Interrupted while sleeping. Ignoring exception " + ie);
+                } finally {
+                  for (ListenerHandler handler : listenerHandlers) {
+                    handler.close();
+                  }
+                }
+              }
+              System.out.println("Leaving listener");
+            }
+          }
+
+          class ListenerHandler implements Runnable, Closeable {
+            private final String address;
+            private final CountDownLatch latch;
+
+            ListenerHandler(String address, CountDownLatch latch) {
+              this.address = address;
+              this.latch = latch;
+            }
+
+            @Override
+            public void run() {
+              try {
+                System.out.println("accepting election connections on " + address);
+              } finally {
+                latch.countDown();
+              }
+            }
+
+            @Override
+            public void close() {}
+          }
+        }
+        """
+        .formatted(handOff);
+  }
+
+  /**
+   * Apache ZooKeeper ZOOKEEPER-3183, fixed in 3.6.0: {@code WatcherCleaner.addDeadWatcher} (a
+   * public method of a {@code Thread} subclass, called on the connection threads) waits while too
+   * many dead watchers are queued and, when interrupted, logs and waits again, so an interrupted
+   * caller (a server shutting down) cannot leave. The fix breaks out of the loop, but does not
+   * restore the flag either.
+   */
+  @Test
+  void zookeeper3183AddDeadWatcherIgnoresInterrupt() {
+    // Caught. The fixed version is reported too, rightly: it leaves the loop but still clears the
+    // caller's flag (the marker sits in the shared template, so both versions must report it).
+    tether().addSourceLines("zookeeper/WatcherCleaner.java", zookeeperWatcherCleaner("")).doTest();
+    tether()
+        .addSourceLines("zookeeper/WatcherCleaner.java", zookeeperWatcherCleaner("break;"))
+        .doTest();
+  }
+
+  private static String zookeeperWatcherCleaner(String onInterrupt) {
+    return """
+        package zookeeper;
+
+        import java.util.HashSet;
+        import java.util.Set;
+        import java.util.concurrent.atomic.AtomicInteger;
+
+        public class WatcherCleaner extends Thread {
+          private volatile boolean stopped = false;
+          private final Object cleanEvent = new Object();
+          private final Object processingCompletedEvent = new Object();
+          private final Set<Integer> deadWatchers = new HashSet<>();
+          private final AtomicInteger totalDeadWatchers = new AtomicInteger();
+          private final int maxInProcessingDeadWatchers = 1000;
+
+          public void addDeadWatcher(int watcherBit) {
+            while (maxInProcessingDeadWatchers > 0
+                && !stopped
+                && totalDeadWatchers.get() >= maxInProcessingDeadWatchers) {
+              try {
+                synchronized (processingCompletedEvent) {
+                  processingCompletedEvent.wait(100);
+                }
+                // BUG: Diagnostic contains: [SwallowedInterrupt]
+              } catch (InterruptedException e) {
+                System.out.println("Got interrupted while waiting for dead watches queue size");
+                %s
+              }
+            }
+            synchronized (this) {
+              if (deadWatchers.add(watcherBit)) {
+                totalDeadWatchers.incrementAndGet();
+              }
+            }
+          }
+
+          @Override
+          public void run() {
+            while (!stopped) {
+              synchronized (cleanEvent) {
+                try {
+                  cleanEvent.wait(1000);
+                } catch (InterruptedException e) {
+                  System.out.println("Received InterruptedException while waiting for cleanEvent");
+                  break;
+                }
+              }
+              // cleans the dead watchers in a worker pool (left out)
+            }
+          }
+
+          public void shutdown() {
+            stopped = true;
+            deadWatchers.clear();
+          }
+        }
+        """
+        .formatted(onInterrupt);
   }
 }
