@@ -1782,7 +1782,7 @@ final class RealBugsTest {
   }
 
   /**
-   * Apache Zeppelin ZEPPELIN-5089 (PR #3935), fixed in 0.10.0: the interpreter process's {@code
+   * Apache Zeppelin ZEPPELIN-5089 (PR #3937), fixed in 0.10.0: the interpreter process's {@code
    * TimeoutLifecycleManager} makes a scheduled pool in its constructor that nobody shuts down, and
    * {@code RemoteInterpreterServer} starts a YARN heartbeat thread that nobody keeps or stops; both
    * keep the process alive after shutdown. The fix takes both from an {@code ExecutorFactory} whose
@@ -1964,10 +1964,10 @@ final class RealBugsTest {
   }
 
   /**
-   * Apache ZooKeeper ZOOKEEPER-4309, fixed in 3.7.1: {@code QuorumCnxManager.Listener.run()} makes
-   * a pool for its listener handlers each time it runs and never shuts it down, so a restarted
-   * listener leaves threads behind. The fix shuts the pool down in a {@code finally} after the
-   * hand-off.
+   * Apache ZooKeeper ZOOKEEPER-4309 (PR #1705), fixed in 3.7.1: {@code
+   * QuorumCnxManager.Listener.run()} makes a pool for its listener handlers each time it runs and
+   * never shuts it down, so a restarted listener leaves threads behind. The fix shuts the pool down
+   * in a {@code finally} after the hand-off.
    */
   @Test
   void zookeeper4309ListenerPoolNeverShutDown() {
@@ -2058,11 +2058,11 @@ final class RealBugsTest {
   }
 
   /**
-   * Apache ZooKeeper ZOOKEEPER-3183, fixed in 3.6.0: {@code WatcherCleaner.addDeadWatcher} (a
-   * public method of a {@code Thread} subclass, called on the connection threads) waits while too
-   * many dead watchers are queued and, when interrupted, logs and waits again, so an interrupted
-   * caller (a server shutting down) cannot leave. The fix breaks out of the loop, but does not
-   * restore the flag either.
+   * Apache ZooKeeper ZOOKEEPER-3183 (PR #689), fixed in 3.6.0: {@code
+   * WatcherCleaner.addDeadWatcher} (a public method of a {@code Thread} subclass, called on the
+   * connection threads) waits while too many dead watchers are queued and, when interrupted, logs
+   * and waits again, so an interrupted caller (a server shutting down) cannot leave. The fix breaks
+   * out of the loop, but does not restore the flag either.
    */
   @Test
   void zookeeper3183AddDeadWatcherIgnoresInterrupt() {
