@@ -343,6 +343,94 @@ final class UnboundedFanOutTest {
         .doTest();
   }
 
+  /**
+   * A loop over the indices of an array the method made with a count is a loop over that count
+   * (JGroups' perf tools: {@code Sender[] senders = new Sender[num_threads]; for (i <
+   * senders.length) senders[i] = new Sender(…);}); an array sized by an input, or from elsewhere,
+   * is not.
+   */
+  @Test
+  void countSizedArrays() {
+    CompilationTestHelper.newInstance(UnboundedFanOut.class, getClass())
+        .addSourceLines(
+            "CountSized.java",
+            "import java.util.*;",
+            "class CountSized {",
+            "  static class Sender extends Thread {}",
+            "  private int numThreads = 4;",
+            "  private Sender[] kept;",
+            "",
+            "  void local() throws InterruptedException {",
+            "    Sender[] senders = new Sender[numThreads];",
+            "    for (int i = 0; i < senders.length; i++) {",
+            "      senders[i] = new Sender();",
+            "    }",
+            "    for (Sender s : senders) { s.start(); }",
+            "    for (Sender s : senders) { s.join(); }",
+            "  }",
+            "",
+            "  void field(int n) {",
+            "    kept = new Sender[n];",
+            "    for (int i = 0; i < kept.length; i++) {",
+            "      kept[i] = new Sender();",
+            "      kept[i].start();",
+            "    }",
+            "  }",
+            "",
+            "  void nested(int n) {",
+            "    Thread[] threads = new Thread[n];",
+            "    if (n > 0) {",
+            "      for (int i = 0; i < threads.length; i++) {",
+            "        threads[i] = new Thread(() -> {});",
+            "      }",
+            "    }",
+            "  }",
+            "",
+            "  void sizedByInput(List<Runnable> tasks) {",
+            "    Thread[] threads = new Thread[tasks.size()];",
+            "    for (int i = 0; i < threads.length; i++) {",
+            "      // BUG: Diagnostic contains: UnboundedFanOut",
+            "      threads[i] = new Thread(tasks.get(i));",
+            "    }",
+            "  }",
+            "",
+            "  void parameter(Runnable[] tasks) {",
+            "    Thread[] threads = tasks.length > 0 ? new Thread[tasks.length] : null;",
+            "    for (int i = 0; i < tasks.length; i++) {",
+            "      // BUG: Diagnostic contains: UnboundedFanOut",
+            "      new Thread(tasks[i]).start();",
+            "    }",
+            "  }",
+            "",
+            "  void reassigned(int n, Sender[] given) {",
+            "    Sender[] senders = new Sender[n];",
+            "    senders = given;",
+            "    for (int i = 0; i < senders.length; i++) {",
+            "      // BUG: Diagnostic contains: UnboundedFanOut",
+            "      senders[i] = new Sender();",
+            "    }",
+            "  }",
+            "",
+            "  void reassignedInLoop(int n, List<Sender[]> more) {",
+            "    Sender[] senders = new Sender[n];",
+            "    for (int i = 0; i < senders.length; i++) {",
+            "      // BUG: Diagnostic contains: UnboundedFanOut",
+            "      senders[i] = new Sender();",
+            "      if (i == 0) { senders = more.get(0); }",
+            "    }",
+            "  }",
+            "",
+            "  void fromCollection(List<Sender> list) {",
+            "    Sender[] senders = list.toArray(new Sender[0]);",
+            "    for (int i = 0; i < senders.length; i++) {",
+            "      // BUG: Diagnostic contains: UnboundedFanOut",
+            "      new Thread(senders[i]).start();",
+            "    }",
+            "  }",
+            "}")
+        .doTest();
+  }
+
   @Test
   void virtualThreadsBehindFlag() {
     CompilationTestHelper.newInstance(UnboundedFanOut.class, getClass())

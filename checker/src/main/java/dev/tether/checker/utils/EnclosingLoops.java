@@ -7,11 +7,16 @@ import static com.google.errorprone.matchers.method.MethodMatchers.staticMethod;
 import com.google.errorprone.VisitorState;
 import com.google.errorprone.matchers.Matcher;
 import com.google.errorprone.util.ASTHelpers;
+import com.sun.source.tree.AssignmentTree;
+import com.sun.source.tree.BlockTree;
 import com.sun.source.tree.ClassTree;
+import com.sun.source.tree.CompoundAssignmentTree;
 import com.sun.source.tree.DoWhileLoopTree;
 import com.sun.source.tree.EnhancedForLoopTree;
+import com.sun.source.tree.ExpressionStatementTree;
 import com.sun.source.tree.ExpressionTree;
 import com.sun.source.tree.ForLoopTree;
+import com.sun.source.tree.IdentifierTree;
 import com.sun.source.tree.LambdaExpressionTree;
 import com.sun.source.tree.MemberReferenceTree;
 import com.sun.source.tree.MemberSelectTree;
@@ -19,11 +24,15 @@ import com.sun.source.tree.MethodInvocationTree;
 import com.sun.source.tree.MethodTree;
 import com.sun.source.tree.NewArrayTree;
 import com.sun.source.tree.NewClassTree;
+import com.sun.source.tree.StatementTree;
 import com.sun.source.tree.Tree;
+import com.sun.source.tree.UnaryTree;
+import com.sun.source.tree.VariableTree;
 import com.sun.source.tree.WhileLoopTree;
 import com.sun.source.util.TreePath;
 import com.sun.tools.javac.code.Symbol;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -55,6 +64,13 @@ public final class EnclosingLoops {
 
   private static final Set<String> PERMIT_METHODS =
       Set.of("acquire", "tryAcquire", "acquireUninterruptibly");
+
+  private static final Set<Tree.Kind> INCREMENTS =
+      EnumSet.of(
+          Tree.Kind.PREFIX_INCREMENT,
+          Tree.Kind.POSTFIX_INCREMENT,
+          Tree.Kind.PREFIX_DECREMENT,
+          Tree.Kind.POSTFIX_DECREMENT);
 
   /** Calls in a loop condition that walk an input of unknown size. */
   private static final Set<String> SIZED_BY_INPUT =
@@ -256,7 +272,12 @@ public final class EnclosingLoops {
     if (leaf instanceof ForLoopTree f) {
       return f.getCondition() == null
           ? waitsForInput(f.getStatement(), state)
-          : callsAnyOf(f.getCondition(), SIZED_BY_INPUT);
+          : Trees.contains(
+              f.getCondition(),
+              node ->
+                  isSizedByInput(node)
+                      && !(node instanceof MemberSelectTree select
+                          && isCountSizedArray(select.getExpression(), loop)));
     }
     if (leaf instanceof WhileLoopTree w) {
       return callsAnyOf(w.getCondition(), SIZED_BY_INPUT) || waitsForInput(w.getStatement(), state);
@@ -364,6 +385,95 @@ public final class EnclosingLoops {
             (node instanceof MethodInvocationTree call && isNamed(call, names))
                 || (node instanceof MemberSelectTree select
                     && select.getIdentifier().contentEquals("length")));
+  }
+
+  /** A call named in {@link #SIZED_BY_INPUT}, or the {@code length} of an array. */
+  private static boolean isSizedByInput(Tree node) {
+    return (node instanceof MethodInvocationTree call && isNamed(call, SIZED_BY_INPUT))
+        || (node instanceof MemberSelectTree select
+            && select.getIdentifier().contentEquals("length"));
+  }
+
+  /**
+   * Whether {@code array}, read in the condition of {@code loop}, is a local variable (or a field)
+   * that the code around the loop last set, in an enclosing block and with nothing assigning it in
+   * between or in the loop, to a new array of a count: {@code Sender[] senders = new
+   * Sender[nThreads]; for (int i = 0; i < senders.length; i++)} is a loop over {@code nThreads}, as
+   * {@code for (int i = 0; i < nThreads; i++)} is. A dimension that is itself a size ({@code new
+   * Thread[items.size()]}), an array from elsewhere (a parameter, {@code toArray()}) or one
+   * reassigned in between is still an input of unknown size.
+   */
+  private static boolean isCountSizedArray(ExpressionTree array, TreePath loop) {
+    Symbol variable = ASTHelpers.getSymbol(ASTHelpers.stripParentheses(array));
+    if (!(ASTHelpers.stripParentheses(array) instanceof IdentifierTree)
+        || !(variable instanceof Symbol.VarSymbol)
+        || assigns(loop.getLeaf(), variable)) {
+      return false;
+    }
+    Tree child = loop.getLeaf();
+    for (TreePath p = loop.getParentPath(); p != null; p = p.getParentPath()) {
+      Tree leaf = p.getLeaf();
+      if (leaf instanceof MethodTree
+          || leaf instanceof ClassTree
+          || leaf instanceof LambdaExpressionTree) {
+        return false;
+      }
+      if (leaf instanceof BlockTree block) {
+        List<? extends StatementTree> statements = block.getStatements();
+        for (int i = statements.indexOf(child) - 1; i >= 0; i--) {
+          StatementTree statement = statements.get(i);
+          ExpressionTree value = valueStoredIn(statement, variable);
+          if (value != null) {
+            return isCountArray(value);
+          }
+          if (assigns(statement, variable)) {
+            return false;
+          }
+        }
+      }
+      child = leaf;
+    }
+    return false;
+  }
+
+  /** Whether {@code tree} assigns {@code variable} ({@code =}, {@code +=}, {@code ++}). */
+  private static boolean assigns(Tree tree, Symbol variable) {
+    return Trees.contains(
+        tree,
+        node -> {
+          ExpressionTree target =
+              node instanceof AssignmentTree a
+                  ? a.getVariable()
+                  : node instanceof CompoundAssignmentTree c
+                      ? c.getVariable()
+                      : node instanceof UnaryTree u && INCREMENTS.contains(u.getKind())
+                          ? u.getExpression()
+                          : null;
+          return target != null
+              && variable.equals(ASTHelpers.getSymbol(ASTHelpers.stripParentheses(target)));
+        });
+  }
+
+  /** What {@code statement} stores in {@code variable}: its declaration, or an assignment. */
+  private static @Nullable ExpressionTree valueStoredIn(StatementTree statement, Symbol variable) {
+    if (statement instanceof VariableTree declaration
+        && variable.equals(ASTHelpers.getSymbol(declaration))) {
+      return declaration.getInitializer();
+    }
+    if (statement instanceof ExpressionStatementTree expression
+        && expression.getExpression() instanceof AssignmentTree assignment
+        && variable.equals(ASTHelpers.getSymbol(assignment.getVariable()))) {
+      return assignment.getExpression();
+    }
+    return null;
+  }
+
+  /** {@code new T[n]}, where {@code n} is no size of an input. */
+  private static boolean isCountArray(@Nullable ExpressionTree value) {
+    return ASTHelpers.stripParentheses(value) instanceof NewArrayTree array
+        && array.getInitializers() == null
+        && array.getDimensions().size() == 1
+        && !callsAnyOf(array.getDimensions().get(0), SIZED_BY_INPUT);
   }
 
   private static boolean isNamed(MethodInvocationTree call, Set<String> names) {
