@@ -234,6 +234,10 @@ public final class CancelDoesNotInterrupt extends BugChecker
 
     private void assigned(ExpressionTree value) {
       ExpressionTree v = ASTHelpers.stripParentheses(value);
+      if (v.getKind() == Tree.Kind.NULL_LITERAL) {
+        return; // cleared: a promise field set back to null (f.cancel(true); f = null;) holds no
+        // task
+      }
       if ((v instanceof NewClassTree && isNewPromise(v, state))
           || readsPromiseReference(v, state)
           || isPromiseCopy(v, var, depth, state)) {

@@ -132,6 +132,47 @@ final class CancelDoesNotInterruptTest {
   }
 
   /**
+   * Server6 (NATS' {@code NatsConnection.dataPortFuture}): a promise field that is cleared to
+   * {@code null} after its cancel ({@code f.cancel(true); f = null;}) is still only ever a promise;
+   * the same field that also holds a task's future is reported.
+   */
+  @Test
+  void identificationPromiseClearedToNull() {
+    CompilationTestHelper.newInstance(CancelDoesNotInterrupt.class, getClass())
+        .addSourceLines(
+            "Cleared.java",
+            "import java.util.concurrent.*;",
+            "class Cleared {",
+            "  protected CompletableFuture<String> port;",
+            "  private CompletableFuture<String> work;",
+            "",
+            "  void connect(String p) {",
+            "    port = new CompletableFuture<>();",
+            "    port.complete(p);",
+            "  }",
+            "  void disconnect() {",
+            "    if (port != null) {",
+            "      port.cancel(true);",
+            "      port = null;",
+            "    }",
+            "  }",
+            "",
+            "  void start(ExecutorService pool) {",
+            "    work = null;",
+            "    work = CompletableFuture.supplyAsync(() -> \"x\", pool);",
+            "  }",
+            "  void stop() {",
+            "    if (work != null) {",
+            "      // BUG: Diagnostic contains: CancelDoesNotInterrupt",
+            "      work.cancel(true);",
+            "      work = null;",
+            "    }",
+            "  }",
+            "}")
+        .doTest();
+  }
+
+  /**
    * Server4 (Lettuce's {@code ReconnectionHandler}): a promise reached through copies — a local
    * copy of a volatile field whose only write stores a local {@code new CompletableFuture<>()} that
    * code completes. A copy of a promise is a promise.
