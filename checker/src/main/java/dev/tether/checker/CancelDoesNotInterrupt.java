@@ -235,8 +235,7 @@ public final class CancelDoesNotInterrupt extends BugChecker
     private void assigned(ExpressionTree value) {
       ExpressionTree v = ASTHelpers.stripParentheses(value);
       if (v.getKind() == Tree.Kind.NULL_LITERAL) {
-        return; // cleared: a promise field set back to null (f.cancel(true); f = null;) holds no
-        // task
+        return; // cleared after a cancel (f.cancel(true); f = null;): still no task behind it
       }
       if ((v instanceof NewClassTree && isNewPromise(v, state))
           || readsPromiseReference(v, state)
