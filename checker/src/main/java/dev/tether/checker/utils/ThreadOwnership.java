@@ -10,6 +10,7 @@ import com.sun.source.tree.AssignmentTree;
 import com.sun.source.tree.BinaryTree;
 import com.sun.source.tree.BlockTree;
 import com.sun.source.tree.BreakTree;
+import com.sun.source.tree.CatchTree;
 import com.sun.source.tree.ClassTree;
 import com.sun.source.tree.CompilationUnitTree;
 import com.sun.source.tree.DoWhileLoopTree;
@@ -29,6 +30,7 @@ import com.sun.source.tree.ReturnTree;
 import com.sun.source.tree.StatementTree;
 import com.sun.source.tree.ThrowTree;
 import com.sun.source.tree.Tree;
+import com.sun.source.tree.TryTree;
 import com.sun.source.tree.UnaryTree;
 import com.sun.source.tree.VariableTree;
 import com.sun.source.tree.WhileLoopTree;
@@ -121,6 +123,10 @@ public final class ThreadOwnership {
       Suppliers.typeFromString("java.util.concurrent.CompletionStage");
   private static final Supplier<Type> COUNT_DOWN_LATCH =
       Suppliers.typeFromString("java.util.concurrent.CountDownLatch");
+  private static final Supplier<Type> AUTO_CLOSEABLE =
+      Suppliers.typeFromString("java.lang.AutoCloseable");
+  private static final Supplier<Type> IO_EXCEPTION =
+      Suppliers.typeFromString("java.io.IOException");
 
   /** What a thread calls to deliver its result and end: complete a promise, count down a latch. */
   private static final ImmutableSet<String> COMPLETES =
@@ -1258,10 +1264,18 @@ public final class ThreadOwnership {
      */
     private boolean deliversResult;
 
+    /** The top-level class of the code that starts the thread. */
+    private final @Nullable TreePath top;
+
+    /** What the thread is given: the creation's arguments, and those of a {@code new} Runnable. */
+    private final List<ExpressionTree> handed = new ArrayList<>();
+
     ThreadBody(ExpressionTree creation, TreePath start, VisitorState state) {
       this.state = state;
       ExpressionTree e = ASTHelpers.stripParentheses(creation);
       TreePath top = Trees.topLevelClass(start);
+      this.top = top;
+      handed.addAll(Trees.argumentsOf(e));
       if (e instanceof NewClassTree newClass) {
         if (newClass.getClassBody() != null) {
           addRun(newClass.getClassBody());
@@ -1293,6 +1307,7 @@ public final class ThreadOwnership {
           bodies.add(method.getBody());
         }
       } else if (a instanceof NewClassTree newClass) {
+        handed.addAll(newClass.getArguments());
         if (newClass.getClassBody() != null) {
           addRun(newClass.getClassBody());
           bodyClass = ASTHelpers.getSymbol(newClass.getClassBody());
@@ -1343,7 +1358,167 @@ public final class ThreadOwnership {
           return true;
         }
       }
-      return false;
+      return stopsWhenItsResourceIsClosed();
+    }
+
+    /**
+     * Whether closing a resource stops the thread (Java Concurrency in Practice §7.1.6: closing the
+     * socket ends a blocking read that an interrupt cannot): the thread is given, or its body
+     * reads, a field of the starter's top-level class that holds a resource ({@code AutoCloseable}:
+     * a socket, a channel, a stream), a method of that class named like a stop ({@link #STOPS})
+     * closes the field ({@code sock.close()}, {@code Util.close(sock, in)}), and every loop of the
+     * thread's body ends on the {@code IOException} that a read of a closed resource throws (see
+     * {@link #endsOnIoFailure}). The same thread whose resource nobody closes, or whose loop
+     * catches the failure and reads again, has no such owner.
+     */
+    private boolean stopsWhenItsResourceIsClosed() {
+      if (top == null || bodies.isEmpty()) {
+        return false;
+      }
+      Set<VarSymbol> resources = new HashSet<>();
+      for (ExpressionTree argument : handed) {
+        ExpressionTree a = ASTHelpers.stripParentheses(argument);
+        VarSymbol field = SameVariable.variable(a);
+        if (Trees.isNameOrThisMember(a) && isResourceField(field)) {
+          resources.add(field);
+        }
+      }
+      for (Tree body : bodies) {
+        new TreeScanner<Void, Void>() {
+          @Override
+          public Void visitIdentifier(IdentifierTree id, Void unused) {
+            if (ASTHelpers.getSymbol(id) instanceof VarSymbol var && isResourceField(var)) {
+              resources.add(var);
+            }
+            return null;
+          }
+
+          @Override
+          public Void visitMemberSelect(MemberSelectTree select, Void unused) {
+            if (ASTHelpers.getSymbol(select) instanceof VarSymbol var && isResourceField(var)) {
+              resources.add(var);
+            }
+            return super.visitMemberSelect(select, null);
+          }
+        }.scan(body, null);
+      }
+      if (resources.isEmpty() || !closedByAStopMethod(resources, top.getLeaf())) {
+        return false;
+      }
+      for (Tree body : bodies) {
+        if (!endsOnIoFailure(body)) {
+          return false;
+        }
+      }
+      return true;
+    }
+
+    private boolean isResourceField(@Nullable VarSymbol var) {
+      Type closeable = AUTO_CLOSEABLE.get(state);
+      return var != null
+          && var.getKind() == ElementKind.FIELD
+          && var.type != null
+          && closeable != null
+          && ASTHelpers.isSubtype(var.type, closeable, state);
+    }
+
+    /**
+     * Whether a method of {@code topLevelClass} named like a stop closes one of {@code resources}:
+     * {@code close…()} on it, or {@code close…(…, it, …)}.
+     */
+    private static boolean closedByAStopMethod(Set<VarSymbol> resources, Tree topLevelClass) {
+      return new StoppingScanner() {
+        private boolean inStopMethod;
+
+        @Override
+        public Void visitMethod(MethodTree method, Void unused) {
+          boolean outer = inStopMethod;
+          inStopMethod = STOPS.matcher(method.getName().toString()).matches();
+          super.visitMethod(method, null);
+          inStopMethod = outer;
+          return null;
+        }
+
+        @Override
+        public Void visitMethodInvocation(MethodInvocationTree call, Void unused) {
+          if (inStopMethod
+              && Trees.calledName(call).startsWith("close")
+              && (resources.contains(SameVariable.variable(ASTHelpers.getReceiver(call)))
+                  || call.getArguments().stream()
+                      .anyMatch(argument -> resources.contains(SameVariable.variable(argument))))) {
+            stop();
+          }
+          return super.visitMethodInvocation(call, null);
+        }
+      }.finds(topLevelClass);
+    }
+
+    /**
+     * Whether {@code body} loops, and every loop in it ends on an {@code IOException}: no {@code
+     * try} inside a loop has, as the first of its catch clauses that can catch an {@code
+     * IOException} ({@code IOException}, {@code Exception}, {@code Throwable}), one that does not
+     * leave the loop (its last statement is a {@code break}, {@code return} or {@code throw}).
+     */
+    private boolean endsOnIoFailure(Tree body) {
+      Type io = IO_EXCEPTION.get(state);
+      if (io == null) {
+        return false;
+      }
+      boolean[] loops = new boolean[1];
+      boolean[] readsAgain = new boolean[1];
+      new TreeScanner<Void, Integer>() {
+        @Override
+        public Void scan(Tree tree, Integer depth) {
+          return readsAgain[0] ? null : super.scan(tree, depth);
+        }
+
+        @Override
+        public Void visitWhileLoop(WhileLoopTree loop, Integer depth) {
+          loops[0] = true;
+          return super.visitWhileLoop(loop, depth + 1);
+        }
+
+        @Override
+        public Void visitDoWhileLoop(DoWhileLoopTree loop, Integer depth) {
+          loops[0] = true;
+          return super.visitDoWhileLoop(loop, depth + 1);
+        }
+
+        @Override
+        public Void visitForLoop(ForLoopTree loop, Integer depth) {
+          loops[0] = true;
+          return super.visitForLoop(loop, depth + 1);
+        }
+
+        @Override
+        public Void visitTry(TryTree tryTree, Integer depth) {
+          if (depth > 0) {
+            for (CatchTree clause : tryTree.getCatches()) {
+              Type caught = ASTHelpers.getType(clause.getParameter());
+              if (caught != null && ASTHelpers.isSubtype(io, caught, state)) {
+                StatementTree last = Trees.lastStatement(clause.getBlock());
+                readsAgain[0] |=
+                    !(last instanceof BreakTree
+                        || last instanceof ReturnTree
+                        || last instanceof ThrowTree);
+                break;
+              }
+            }
+          }
+          return super.visitTry(tryTree, depth);
+        }
+
+        @Override
+        public Void visitLambdaExpression(LambdaExpressionTree lambda, Integer depth) {
+          return null;
+        }
+
+        @Override
+        public Void visitClass(ClassTree cls, Integer depth) {
+          return null;
+        }
+      }.scan(body, 0);
+      return loops[0] && !readsAgain[0];
     }
 
     /**

@@ -73,6 +73,48 @@ final class ThreadOwnershipTest {
     }
   }
 
+  /** Closing the resource that a thread's loop reads is a stop signal, when a stop method does. */
+  @Test
+  void threadStoppedByClosingItsResource() {
+    CompilationTestHelper.newInstance(OwnerProbe.class, getClass())
+        .addSourceLines(
+            "R.java",
+            "import java.io.*;",
+            "import java.net.*;",
+            "class R {",
+            "  private ServerSocket server;",
+            "  private ServerSocket unclosed;",
+            "",
+            "  void accepted() {",
+            "    new Thread(() -> {",
+            "      while (true) {",
+            "        try { server.accept().close(); } catch (IOException e) { return; }",
+            "      }",
+            "    // BUG: Diagnostic contains: verdict: has-owner",
+            "    }).start();",
+            "  }",
+            "",
+            "  void notClosed() {",
+            "    new Thread(() -> {",
+            "      while (true) {",
+            "        try { unclosed.accept().close(); } catch (IOException e) { return; }",
+            "      }",
+            "    // BUG: Diagnostic contains: verdict: no-owner",
+            "    }).start();",
+            "  }",
+            "",
+            "  void noLoop() {",
+            "    new Thread(() -> {",
+            "      try { server.accept().close(); } catch (IOException e) { return; }",
+            "    // BUG: Diagnostic contains: verdict: no-owner",
+            "    }).start();",
+            "  }",
+            "",
+            "  void shutdown() throws IOException { server.close(); }",
+            "}")
+        .doTest();
+  }
+
   @Test
   void programMainIsOnlyTheEntryPointItself() {
     CompilationTestHelper.newInstance(MainProbe.class, getClass())
