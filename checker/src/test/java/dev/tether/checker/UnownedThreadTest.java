@@ -1146,6 +1146,70 @@ final class UnownedThreadTest {
   }
 
   /**
+   * Server6 (JGroups' demos): the entry point one or two private calls down: {@code main} calls a
+   * private method that starts the thread. The twins: the same method with another caller, public,
+   * or used as a method reference, stay reported.
+   */
+  @Test
+  void identificationProcessThreadsOfPrivateMethodsThatOnlyMainCalls() {
+    CompilationTestHelper.newInstance(UnownedThread.class, getClass())
+        .addSourceLines(
+            "Demo.java",
+            "class Demo {",
+            "  public static void main(String[] args) {",
+            "    new Demo().startNotifications();",
+            "    start(true);",
+            "    alsoFromElsewhere();",
+            "    publicStarter();",
+            "    daemon();",
+            "  }",
+            "",
+            "  private void startNotifications() {",
+            "    new Thread() {",
+            "      @Override public void run() { System.out.println(\"note\"); }",
+            "    }.start();",
+            "  }",
+            "",
+            "  private static void start(boolean client) {",
+            "    if (client) { startStats(); }",
+            "  }",
+            "",
+            "  private static void startStats() {",
+            "    Thread stats = new Thread(() -> System.out.println(\"stats\"), \"stats\");",
+            "    stats.start();",
+            "  }",
+            "",
+            "  private static void alsoFromElsewhere() {",
+            "    // BUG: Diagnostic contains: UnownedThread",
+            "    new Thread(() -> System.out.println(\"x\")).start();",
+            "  }",
+            "",
+            "  void handler() { alsoFromElsewhere(); }",
+            "",
+            "  public static void publicStarter() {",
+            "    // BUG: Diagnostic contains: UnownedThread",
+            "    new Thread(() -> System.out.println(\"y\")).start();",
+            "  }",
+            "",
+            "  private static void referenced() {",
+            "    // BUG: Diagnostic contains: UnownedThread",
+            "    new Thread(() -> System.out.println(\"z\")).start();",
+            "  }",
+            "",
+            "  Runnable task() { referenced(); return Demo::referenced; }",
+            "",
+            "  private static void daemon() {",
+            "    // BUG: Diagnostic contains: UnownedThread",
+            "    Thread t = new Thread(() -> System.out.println(\"d\"));",
+            "    t.setDaemon(true);",
+            "    t.start();",
+            "  }",
+            "",
+            "}")
+        .doTest();
+  }
+
+  /**
    * A thread that only delivers a result (completes a promise or future, counts down a latch) and
    * ends: whoever holds the promise learns its end. Not reported; the twins that do work first, or
    * call a method of that name on something that is no promise, are.

@@ -871,20 +871,21 @@ public final class ThreadOwnership {
   /**
    * Whether the thread that {@code creation} makes, started at {@code start}, is owned by the
    * process: it is started directly in a program's entry point ({@code public static void
-   * main(String[])}, not in a lambda or class inside it) and is not a daemon, so the JVM runs it to
-   * its end before it exits, as it does the main thread. A thread counts as no daemon when it is
-   * made by {@code new Thread(…)} (a new thread is a daemon only if its creator is, and the main
-   * thread is not), or by a {@code Thread} subclass whose source in this compilation never calls
-   * {@code setDaemon}, and {@code madeDaemon} (the caller saw {@code setDaemon} called on it with
-   * anything but {@code false}) is false. Threads from factories and builders (whose daemon status
-   * is not in sight), virtual threads (always daemons) and daemons are cut off at exit: not owned.
+   * main(String[])}, not in a lambda or class inside it), or in a private method that only {@code
+   * main} calls ({@link #runsOnlyOnMainsThread}), and is not a daemon, so the JVM runs it to its
+   * end before it exits, as it does the main thread. A thread counts as no daemon when it is made
+   * by {@code new Thread(…)} (a new thread is a daemon only if its creator is, and the main thread
+   * is not), or by a {@code Thread} subclass whose source in this compilation never calls {@code
+   * setDaemon}, and {@code madeDaemon} (the caller saw {@code setDaemon} called on it with anything
+   * but {@code false}) is false. Threads from factories and builders (whose daemon status is not in
+   * sight), virtual threads (always daemons) and daemons are cut off at exit: not owned.
    */
   public static boolean isProcessThread(
       TreePath start, ExpressionTree creation, boolean madeDaemon, VisitorState state) {
     if (madeDaemon
         || !(ASTHelpers.stripParentheses(creation) instanceof NewClassTree newThread)
         || (newThread.getClassBody() != null && callsSetDaemon(newThread.getClassBody()))
-        || !isInProgramMain(start)) {
+        || !runsOnlyOnMainsThread(start, state, 0)) {
       return false;
     }
     Type type = ASTHelpers.getType(newThread.getIdentifier());
@@ -896,6 +897,52 @@ public final class ThreadOwnership {
     }
     TreePath subclass = SameCompilation.pathOfClass(cls, state);
     return subclass != null && !callsSetDaemon(subclass.getLeaf());
+  }
+
+  /** How many private methods down from {@code main} {@link #runsOnlyOnMainsThread} looks. */
+  private static final int MAX_MAIN_DEPTH = 3;
+
+  /**
+   * Whether the code at {@code path} runs only on a program's main thread, as part of its entry
+   * point: directly in {@code main} ({@link #isInProgramMain}), or directly in a private method
+   * (not in a lambda or class inside it) that is never used as a method reference and whose every
+   * call in its top-level class is itself such code (JGroups' demos: {@code main} calls {@code
+   * demo.startNotifications()}, which starts the thread), up to {@link #MAX_MAIN_DEPTH} calls down.
+   * A method with any other caller, or public API that others may call, is not.
+   */
+  private static boolean runsOnlyOnMainsThread(TreePath path, VisitorState state, int depth) {
+    if (isInProgramMain(path)) {
+      return true;
+    }
+    if (depth >= MAX_MAIN_DEPTH) {
+      return false;
+    }
+    for (TreePath p = path; p != null; p = p.getParentPath()) {
+      Tree leaf = p.getLeaf();
+      if (leaf instanceof LambdaExpressionTree || leaf instanceof ClassTree) {
+        return false;
+      }
+      if (leaf instanceof MethodTree method) {
+        MethodSymbol sym = ASTHelpers.getSymbol(method);
+        TreePath top = Trees.topLevelClass(p);
+        if (sym == null || !isPrivate(sym) || top == null) {
+          return false;
+        }
+        ClassSymbol outermost = ASTHelpers.outermostClass(sym);
+        ClassFacts facts = readFacts(outermost, top, state);
+        List<TreePath> calls = facts.calls.getOrDefault(sym, List.of());
+        if (calls.isEmpty() || facts.references.containsKey(sym)) {
+          return false;
+        }
+        for (TreePath call : calls) {
+          if (!runsOnlyOnMainsThread(call, state, depth + 1)) {
+            return false;
+          }
+        }
+        return true;
+      }
+    }
+    return false;
   }
 
   private static boolean callsSetDaemon(Tree tree) {
