@@ -1073,12 +1073,13 @@ final class RealBugsTest {
    */
   @Test
   void streams103MonitorTaskIgnoresShutdownNow() {
-    // MISSED by Tether today (the swallowed interrupt): the Runnable is submitted to the pool in
-    // another file, so its run() counts as the code of a thread it owns, and a loop on a flag may
-    // swallow. In one file the same catch is reported. NonVolatileStopFlag reports the plain `run`
-    // flag in both versions (the fix kept it, and shutdown() is public): a true finding, but not
-    // the
-    // defect this fix is about.
+    // Caught since the ownership analysis looks for hand-offs in the other files of the
+    // Runnable's package: the class is submitted to a pool in another file, so its run() is a
+    // task, not the body of a thread it owns. The fixed version is reported too, rightly: it now
+    // ends the task on an interrupt, but still drops the pool thread's flag (JCIP 7.1.3: a task
+    // preserves its executing thread's interruption status). NonVolatileStopFlag reports the
+    // plain `run` flag in both versions (the fix kept it, and shutdown() is public): a true
+    // finding, but not the defect this fix is about.
     String builder =
         """
         package streams;
@@ -1150,14 +1151,14 @@ final class RealBugsTest {
               System.out.println(task + ": " + task.attempted() + " attempted");
               try {
                 Thread.sleep(seconds * 1000);
-              } catch (InterruptedException e) {
+              %s} catch (InterruptedException e) {
                 %s
               }
             }
           }
         }
         """
-        .formatted(onInterrupt);
+        .formatted("// BUG: Diagnostic contains: [SwallowedInterrupt]\n", onInterrupt);
   }
 
   /**

@@ -145,6 +145,18 @@ public final class SameCompilation {
     return Optional.of(uses);
   }
 
+  /**
+   * The top-level classes of this compilation's source files in the package of {@code cls} ({@code
+   * cls}'s own top-level class included), whether or not their files are readable now ({@link
+   * #pathOf} says).
+   */
+  public static List<ClassSymbol> classesInPackageOf(ClassSymbol cls, VisitorState state) {
+    Index index = INDEX.get(state);
+    return index == null
+        ? List.of()
+        : index.inPackage(state.getElements().getPackageOf(cls), state);
+  }
+
   private static final PerCompilation<Index> INDEX = PerCompilation.of(state -> new Index());
 
   /**

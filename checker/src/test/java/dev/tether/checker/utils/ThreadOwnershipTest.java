@@ -161,6 +161,49 @@ final class ThreadOwnershipTest {
       CompilationTestHelper.newInstance(RunnerProbe.class, getClass());
 
   /**
+   * STREAMS-103 (docs/recall.md): a named {@code Runnable} that another class of its package
+   * submits to a pool is a task there, not a thread's own body; the twin, started on a thread of
+   * its own by another class, is the thread's body.
+   */
+  @Test
+  void runnableSubmittedByAnotherClassOfItsPackage() {
+    runner
+        .addSourceLines(
+            "p/Monitor.java",
+            "package p;",
+            "public class Monitor implements Runnable {",
+            "  static void here() {}",
+            "  @Override public void run() {",
+            "    // BUG: Diagnostic contains: TASK not-owner",
+            "    here();",
+            "  }",
+            "}")
+        .addSourceLines(
+            "p/Builder.java",
+            "package p;",
+            "import java.util.concurrent.*;",
+            "class Builder {",
+            "  void start(ExecutorService pool) { pool.submit(new Monitor()); }",
+            "}")
+        .addSourceLines(
+            "p/Reader.java",
+            "package p;",
+            "public class Reader implements Runnable {",
+            "  @Override public void run() {",
+            "    // BUG: Diagnostic contains: OWN_THREAD owner",
+            "    Monitor.here();",
+            "  }",
+            "}")
+        .addSourceLines(
+            "p/Starter.java",
+            "package p;",
+            "class Starter {",
+            "  void start() { new Thread(new Reader()).start(); }",
+            "}")
+        .doTest();
+  }
+
+  /**
    * Shape 4 with the executor made outside the field's declaration: assigned a new executor in the
    * constructor or {@code start()}, or a local executor given one task and shut down (also by the
    * task itself); the twins — a field also assigned a given executor, a local passed on, given a
