@@ -275,6 +275,9 @@ public final class ThreadOwnership {
           if (made == null) {
             made = keptRunnerTask(p);
           }
+          if (made == null) {
+            made = threadRunnerTask(p);
+          }
           if (made != null) {
             return made;
           }
@@ -430,6 +433,149 @@ public final class ThreadOwnership {
     }
 
     /**
+     * {@link Runner#OWN_THREAD} when the lambda or method reference at {@code literal} is given to
+     * the constructor of a thread-runner class of this compilation, and the runner is kept in a
+     * field of this top-level class that the class stops ({@link #isStopped}: {@code
+     * runner.stop()}): JGroups' {@code new Runner(factory, "runner", this::processDownMessage,
+     * null)}. A thread-runner class implements {@code Runnable}, starts a thread that runs itself
+     * ({@code new Thread(this, …)}, {@code factory.newThread(this, …)}), keeps the constructor's
+     * parameter in a field (directly or through {@code this(…)}), and calls it in a loop of its
+     * {@code run()}: the function is the loop of a thread that the runner owns and its owner stops.
+     * A runner kept nowhere or never stopped, or a class that runs the function on an executor or
+     * only once, does not count.
+     */
+    private @Nullable Runner threadRunnerTask(TreePath literal) {
+      TreePath parent = literal.getParentPath();
+      if (parent == null
+          || !(parent.getLeaf() instanceof NewClassTree creation)
+          || creation.getClassBody() != null) {
+        return null;
+      }
+      MethodSymbol constructor = ASTHelpers.getSymbol(creation);
+      if (constructor == null
+          || !(constructor.owner instanceof ClassSymbol runnerClass)
+          || !isSubtype(runnerClass.type, RUNNABLE.get(state), state)) {
+        return null;
+      }
+      int position = creation.getArguments().indexOf(literal.getLeaf());
+      VarSymbol kept = keptInField(parent);
+      TreePath top = topClass;
+      if (position < 0 || kept == null || top == null || !isStopped(kept, top.getLeaf())) {
+        return null;
+      }
+      TreePath runnerPath = SameCompilation.pathOfClass(runnerClass, state);
+      if (runnerPath == null || !(runnerPath.getLeaf() instanceof ClassTree runnerTree)) {
+        return null;
+      }
+      VarSymbol function = fieldOfParameter(runnerTree, constructor, position, 0);
+      return function != null
+              && startsThreadOfItself(runnerTree)
+              && runCallsInALoop(runnerTree, function)
+          ? Runner.OWN_THREAD
+          : null;
+    }
+
+    /** The field of this top-level class that the value at {@code value} is stored in, if any. */
+    private @Nullable VarSymbol keptInField(TreePath value) {
+      TreePath parent = value.getParentPath();
+      Symbol stored = null;
+      if (parent != null
+          && parent.getLeaf() instanceof AssignmentTree assignment
+          && assignment.getExpression() == value.getLeaf()) {
+        stored = ASTHelpers.getSymbol(assignment.getVariable());
+      } else if (parent != null
+          && parent.getLeaf() instanceof VariableTree variable
+          && variable.getInitializer() == value.getLeaf()) {
+        stored = ASTHelpers.getSymbol(variable);
+      }
+      return stored instanceof VarSymbol field
+              && field.getKind() == ElementKind.FIELD
+              && topClass != null
+              && ASTHelpers.outermostClass(field).equals(ASTHelpers.getSymbol(topClass.getLeaf()))
+          ? field
+          : null;
+    }
+
+    /**
+     * The field of {@code cls} that {@code constructor} stores its parameter at {@code position} in
+     * ({@code this.function = function;}), following {@code this(…)} up to two times.
+     */
+    private @Nullable VarSymbol fieldOfParameter(
+        ClassTree cls, MethodSymbol constructor, int position, int depth) {
+      if (depth > 2 || position >= constructor.getParameters().size()) {
+        return null;
+      }
+      VarSymbol parameter = constructor.getParameters().get(position);
+      for (Tree member : cls.getMembers()) {
+        if (!(member instanceof MethodTree method)
+            || !constructor.equals(ASTHelpers.getSymbol(method))
+            || method.getBody() == null) {
+          continue;
+        }
+        for (StatementTree statement : method.getBody().getStatements()) {
+          if (!(statement instanceof ExpressionStatementTree expression)) {
+            continue;
+          }
+          if (expression.getExpression() instanceof AssignmentTree assignment
+              && parameter.equals(ASTHelpers.getSymbol(assignment.getExpression()))
+              && ASTHelpers.getSymbol(assignment.getVariable()) instanceof VarSymbol field
+              && field.getKind() == ElementKind.FIELD) {
+            return field;
+          }
+          MethodSymbol other =
+              expression.getExpression() instanceof MethodInvocationTree call
+                      && Trees.calledName(call).equals("this")
+                  ? ASTHelpers.getSymbol(call)
+                  : null;
+          if (other != null) {
+            MethodInvocationTree call = (MethodInvocationTree) expression.getExpression();
+            for (int i = 0; i < call.getArguments().size(); i++) {
+              if (parameter.equals(ASTHelpers.getSymbol(call.getArguments().get(i)))) {
+                return fieldOfParameter(cls, other, i, depth + 1);
+              }
+            }
+          }
+        }
+      }
+      return null;
+    }
+
+    /** Whether {@code cls} starts a thread that runs itself: {@code new Thread(this, …)}. */
+    private static boolean startsThreadOfItself(ClassTree cls) {
+      return Trees.contains(
+          cls,
+          node ->
+              (node instanceof NewClassTree newThread
+                      && newThread.getArguments().stream().anyMatch(ThreadOwnership::isThis)
+                      && newThread.getIdentifier().toString().endsWith("Thread"))
+                  || (node instanceof MethodInvocationTree call
+                      && Trees.calledName(call).equals("newThread")
+                      && call.getArguments().stream().anyMatch(ThreadOwnership::isThis)));
+    }
+
+    /** Whether {@code run()} of {@code cls} calls a method on {@code function} inside a loop. */
+    private static boolean runCallsInALoop(ClassTree cls, VarSymbol function) {
+      for (Tree member : cls.getMembers()) {
+        if (member instanceof MethodTree method
+            && method.getName().contentEquals("run")
+            && method.getParameters().isEmpty()
+            && method.getBody() != null
+            && Trees.contains(
+                method.getBody(),
+                node ->
+                    EnclosingLoops.isLoopStatement(node)
+                        && Trees.containsCall(
+                            node,
+                            call ->
+                                function.equals(
+                                    SameVariable.variable(ASTHelpers.getReceiver(call)))))) {
+          return true;
+        }
+      }
+      return false;
+    }
+
+    /**
      * The private field that the value of the call at {@code call} is stored in ({@code field =
      * call}, {@code this.field = call}, or the field's initializer), or {@code null}.
      */
@@ -578,7 +724,9 @@ public final class ThreadOwnership {
             r =
                 handoff.isPresent()
                     ? fromHandoff(handoff.get(), use)
-                    : Optional.ofNullable(madeTask(use)).orElse(Runner.CALLER);
+                    : Optional.ofNullable(madeTask(use))
+                        .or(() -> Optional.ofNullable(threadRunnerTask(use)))
+                        .orElse(Runner.CALLER);
           } else if (isInside(use, sym)) {
             continue; // recursion
           } else {

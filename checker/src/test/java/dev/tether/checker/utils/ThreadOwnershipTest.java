@@ -161,6 +161,89 @@ final class ThreadOwnershipTest {
       CompilationTestHelper.newInstance(RunnerProbe.class, getClass());
 
   /**
+   * Server6 (JGroups' {@code BATCH2}): a method reference given to a thread-runner class of the
+   * compilation ({@code new Runner(factory, "runner", this::processDownMessage, null)}, kept in a
+   * field and stopped) is the loop of the runner's own thread. The twins: a runner never stopped,
+   * one that runs the function only once, one that runs on an executor.
+   */
+  @Test
+  void functionOfAThreadRunnerClass() {
+    runner
+        .addSourceLines(
+            "util/Loop.java",
+            "package util;",
+            "import java.util.concurrent.*;",
+            "public class Loop implements Runnable {",
+            "  private final ThreadFactory factory;",
+            "  private final Runnable function;",
+            "  private volatile boolean running;",
+            "  public Loop(String name, Runnable function) {",
+            "    this(Executors.defaultThreadFactory(), name, function);",
+            "  }",
+            "  public Loop(ThreadFactory factory, String name, Runnable function) {",
+            "    this.factory = factory;",
+            "    this.function = function;",
+            "  }",
+            "  public void start() { running = true; factory.newThread(this).start(); }",
+            "  public void stop() { running = false; }",
+            "  @Override public void run() { while (running) { function.run(); } }",
+            "}")
+        .addSourceLines(
+            "util/Once.java",
+            "package util;",
+            "public class Once implements Runnable {",
+            "  private final Runnable function;",
+            "  public Once(Runnable function) { this.function = function; }",
+            "  public void start() { new Thread(this).start(); }",
+            "  public void stop() {}",
+            "  @Override public void run() { function.run(); }",
+            "}")
+        .addSourceLines(
+            "util/Pooled.java",
+            "package util;",
+            "import java.util.concurrent.*;",
+            "public class Pooled implements Runnable {",
+            "  private final Runnable function;",
+            "  private final ExecutorService pool = Executors.newCachedThreadPool();",
+            "  private volatile boolean running = true;",
+            "  public Pooled(Runnable function) { this.function = function; }",
+            "  public void start() { pool.execute(this); }",
+            "  public void stop() { running = false; pool.shutdown(); }",
+            "  @Override public void run() { while (running) { function.run(); } }",
+            "}")
+        .addSourceLines(
+            "p/Batch.java",
+            "package p;",
+            "import util.*;",
+            "public class Batch {",
+            "  static void here() {}",
+            "  protected final Loop runner = new Loop(\"runner\", this::process);",
+            "  protected final Loop forgotten = new Loop(\"forgotten\", this::neverStopped);",
+            "  private final Once once = new Once(this::onlyOnce);",
+            "  private final Pooled pooled = new Pooled(this::onAPool);",
+            "  public void start() { runner.start(); forgotten.start(); once.start(); pooled.start(); }",
+            "  public void stop() { runner.stop(); once.stop(); pooled.stop(); }",
+            "  protected void process() {",
+            "    // BUG: Diagnostic contains: OWN_THREAD owner",
+            "    here();",
+            "  }",
+            "  protected void neverStopped() {",
+            "    // BUG: Diagnostic contains: CALLER not-owner",
+            "    here();",
+            "  }",
+            "  protected void onlyOnce() {",
+            "    // BUG: Diagnostic contains: CALLER not-owner",
+            "    here();",
+            "  }",
+            "  protected void onAPool() {",
+            "    // BUG: Diagnostic contains: CALLER not-owner",
+            "    here();",
+            "  }",
+            "}")
+        .doTest();
+  }
+
+  /**
    * STREAMS-103 (docs/recall.md): a named {@code Runnable} that another class of its package
    * submits to a pool is a task there, not a thread's own body; the twin, started on a thread of
    * its own by another class, is the thread's body.
