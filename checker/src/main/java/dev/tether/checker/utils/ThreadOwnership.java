@@ -69,18 +69,20 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>The owner's code is: {@code run()} of a {@code Thread} subclass; a lambda, method reference or
  * anonymous class handed to a {@code Thread} constructor, a {@code Thread.Builder}, a {@code
- * ThreadFactory} or a call that returns a {@code Thread}; {@code run()} of a named {@code Runnable}
- * class that is not handed to an executor (neither {@code this} nor a {@code new} instance in the
- * file, or in another file of its package); a pool's own worker code (a method of an {@code
- * Executor} implementation other than its API and lifecycle methods, and the wrapper its {@code
- * execute(Runnable)} builds around the task); the task of a class-private executor that the class
- * creates, gives that one task, and shuts down (also handed over by a method that makes a runner of
- * it, when the class keeps and stops the runner); private methods (or the lambda a private factory
- * method returns) reached only from such code, transitively within the top-level class; and methods
- * that are not public API whose every use in the files of the compilation that can see them is such
- * code ({@link SameCompilation}). Everything else — public API, methods with no use in sight,
- * constructors, callbacks, {@code shutdown}/{@code close}/{@code join}/{@code stop}-style methods
- * called by others — may run on a caller's thread.
+ * ThreadFactory} or a call that returns a {@code Thread}; a lambda or method reference given to a
+ * thread-runner class of the compilation that the class keeps and stops ({@code new Runner(factory,
+ * name, this::process)}); {@code run()} of a named {@code Runnable} class that is not handed to an
+ * executor (neither {@code this} nor a {@code new} instance in the file, or in another file of its
+ * package); a pool's own worker code (a method of an {@code Executor} implementation other than its
+ * API and lifecycle methods, and the wrapper its {@code execute(Runnable)} builds around the task);
+ * the task of a class-private executor that the class creates, gives that one task, and shuts down
+ * (also handed over by a method that makes a runner of it, when the class keeps and stops the
+ * runner); private methods (or the lambda a private factory method returns) reached only from such
+ * code, transitively within the top-level class; and methods that are not public API whose every
+ * use in the files of the compilation that can see them is such code ({@link SameCompilation}).
+ * Everything else — public API, methods with no use in sight, constructors, callbacks, {@code
+ * shutdown}/{@code close}/{@code join}/{@code stop}-style methods called by others — may run on a
+ * caller's thread.
  *
  * <p>Cheap by construction: a question costs a walk up the path; only when the answer depends on
  * how a method is used does it scan the top-level class (a private method) or, once per method, the
