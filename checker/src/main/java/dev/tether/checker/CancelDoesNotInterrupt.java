@@ -37,6 +37,7 @@ import com.sun.tools.javac.code.Symbol.ClassSymbol;
 import com.sun.tools.javac.code.Symbol.VarSymbol;
 import com.sun.tools.javac.code.Type;
 import dev.tether.checker.utils.ConcurrentCode;
+import dev.tether.checker.utils.SameCompilation;
 import dev.tether.checker.utils.Trees;
 import java.util.HashSet;
 import java.util.List;
@@ -96,7 +97,9 @@ public final class CancelDoesNotInterrupt extends BugChecker
         return NO_MATCH;
       }
     }
-    if (isPromise(receiver, state) || readsPromiseReference(receiver, state)) {
+    if (isPromise(receiver, state)
+        || readsPromiseReference(receiver, state)
+        || isPromiseClass(type, state)) {
       return NO_MATCH;
     }
     return buildDescription(tree).setMessage(MESSAGE).build();
@@ -269,6 +272,99 @@ public final class CancelDoesNotInterrupt extends BugChecker
         && state
             .getTypes()
             .isSameType(state.getTypes().erasure(created), state.getTypes().erasure(completable));
+  }
+
+  /** Calls that complete a future with a value computed by a task: a task then runs behind it. */
+  private static final Set<String> ASYNC_COMPLETIONS = Set.of("completeAsync");
+
+  /** Calls that complete a future: from a task on another thread, that task runs behind it. */
+  private static final Set<String> COMPLETIONS =
+      Set.of("complete", "completeExceptionally", "obtrudeValue", "obtrudeException");
+
+  /**
+   * Whether {@code type} is a promise class: a subclass of {@code CompletableFuture} declared in a
+   * source file of this compilation that does not override {@code newIncompleteFuture} (so that
+   * only {@code new} makes its instances: no async factory or dependent stage returns one), and
+   * that no code of its package completes from a task on another thread ({@code pool.execute(() ->
+   * f.complete(v))}) or with {@code completeAsync}, while the package does make instances with
+   * {@code new} and complete them from code (NATS' {@code NatsRequestCompletableFuture}, read back
+   * from a map of pending requests and completed by the reply): no task runs behind one. A subclass
+   * that is never made or completed in sight is no evidence either way, and stays reported.
+   */
+  private static boolean isPromiseClass(@Nullable Type type, VisitorState state) {
+    Type completable = COMPLETABLE_FUTURE.get(state);
+    if (type == null
+        || completable == null
+        || !(type.tsym instanceof ClassSymbol cls)
+        || state
+            .getTypes()
+            .isSameType(state.getTypes().erasure(type), state.getTypes().erasure(completable))
+        || SameCompilation.pathOfClass(cls, state) == null) {
+      return false;
+    }
+    for (Type t = type;
+        t != null && t.tsym instanceof ClassSymbol c;
+        t = state.getTypes().supertype(t)) {
+      if (state
+          .getTypes()
+          .isSameType(state.getTypes().erasure(t), state.getTypes().erasure(completable))) {
+        break;
+      }
+      for (Symbol member : ASTHelpers.getEnclosedElements(c)) {
+        if (member.getKind() == ElementKind.METHOD
+            && member.getSimpleName().contentEquals("newIncompleteFuture")) {
+          return false;
+        }
+      }
+    }
+    Type erased = state.getTypes().erasure(type);
+    boolean[] made = new boolean[1];
+    boolean[] completedByCode = new boolean[1];
+    boolean[] task = new boolean[1];
+    for (ClassSymbol other : SameCompilation.classesInPackageOf(cls, state)) {
+      TreePath path = SameCompilation.pathOf(other, state);
+      if (path == null) {
+        return false; // a file that may complete one is not readable: unknown
+      }
+      new TreePathScanner<Void, Void>() {
+        @Override
+        public Void scan(Tree tree, Void unused) {
+          return task[0] ? null : super.scan(tree, null);
+        }
+
+        @Override
+        public Void visitNewClass(NewClassTree creation, Void unused) {
+          Type created = ASTHelpers.getType(creation);
+          made[0] |=
+              created != null
+                  && state.getTypes().isSubtype(state.getTypes().erasure(created), erased);
+          return super.visitNewClass(creation, null);
+        }
+
+        @Override
+        public Void visitMethodInvocation(MethodInvocationTree call, Void unused) {
+          String name = Trees.calledName(call);
+          boolean async = ASYNC_COMPLETIONS.contains(name);
+          if (async || COMPLETIONS.contains(name)) {
+            ExpressionTree receiver = ASTHelpers.getReceiver(call);
+            Type receiverType = receiver == null ? null : ASTHelpers.getType(receiver);
+            if (receiverType != null
+                && state.getTypes().isSubtype(state.getTypes().erasure(receiverType), erased)) {
+              if (async || ConcurrentCode.enclosing(getCurrentPath(), state).isPresent()) {
+                task[0] = true;
+                return null;
+              }
+              completedByCode[0] = true;
+            }
+          }
+          return super.visitMethodInvocation(call, null);
+        }
+      }.scan(path, null);
+      if (task[0]) {
+        return false;
+      }
+    }
+    return made[0] && completedByCode[0];
   }
 
   /**

@@ -173,6 +173,86 @@ final class CancelDoesNotInterruptTest {
   }
 
   /**
+   * Server6 (NATS' {@code NatsRequestCompletableFuture}): a subclass of {@code CompletableFuture}
+   * of the compilation, made only with {@code new} and completed by code, is a promise wherever it
+   * is read from (a map of pending requests). The twins: a subclass that a task completes, one
+   * completed with {@code completeAsync}, one whose stages are its own ({@code
+   * newIncompleteFuture}).
+   */
+  @Test
+  void identificationPromiseClasses() {
+    CompilationTestHelper.newInstance(CancelDoesNotInterrupt.class, getClass())
+        .addSourceLines(
+            "p/Reply.java",
+            "package p;",
+            "import java.util.concurrent.*;",
+            "public class Reply extends CompletableFuture<String> {}")
+        .addSourceLines(
+            "p/Computed.java",
+            "package p;",
+            "import java.util.concurrent.*;",
+            "public class Computed extends CompletableFuture<String> {}")
+        .addSourceLines(
+            "p/Supplied.java",
+            "package p;",
+            "import java.util.concurrent.*;",
+            "public class Supplied extends CompletableFuture<String> {}")
+        .addSourceLines(
+            "p/Staged.java",
+            "package p;",
+            "import java.util.concurrent.*;",
+            "public class Staged extends CompletableFuture<String> {",
+            "  @Override public <U> CompletableFuture<U> newIncompleteFuture() {",
+            "    return new CompletableFuture<>();",
+            "  }",
+            "}")
+        .addSourceLines(
+            "p/Requests.java",
+            "package p;",
+            "import java.util.Map;",
+            "import java.util.concurrent.*;",
+            "class Requests {",
+            "  private final Map<String, Reply> pending = new ConcurrentHashMap<>();",
+            "  private final Map<String, Computed> computed = new ConcurrentHashMap<>();",
+            "",
+            "  Reply request(String id) {",
+            "    Reply r = new Reply();",
+            "    pending.put(id, r);",
+            "    return r;",
+            "  }",
+            "  void onReply(String id, String body) {",
+            "    Reply r = pending.remove(id);",
+            "    if (r == null) { return; }",
+            "    if (body.isEmpty()) { r.cancel(true); } else { r.complete(body); }",
+            "  }",
+            "",
+            "  void compute(String id, ExecutorService pool) {",
+            "    Computed c = new Computed();",
+            "    computed.put(id, c);",
+            "    pool.execute(() -> c.complete(\"work\"));",
+            "  }",
+            "  void abort(String id) {",
+            "    // BUG: Diagnostic contains: CancelDoesNotInterrupt",
+            "    computed.remove(id).cancel(true);",
+            "  }",
+            "",
+            "  void made() {",
+            "    new Supplied().complete(\"y\");",
+            "    new Staged().complete(\"z\");",
+            "  }",
+            "",
+            "  void supply(Supplied s, Staged t) {",
+            "    s.completeAsync(() -> \"x\");",
+            "    // BUG: Diagnostic contains: CancelDoesNotInterrupt",
+            "    s.cancel(true);",
+            "    // BUG: Diagnostic contains: CancelDoesNotInterrupt",
+            "    t.cancel(true);",
+            "  }",
+            "}")
+        .doTest();
+  }
+
+  /**
    * Server4 (Lettuce's {@code ReconnectionHandler}): a promise reached through copies — a local
    * copy of a volatile field whose only write stores a local {@code new CompletableFuture<>()} that
    * code completes. A copy of a promise is a promise.
