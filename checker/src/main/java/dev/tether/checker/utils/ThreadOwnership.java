@@ -96,7 +96,10 @@ public final class ThreadOwnership {
     OWN_THREAD,
     /** A pool's own worker code: a non-API, non-lifecycle method of an {@code Executor}. */
     POOL_WORKER,
-    /** The one task of a class-private executor that the class creates and shuts down. */
+    /**
+     * The one task of a class-private executor that the class creates and shuts down, or a task
+     * that only class-private executors nothing can interrupt run.
+     */
     PRIVATE_EXECUTOR_TASK,
     /** A task on a thread that someone else owns: executor, timer, async stage, parallel stream. */
     TASK,
@@ -176,6 +179,10 @@ public final class ThreadOwnership {
           .build();
 
   private static final Set<String> SHUTS_DOWN = Set.of("shutdown", "shutdownNow", "close");
+
+  /** Calls on an executor that interrupt its tasks, or return a future that can. */
+  private static final Set<String> INTERRUPTING_CALLS =
+      Set.of("shutdownNow", "close", "submit", "invokeAll", "invokeAny");
 
   private static final PerCompilation<Set<Name>> SUBMIT_NAMES = PerCompilation.names(SUBMITS);
   private static final PerCompilation<Set<Name>> SHUT_DOWN_NAMES = PerCompilation.names(SHUTS_DOWN);
@@ -672,7 +679,10 @@ public final class ThreadOwnership {
         return Runner.CALLER;
       }
       if (ConcurrentCode.isRunnableRun(sym, state)) {
-        return handsItselfToExecutor(owner) ? Runner.TASK : Runner.OWN_THREAD;
+        if (!handsItselfToExecutor(owner)) {
+          return Runner.OWN_THREAD;
+        }
+        return onlyOnUninterruptedExecutors(owner) ? Runner.PRIVATE_EXECUTOR_TASK : Runner.TASK;
       }
       if (isPrivate(sym)) {
         return privateMethod(sym);
@@ -774,6 +784,105 @@ public final class ThreadOwnership {
         }
       }
       return false;
+    }
+
+    /**
+     * Whether every hand-off of {@code cls} in its top-level class is an {@code execute(…)} on a
+     * class-private executor that nothing can interrupt (Tomcat JDBC's {@code
+     * cancellator.execute(this)}): a private field of that class that only ever holds a new
+     * executor, on which no code calls {@code shutdownNow()} or {@code close()} or hands a task
+     * whose future could be cancelled ({@code submit}, {@code invokeAll}, {@code schedule…}), and
+     * that is never passed on, returned or aliased. No interrupt can then reach the task's thread
+     * while it runs. Hand-offs from other files, or one executor anybody else can reach, do not
+     * count.
+     */
+    private boolean onlyOnUninterruptedExecutors(ClassSymbol cls) {
+      ClassFacts facts = factsFor(cls);
+      boolean any = false;
+      for (TreePath handoff : facts.selfHandoffs) {
+        Tree arg = handoff.getLeaf();
+        Symbol handed =
+            arg instanceof NewClassTree newClass
+                ? ASTHelpers.getSymbol(newClass.getIdentifier())
+                : enclosingClass(handoff);
+        if (!cls.equals(handed)) {
+          continue;
+        }
+        Optional<Handoff> h = ConcurrentCode.handoffOfArgument(handoff, state);
+        if (h.isEmpty() || h.get().kind() != Kind.EXECUTOR) {
+          continue;
+        }
+        ExpressionTree executor = h.get().executor();
+        if (!(h.get().call() instanceof MethodInvocationTree call)
+            || !Trees.calledName(call).equals("execute")
+            || executor == null
+            || !(ASTHelpers.getSymbol(executor) instanceof VarSymbol field)
+            || field.getKind() != ElementKind.FIELD
+            || !field.getModifiers().contains(Modifier.PRIVATE)
+            || !holdsOnlyNewExecutors(field, executor)
+            || !neverInterrupts(field)) {
+          return false;
+        }
+        any = true;
+      }
+      return any;
+    }
+
+    /**
+     * Whether every use of the executor field {@code field} in its top-level class is a call on it
+     * other than {@code shutdownNow}, {@code close} and the hand-offs that return a future, or its
+     * declaration or an assignment of it.
+     */
+    private boolean neverInterrupts(VarSymbol field) {
+      TreePath top = classPath(ASTHelpers.outermostClass(field));
+      if (top == null) {
+        return false;
+      }
+      return !new StoppingScanner() {
+        @Override
+        public Void visitAssignment(AssignmentTree assignment, Void unused) {
+          if (field.equals(ASTHelpers.getSymbol(assignment.getVariable()))) {
+            scan(assignment.getExpression(), null);
+            return null;
+          }
+          return super.visitAssignment(assignment, null);
+        }
+
+        @Override
+        public Void visitMethodInvocation(MethodInvocationTree call, Void unused) {
+          ExpressionTree receiver = ASTHelpers.getReceiver(call);
+          if (receiver != null && field.equals(ASTHelpers.getSymbol(receiver))) {
+            if (INTERRUPTING_CALLS.contains(Trees.calledName(call))
+                || Trees.calledName(call).startsWith("schedule")) {
+              stop();
+              return null;
+            }
+            scan(call.getArguments(), null);
+            if (receiver instanceof MemberSelectTree select) {
+              scan(select.getExpression(), null);
+            }
+            return null;
+          }
+          return super.visitMethodInvocation(call, null);
+        }
+
+        @Override
+        public Void visitIdentifier(IdentifierTree id, Void unused) {
+          if (field.equals(ASTHelpers.getSymbol(id))) {
+            stop(); // passed on, returned or aliased
+          }
+          return null;
+        }
+
+        @Override
+        public Void visitMemberSelect(MemberSelectTree select, Void unused) {
+          if (field.equals(ASTHelpers.getSymbol(select))) {
+            stop();
+            return null;
+          }
+          return super.visitMemberSelect(select, null);
+        }
+      }.finds(top.getLeaf());
     }
 
     /** Whether {@code facts} hold a hand-off of {@code this} or a {@code new} {@code cls}. */

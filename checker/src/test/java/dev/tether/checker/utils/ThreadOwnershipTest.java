@@ -244,6 +244,62 @@ final class ThreadOwnershipTest {
   }
 
   /**
+   * Server6 (Tomcat JDBC's {@code ConnectionFuture}): a named {@code Runnable} that only {@code
+   * execute}s itself on a class-private executor nothing can interrupt (no {@code shutdownNow},
+   * {@code close}, futures, never passed on) runs where no interrupt can reach it. The twins: the
+   * executor is also shut down with {@code shutdownNow}, handed out, or given tasks with futures.
+   */
+  @Test
+  void taskOnAPrivateExecutorNothingInterrupts() {
+    runner
+        .addSourceLines(
+            "Pool.java",
+            "import java.util.concurrent.*;",
+            "class Pool {",
+            "  static void here() {}",
+            "  private final ThreadPoolExecutor quiet =",
+            "      new ThreadPoolExecutor(0, 1, 1, TimeUnit.SECONDS, new LinkedBlockingQueue<>());",
+            "  private final ExecutorService stopped = Executors.newSingleThreadExecutor();",
+            "  private final ExecutorService shared = Executors.newSingleThreadExecutor();",
+            "  private final ExecutorService futures = Executors.newSingleThreadExecutor();",
+            "",
+            "  void close() { stopped.shutdownNow(); quiet.shutdown(); }",
+            "  ExecutorService shared() { return shared; }",
+            "  Future<?> other() { return futures.submit(() -> {}); }",
+            "",
+            "  class Quiet implements Runnable {",
+            "    void cancel() { quiet.execute(this); }",
+            "    @Override public void run() {",
+            "      // BUG: Diagnostic contains: PRIVATE_EXECUTOR_TASK owner",
+            "      here();",
+            "    }",
+            "  }",
+            "  class Stopped implements Runnable {",
+            "    void cancel() { stopped.execute(this); }",
+            "    @Override public void run() {",
+            "      // BUG: Diagnostic contains: TASK not-owner",
+            "      here();",
+            "    }",
+            "  }",
+            "  class Shared implements Runnable {",
+            "    void cancel() { shared.execute(this); }",
+            "    @Override public void run() {",
+            "      // BUG: Diagnostic contains: TASK not-owner",
+            "      here();",
+            "    }",
+            "  }",
+            "  class WithFutures implements Runnable {",
+            "    void cancel() { futures.execute(this); }",
+            "    @Override public void run() {",
+            "      // BUG: Diagnostic contains: TASK not-owner",
+            "      here();",
+            "    }",
+            "  }",
+            "}")
+        .doTest();
+  }
+
+  /**
    * STREAMS-103 (docs/recall.md): a named {@code Runnable} that another class of its package
    * submits to a pool is a task there, not a thread's own body; the twin, started on a thread of
    * its own by another class, is the thread's body.
