@@ -894,6 +894,72 @@ final class SwallowedInterruptTest {
    * The caller-thread twins of the shapes above: the same catch in a public {@code shutdown()},
    * {@code close()} or callback, or in a method of a {@code Runnable} that runs on another thread.
    */
+  /**
+   * Server6: the loop of a thread-runner class of the compilation (JGroups' {@code BATCH2} hands
+   * {@code this::processDownMessage} to its {@code Runner}, kept and stopped), and a task on a
+   * class-private executor that nothing interrupts (Tomcat JDBC's {@code cancellator}). The twins:
+   * the runner never stopped, the executor also stopped with {@code shutdownNow()}.
+   */
+  @Test
+  void identificationOwnersOfServer6() {
+    CompilationTestHelper.newInstance(SwallowedInterrupt.class, getClass())
+        .addSourceLines(
+            "Loop.java",
+            "import java.util.concurrent.*;",
+            "public class Loop implements Runnable {",
+            "  private final Runnable function;",
+            "  private volatile boolean running;",
+            "  public Loop(Runnable function) { this.function = function; }",
+            "  public void start() { running = true; new Thread(this).start(); }",
+            "  public void stop() { running = false; }",
+            "  @Override public void run() { while (running) { function.run(); } }",
+            "}")
+        .addSourceLines(
+            "Batch.java",
+            "import java.util.concurrent.*;",
+            "public class Batch {",
+            "  private final BlockingQueue<String> queue = new LinkedBlockingQueue<>();",
+            "  protected final Loop runner = new Loop(this::drain);",
+            "  protected final Loop forgotten = new Loop(this::drainForever);",
+            "  public void start() { runner.start(); forgotten.start(); }",
+            "  public void stop() { runner.stop(); }",
+            "  protected void drain() {",
+            "    try { queue.take(); } catch (InterruptedException e) { }",
+            "  }",
+            "  protected void drainForever() {",
+            "    // BUG: Diagnostic contains: SwallowedInterrupt",
+            "    try { queue.take(); } catch (InterruptedException e) { }",
+            "  }",
+            "}")
+        .addSourceLines(
+            "Connections.java",
+            "import java.util.concurrent.*;",
+            "class Connections {",
+            "  private final ThreadPoolExecutor cancellator =",
+            "      new ThreadPoolExecutor(0, 1, 1, TimeUnit.SECONDS, new LinkedBlockingQueue<>());",
+            "  private final ExecutorService stoppable = Executors.newSingleThreadExecutor();",
+            "  void close() { stoppable.shutdownNow(); }",
+            "  class Pending implements Runnable {",
+            "    private final Future<String> f;",
+            "    Pending(Future<String> f) { this.f = f; }",
+            "    void cancel() { cancellator.execute(this); }",
+            "    @Override public void run() {",
+            "      try { f.get(); } catch (Exception e) { System.err.println(e); }",
+            "    }",
+            "  }",
+            "  class Stoppable implements Runnable {",
+            "    private final Future<String> f;",
+            "    Stoppable(Future<String> f) { this.f = f; }",
+            "    void cancel() { stoppable.execute(this); }",
+            "    @Override public void run() {",
+            "      // BUG: Diagnostic contains: SwallowedInterrupt",
+            "      try { f.get(); } catch (Exception e) { System.err.println(e); }",
+            "    }",
+            "  }",
+            "}")
+        .doTest();
+  }
+
   @Test
   void identificationPositivesCallerThreadTwins() {
     CompilationTestHelper.newInstance(SwallowedInterrupt.class, getClass())
