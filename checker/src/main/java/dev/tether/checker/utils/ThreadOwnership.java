@@ -486,19 +486,8 @@ public final class ThreadOwnership {
 
     /** The field of this top-level class that the value at {@code value} is stored in, if any. */
     private @Nullable VarSymbol keptInField(TreePath value) {
-      TreePath parent = value.getParentPath();
-      Symbol stored = null;
-      if (parent != null
-          && parent.getLeaf() instanceof AssignmentTree assignment
-          && assignment.getExpression() == value.getLeaf()) {
-        stored = ASTHelpers.getSymbol(assignment.getVariable());
-      } else if (parent != null
-          && parent.getLeaf() instanceof VariableTree variable
-          && variable.getInitializer() == value.getLeaf()) {
-        stored = ASTHelpers.getSymbol(variable);
-      }
-      return stored instanceof VarSymbol field
-              && field.getKind() == ElementKind.FIELD
+      VarSymbol field = storedIn(value);
+      return field != null
               && topClass != null
               && ASTHelpers.outermostClass(field).equals(ASTHelpers.getSymbol(topClass.getLeaf()))
           ? field
@@ -589,20 +578,27 @@ public final class ThreadOwnership {
      * call}, {@code this.field = call}, or the field's initializer), or {@code null}.
      */
     private static @Nullable VarSymbol keptIn(TreePath call) {
-      TreePath parent = call.getParentPath();
+      VarSymbol field = storedIn(call);
+      return field != null && field.getModifiers().contains(Modifier.PRIVATE) ? field : null;
+    }
+
+    /**
+     * The field that the value at {@code value} is stored in ({@code field = value}, {@code
+     * this.field = value}, or the field's initializer), or {@code null}.
+     */
+    private static @Nullable VarSymbol storedIn(TreePath value) {
+      TreePath parent = value.getParentPath();
       Symbol stored = null;
       if (parent != null
           && parent.getLeaf() instanceof AssignmentTree assignment
-          && assignment.getExpression() == call.getLeaf()) {
+          && assignment.getExpression() == value.getLeaf()) {
         stored = ASTHelpers.getSymbol(assignment.getVariable());
       } else if (parent != null
           && parent.getLeaf() instanceof VariableTree variable
-          && variable.getInitializer() == call.getLeaf()) {
+          && variable.getInitializer() == value.getLeaf()) {
         stored = ASTHelpers.getSymbol(variable);
       }
-      return stored instanceof VarSymbol field
-              && field.getKind() == ElementKind.FIELD
-              && field.getModifiers().contains(Modifier.PRIVATE)
+      return stored instanceof VarSymbol field && field.getKind() == ElementKind.FIELD
           ? field
           : null;
     }
