@@ -40,6 +40,7 @@ import dev.tether.checker.utils.ConcurrentCode;
 import dev.tether.checker.utils.SameCompilation;
 import dev.tether.checker.utils.Trees;
 import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import javax.lang.model.element.ElementKind;
@@ -285,11 +286,12 @@ public final class CancelDoesNotInterrupt extends BugChecker
    * Whether {@code type} is a promise class: a subclass of {@code CompletableFuture} declared in a
    * source file of this compilation that does not override {@code newIncompleteFuture} (so that
    * only {@code new} makes its instances: no async factory or dependent stage returns one), and
-   * that no code of its package completes from a task on another thread ({@code pool.execute(() ->
-   * f.complete(v))}) or with {@code completeAsync}, while the package does make instances with
-   * {@code new} and complete them from code (NATS' {@code NatsRequestCompletableFuture}, read back
-   * from a map of pending requests and completed by the reply): no task runs behind one. A subclass
-   * that is never made or completed in sight is no evidence either way, and stays reported.
+   * that no code of its package, or of the package of the code that cancels it, completes from a
+   * task on another thread ({@code pool.execute(() -> f.complete(v))}) or with {@code
+   * completeAsync}, while that code does make instances with {@code new} and complete them from
+   * code (NATS' {@code NatsRequestCompletableFuture}, read back from a map of pending requests and
+   * completed by the reply): no task runs behind one. A subclass that is never made or completed in
+   * sight is no evidence either way, and stays reported.
    */
   private static boolean isPromiseClass(@Nullable Type type, VisitorState state) {
     Type completable = COMPLETABLE_FUTURE.get(state);
@@ -321,7 +323,12 @@ public final class CancelDoesNotInterrupt extends BugChecker
     boolean[] made = new boolean[1];
     boolean[] completedByCode = new boolean[1];
     boolean[] task = new boolean[1];
-    for (ClassSymbol other : SameCompilation.classesInPackageOf(cls, state)) {
+    Set<ClassSymbol> classes = new LinkedHashSet<>(SameCompilation.classesInPackageOf(cls, state));
+    TreePath here = Trees.topLevelClass(state.getPath());
+    if (here != null && ASTHelpers.getSymbol(here.getLeaf()) instanceof ClassSymbol asking) {
+      classes.addAll(SameCompilation.classesInPackageOf(asking, state));
+    }
+    for (ClassSymbol other : classes) {
       TreePath path = SameCompilation.pathOf(other, state);
       if (path == null) {
         return false; // a file that may complete one is not readable: unknown

@@ -174,17 +174,17 @@ final class CancelDoesNotInterruptTest {
 
   /**
    * Server6 (NATS' {@code NatsRequestCompletableFuture}): a subclass of {@code CompletableFuture}
-   * of the compilation, made only with {@code new} and completed by code, is a promise wherever it
-   * is read from (a map of pending requests). The twins: a subclass that a task completes, one
-   * completed with {@code completeAsync}, one whose stages are its own ({@code
-   * newIncompleteFuture}).
+   * of the compilation (here in another package than the code that uses it), made only with {@code
+   * new} and completed by code, is a promise wherever it is read from (a map of pending requests).
+   * The twins: a subclass that a task completes, one completed with {@code completeAsync}, one
+   * whose stages are its own ({@code newIncompleteFuture}).
    */
   @Test
   void identificationPromiseClasses() {
     CompilationTestHelper.newInstance(CancelDoesNotInterrupt.class, getClass())
         .addSourceLines(
-            "p/Reply.java",
-            "package p;",
+            "q/Reply.java",
+            "package q;",
             "import java.util.concurrent.*;",
             "public class Reply extends CompletableFuture<String> {}")
         .addSourceLines(
@@ -210,6 +210,7 @@ final class CancelDoesNotInterruptTest {
             "p/Requests.java",
             "package p;",
             "import java.util.Map;",
+            "import q.Reply;",
             "import java.util.concurrent.*;",
             "class Requests {",
             "  private final Map<String, Reply> pending = new ConcurrentHashMap<>();",
