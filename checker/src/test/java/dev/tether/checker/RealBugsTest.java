@@ -1403,9 +1403,9 @@ final class RealBugsTest {
    */
   @Test
   void dubbo9030MigrationFanOutLosesTaskFailures() {
-    // MISSED by Tether today (LostTaskFailure): the tasks are submitted from inside a Map.forEach
-    // lambda; the same fan-out written as a for loop is reported. SwallowedInterrupt reports the
-    // log-only catch around the wait in both versions (the fix kept it): true, but another defect.
+    // The tasks are submitted from inside a Map.forEach lambda, which LostTaskFailure reads as a
+    // loop of the method. SwallowedInterrupt reports the log-only catch around the wait in both
+    // versions (the fix kept it): true, but another defect.
     tether()
         .addSourceLines(
             "dubbo/MigrationRuleListener.java",
@@ -1431,6 +1431,7 @@ final class RealBugsTest {
                 CountDownLatch countDownLatch = new CountDownLatch(handlers.size());
                 handlers.forEach(
                     (key, handler) ->
+                        // BUG: Diagnostic contains: [LostTaskFailure]
                         executorService.submit(
                             () -> {
                               try {
