@@ -1169,9 +1169,8 @@ final class RealBugsTest {
    */
   @Test
   void pulsar13812LookupPermitNotReleasedInFinally() {
-    // MISSED by Tether today: the semaphore is not a variable but the result of a getter, called
-    // once for tryAcquire() and once for release(); with a field or a local the same code is
-    // reported (both the early return and a throwing lookup).
+    // The semaphore is the result of a getter, called once for tryAcquire() and once for
+    // release(): the same getter chain on the same receiver is one permit, as a field is.
     tether()
         .addSourceLines(
             "pulsar/LookupProxyHandler.java",
@@ -1204,6 +1203,7 @@ final class RealBugsTest {
               }
 
               public void handleLookup(long clientRequestId, String topic) {
+                // BUG: Diagnostic contains: [PermitNotReleasedInFinally]
                 if (this.service.getLookupRequestSemaphore().tryAcquire()) {
                   String serviceUrl;
                   if (service.usesDiscovery()) {
