@@ -972,9 +972,10 @@ final class RealBugsTest {
    */
   @Test
   void jgroups2287VerifySuspectTimerFieldAsStopFlag() {
-    // MISSED by Tether today: the stop condition is a Thread reference compared with null, not a
-    // boolean, and the loop blocks in DelayQueue.poll every iteration, which the check accepts as
-    // ordering; stop() never touches that queue, so the poll orders nothing here.
+    // The stop condition is a Thread reference compared with null: a stop flag like a boolean. The
+    // loop blocks in DelayQueue.poll every iteration, but stop() never touches that queue, and its
+    // last write (`timer = null;` after the if) is not followed by the interrupt: the poll orders
+    // nothing for it.
     tether()
         .addSourceLines(
             "jgroups/VerifySuspect.java", jgroupsVerifySuspect("protected Thread timer;"))
@@ -1032,6 +1033,7 @@ final class RealBugsTest {
 
           @Override
           public void run() {
+            %s
             while (!suspects.isEmpty() && timer != null) {
               try {
                 Entry entry = suspects.poll(timeout, TimeUnit.MILLISECONDS);
@@ -1062,7 +1064,11 @@ final class RealBugsTest {
           }
         }
         """
-        .formatted(timerField);
+        .formatted(
+            timerField,
+            timerField.contains("volatile")
+                ? ""
+                : "// BUG: Diagnostic contains: [NonVolatileStopFlag]");
   }
 
   /**
