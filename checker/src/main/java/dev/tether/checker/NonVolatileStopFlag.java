@@ -60,6 +60,7 @@ import dev.tether.checker.utils.Trees;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -169,7 +170,8 @@ public final class NonVolatileStopFlag extends BugChecker implements VariableTre
         if (!read.field().equals(field)
             || !writtenElsewhere(writes, read, function)
             || wokenByInterrupt(loopPath, read, writes, function, state)
-            || orderedByBlockingCalls(blocking, read, writes, function, state)) {
+            || orderedByBlockingCalls(blocking, read, writes, function, state)
+            || stoppedThroughVolatile(facts.conditions.get(loopPath), read, writes, function)) {
           continue;
         }
         Description.Builder description =
@@ -612,6 +614,61 @@ public final class NonVolatileStopFlag extends BugChecker implements VariableTre
           && canStop(write, read)
           && !touchesAfter(write, objects)
           && !(interruptible && interruptsAfter(write, state))) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * Whether every write elsewhere that can stop the loop sits in a method (or lambda) that also
+   * assigns a {@code volatile} field of this object that the loop's stop conditions read: {@code
+   * while (sock != null && Thread.currentThread() == receiver)} with {@code stop() { sock = null;
+   * receiver = null; }}, {@code receiver} volatile. The loop ends through the volatile field, which
+   * it re-reads on every check; the plain field does not decide when.
+   */
+  private static boolean stoppedThroughVolatile(
+      @Nullable List<StopCondition> conditions,
+      Read read,
+      @Nullable List<TreePath> writes,
+      Tree function) {
+    if (conditions == null || writes == null) {
+      return false;
+    }
+    Set<VarSymbol> volatiles = new HashSet<>();
+    for (StopCondition condition : conditions) {
+      Trees.contains(
+          condition.condition(),
+          node -> {
+            VarSymbol var =
+                node instanceof IdentifierTree || node instanceof MemberSelectTree
+                    ? thisField((ExpressionTree) node)
+                    : null;
+            if (var != null && (var.flags() & Flags.VOLATILE) != 0) {
+              volatiles.add(var);
+            }
+            return false;
+          });
+    }
+    if (volatiles.isEmpty()) {
+      return false;
+    }
+    for (TreePath write : writes) {
+      if (!isElsewhere(write, function) || !canStop(write, read)) {
+        continue;
+      }
+      Tree writer = enclosingFunction(write);
+      Tree body =
+          writer instanceof MethodTree method
+              ? method.getBody()
+              : writer instanceof LambdaExpressionTree lambda ? lambda.getBody() : null;
+      if (body == null
+          || !Trees.contains(
+              body,
+              node ->
+                  node instanceof AssignmentTree assignment
+                      && ASTHelpers.getSymbol(assignment.getVariable()) instanceof VarSymbol var
+                      && volatiles.contains(var))) {
         return false;
       }
     }
