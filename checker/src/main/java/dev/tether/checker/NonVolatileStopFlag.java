@@ -779,11 +779,14 @@ public final class NonVolatileStopFlag extends BugChecker implements VariableTre
         write.getLeaf() instanceof AssignmentTree assignment ? assignment.getExpression() : null;
     Comparison comparison = read.comparison();
     if (comparison != null) {
+      // Only a value known to stop the loop counts: `timer = null`, `state = State.STOPPED`; a
+      // call's result (`sock = createSocket()`, `state = next`) sets the field up or moves it on.
       Object value = constantOperand(assigned);
-      if (value == null || comparison.stopsWhenEqual() == null) {
-        return true;
+      if (value == null) {
+        return false;
       }
-      return value.equals(comparison.operand()) == comparison.stopsWhenEqual();
+      return comparison.stopsWhenEqual() == null
+          || value.equals(comparison.operand()) == comparison.stopsWhenEqual();
     }
     Object value = assigned == null ? null : ASTHelpers.constValue(assigned);
     Boolean stopsAt = read.stopsAt();
