@@ -536,7 +536,7 @@ public final class LostTaskFailure extends BugChecker implements MethodInvocatio
           argument,
           handoff.get().executor(),
           name.equals("submit"),
-          !isDropped(state.getPath()));
+          !isDropped(state.getPath()) && !isForEachBody(state.getPath(), state));
     }
     return null;
   }
@@ -613,7 +613,10 @@ public final class LostTaskFailure extends BugChecker implements MethodInvocatio
 
     @Override
     public Void visitLambdaExpression(LambdaExpressionTree tree, Void unused) {
-      if (trackReads && tree.getBody() instanceof ExpressionTree body && isFutureish(body)) {
+      if (trackReads
+          && tree.getBody() instanceof ExpressionTree body
+          && isFutureish(body)
+          && !isForEachBody(new TreePath(getCurrentPath(), body), state)) {
         futuresRead = true; // a future handed on by a function
       }
       return super.visitLambdaExpression(tree, null);
@@ -731,6 +734,32 @@ public final class LostTaskFailure extends BugChecker implements MethodInvocatio
       }
       return false;
     }
+  }
+
+  private static final Matcher<ExpressionTree> FOR_EACH =
+      anyOf(
+          instanceMethod().onDescendantOf("java.lang.Iterable").named("forEach"),
+          instanceMethod().onDescendantOf("java.util.Map").named("forEach"),
+          instanceMethod()
+              .onDescendantOf("java.util.stream.Stream")
+              .namedAnyOf("forEach", "forEachOrdered"));
+
+  /**
+   * Whether {@code path} is the expression body of a lambda handed to {@code forEach} of an {@code
+   * Iterable}, a {@code Map} or a {@code Stream} ({@code map.forEach((k, v) -> pool.submit(…))}):
+   * the lambda runs once per element before {@code forEach} returns, like the body of a {@code for}
+   * loop of the method, and its value is dropped (a {@code Consumer} returns nothing).
+   */
+  private static boolean isForEachBody(TreePath path, VisitorState state) {
+    TreePath lambda = path.getParentPath();
+    TreePath call = lambda == null ? null : lambda.getParentPath();
+    return lambda != null
+        && call != null
+        && lambda.getLeaf() instanceof LambdaExpressionTree tree
+        && tree.getBody() == path.getLeaf()
+        && call.getLeaf() instanceof MethodInvocationTree invocation
+        && invocation.getArguments().contains(tree)
+        && FOR_EACH.matches(invocation, state);
   }
 
   /** Whether the value of the call at {@code path} is thrown away: it is a statement of its own. */

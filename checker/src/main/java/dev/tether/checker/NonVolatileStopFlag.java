@@ -33,6 +33,8 @@ import com.sun.source.tree.LambdaExpressionTree;
 import com.sun.source.tree.MemberSelectTree;
 import com.sun.source.tree.MethodInvocationTree;
 import com.sun.source.tree.MethodTree;
+import com.sun.source.tree.NewArrayTree;
+import com.sun.source.tree.NewClassTree;
 import com.sun.source.tree.ReturnTree;
 import com.sun.source.tree.StatementTree;
 import com.sun.source.tree.SynchronizedTree;
@@ -58,6 +60,7 @@ import dev.tether.checker.utils.Trees;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -154,14 +157,21 @@ public final class NonVolatileStopFlag extends BugChecker implements VariableTre
       return NO_MATCH; // cheap: no loop of the class waits for this field
     }
     for (TreePath loopPath : loops) {
-      if (!runsConcurrently(loopPath, state) || synchronizes(loopPath, state)) {
+      if (!runsConcurrently(loopPath, state)) {
         continue;
+      }
+      List<MethodInvocationTree> blocking = blockingCalls(loopPath, state);
+      if (blocking == null) {
+        continue; // the loop synchronizes: a monitor, a lock, wait()
       }
       Tree function = enclosingFunction(loopPath);
       for (Read read : facts.loops.get(loopPath)) {
+        List<TreePath> writes = facts.writes.get(read.field());
         if (!read.field().equals(field)
-            || !writtenElsewhere(facts.writes.get(read.field()), function)
-            || wokenByInterrupt(loopPath, read, facts.writes.get(read.field()), function, state)) {
+            || !writtenElsewhere(writes, read, function)
+            || wokenByInterrupt(loopPath, read, writes, function, state)
+            || orderedByBlockingCalls(blocking, read, writes, function, state)
+            || stoppedThroughVolatile(facts.conditions.get(loopPath), read, writes, function)) {
           continue;
         }
         Description.Builder description =
@@ -170,7 +180,7 @@ public final class NonVolatileStopFlag extends BugChecker implements VariableTre
                     String.format(
                         "'%s' is not volatile, so this loop on another thread may never see the"
                             + " write that should stop it (the JIT may hoist the read): declare"
-                            + " the field volatile, or use an AtomicBoolean or a CancelScope",
+                            + " the field volatile, or use an Atomic* or a CancelScope",
                         read.field().getSimpleName()));
         SuggestedFixes.addModifiers(tree, state, Modifier.VOLATILE).ifPresent(description::addFix);
         return description.build();
@@ -204,7 +214,21 @@ public final class NonVolatileStopFlag extends BugChecker implements VariableTre
    * value of the field that can stop the loop ({@code false} for {@code while (running)}, {@code
    * true} for {@code while (!stopped)} and {@code if (stopped) break;}), {@code null} when unknown.
    */
-  private record Read(Tree tree, VarSymbol field, @Nullable Boolean stopsAt) {}
+  private record Read(
+      Tree tree, VarSymbol field, @Nullable Boolean stopsAt, @Nullable Comparison comparison) {}
+
+  /**
+   * A reference field compared in a stop condition with {@code null} or an enum constant ({@code
+   * timer != null}, {@code state == State.RUNNING}): the value it is compared with ({@link #NULL}
+   * or the constant's symbol) and whether the loop stops when the field equals it ({@code null}
+   * when unknown).
+   */
+  private record Comparison(Object operand, @Nullable Boolean stopsWhenEqual) {}
+
+  private static final Object NULL = new Object();
+
+  /** The value of a {@code new} expression: never {@code null}, never an enum constant. */
+  private static final Object NEW = new Object();
 
   /** A condition that ends a loop, and the value at which it does. */
   private record StopCondition(ExpressionTree condition, boolean stopsWhen) {}
@@ -355,15 +379,45 @@ public final class NonVolatileStopFlag extends BugChecker implements VariableTre
           return null;
         }
 
+        @Override
+        public Void visitBinary(BinaryTree tree, Void unused) {
+          if (tree.getKind() == Tree.Kind.EQUAL_TO || tree.getKind() == Tree.Kind.NOT_EQUAL_TO) {
+            ExpressionTree left = ASTHelpers.stripParentheses(tree.getLeftOperand());
+            ExpressionTree right = ASTHelpers.stripParentheses(tree.getRightOperand());
+            if (addComparison(tree, left, right) || addComparison(tree, right, left)) {
+              return null;
+            }
+          }
+          return super.visitBinary(tree, null);
+        }
+
+        /** {@code timer != null}, {@code state == State.RUNNING} on a reference field. */
+        private boolean addComparison(
+            BinaryTree comparison, ExpressionTree side, ExpressionTree other) {
+          VarSymbol field = thisField(side);
+          Object operand = constantOperand(other);
+          if (field == null || operand == null || !fields.containsKey(field) || isFlag(field)) {
+            return false;
+          }
+          Boolean stopsWhenTrue = stopsAt(condition, comparison, stop.stopsWhen());
+          Boolean stopsWhenEqual =
+              stopsWhenTrue == null
+                  ? null
+                  : comparison.getKind() == Tree.Kind.EQUAL_TO ? stopsWhenTrue : !stopsWhenTrue;
+          reads.add(new Read(side, field, null, new Comparison(operand, stopsWhenEqual)));
+          return true;
+        }
+
         private void add(Tree tree, @Nullable VarSymbol field) {
-          if (field != null && fields.containsKey(field)) {
+          if (field != null && fields.containsKey(field) && isFlag(field)) {
             reads.add(
                 new Read(
                     tree,
                     field,
                     tree instanceof MethodInvocationTree
                         ? null // a getter may negate the field
-                        : stopsAt(condition, tree, stop.stopsWhen())));
+                        : stopsAt(condition, tree, stop.stopsWhen()),
+                    null));
           }
         }
       }.scan(condition, null);
@@ -433,13 +487,45 @@ public final class NonVolatileStopFlag extends BugChecker implements VariableTre
     return false;
   }
 
-  /** A non-volatile, non-final boolean field. */
+  /**
+   * A non-volatile, non-final field: a {@code boolean} (or {@code Boolean}), or a reference that a
+   * stop condition may compare with {@code null} or an enum constant.
+   */
   private static boolean isCandidate(VarSymbol var) {
     return var.getKind() == ElementKind.FIELD
         && (var.flags() & (Flags.VOLATILE | Flags.FINAL)) == 0
         && var.type != null
         && (var.type.getKind() == TypeKind.BOOLEAN
-            || var.type.tsym.getQualifiedName().contentEquals("java.lang.Boolean"));
+            || var.type.getKind() == TypeKind.DECLARED
+            || var.type.getKind() == TypeKind.ARRAY);
+  }
+
+  /** A {@code boolean} or {@code Boolean} field: a flag read as a condition of its own. */
+  private static boolean isFlag(VarSymbol var) {
+    return var.type.getKind() == TypeKind.BOOLEAN
+        || var.type.tsym.getQualifiedName().contentEquals("java.lang.Boolean");
+  }
+
+  /**
+   * {@link #NULL} for the {@code null} literal, the symbol of an enum constant, {@link #NEW} for a
+   * {@code new} expression; {@code null} for anything else.
+   */
+  private static @Nullable Object constantOperand(@Nullable ExpressionTree tree) {
+    ExpressionTree e = tree == null ? null : ASTHelpers.stripParentheses(tree);
+    if (e == null) {
+      return null;
+    }
+    if (Trees.isNullLiteral(e)) {
+      return NULL;
+    }
+    if (e instanceof NewClassTree || e instanceof NewArrayTree) {
+      return NEW;
+    }
+    Symbol sym =
+        e instanceof IdentifierTree || e instanceof MemberSelectTree
+            ? ASTHelpers.getSymbol(e)
+            : null;
+    return sym != null && sym.getKind() == ElementKind.ENUM_CONSTANT ? sym : null;
   }
 
   /**
@@ -451,35 +537,179 @@ public final class NonVolatileStopFlag extends BugChecker implements VariableTre
   }
 
   /**
-   * Whether the loop synchronizes: it runs inside a critical section, or its body enters one (a
-   * {@code synchronized} block, a {@code lock()}, a {@code wait()}), which makes it re-read.
+   * {@code null} when the loop synchronizes: it runs inside a critical section, or its body enters
+   * one (a {@code synchronized} block, a {@code lock()}, a {@code wait()}), which makes it re-read.
+   * Otherwise the blocking {@code java.util.concurrent} calls of its body ({@link
+   * #SYNCHRONIZER_CALL}), which order a write only when the writer acts on the same object after it
+   * ({@link #orderedByBlockingCalls}).
    */
-  private static boolean synchronizes(TreePath loopPath, VisitorState state) {
+  private static @Nullable List<MethodInvocationTree> blockingCalls(
+      TreePath loopPath, VisitorState state) {
     if (Synchronization.isGuarded(loopPath, null)) {
-      return true;
+      return null;
     }
     StatementTree body = loopBody(loopPath.getLeaf());
-    return new BodyScan.Scanner() {
-      @Override
-      public Void visitSynchronized(SynchronizedTree tree, Void unused) {
-        stop();
-        return null;
-      }
+    List<MethodInvocationTree> calls = new ArrayList<>();
+    boolean synchronizes =
+        new BodyScan.Scanner() {
+          @Override
+          public Void visitSynchronized(SynchronizedTree tree, Void unused) {
+            stop();
+            return null;
+          }
 
-      @Override
-      public Void visitMethodInvocation(MethodInvocationTree tree, Void unused) {
-        Symbol sym = ASTHelpers.getSymbol(tree);
-        if (sym != null
-            && (sym.getSimpleName().contentEquals("wait")
-                || sym.getSimpleName().contentEquals("lock")
-                || sym.getSimpleName().contentEquals("lockInterruptibly")
-                || SYNCHRONIZER_CALL.matches(tree, state))) {
-          stop();
-          return null;
-        }
-        return super.visitMethodInvocation(tree, null);
+          @Override
+          public Void visitMethodInvocation(MethodInvocationTree tree, Void unused) {
+            Symbol sym = ASTHelpers.getSymbol(tree);
+            if (sym != null
+                && (sym.getSimpleName().contentEquals("wait")
+                    || sym.getSimpleName().contentEquals("lock")
+                    || sym.getSimpleName().contentEquals("lockInterruptibly"))) {
+              stop();
+              return null;
+            }
+            if (sym != null && SYNCHRONIZER_CALL.matches(tree, state)) {
+              calls.add(tree);
+            }
+            return super.visitMethodInvocation(tree, null);
+          }
+        }.finds(body);
+    return synchronizes ? null : calls;
+  }
+
+  /**
+   * Whether the blocking {@code java.util.concurrent} calls of the loop order every write elsewhere
+   * that can stop it: each such write is followed, in its method or lambda, by a call on the object
+   * a blocking call waits on (a poison pill {@code put}, {@code release}, {@code countDown}, {@code
+   * signal}, …), whose documented memory effects then order the write before what the loop reads
+   * after that call returns; or, when a blocking call throws {@code InterruptedException}, by
+   * {@code interrupt()} of a thread (JLS 17.4.4). A blocking call on something other than a
+   * variable is taken as ordering: its object cannot be followed. A writer that never touches the
+   * object creates no happens-before edge with the loop.
+   */
+  private static boolean orderedByBlockingCalls(
+      List<MethodInvocationTree> blocking,
+      Read read,
+      @Nullable List<TreePath> writes,
+      Tree function,
+      VisitorState state) {
+    if (blocking.isEmpty()) {
+      return false;
+    }
+    List<ExpressionTree> objects = new ArrayList<>();
+    boolean interruptible = false;
+    for (MethodInvocationTree call : blocking) {
+      ExpressionTree receiver = ASTHelpers.getReceiver(call);
+      if (SameVariable.variable(receiver) == null) {
+        return true; // getQueue().take(): its object cannot be followed
       }
-    }.finds(body);
+      objects.add(receiver);
+      interruptible |= throwsInterrupted(call);
+    }
+    if (writes == null) {
+      return true;
+    }
+    for (TreePath write : writes) {
+      if (isElsewhere(write, function)
+          && canStop(write, read)
+          && !touchesAfter(write, objects)
+          && !(interruptible && interruptsAfter(write, state))) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * Whether every write elsewhere that can stop the loop sits in a method (or lambda) that also
+   * assigns a {@code volatile} field of this object that the loop's stop conditions read: {@code
+   * while (sock != null && Thread.currentThread() == receiver)} with {@code stop() { sock = null;
+   * receiver = null; }}, {@code receiver} volatile. The loop ends through the volatile field, which
+   * it re-reads on every check; the plain field does not decide when.
+   */
+  private static boolean stoppedThroughVolatile(
+      @Nullable List<StopCondition> conditions,
+      Read read,
+      @Nullable List<TreePath> writes,
+      Tree function) {
+    if (conditions == null || writes == null) {
+      return false;
+    }
+    Set<VarSymbol> volatiles = new HashSet<>();
+    for (StopCondition condition : conditions) {
+      Trees.contains(
+          condition.condition(),
+          node -> {
+            VarSymbol var =
+                node instanceof IdentifierTree || node instanceof MemberSelectTree
+                    ? thisField((ExpressionTree) node)
+                    : null;
+            if (var != null && (var.flags() & Flags.VOLATILE) != 0) {
+              volatiles.add(var);
+            }
+            return false;
+          });
+    }
+    if (volatiles.isEmpty()) {
+      return false;
+    }
+    for (TreePath write : writes) {
+      if (!isElsewhere(write, function) || !canStop(write, read)) {
+        continue;
+      }
+      Tree writer = enclosingFunction(write);
+      Tree body =
+          writer instanceof MethodTree method
+              ? method.getBody()
+              : writer instanceof LambdaExpressionTree lambda ? lambda.getBody() : null;
+      if (body == null
+          || !Trees.contains(
+              body,
+              node ->
+                  node instanceof AssignmentTree assignment
+                      && ASTHelpers.getSymbol(assignment.getVariable()) instanceof VarSymbol var
+                      && volatiles.contains(var))) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static boolean throwsInterrupted(MethodInvocationTree call) {
+    Symbol sym = ASTHelpers.getSymbol(call.getMethodSelect());
+    if (!(sym instanceof MethodSymbol method)) {
+      return false;
+    }
+    for (com.sun.tools.javac.code.Type thrown : method.getThrownTypes()) {
+      if (thrown.tsym != null
+          && thrown.tsym.getQualifiedName().contentEquals("java.lang.InterruptedException")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Whether the method or lambda of the assignment at {@code write} calls a method on one of {@code
+   * objects} after the assignment ({@code stopped = true; queue.put(POISON);}).
+   */
+  private static boolean touchesAfter(TreePath write, List<ExpressionTree> objects) {
+    Tree writer = enclosingFunction(write);
+    if (writer == null) {
+      return false;
+    }
+    int end = ASTHelpers.getStartPosition(write.getLeaf());
+    Tree body =
+        writer instanceof MethodTree method
+            ? method.getBody()
+            : ((LambdaExpressionTree) writer).getBody();
+    return Trees.contains(
+        body,
+        node ->
+            node instanceof MethodInvocationTree call
+                && ASTHelpers.getStartPosition(call) > end
+                && objects.stream()
+                    .anyMatch(o -> SameVariable.of(ASTHelpers.getReceiver(call), o)));
   }
 
   private static StatementTree loopBody(Tree loop) {
@@ -494,12 +724,13 @@ public final class NonVolatileStopFlag extends BugChecker implements VariableTre
    * Whether one of {@code writes} happens in another method or lambda than {@code function}, and
    * not while the object is being constructed.
    */
-  private static boolean writtenElsewhere(@Nullable List<TreePath> writes, Tree function) {
+  private static boolean writtenElsewhere(
+      @Nullable List<TreePath> writes, Read read, Tree function) {
     if (writes == null) {
       return false;
     }
     for (TreePath write : writes) {
-      if (isElsewhere(write, function)) {
+      if (isElsewhere(write, function) && (read.comparison() == null || canStop(write, read))) {
         return true;
       }
     }
@@ -535,9 +766,7 @@ public final class NonVolatileStopFlag extends BugChecker implements VariableTre
       return false;
     }
     for (TreePath write : writes) {
-      if (isElsewhere(write, function)
-          && canStop(write, read.stopsAt())
-          && !interruptsAfter(write, state)) {
+      if (isElsewhere(write, function) && canStop(write, read) && !interruptsAfter(write, state)) {
         return false;
       }
     }
@@ -545,11 +774,22 @@ public final class NonVolatileStopFlag extends BugChecker implements VariableTre
   }
 
   /** Whether the assignment at {@code write} may store the value that stops the loop. */
-  private static boolean canStop(TreePath write, @Nullable Boolean stopsAt) {
-    Object value =
-        write.getLeaf() instanceof AssignmentTree assignment
-            ? ASTHelpers.constValue(assignment.getExpression())
-            : null;
+  private static boolean canStop(TreePath write, Read read) {
+    ExpressionTree assigned =
+        write.getLeaf() instanceof AssignmentTree assignment ? assignment.getExpression() : null;
+    Comparison comparison = read.comparison();
+    if (comparison != null) {
+      // Only a value known to stop the loop counts: `timer = null`, `state = State.STOPPED`; a
+      // call's result (`sock = createSocket()`, `state = next`) sets the field up or moves it on.
+      Object value = constantOperand(assigned);
+      if (value == null) {
+        return false;
+      }
+      return comparison.stopsWhenEqual() == null
+          || value.equals(comparison.operand()) == comparison.stopsWhenEqual();
+    }
+    Object value = assigned == null ? null : ASTHelpers.constValue(assigned);
+    Boolean stopsAt = read.stopsAt();
     return stopsAt == null || !(value instanceof Boolean) || value.equals(stopsAt);
   }
 

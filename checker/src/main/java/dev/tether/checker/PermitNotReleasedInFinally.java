@@ -49,6 +49,7 @@ import com.sun.source.util.TreePath;
 import com.sun.source.util.TreeScanner;
 import com.sun.tools.javac.code.Symbol;
 import com.sun.tools.javac.code.Symbol.ClassSymbol;
+import com.sun.tools.javac.code.Symbol.MethodSymbol;
 import com.sun.tools.javac.code.Type;
 import com.sun.tools.javac.util.Name;
 import dev.tether.checker.utils.BodyScan;
@@ -196,17 +197,14 @@ public final class PermitNotReleasedInFinally extends BugChecker
     boolean releasedBy(MethodInvocationTree release, VisitorState state) {
       ExpressionTree other = ASTHelpers.getReceiver(release);
       return switch (resource) {
-        case SEMAPHORE ->
-            SEMAPHORE_RELEASE.matches(release, state) && SameVariable.of(other, receiver);
+        case SEMAPHORE -> SEMAPHORE_RELEASE.matches(release, state) && samePermit(other, receiver);
         case LOCK -> LOCK_UNLOCK.matches(release, state) && sameLock(other, receiver);
-        case STAMP -> STAMPED_RELEASE.matches(release, state) && SameVariable.of(other, receiver);
+        case STAMP -> STAMPED_RELEASE.matches(release, state) && samePermit(other, receiver);
       };
     }
 
     boolean sameReceiver(@Nullable ExpressionTree other) {
-      return resource == Resource.LOCK
-          ? sameLock(other, receiver)
-          : SameVariable.of(other, receiver);
+      return resource == Resource.LOCK ? sameLock(other, receiver) : samePermit(other, receiver);
     }
 
     boolean releasedBy(MemberReferenceTree reference) {
@@ -220,7 +218,7 @@ public final class PermitNotReleasedInFinally extends BugChecker
       return releases
           && (resource == Resource.LOCK
               ? sameLock(reference.getQualifierExpression(), receiver)
-              : SameVariable.of(reference.getQualifierExpression(), receiver));
+              : samePermit(reference.getQualifierExpression(), receiver));
     }
   }
 
@@ -332,6 +330,7 @@ public final class PermitNotReleasedInFinally extends BugChecker
     ExpressionTree receiver = ASTHelpers.getReceiver(call);
     if (receiver == null
         || (SameVariable.variable(receiver) == null
+            && !isGetterChain(receiver, 0)
             && !(resource == Resource.LOCK && isView(receiver, state)))) {
       return null;
     }
@@ -347,9 +346,64 @@ public final class PermitNotReleasedInFinally extends BugChecker
         && SameVariable.variable(ASTHelpers.getReceiver(call)) != null;
   }
 
+  /**
+   * {@code this.service.getSemaphore()}, {@code getLock()}: calls without arguments, rooted in a
+   * variable or in {@code this}. Each call of the same chain names one resource, as a field does.
+   */
+  private static boolean isGetterChain(ExpressionTree tree, int depth) {
+    ExpressionTree e = ASTHelpers.stripParentheses(tree);
+    if (!(e instanceof MethodInvocationTree call)
+        || !call.getArguments().isEmpty()
+        || depth > 3
+        || !(ASTHelpers.getSymbol(call.getMethodSelect()) instanceof MethodSymbol method)
+        || ASTHelpers.isStatic(method)) {
+      return false;
+    }
+    ExpressionTree receiver = ASTHelpers.getReceiver(call);
+    return receiver == null
+        || SameVariable.variable(receiver) != null
+        || isGetterChain(receiver, depth + 1);
+  }
+
+  /**
+   * The same variable, or the same chain of getters without arguments on the same variable ({@code
+   * this.service.getLookupRequestSemaphore()}, called once to acquire and once to release): one
+   * permit, as a field or a local is. Two different getters, or one getter of two receivers, are
+   * two.
+   */
+  private static boolean samePermit(@Nullable ExpressionTree a, @Nullable ExpressionTree b) {
+    if (SameVariable.of(a, b)) {
+      return true;
+    }
+    ExpressionTree x = a == null ? null : ASTHelpers.stripParentheses(a);
+    ExpressionTree y = b == null ? null : ASTHelpers.stripParentheses(b);
+    if (!(x instanceof MethodInvocationTree callA)
+        || !(y instanceof MethodInvocationTree callB)
+        || !isGetterChain(callA, 0)
+        || !isGetterChain(callB, 0)) {
+      return false;
+    }
+    Symbol methodA = ASTHelpers.getSymbol(callA.getMethodSelect());
+    if (methodA == null || !methodA.equals(ASTHelpers.getSymbol(callB.getMethodSelect()))) {
+      return false;
+    }
+    ExpressionTree receiverA = ASTHelpers.getReceiver(callA);
+    ExpressionTree receiverB = ASTHelpers.getReceiver(callB);
+    if (receiverA == null || receiverB == null) {
+      return receiverA == receiverB
+          || isThis(receiverA == null ? receiverB : receiverA); // getSem() and this.getSem()
+    }
+    return samePermit(receiverA, receiverB);
+  }
+
+  private static boolean isThis(ExpressionTree tree) {
+    ExpressionTree e = ASTHelpers.stripParentheses(tree);
+    return e instanceof IdentifierTree identifier && identifier.getName().contentEquals("this");
+  }
+
   /** The same lock variable, or the same view of the same read-write (or stamped) lock. */
   private static boolean sameLock(@Nullable ExpressionTree a, @Nullable ExpressionTree b) {
-    if (SameVariable.of(a, b)) {
+    if (samePermit(a, b)) {
       return true;
     }
     ExpressionTree x = a == null ? null : ASTHelpers.stripParentheses(a);

@@ -41,6 +41,7 @@ import com.sun.source.tree.MemberSelectTree;
 import com.sun.source.tree.MethodInvocationTree;
 import com.sun.source.tree.MethodTree;
 import com.sun.source.tree.NewClassTree;
+import com.sun.source.tree.ParenthesizedTree;
 import com.sun.source.tree.ReturnTree;
 import com.sun.source.tree.StatementTree;
 import com.sun.source.tree.SwitchTree;
@@ -51,6 +52,7 @@ import com.sun.source.tree.TryTree;
 import com.sun.source.tree.UnaryTree;
 import com.sun.source.tree.VariableTree;
 import com.sun.source.util.TreePath;
+import com.sun.source.util.TreePathScanner;
 import com.sun.source.util.TreeScanner;
 import com.sun.tools.javac.api.JavacTrees;
 import com.sun.tools.javac.code.Symbol;
@@ -80,6 +82,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 import javax.lang.model.element.ElementKind;
+import javax.lang.model.element.Modifier;
 import javax.lang.model.type.TypeKind;
 import org.jspecify.annotations.Nullable;
 
@@ -125,6 +128,33 @@ public final class SwallowedInterrupt extends BugChecker implements CatchTreeMat
 
   /** Names of helpers that end the process, e.g. {@code exitWithError}, {@code haltJvm}. */
   private static final Pattern EXIT_NAME = Pattern.compile("(?i).*(exit|halt).*");
+
+  /** Calls that store a value in an {@code AtomicReference}: a holder for a later rethrow. */
+  private static final Matcher<ExpressionTree> HOLDER_STORE =
+      instanceMethod()
+          .onDescendantOf("java.util.concurrent.atomic.AtomicReference")
+          .namedAnyOf(
+              "set",
+              "lazySet",
+              "setPlain",
+              "setOpaque",
+              "setRelease",
+              "compareAndSet",
+              "weakCompareAndSet",
+              "weakCompareAndSetPlain",
+              "weakCompareAndSetVolatile",
+              "weakCompareAndSetAcquire",
+              "weakCompareAndSetRelease",
+              "compareAndExchange",
+              "compareAndExchangeAcquire",
+              "compareAndExchangeRelease");
+
+  private static final Supplier<Type> ATOMIC_REFERENCE =
+      Suppliers.typeFromString("java.util.concurrent.atomic.AtomicReference");
+
+  /** Calls that read an {@code AtomicReference}'s value without storing one. */
+  private static final Set<String> HOLDER_READS =
+      Set.of("get", "getPlain", "getOpaque", "getAcquire", "getAndSet");
 
   /** {@code Future.get()} and {@code Future.get(timeout, unit)}. */
   private static final Matcher<ExpressionTree> FUTURE_GET =
@@ -192,7 +222,9 @@ public final class SwallowedInterrupt extends BugChecker implements CatchTreeMat
         || restoredByEnclosingHandler(state.getPath(), state)
         || onlyGetsDoneFutures(state.getPath(), state)
         || (ThreadOwnership.isOwnerCode(state.getPath(), state)
-            && (isDeliberate(tree, state) || !goesRoundForever(state.getPath())))) {
+            && (isDeliberate(tree, state) || !goesRoundForever(state.getPath())))
+        || (!propagation.holders.isEmpty()
+            && Holders.handOn(propagation.holders, state.getPath(), state))) {
       return null;
     }
     return new Swallow(!direct, propagation);
@@ -679,6 +711,14 @@ public final class SwallowedInterrupt extends BugChecker implements CatchTreeMat
     private final VisitorState state;
     private boolean propagates;
     private boolean setsFlag;
+
+    /**
+     * The holders the block stores the exception in: an {@code AtomicReference} ({@code
+     * first.compareAndSet(null, e)}) or a field ({@code failure = e}). Storing hands the exception
+     * on only if what the holder holds is later rethrown ({@link Holders#handOn}).
+     */
+    private final Set<VarSymbol> holders = new HashSet<>();
+
     private int lastRestore = -1;
     private int lastClear = -1;
 
@@ -744,6 +784,12 @@ public final class SwallowedInterrupt extends BugChecker implements CatchTreeMat
         lastClear = Math.max(lastClear, ASTHelpers.getStartPosition(tree));
         return null;
       }
+      if (mentionsException(tree.getArguments())
+          && HOLDER_STORE.matches(tree, state)
+          && SameVariable.variable(ASTHelpers.getReceiver(tree)) != null) {
+        holders.add(SameVariable.variable(ASTHelpers.getReceiver(tree)));
+        return null;
+      }
       if (ALWAYS_THROWS.contains(name)
           || EXITS.matches(tree, state)
           || EXIT_NAME.matcher(name).matches()
@@ -765,7 +811,11 @@ public final class SwallowedInterrupt extends BugChecker implements CatchTreeMat
 
     @Override
     public Void visitAssignment(AssignmentTree tree, Void unused) {
-      if (mentionsException(List.of(tree.getExpression()))) {
+      if (mentionsException(List.of(tree.getExpression()))
+          && ASTHelpers.getSymbol(tree.getVariable()) instanceof VarSymbol field
+          && field.getKind() == ElementKind.FIELD) {
+        holders.add(field); // a holder: handed on only if it is rethrown later
+      } else if (mentionsException(List.of(tree.getExpression()))) {
         propagates = true; // stored for a later rethrow
       } else if (Boolean.TRUE.equals(ASTHelpers.constValue(tree.getExpression()))) {
         setsFlag = true; // maybe the "remember and re-interrupt in finally" idiom
@@ -781,6 +831,155 @@ public final class SwallowedInterrupt extends BugChecker implements CatchTreeMat
         }
       }
       return false;
+    }
+  }
+
+  /**
+   * Where an exception stored in a holder goes: {@code first.compareAndSet(null, e)} in the catch,
+   * {@code throw new KafkaException("…", first.get())} later loses the interruption (the wrapper is
+   * no {@code InterruptedException}, and the flag is never restored). Looked at only when the catch
+   * would otherwise be reported.
+   */
+  private static final class Holders {
+    private Holders() {}
+
+    /**
+     * Whether what {@code holders} hold is handed on: the scope (the method or lambda of the catch
+     * for a local holder; the top-level class for a field) restores the flag, or reads a holder
+     * otherwise than to test it for {@code null} or to wrap it in a new exception that is no {@code
+     * InterruptedException} (whose class name does not mention "Interrupt"): thrown as it is,
+     * returned, passed to a method, assigned on. A field that is not private may be read elsewhere:
+     * handed on.
+     */
+    static boolean handOn(Set<VarSymbol> holders, TreePath catchPath, VisitorState state) {
+      boolean field = false;
+      for (VarSymbol holder : holders) {
+        if (holder.getKind() == ElementKind.FIELD) {
+          if (!holder.getModifiers().contains(Modifier.PRIVATE)) {
+            return true;
+          }
+          field = true;
+        }
+      }
+      TreePath scope = null;
+      for (TreePath p = catchPath; p != null; p = p.getParentPath()) {
+        Tree leaf = p.getLeaf();
+        if (!field && leaf instanceof MethodTree) {
+          scope = p; // a local: its method, lambdas included
+          break;
+        }
+        if (leaf instanceof ClassTree) {
+          scope = p; // a field, or a catch in an initializer: the class
+          if (!field) {
+            break;
+          }
+        }
+      }
+      if (scope == null) {
+        return true;
+      }
+      Type interrupted = INTERRUPTED_EXCEPTION.get(state);
+      boolean[] handed = new boolean[1];
+      new TreePathScanner<Void, Void>() {
+        @Override
+        public Void scan(Tree tree, Void unused) {
+          return handed[0] ? null : super.scan(tree, null);
+        }
+
+        @Override
+        public Void visitMethodInvocation(MethodInvocationTree tree, Void unused) {
+          if (isSelfInterrupt(tree, state) || isRestoreHelper(tree)) {
+            handed[0] = true; // the flag is restored
+            return null;
+          }
+          return super.visitMethodInvocation(tree, null);
+        }
+
+        @Override
+        public Void visitIdentifier(IdentifierTree tree, Void unused) {
+          use(tree);
+          return null;
+        }
+
+        @Override
+        public Void visitMemberSelect(MemberSelectTree tree, Void unused) {
+          if (!use(tree)) {
+            super.visitMemberSelect(tree, null);
+          }
+          return null;
+        }
+
+        /** Whether {@code tree} names a holder; if so, judges what is done with it. */
+        private boolean use(ExpressionTree tree) {
+          Symbol sym = ASTHelpers.getSymbol(tree);
+          if (!(sym instanceof VarSymbol var) || !holders.contains(var)) {
+            return false;
+          }
+          TreePath parent = getCurrentPath().getParentPath();
+          if (parent.getLeaf() instanceof AssignmentTree assignment
+              && assignment.getVariable() == tree) {
+            return true; // a store
+          }
+          if (var.getKind() == ElementKind.FIELD && !isAtomicReference(var, state)) {
+            handed[0] |= handsOn(getCurrentPath(), interrupted, state);
+            return true;
+          }
+          // an AtomicReference: first.compareAndSet(null, e) stores; first.get() reads
+          TreePath call = parent.getParentPath();
+          if (!(parent.getLeaf() instanceof MemberSelectTree select)
+              || select.getExpression() != tree
+              || call == null
+              || !(call.getLeaf() instanceof MethodInvocationTree invocation)
+              || invocation.getMethodSelect() != select) {
+            handed[0] = true; // the holder itself goes somewhere
+            return true;
+          }
+          if (HOLDER_STORE.matches(invocation, state)) {
+            return true;
+          }
+          handed[0] |=
+              !HOLDER_READS.contains(select.getIdentifier().toString())
+                  || handsOn(call, interrupted, state);
+          return true;
+        }
+      }.scan(scope, null);
+      return handed[0];
+    }
+
+    private static boolean isAtomicReference(VarSymbol var, VisitorState state) {
+      Type atomic = ATOMIC_REFERENCE.get(state);
+      return atomic != null
+          && var.type != null
+          && ASTHelpers.isSubtype(state.getTypes().erasure(var.type), atomic, state);
+    }
+
+    /**
+     * Whether the value read at {@code read} is handed on: anything but a {@code null} test, or an
+     * argument of {@code new} of a type that is neither an {@code InterruptedException} nor named
+     * for one.
+     */
+    private static boolean handsOn(TreePath read, @Nullable Type interrupted, VisitorState state) {
+      TreePath p = read;
+      while (p.getParentPath() != null
+          && p.getParentPath().getLeaf() instanceof ParenthesizedTree) {
+        p = p.getParentPath();
+      }
+      Tree parent = p.getParentPath() == null ? null : p.getParentPath().getLeaf();
+      if (parent instanceof BinaryTree binary
+          && (binary.getKind() == Tree.Kind.EQUAL_TO || binary.getKind() == Tree.Kind.NOT_EQUAL_TO)
+          && (Trees.isNullLiteral(ASTHelpers.stripParentheses(binary.getLeftOperand()))
+              || Trees.isNullLiteral(ASTHelpers.stripParentheses(binary.getRightOperand())))) {
+        return false;
+      }
+      if (parent instanceof NewClassTree newClass
+          && newClass.getArguments().contains(p.getLeaf())) {
+        Type created = ASTHelpers.getType(newClass);
+        return created == null
+            || created.tsym == null
+            || created.tsym.getSimpleName().toString().contains("Interrupt")
+            || (interrupted != null && ASTHelpers.isSubtype(created, interrupted, state));
+      }
+      return true;
     }
   }
 

@@ -96,9 +96,10 @@ final class RealBugsTest {
                 sender.initiateClose();
                 try {
                   ioThread.join(unit.toMillis(timeout));
+                  // The exception is stored in an AtomicReference and thrown later wrapped in an
+                  // unchecked exception: the holder hands nothing on, the flag is lost.
+                  // BUG: Diagnostic contains: [SwallowedInterrupt]
                 } catch (InterruptedException e) {
-                  // MISSED by Tether today: the exception is handed to compareAndSet (not a logging
-                  // call), which counts as handing it on; it is thrown later, wrapped, flag lost.
                   firstException.compareAndSet(null, e);
                   System.err.println("Interrupted while joining ioThread: " + e);
                 }
@@ -106,6 +107,7 @@ final class RealBugsTest {
                   sender.forceClose();
                   try {
                     ioThread.join();
+                    // BUG: Diagnostic contains: [SwallowedInterrupt]
                   } catch (InterruptedException e) {
                     firstException.compareAndSet(null, e);
                   }
@@ -972,9 +974,10 @@ final class RealBugsTest {
    */
   @Test
   void jgroups2287VerifySuspectTimerFieldAsStopFlag() {
-    // MISSED by Tether today: the stop condition is a Thread reference compared with null, not a
-    // boolean, and the loop blocks in DelayQueue.poll every iteration, which the check accepts as
-    // ordering; stop() never touches that queue, so the poll orders nothing here.
+    // The stop condition is a Thread reference compared with null: a stop flag like a boolean. The
+    // loop blocks in DelayQueue.poll every iteration, but stop() never touches that queue, and its
+    // last write (`timer = null;` after the if) is not followed by the interrupt: the poll orders
+    // nothing for it.
     tether()
         .addSourceLines(
             "jgroups/VerifySuspect.java", jgroupsVerifySuspect("protected Thread timer;"))
@@ -1032,6 +1035,7 @@ final class RealBugsTest {
 
           @Override
           public void run() {
+            %s
             while (!suspects.isEmpty() && timer != null) {
               try {
                 Entry entry = suspects.poll(timeout, TimeUnit.MILLISECONDS);
@@ -1062,7 +1066,11 @@ final class RealBugsTest {
           }
         }
         """
-        .formatted(timerField);
+        .formatted(
+            timerField,
+            timerField.contains("volatile")
+                ? ""
+                : "// BUG: Diagnostic contains: [NonVolatileStopFlag]");
   }
 
   /**
@@ -1170,9 +1178,8 @@ final class RealBugsTest {
    */
   @Test
   void pulsar13812LookupPermitNotReleasedInFinally() {
-    // MISSED by Tether today: the semaphore is not a variable but the result of a getter, called
-    // once for tryAcquire() and once for release(); with a field or a local the same code is
-    // reported (both the early return and a throwing lookup).
+    // The semaphore is the result of a getter, called once for tryAcquire() and once for
+    // release(): the same getter chain on the same receiver is one permit, as a field is.
     tether()
         .addSourceLines(
             "pulsar/LookupProxyHandler.java",
@@ -1205,6 +1212,7 @@ final class RealBugsTest {
               }
 
               public void handleLookup(long clientRequestId, String topic) {
+                // BUG: Diagnostic contains: [PermitNotReleasedInFinally]
                 if (this.service.getLookupRequestSemaphore().tryAcquire()) {
                   String serviceUrl;
                   if (service.usesDiscovery()) {
@@ -1404,9 +1412,9 @@ final class RealBugsTest {
    */
   @Test
   void dubbo9030MigrationFanOutLosesTaskFailures() {
-    // MISSED by Tether today (LostTaskFailure): the tasks are submitted from inside a Map.forEach
-    // lambda; the same fan-out written as a for loop is reported. SwallowedInterrupt reports the
-    // log-only catch around the wait in both versions (the fix kept it): true, but another defect.
+    // The tasks are submitted from inside a Map.forEach lambda, which LostTaskFailure reads as a
+    // loop of the method. SwallowedInterrupt reports the log-only catch around the wait in both
+    // versions (the fix kept it): true, but another defect.
     tether()
         .addSourceLines(
             "dubbo/MigrationRuleListener.java",
@@ -1432,6 +1440,7 @@ final class RealBugsTest {
                 CountDownLatch countDownLatch = new CountDownLatch(handlers.size());
                 handlers.forEach(
                     (key, handler) ->
+                        // BUG: Diagnostic contains: [LostTaskFailure]
                         executorService.submit(
                             () -> {
                               try {

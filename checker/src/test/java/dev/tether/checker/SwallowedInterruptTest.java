@@ -67,6 +67,10 @@ final class SwallowedInterruptTest {
             "    }",
             "  }",
             "",
+            "  void rethrowStored() throws InterruptedException {",
+            "    if (failure != null) throw failure;",
+            "  }",
+            "",
             "  // Guava's Uninterruptibles: remember, keep waiting, re-interrupt in finally.",
             "  Runnable takeUninterruptibly() {",
             "    boolean interrupted = false;",
@@ -2490,6 +2494,120 @@ final class SwallowedInterruptTest {
    * A pool's own wrapper around the task its {@code execute(Runnable)} was given may end the job on
    * an interrupt (server2 shape C); the same wrapper outside {@code execute} may not.
    */
+  /**
+   * A catch that stores the exception in a holder (an {@code AtomicReference}, a field) hands it on
+   * only if what the holder holds is later rethrown as it is (or handed to a method, or wrapped in
+   * an interrupt exception), or the flag is restored: Kafka's KAFKA-5936 throws it wrapped in an
+   * unchecked exception, and the interruption is lost.
+   */
+  @Test
+  void identificationPositivesHolderWrappedOrNeverRead() {
+    CompilationTestHelper.newInstance(SwallowedInterrupt.class, getClass())
+        .addSourceLines(
+            "Holders.java",
+            "import java.util.concurrent.atomic.AtomicReference;",
+            "public class Holders {",
+            "  private final Thread io = new Thread(() -> {});",
+            "  private Throwable failure;",
+            "  private InterruptedException lost;",
+            "",
+            "  public void close() {",
+            "    AtomicReference<Throwable> first = new AtomicReference<>();",
+            "    try {",
+            "      io.join();",
+            "    // BUG: Diagnostic contains: SwallowedInterrupt",
+            "    } catch (InterruptedException e) {",
+            "      first.compareAndSet(null, e);",
+            "    }",
+            "    if (first.get() != null) {",
+            "      throw new IllegalStateException(\"close failed\", first.get());",
+            "    }",
+            "  }",
+            "",
+            "  public void stop() {",
+            "    try {",
+            "      io.join();",
+            "    // BUG: Diagnostic contains: SwallowedInterrupt",
+            "    } catch (InterruptedException e) {",
+            "      failure = e;",
+            "    }",
+            "    if (failure != null) throw new RuntimeException(failure);",
+            "  }",
+            "",
+            "  public void await() {",
+            "    try {",
+            "      io.join();",
+            "    // BUG: Diagnostic contains: SwallowedInterrupt",
+            "    } catch (InterruptedException e) {",
+            "      lost = e;",
+            "    }",
+            "  }",
+            "}")
+        .doTest();
+  }
+
+  /** The twins: the holder's exception is rethrown, handed on, or the flag is restored. */
+  @Test
+  void identificationNegativesHolderHandedOn() {
+    CompilationTestHelper.newInstance(SwallowedInterrupt.class, getClass())
+        .addSourceLines(
+            "HeldOn.java",
+            "import java.util.concurrent.ExecutionException;",
+            "import java.util.concurrent.atomic.AtomicReference;",
+            "public class HeldOn {",
+            "  public static class InterruptException extends RuntimeException {",
+            "    public InterruptException(Throwable cause) {",
+            "      super(cause);",
+            "      Thread.currentThread().interrupt();",
+            "    }",
+            "  }",
+            "  private final Thread io = new Thread(() -> {});",
+            "  private final AtomicReference<Throwable> error = new AtomicReference<>();",
+            "  Throwable kept;",
+            "",
+            "  public void rethrown() throws InterruptedException {",
+            "    AtomicReference<InterruptedException> first = new AtomicReference<>();",
+            "    try { io.join(); } catch (InterruptedException e) { first.set(e); }",
+            "    if (first.get() != null) throw first.get();",
+            "  }",
+            "",
+            "  public void restoredLater() {",
+            "    AtomicReference<Throwable> first = new AtomicReference<>();",
+            "    try { io.join(); } catch (InterruptedException e) { first.compareAndSet(null, e); }",
+            "    if (first.get() instanceof InterruptedException) {",
+            "      Thread.currentThread().interrupt();",
+            "    }",
+            "  }",
+            "",
+            "  public void handedToMethod() throws ExecutionException {",
+            "    AtomicReference<Throwable> first = new AtomicReference<>();",
+            "    try { io.join(); } catch (InterruptedException e) { first.set(e); }",
+            "    rethrow(first.get());",
+            "  }",
+            "",
+            "  public void wrappedInInterruptException() {",
+            "    AtomicReference<Throwable> first = new AtomicReference<>();",
+            "    try { io.join(); } catch (InterruptedException e) { first.set(e); }",
+            "    if (first.get() != null) throw new InterruptException(first.get());",
+            "  }",
+            "",
+            "  public void fieldReadByGetter() {",
+            "    try { io.join(); } catch (InterruptedException e) { error.set(e); }",
+            "  }",
+            "",
+            "  public Throwable error() { return error.get(); }",
+            "",
+            "  public void visibleField() {",
+            "    try { io.join(); } catch (InterruptedException e) { kept = e; }",
+            "  }",
+            "",
+            "  static void rethrow(Throwable t) throws ExecutionException {",
+            "    if (t != null) throw new ExecutionException(t);",
+            "  }",
+            "}")
+        .doTest();
+  }
+
   @Test
   void identificationPoolWrapperAroundTheExecutedTask() {
     CompilationTestHelper.newInstance(SwallowedInterrupt.class, getClass())
