@@ -74,7 +74,7 @@ import org.jspecify.annotations.Nullable;
 /** A {@link BugChecker} that flags loops in concurrent code that wait on a non-volatile flag. */
 @AutoService(BugChecker.class)
 @BugPattern(
-    summary = "Make a boolean field volatile when a loop on another thread waits for it to change",
+    summary = "Make a stop flag volatile when a loop on another thread waits for it to change",
     link = BUGPATTERN + "NonVolatileStopFlag.md",
     linkType = CUSTOM,
     severity = WARNING,
