@@ -391,7 +391,7 @@ public final class NonVolatileStopFlag extends BugChecker implements VariableTre
           return super.visitBinary(tree, null);
         }
 
-        /** {@code timer != null}, {@code state == State.RUNNING} on a reference field. */
+        // timer != null, state == State.RUNNING: a reference field compared with a constant.
         private boolean addComparison(
             BinaryTree comparison, ExpressionTree side, ExpressionTree other) {
           VarSymbol field = thisField(side);

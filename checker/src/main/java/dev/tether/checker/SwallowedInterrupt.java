@@ -909,7 +909,7 @@ public final class SwallowedInterrupt extends BugChecker implements CatchTreeMat
           return null;
         }
 
-        /** Whether {@code tree} names a holder; if so, judges what is done with it. */
+        // Whether tree names a holder; if so, judges what is done with it.
         private boolean use(ExpressionTree tree) {
           Symbol sym = ASTHelpers.getSymbol(tree);
           if (!(sym instanceof VarSymbol var) || !holders.contains(var)) {
