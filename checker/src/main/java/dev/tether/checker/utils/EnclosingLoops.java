@@ -10,7 +10,6 @@ import com.google.errorprone.util.ASTHelpers;
 import com.sun.source.tree.AssignmentTree;
 import com.sun.source.tree.BlockTree;
 import com.sun.source.tree.ClassTree;
-import com.sun.source.tree.CompoundAssignmentTree;
 import com.sun.source.tree.DoWhileLoopTree;
 import com.sun.source.tree.EnhancedForLoopTree;
 import com.sun.source.tree.ExpressionStatementTree;
@@ -26,13 +25,11 @@ import com.sun.source.tree.NewArrayTree;
 import com.sun.source.tree.NewClassTree;
 import com.sun.source.tree.StatementTree;
 import com.sun.source.tree.Tree;
-import com.sun.source.tree.UnaryTree;
 import com.sun.source.tree.VariableTree;
 import com.sun.source.tree.WhileLoopTree;
 import com.sun.source.util.TreePath;
 import com.sun.tools.javac.code.Symbol;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -64,13 +61,6 @@ public final class EnclosingLoops {
 
   private static final Set<String> PERMIT_METHODS =
       Set.of("acquire", "tryAcquire", "acquireUninterruptibly");
-
-  private static final Set<Tree.Kind> INCREMENTS =
-      EnumSet.of(
-          Tree.Kind.PREFIX_INCREMENT,
-          Tree.Kind.POSTFIX_INCREMENT,
-          Tree.Kind.PREFIX_DECREMENT,
-          Tree.Kind.POSTFIX_DECREMENT);
 
   /** Calls in a loop condition that walk an input of unknown size. */
   private static final Set<String> SIZED_BY_INPUT =
@@ -275,19 +265,19 @@ public final class EnclosingLoops {
           : Trees.contains(
               f.getCondition(),
               node ->
-                  isSizedByInput(node)
+                  readsASize(node)
                       && !(node instanceof MemberSelectTree select
                           && isCountSizedArray(select.getExpression(), loop)));
     }
     if (leaf instanceof WhileLoopTree w) {
-      return callsAnyOf(w.getCondition(), SIZED_BY_INPUT) || waitsForInput(w.getStatement(), state);
+      return isSizedByInput(w.getCondition()) || waitsForInput(w.getStatement(), state);
     }
     if (leaf instanceof DoWhileLoopTree d) {
-      return callsAnyOf(d.getCondition(), SIZED_BY_INPUT) || waitsForInput(d.getStatement(), state);
+      return isSizedByInput(d.getCondition()) || waitsForInput(d.getStatement(), state);
     }
     ExpressionTree source = elementSource(loop, state);
     if (source instanceof MethodInvocationTree call && RANGE.matches(call, state)) {
-      return callsAnyOf(call, SIZED_BY_INPUT);
+      return isSizedByInput(call);
     }
     return source != null && hasElementsOfUnknownSize(source);
   }
@@ -377,18 +367,13 @@ public final class EnclosingLoops {
         && !(args.get(0) instanceof NewArrayTree a && a.getInitializers() != null));
   }
 
-  /** Whether {@code tree} calls a method, or reads a field, named in {@code names}. */
-  private static boolean callsAnyOf(Tree tree, Set<String> names) {
-    return Trees.contains(
-        tree,
-        node ->
-            (node instanceof MethodInvocationTree call && isNamed(call, names))
-                || (node instanceof MemberSelectTree select
-                    && select.getIdentifier().contentEquals("length")));
+  /** Whether {@code tree} calls a method named in {@link #SIZED_BY_INPUT} or reads a length. */
+  private static boolean isSizedByInput(Tree tree) {
+    return Trees.contains(tree, EnclosingLoops::readsASize);
   }
 
-  /** A call named in {@link #SIZED_BY_INPUT}, or the {@code length} of an array. */
-  private static boolean isSizedByInput(Tree node) {
+  /** A call named in {@link #SIZED_BY_INPUT}, or a read of a field named {@code length}. */
+  private static boolean readsASize(Tree node) {
     return (node instanceof MethodInvocationTree call && isNamed(call, SIZED_BY_INPUT))
         || (node instanceof MemberSelectTree select
             && select.getIdentifier().contentEquals("length"));
@@ -436,22 +421,17 @@ public final class EnclosingLoops {
     return false;
   }
 
-  /** Whether {@code tree} assigns {@code variable} ({@code =}, {@code +=}, {@code ++}). */
+  /**
+   * Whether {@code tree} assigns {@code variable} with {@code =} (an array variable, the only kind
+   * asked about, takes no {@code +=} or {@code ++}).
+   */
   private static boolean assigns(Tree tree, Symbol variable) {
     return Trees.contains(
         tree,
-        node -> {
-          ExpressionTree target =
-              node instanceof AssignmentTree a
-                  ? a.getVariable()
-                  : node instanceof CompoundAssignmentTree c
-                      ? c.getVariable()
-                      : node instanceof UnaryTree u && INCREMENTS.contains(u.getKind())
-                          ? u.getExpression()
-                          : null;
-          return target != null
-              && variable.equals(ASTHelpers.getSymbol(ASTHelpers.stripParentheses(target)));
-        });
+        node ->
+            node instanceof AssignmentTree a
+                && variable.equals(
+                    ASTHelpers.getSymbol(ASTHelpers.stripParentheses(a.getVariable()))));
   }
 
   /** What {@code statement} stores in {@code variable}: its declaration, or an assignment. */
@@ -473,7 +453,7 @@ public final class EnclosingLoops {
     return ASTHelpers.stripParentheses(value) instanceof NewArrayTree array
         && array.getInitializers() == null
         && array.getDimensions().size() == 1
-        && !callsAnyOf(array.getDimensions().get(0), SIZED_BY_INPUT);
+        && !isSizedByInput(array.getDimensions().get(0));
   }
 
   private static boolean isNamed(MethodInvocationTree call, Set<String> names) {
