@@ -766,7 +766,7 @@ public final class ThreadOwnership {
      * this} to an executor, or an instance made in the file ({@code new Cls(…)}) is handed to one.
      */
     private boolean handsItselfToExecutor(ClassSymbol cls) {
-      if (handedToExecutorIn(factsFor(cls), cls)) {
+      if (!executorHandoffs(factsFor(cls), cls).isEmpty()) {
         return true;
       }
       ClassSymbol own = ASTHelpers.outermostClass(cls);
@@ -775,7 +775,7 @@ public final class ThreadOwnership {
           continue;
         }
         TreePath path = SameCompilation.pathOf(other, state);
-        if (path != null && handedToExecutorIn(readFacts(other, path, state), cls)) {
+        if (path != null && !executorHandoffs(readFacts(other, path, state), cls).isEmpty()) {
           return true; // submitted by another class of its package (STREAMS-103)
         }
       }
@@ -793,23 +793,10 @@ public final class ThreadOwnership {
      * count.
      */
     private boolean onlyOnUninterruptedExecutors(ClassSymbol cls) {
-      ClassFacts facts = factsFor(cls);
-      boolean any = false;
-      for (TreePath handoff : facts.selfHandoffs) {
-        Tree arg = handoff.getLeaf();
-        Symbol handed =
-            arg instanceof NewClassTree newClass
-                ? ASTHelpers.getSymbol(newClass.getIdentifier())
-                : enclosingClass(handoff);
-        if (!cls.equals(handed)) {
-          continue;
-        }
-        Optional<Handoff> h = ConcurrentCode.handoffOfArgument(handoff, state);
-        if (h.isEmpty() || h.get().kind() != Kind.EXECUTOR) {
-          continue;
-        }
-        ExpressionTree executor = h.get().executor();
-        if (!(h.get().call() instanceof MethodInvocationTree call)
+      List<Handoff> handoffs = executorHandoffs(factsFor(cls), cls);
+      for (Handoff h : handoffs) {
+        ExpressionTree executor = h.executor();
+        if (!(h.call() instanceof MethodInvocationTree call)
             || !Trees.calledName(call).equals("execute")
             || executor == null
             || !(ASTHelpers.getSymbol(executor) instanceof VarSymbol field)
@@ -819,9 +806,8 @@ public final class ThreadOwnership {
             || !neverInterrupts(field)) {
           return false;
         }
-        any = true;
       }
-      return any;
+      return !handoffs.isEmpty();
     }
 
     /**
@@ -881,22 +867,24 @@ public final class ThreadOwnership {
       }.finds(top.getLeaf());
     }
 
-    /** Whether {@code facts} hold a hand-off of {@code this} or a {@code new} {@code cls}. */
-    private boolean handedToExecutorIn(ClassFacts facts, ClassSymbol cls) {
+    /**
+     * The hand-offs to an executor of {@code this} or a {@code new} {@code cls} in {@code facts}.
+     */
+    private List<Handoff> executorHandoffs(ClassFacts facts, ClassSymbol cls) {
+      List<Handoff> found = new ArrayList<>();
       for (TreePath handoff : facts.selfHandoffs) {
         Tree arg = handoff.getLeaf();
         Symbol handed =
             arg instanceof NewClassTree newClass
                 ? ASTHelpers.getSymbol(newClass.getIdentifier())
                 : enclosingClass(handoff);
-        if (cls.equals(handed)
-            && ConcurrentCode.handoffOfArgument(handoff, state)
-                .map(h -> h.kind() == Kind.EXECUTOR)
-                .orElse(false)) {
-          return true;
+        if (cls.equals(handed)) {
+          ConcurrentCode.handoffOfArgument(handoff, state)
+              .filter(h -> h.kind() == Kind.EXECUTOR)
+              .ifPresent(found::add);
         }
       }
-      return false;
+      return found;
     }
 
     /**
@@ -1785,60 +1773,33 @@ public final class ThreadOwnership {
         return false;
       }
       boolean[] loops = new boolean[1];
-      boolean[] readsAgain = new boolean[1];
-      new TreeScanner<Void, Integer>() {
-        @Override
-        public Void scan(Tree tree, Integer depth) {
-          return readsAgain[0] ? null : super.scan(tree, depth);
-        }
-
-        @Override
-        public Void visitWhileLoop(WhileLoopTree loop, Integer depth) {
-          loops[0] = true;
-          return super.visitWhileLoop(loop, depth + 1);
-        }
-
-        @Override
-        public Void visitDoWhileLoop(DoWhileLoopTree loop, Integer depth) {
-          loops[0] = true;
-          return super.visitDoWhileLoop(loop, depth + 1);
-        }
-
-        @Override
-        public Void visitForLoop(ForLoopTree loop, Integer depth) {
-          loops[0] = true;
-          return super.visitForLoop(loop, depth + 1);
-        }
-
-        @Override
-        public Void visitTry(TryTree tryTree, Integer depth) {
-          if (depth > 0) {
-            for (CatchTree clause : tryTree.getCatches()) {
-              Type caught = ASTHelpers.getType(clause.getParameter());
-              if (caught != null && ASTHelpers.isSubtype(io, caught, state)) {
-                StatementTree last = Trees.lastStatement(clause.getBlock());
-                readsAgain[0] |=
-                    !(last instanceof BreakTree
-                        || last instanceof ReturnTree
-                        || last instanceof ThrowTree);
-                break;
-              }
+      boolean readsAgain =
+          new BodyScan.LoopScanner() {
+            @Override
+            protected void enterLoop(Tree loop, @Nullable ExpressionTree condition) {
+              loops[0] = true;
             }
-          }
-          return super.visitTry(tryTree, depth);
-        }
 
-        @Override
-        public Void visitLambdaExpression(LambdaExpressionTree lambda, Integer depth) {
-          return null;
-        }
-
-        @Override
-        public Void visitClass(ClassTree cls, Integer depth) {
-          return null;
-        }
-      }.scan(body, 0);
-      return loops[0] && !readsAgain[0];
+            @Override
+            public Void visitTry(TryTree tryTree, Integer depth) {
+              if (depth > 0) {
+                for (CatchTree clause : tryTree.getCatches()) {
+                  Type caught = ASTHelpers.getType(clause.getParameter());
+                  if (caught != null && ASTHelpers.isSubtype(io, caught, state)) {
+                    StatementTree last = Trees.lastStatement(clause.getBlock());
+                    if (!(last instanceof BreakTree
+                        || last instanceof ReturnTree
+                        || last instanceof ThrowTree)) {
+                      stop();
+                    }
+                    break;
+                  }
+                }
+              }
+              return super.visitTry(tryTree, depth);
+            }
+          }.finds(body);
+      return loops[0] && !readsAgain;
     }
 
     /**
@@ -1986,59 +1947,23 @@ public final class ThreadOwnership {
    * reads a field, or compares with a constant, and then breaks or returns.
    */
   private static boolean stopsOnSignal(Tree body) {
-    boolean[] found = new boolean[1];
-    new TreeScanner<Void, Integer>() {
+    return new BodyScan.LoopScanner() {
       @Override
-      public Void scan(Tree tree, Integer loops) {
-        return found[0] ? null : super.scan(tree, loops);
-      }
-
-      @Override
-      public Void visitWhileLoop(WhileLoopTree loop, Integer loops) {
-        check(loop.getCondition());
-        return super.visitWhileLoop(loop, loops + 1);
-      }
-
-      @Override
-      public Void visitDoWhileLoop(DoWhileLoopTree loop, Integer loops) {
-        check(loop.getCondition());
-        return super.visitDoWhileLoop(loop, loops + 1);
-      }
-
-      @Override
-      public Void visitForLoop(ForLoopTree loop, Integer loops) {
-        if (loop.getCondition() != null) {
-          check(loop.getCondition());
+      protected void enterLoop(Tree loop, @Nullable ExpressionTree condition) {
+        if (condition != null && isSignal(condition)) {
+          stop();
         }
-        return super.visitForLoop(loop, loops + 1);
       }
 
       @Override
       public Void visitIf(IfTree tree, Integer loops) {
         if (loops > 0 && leaves(tree.getThenStatement()) && isSignal(tree.getCondition())) {
-          found[0] = true;
+          stop();
           return null;
         }
         return super.visitIf(tree, loops);
       }
-
-      @Override
-      public Void visitClass(ClassTree cls, Integer loops) {
-        return null;
-      }
-
-      @Override
-      public Void visitLambdaExpression(LambdaExpressionTree lambda, Integer loops) {
-        return null;
-      }
-
-      private void check(ExpressionTree condition) {
-        if (isSignal(condition)) {
-          found[0] = true;
-        }
-      }
-    }.scan(body, 0);
-    return found[0];
+    }.finds(body);
   }
 
   private static final Set<Tree.Kind> LEAVES =

@@ -8,11 +8,13 @@ import com.google.errorprone.VisitorState;
 import com.google.errorprone.bugpatterns.BugChecker;
 import com.google.errorprone.bugpatterns.BugChecker.MethodTreeMatcher;
 import com.google.errorprone.matchers.Description;
+import com.sun.source.tree.ExpressionTree;
 import com.sun.source.tree.MethodInvocationTree;
 import com.sun.source.tree.MethodTree;
 import com.sun.source.tree.Tree;
 import com.sun.source.util.TreePath;
 import java.util.EnumSet;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 
 final class BodyScanTest {
@@ -102,6 +104,80 @@ final class BodyScanTest {
             "    new Object() { void m() { here(); } };",
             "  }",
             "  static void here() {}",
+            "}")
+        .doTest();
+  }
+
+  /**
+   * Reports every {@code here()} call that a {@link BodyScan.LoopScanner} of a method named {@code
+   * probe} meets, with its loop depth, and every loop it enters; {@code stopHere()} stops the scan.
+   */
+  @BugPattern(summary = "BodyScan.LoopScanner probe", severity = WARNING)
+  public static final class LoopProbe extends BugChecker implements MethodTreeMatcher {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    public Description matchMethod(MethodTree tree, VisitorState state) {
+      if (tree.getBody() == null || !tree.getName().contentEquals("probe")) {
+        return Description.NO_MATCH;
+      }
+      boolean stopped =
+          new BodyScan.LoopScanner() {
+            @Override
+            protected void enterLoop(Tree loop, @Nullable ExpressionTree condition) {
+              state.reportMatch(
+                  buildDescription(loop)
+                      .setMessage("loop, condition " + (condition == null ? "none" : condition))
+                      .build());
+            }
+
+            @Override
+            public Void visitMethodInvocation(MethodInvocationTree call, Integer loops) {
+              String name = call.getMethodSelect().toString();
+              if (name.equals("here")) {
+                state.reportMatch(buildDescription(call).setMessage("depth " + loops).build());
+              } else if (name.equals("stopHere")) {
+                stop();
+              }
+              return super.visitMethodInvocation(call, loops);
+            }
+          }.finds(tree.getBody());
+      return stopped ? buildDescription(tree).setMessage("stopped").build() : Description.NO_MATCH;
+    }
+  }
+
+  @Test
+  void loopScannerCountsLoopsAroundWhatRunsHereAndStops() {
+    CompilationTestHelper.newInstance(LoopProbe.class, getClass())
+        .addSourceLines(
+            "A.java",
+            "abstract class A {",
+            "  // BUG: Diagnostic contains: stopped",
+            "  void probe(boolean b, int[] xs) {",
+            "    // BUG: Diagnostic contains: depth 0",
+            "    here();",
+            "    // BUG: Diagnostic contains: loop, condition (b)",
+            "    while (b) {",
+            "      // BUG: Diagnostic contains: depth 1",
+            "      here();",
+            "      // BUG: Diagnostic contains: loop, condition none",
+            "      for (;;) {",
+            "        // BUG: Diagnostic contains: depth 2",
+            "        here();",
+            "        break;",
+            "      }",
+            "      Runnable r = () -> here();",
+            "      new Object() { void m() { here(); } };",
+            "    }",
+            "    for (int x : xs) {",
+            "      // BUG: Diagnostic contains: depth 0",
+            "      here();",
+            "    }",
+            "    stopHere();",
+            "    here();",
+            "  }",
+            "  static void here() {}",
+            "  static void stopHere() {}",
             "}")
         .doTest();
   }
