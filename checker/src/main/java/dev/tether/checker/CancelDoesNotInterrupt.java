@@ -264,7 +264,7 @@ public final class CancelDoesNotInterrupt extends BugChecker
     }
     ClassSymbol body =
         newClass.getClassBody() == null ? null : ASTHelpers.getSymbol(newClass.getClassBody());
-    if (newClass.getClassBody() != null && (body == null || overridesCancel(body))) {
+    if (newClass.getClassBody() != null && (body == null || declares(body, "cancel", 1))) {
       return false;
     }
     Type created = body == null ? ASTHelpers.getType(newClass) : body.getSuperclass();
@@ -304,20 +304,8 @@ public final class CancelDoesNotInterrupt extends BugChecker
         || SameCompilation.pathOfClass(cls, state) == null) {
       return false;
     }
-    for (Type t = type;
-        t != null && t.tsym instanceof ClassSymbol c;
-        t = state.getTypes().supertype(t)) {
-      if (state
-          .getTypes()
-          .isSameType(state.getTypes().erasure(t), state.getTypes().erasure(completable))) {
-        break;
-      }
-      for (Symbol member : ASTHelpers.getEnclosedElements(c)) {
-        if (member.getKind() == ElementKind.METHOD
-            && member.getSimpleName().contentEquals("newIncompleteFuture")) {
-          return false;
-        }
-      }
+    if (declaredBelowCompletableFuture(type, "newIncompleteFuture", ANY_ARITY, state)) {
+      return false;
     }
     Type erased = state.getTypes().erasure(type);
     boolean[] made = new boolean[1];
@@ -533,25 +521,43 @@ public final class CancelDoesNotInterrupt extends BugChecker
         || !ASTHelpers.isSubtype(type, completable, state)) {
       return false;
     }
-    Type erased = state.getTypes().erasure(completable);
-    for (Type t = type; t != null && t.getKind() == TypeKind.DECLARED; ) {
-      if (state.getTypes().isSameType(state.getTypes().erasure(t), erased)) {
-        return true;
-      }
-      if (t.tsym instanceof ClassSymbol cls && overridesCancel(cls)) {
-        return false;
-      }
-      t = state.getTypes().supertype(t);
+    if (type.getKind() == TypeKind.TYPEVAR) {
+      return true; // bounded by CompletableFuture
     }
-    return type.getKind() == TypeKind.TYPEVAR; // bounded by CompletableFuture
+    return type.getKind() == TypeKind.DECLARED
+        && !declaredBelowCompletableFuture(type, "cancel", 1, state);
   }
 
-  private static boolean overridesCancel(ClassSymbol cls) {
+  /** For {@link #declares}: a method of that name with any number of parameters. */
+  private static final int ANY_ARITY = -1;
+
+  /**
+   * Whether a class from {@code type} (a subtype of {@code CompletableFuture}) up to, but not
+   * including, {@code CompletableFuture} declares a method {@code name} with {@code arity}
+   * parameters: overrides {@code cancel(boolean)} or {@code newIncompleteFuture()}.
+   */
+  private static boolean declaredBelowCompletableFuture(
+      Type type, String name, int arity, VisitorState state) {
+    Type erased = state.getTypes().erasure(COMPLETABLE_FUTURE.get(state));
+    for (Type t = type;
+        t != null
+            && t.getKind() == TypeKind.DECLARED
+            && !state.getTypes().isSameType(state.getTypes().erasure(t), erased);
+        t = state.getTypes().supertype(t)) {
+      if (t.tsym instanceof ClassSymbol cls && declares(cls, name, arity)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Whether {@code cls} declares a method {@code name} with {@code arity} parameters. */
+  private static boolean declares(ClassSymbol cls, String name, int arity) {
     for (Symbol member : ASTHelpers.getEnclosedElements(cls)) {
       if (member.getKind() == ElementKind.METHOD
-          && member.getSimpleName().contentEquals("cancel")
-          && member.type != null
-          && member.type.getParameterTypes().size() == 1) {
+          && member.getSimpleName().contentEquals(name)
+          && (arity == ANY_ARITY
+              || (member.type != null && member.type.getParameterTypes().size() == arity))) {
         return true;
       }
     }
