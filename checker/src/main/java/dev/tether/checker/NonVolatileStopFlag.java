@@ -294,8 +294,7 @@ public final class NonVolatileStopFlag extends BugChecker implements VariableTre
 
     @Override
     public Void visitAssignment(AssignmentTree tree, Void unused) {
-      if (ASTHelpers.getSymbol(tree.getVariable()) instanceof VarSymbol var
-          && var.getKind() == ElementKind.FIELD) {
+      if (ASTHelpers.getSymbol(tree.getVariable()) instanceof VarSymbol var && isCandidate(var)) {
         writes.computeIfAbsent(var, v -> new ArrayList<>()).add(getCurrentPath());
       }
       return super.visitAssignment(tree, null);
@@ -303,20 +302,44 @@ public final class NonVolatileStopFlag extends BugChecker implements VariableTre
 
     @Override
     public Void visitWhileLoop(WhileLoopTree tree, Void unused) {
-      conditions.put(getCurrentPath(), stopConditions(tree.getCondition(), tree.getStatement()));
+      addLoop(tree.getCondition(), tree.getStatement());
       return super.visitWhileLoop(tree, null);
     }
 
     @Override
     public Void visitDoWhileLoop(DoWhileLoopTree tree, Void unused) {
-      conditions.put(getCurrentPath(), stopConditions(tree.getCondition(), tree.getStatement()));
+      addLoop(tree.getCondition(), tree.getStatement());
       return super.visitDoWhileLoop(tree, null);
     }
 
     @Override
     public Void visitForLoop(ForLoopTree tree, Void unused) {
-      conditions.put(getCurrentPath(), stopConditions(tree.getCondition(), tree.getStatement()));
+      addLoop(tree.getCondition(), tree.getStatement());
       return super.visitForLoop(tree, null);
+    }
+
+    /**
+     * Keeps the loop's stop conditions when one of them may read a field of this object (a name,
+     * {@code this.x}, or a call with no arguments: a getter); most loops ({@code i < n} over
+     * locals, {@code it.hasNext()}) are dropped here without a path being made for them.
+     */
+    private void addLoop(@Nullable ExpressionTree condition, StatementTree body) {
+      List<StopCondition> stops = stopConditions(condition, body);
+      for (StopCondition stop : stops) {
+        if (Trees.contains(stop.condition(), Facts::mayReadField)) {
+          conditions.put(getCurrentPath(), stops);
+          return;
+        }
+      }
+    }
+
+    private static boolean mayReadField(Tree node) {
+      if (node instanceof MethodInvocationTree call) {
+        return call.getArguments().isEmpty();
+      }
+      return (node instanceof IdentifierTree || node instanceof MemberSelectTree)
+          && ASTHelpers.getSymbol(node) instanceof VarSymbol var
+          && var.getKind() == ElementKind.FIELD;
     }
 
     /**
