@@ -107,6 +107,12 @@ public final class SwallowedInterrupt extends BugChecker implements CatchTreeMat
           + " InterruptedException, or rethrow, so that the code that owns the thread can still see"
           + " the cancellation";
 
+  private static final String SOME_PATHS_MESSAGE =
+      "This catch hands the interruption on only on some paths: on the others it returns or"
+          + " carries on with the flag cleared. Restore it with Thread.currentThread().interrupt()"
+          + " on those paths too (for an uninterruptible wait: remember it, and restore it before"
+          + " returning), so that the code that owns the thread can still see the cancellation";
+
   private static final Supplier<Type> INTERRUPTED_EXCEPTION =
       Suppliers.typeFromString("java.lang.InterruptedException");
 
@@ -191,6 +197,10 @@ public final class SwallowedInterrupt extends BugChecker implements CatchTreeMat
     if (swallow == null) {
       return NO_MATCH;
     }
+    if (swallow.onSomePaths()) {
+      // No fix: a restore before the rethrow would change what the rethrowing path's callers see.
+      return buildDescription(tree).setMessage(SOME_PATHS_MESSAGE).build();
+    }
     Description.Builder description =
         buildDescription(tree).setMessage(swallow.broad() ? BROAD_MESSAGE : MESSAGE);
     Edit edit = groupFix(state.getPath(), swallow, state);
@@ -201,7 +211,7 @@ public final class SwallowedInterrupt extends BugChecker implements CatchTreeMat
   }
 
   /** A catch that swallows the interruption: whether it is broad, and what its block does. */
-  private record Swallow(boolean broad, Propagation propagation) {}
+  private record Swallow(boolean broad, Propagation propagation, boolean onSomePaths) {}
 
   /**
    * Whether the catch at {@code state}'s path swallows the interruption (the check's verdict), and
@@ -217,8 +227,25 @@ public final class SwallowedInterrupt extends BugChecker implements CatchTreeMat
       return null;
     }
     Propagation propagation = Propagation.of(tree.getBlock(), exception, state);
-    if (propagation.propagates()
-        || (propagation.setsFlag && restoresLater(tree, state))
+    boolean onSomePaths = false;
+    if (propagation.propagates()) {
+      if (!direct
+          || Trees.caughtTypes(tree).size() != 1
+          || !Paths.leavesWithout(tree.getBlock(), exception, state)) {
+        return null;
+      }
+      onSomePaths = true; // if (interruptible) throw e; — and otherwise carries on
+    }
+    boolean setsFlag =
+        propagation.setsFlag
+            || (onSomePaths
+                && Trees.contains( // the scan above stopped at the first hand-off
+                    tree.getBlock(),
+                    node ->
+                        node instanceof AssignmentTree assignment
+                            && Boolean.TRUE.equals(
+                                ASTHelpers.constValue(assignment.getExpression()))));
+    if ((setsFlag && restoresLater(tree, state))
         || restoredByEnclosingHandler(state.getPath(), state)
         || onlyGetsDoneFutures(state.getPath(), state)
         || (ThreadOwnership.isOwnerCode(state.getPath(), state)
@@ -227,7 +254,7 @@ public final class SwallowedInterrupt extends BugChecker implements CatchTreeMat
             && Holders.handOn(propagation.holders, state.getPath(), state))) {
       return null;
     }
-    return new Swallow(!direct, propagation);
+    return new Swallow(!direct, propagation, onSomePaths);
   }
 
   /**
@@ -269,7 +296,7 @@ public final class SwallowedInterrupt extends BugChecker implements CatchTreeMat
           VisitorState here = state.withPath(getCurrentPath());
           Swallow other = swallow(tree, here);
           Edit edit =
-              other == null
+              other == null || other.onSomePaths()
                   ? null
                   : fix(getCurrentPath(), here, other.broad(), other.propagation(), null);
           if (edit != null) {
@@ -831,6 +858,76 @@ public final class SwallowedInterrupt extends BugChecker implements CatchTreeMat
         }
       }
       return false;
+    }
+  }
+
+  /**
+   * The paths through a catch block that hands the exception on somewhere ({@link
+   * Propagation#propagates}): whether one of them leaves the block — falls off its end, or jumps
+   * out with {@code return}, {@code break} or {@code continue} — without passing a statement that
+   * hands it on. {@code if (interruptible) throw e;} has such a path; {@code if (x) throw e; throw
+   * new IllegalStateException(e);} has none. Statements other than blocks, {@code if}s, jumps and
+   * {@code throw}s (loops, {@code try}, {@code switch}) count as handing it on when they do so
+   * anywhere, as the whole block did before: only branches are followed.
+   */
+  private static final class Paths {
+    /** What the paths through one statement can do without handing the exception on. */
+    private record Flow(boolean jumpsOut, boolean goesOn) {
+      static final Flow HANDS_ON = new Flow(false, false);
+      static final Flow GOES_ON = new Flow(false, true);
+      static final Flow JUMPS_OUT = new Flow(true, false);
+
+      Flow or(Flow other) {
+        return new Flow(jumpsOut || other.jumpsOut, goesOn || other.goesOn);
+      }
+    }
+
+    static boolean leavesWithout(BlockTree block, Symbol exception, VisitorState state) {
+      Flow flow = flow(block, exception, state);
+      return flow.jumpsOut() || flow.goesOn();
+    }
+
+    private static Flow flow(
+        @Nullable StatementTree statement, Symbol exception, VisitorState state) {
+      if (statement == null) {
+        return Flow.GOES_ON;
+      }
+      if (statement instanceof BlockTree block) {
+        boolean jumpsOut = false;
+        for (StatementTree child : block.getStatements()) {
+          Flow flow = flow(child, exception, state);
+          jumpsOut |= flow.jumpsOut();
+          if (!flow.goesOn()) {
+            return new Flow(jumpsOut, false);
+          }
+        }
+        return new Flow(jumpsOut, true);
+      }
+      if (statement instanceof IfTree ifTree) {
+        if (handsOn(ifTree.getCondition(), exception, state)) {
+          return Flow.HANDS_ON;
+        }
+        return flow(ifTree.getThenStatement(), exception, state)
+            .or(flow(ifTree.getElseStatement(), exception, state));
+      }
+      if (statement instanceof ThrowTree) {
+        return Flow.HANDS_ON;
+      }
+      if (statement instanceof ReturnTree ret) {
+        return ret.getExpression() != null && handsOn(ret.getExpression(), exception, state)
+            ? Flow.HANDS_ON
+            : Flow.JUMPS_OUT;
+      }
+      if (statement instanceof BreakTree || statement instanceof ContinueTree) {
+        return Flow.JUMPS_OUT;
+      }
+      return handsOn(statement, exception, state) ? Flow.HANDS_ON : Flow.GOES_ON;
+    }
+
+    private static boolean handsOn(Tree tree, Symbol exception, VisitorState state) {
+      Propagation propagation = new Propagation(exception, state);
+      propagation.scan(tree, null);
+      return propagation.propagates();
     }
   }
 

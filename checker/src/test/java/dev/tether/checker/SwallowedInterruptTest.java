@@ -2640,4 +2640,133 @@ final class SwallowedInterruptTest {
             "}")
         .doTest();
   }
+
+  @Test
+  void identificationNegativesHandsOnOnEveryPath() {
+    CompilationTestHelper.newInstance(SwallowedInterrupt.class, getClass())
+        .addSourceLines(
+            "EveryPath.java",
+            "import java.util.concurrent.*;",
+            "class EveryPath {",
+            "  private final Object lock = new Object();",
+            "  private boolean ready;",
+            "",
+            "  public void eitherRethrowOrWrap(boolean checked) throws InterruptedException {",
+            "    try { Thread.sleep(10); } catch (InterruptedException e) {",
+            "      if (checked) { throw e; }",
+            "      throw new IllegalStateException(e);",
+            "    }",
+            "  }",
+            "",
+            "  public boolean restoresOnBothBranches(boolean log) {",
+            "    try { Thread.sleep(10); return true; } catch (InterruptedException e) {",
+            "      if (log) {",
+            "        System.err.println(e);",
+            "        Thread.currentThread().interrupt();",
+            "      } else {",
+            "        Thread.currentThread().interrupt();",
+            "      }",
+            "      return false;",
+            "    }",
+            "  }",
+            "",
+            "  // An uninterruptible wait that remembers the interruption and restores it on the way out.",
+            "  public void await(boolean interruptible) throws InterruptedException {",
+            "    boolean interrupted = false;",
+            "    try {",
+            "      synchronized (lock) {",
+            "        while (!ready) {",
+            "          try { lock.wait(); } catch (InterruptedException e) {",
+            "            if (interruptible) { throw e; } else { interrupted = true; }",
+            "          }",
+            "        }",
+            "      }",
+            "    } finally {",
+            "      if (interrupted) { Thread.currentThread().interrupt(); }",
+            "    }",
+            "  }",
+            "",
+            "  // The thread's own body may end on the interruption, whichever path it takes.",
+            "  static final class Worker extends Thread {",
+            "    private volatile boolean running = true;",
+            "    @Override public void run() {",
+            "      while (running) {",
+            "        try { Thread.sleep(10); } catch (InterruptedException e) {",
+            "          if (!running) { return; }",
+            "          throw new IllegalStateException(e);",
+            "        }",
+            "      }",
+            "    }",
+            "  }",
+            "}")
+        .doTest();
+  }
+
+  @Test
+  void identificationPositivesHandsOnOnSomePaths() {
+    CompilationTestHelper.newInstance(SwallowedInterrupt.class, getClass())
+        .addSourceLines(
+            "SomePaths.java",
+            "import java.util.concurrent.*;",
+            "class SomePaths {",
+            "  private final Object lock = new Object();",
+            "  private final BlockingQueue<String> queue = new LinkedBlockingQueue<>();",
+            "  private boolean ready;",
+            "  private volatile boolean running = true;",
+            "  private boolean propagate;",
+            "",
+            "  // An uninterruptible wait that forgets the interruption (the caller's thread).",
+            "  public void await(boolean interruptible) throws InterruptedException {",
+            "    synchronized (lock) {",
+            "      while (!ready) {",
+            "        try { lock.wait(); }",
+            "        // BUG: Diagnostic contains: only on some paths",
+            "        catch (InterruptedException e) {",
+            "          if (interruptible) { throw e; }",
+            "        }",
+            "      }",
+            "    }",
+            "  }",
+            "",
+            "  // A public send: when stopped, the caller's interruption is dropped.",
+            "  public String send(String message) {",
+            "    try {",
+            "      queue.put(message);",
+            "      return message;",
+            "    }",
+            "    // BUG: Diagnostic contains: only on some paths",
+            "    catch (InterruptedException e) {",
+            "      if (!running) { return null; }",
+            "      throw new IllegalStateException(e);",
+            "    }",
+            "  }",
+            "",
+            "  // The flag restored only when a setting asks for it.",
+            "  public void close() {",
+            "    try { queue.poll(1, TimeUnit.SECONDS); }",
+            "    // BUG: Diagnostic contains: only on some paths",
+            "    catch (InterruptedException e) {",
+            "      if (propagate) { Thread.currentThread().interrupt(); }",
+            "    }",
+            "  }",
+            "}")
+        .doTest();
+  }
+
+  @Test
+  void handsOnOnSomePathsHasNoFix() {
+    BugCheckerRefactoringTestHelper.newInstance(SwallowedInterrupt.class, getClass())
+        .addInputLines(
+            "NoFix.java",
+            "class NoFix {",
+            "  private boolean propagate;",
+            "  public void close() {",
+            "    try { Thread.sleep(10); } catch (InterruptedException e) {",
+            "      if (propagate) { Thread.currentThread().interrupt(); }",
+            "    }",
+            "  }",
+            "}")
+        .expectUnchanged()
+        .doTest(TestMode.TEXT_MATCH);
+  }
 }
