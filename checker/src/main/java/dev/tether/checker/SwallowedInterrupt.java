@@ -29,6 +29,7 @@ import com.sun.source.tree.ClassTree;
 import com.sun.source.tree.CompoundAssignmentTree;
 import com.sun.source.tree.ConditionalExpressionTree;
 import com.sun.source.tree.ContinueTree;
+import com.sun.source.tree.DoWhileLoopTree;
 import com.sun.source.tree.EnhancedForLoopTree;
 import com.sun.source.tree.ExpressionStatementTree;
 import com.sun.source.tree.ExpressionTree;
@@ -51,6 +52,7 @@ import com.sun.source.tree.Tree;
 import com.sun.source.tree.TryTree;
 import com.sun.source.tree.UnaryTree;
 import com.sun.source.tree.VariableTree;
+import com.sun.source.tree.WhileLoopTree;
 import com.sun.source.util.TreePath;
 import com.sun.source.util.TreePathScanner;
 import com.sun.source.util.TreeScanner;
@@ -64,6 +66,7 @@ import dev.tether.checker.utils.BodyScan;
 import dev.tether.checker.utils.EnclosingLoops;
 import dev.tether.checker.utils.LibraryModel;
 import dev.tether.checker.utils.LoggingCalls;
+import dev.tether.checker.utils.SameCompilation;
 import dev.tether.checker.utils.SameVariable;
 import dev.tether.checker.utils.StoppingScanner;
 import dev.tether.checker.utils.Symbols;
@@ -1228,6 +1231,9 @@ public final class SwallowedInterrupt extends BugChecker implements CatchTreeMat
       Propagation propagation,
       @Nullable String name) {
     CatchTree tree = (CatchTree) catchPath.getLeaf();
+    if (retriedByCaller(catchPath, state)) {
+      return null;
+    }
     boolean leaves = leaves(catchPath);
     if (propagation.clears()) {
       return leaves && !broad ? replaceClears(tree, state) : null;
@@ -1245,6 +1251,47 @@ public final class SwallowedInterrupt extends BugChecker implements CatchTreeMat
           : restoreFix(tree, state, broad);
     }
     return rememberFix(catchPath, state, broad, List.of(), name);
+  }
+
+  /**
+   * Whether the method around the catch is called again and again, one call up: some call of it
+   * (all known: it is not public API, {@link SameCompilation#usesOf}) sits in a loop of its caller,
+   * such as a retry loop around a private {@code pause(i)} that sleeps. Either fix would return
+   * with the flag set, and the next round's sleep would then throw at once: the retries would run
+   * back to back, without their back-off. No fix is offered there.
+   */
+  private static boolean retriedByCaller(TreePath catchPath, VisitorState state) {
+    MethodTree method = null;
+    for (TreePath p = catchPath; p != null && method == null; p = p.getParentPath()) {
+      Tree leaf = p.getLeaf();
+      if (leaf instanceof LambdaExpressionTree || leaf instanceof ClassTree) {
+        return false;
+      }
+      if (leaf instanceof MethodTree m) {
+        method = m;
+      }
+    }
+    MethodSymbol sym = method == null ? null : ASTHelpers.getSymbol(method);
+    if (sym == null) {
+      return false;
+    }
+    for (TreePath use : SameCompilation.usesOf(sym, state).orElse(List.of())) {
+      for (TreePath p = use.getParentPath(); p != null; p = p.getParentPath()) {
+        Tree leaf = p.getLeaf();
+        if (leaf instanceof MethodTree
+            || leaf instanceof LambdaExpressionTree
+            || leaf instanceof ClassTree) {
+          break;
+        }
+        if (leaf instanceof WhileLoopTree
+            || leaf instanceof DoWhileLoopTree
+            || leaf instanceof ForLoopTree
+            || leaf instanceof EnhancedForLoopTree) {
+          return true;
+        }
+      }
+    }
+    return false;
   }
 
   /**

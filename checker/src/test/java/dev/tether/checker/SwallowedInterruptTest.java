@@ -2769,4 +2769,72 @@ final class SwallowedInterruptTest {
         .expectUnchanged()
         .doTest(TestMode.TEXT_MATCH);
   }
+
+  /**
+   * A private sleep helper that its caller retries in a loop: either fix would return with the flag
+   * set, and every later round's sleep would throw at once (retries without back-off). No fix; the
+   * same helper called once keeps its one-line restore.
+   */
+  @Test
+  void noFixWhereTheCallerRetries() {
+    BugCheckerRefactoringTestHelper.newInstance(SwallowedInterrupt.class, getClass())
+        .addInputLines(
+            "Retried.java",
+            "class Retried {",
+            "  boolean open() {",
+            "    for (int i = 0; i < 5; i++) {",
+            "      if (tryOpen()) {",
+            "        return true;",
+            "      }",
+            "      pause(i);",
+            "    }",
+            "    return false;",
+            "  }",
+            "",
+            "  private boolean tryOpen() {",
+            "    return false;",
+            "  }",
+            "",
+            "  private static void pause(int i) {",
+            "    try {",
+            "      Thread.sleep(i * 10L);",
+            "    } catch (InterruptedException e) {",
+            "      // ignore",
+            "    }",
+            "  }",
+            "}")
+        .expectUnchanged()
+        .addInputLines(
+            "Once.java",
+            "class Once {",
+            "  void close() {",
+            "    pause(1);",
+            "  }",
+            "",
+            "  private static void pause(int i) {",
+            "    try {",
+            "      Thread.sleep(i * 10L);",
+            "    } catch (InterruptedException e) {",
+            "      // ignore",
+            "    }",
+            "  }",
+            "}")
+        .addOutputLines(
+            "Once.java",
+            "class Once {",
+            "  void close() {",
+            "    pause(1);",
+            "  }",
+            "",
+            "  private static void pause(int i) {",
+            "    try {",
+            "      Thread.sleep(i * 10L);",
+            "    } catch (InterruptedException e) {",
+            "      Thread.currentThread().interrupt();",
+            "      // ignore",
+            "    }",
+            "  }",
+            "}")
+        .doTest(TestMode.TEXT_MATCH);
+  }
 }
