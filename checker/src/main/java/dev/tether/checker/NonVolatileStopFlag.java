@@ -871,21 +871,58 @@ public final class NonVolatileStopFlag extends BugChecker implements VariableTre
     List<? extends StatementTree> statements = block.getStatements();
     for (StatementTree after :
         statements.subList(statements.indexOf(statement.getLeaf()) + 1, statements.size())) {
-      if (after instanceof ExpressionStatementTree expression
-          && expression.getExpression() instanceof MethodInvocationTree call
-          && INTERRUPT.matches(call, state)) {
-        ExpressionTree receiver = ASTHelpers.getReceiver(call);
-        if (receiver == null
-            || (receiver instanceof IdentifierTree id && id.getName().contentEquals("this"))
-            || SameVariable.variable(receiver) != null) {
-          return true;
-        }
+      if (interruptsThread(after, state) || interruptsUnlessNull(after, state)) {
+        return true;
       }
       if (BodyScan.containsKind(after, JUMPS)) {
         return false;
       }
     }
     return false;
+  }
+
+  /** {@code t.interrupt();} of a thread held in a variable or field, or of {@code this} thread. */
+  private static boolean interruptsThread(StatementTree statement, VisitorState state) {
+    if (statement instanceof ExpressionStatementTree expression
+        && expression.getExpression() instanceof MethodInvocationTree call
+        && INTERRUPT.matches(call, state)) {
+      ExpressionTree receiver = ASTHelpers.getReceiver(call);
+      return receiver == null
+          || (receiver instanceof IdentifierTree id && id.getName().contentEquals("this"))
+          || SameVariable.variable(receiver) != null;
+    }
+    return false;
+  }
+
+  /**
+   * {@code if (t != null) { t.interrupt(); … }} with no {@code else}: the thread is interrupted
+   * whenever there is one ({@code null} is no thread, and runs no loop), as the first statement of
+   * the branch.
+   */
+  private static boolean interruptsUnlessNull(StatementTree statement, VisitorState state) {
+    if (!(statement instanceof IfTree ifTree)
+        || ifTree.getElseStatement() != null
+        || !(ASTHelpers.stripParentheses(ifTree.getCondition()) instanceof BinaryTree test)
+        || test.getKind() != Tree.Kind.NOT_EQUAL_TO) {
+      return false;
+    }
+    ExpressionTree thread =
+        Trees.isNullLiteral(ASTHelpers.stripParentheses(test.getRightOperand()))
+            ? test.getLeftOperand()
+            : Trees.isNullLiteral(ASTHelpers.stripParentheses(test.getLeftOperand()))
+                ? test.getRightOperand()
+                : null;
+    StatementTree then = ifTree.getThenStatement();
+    StatementTree first =
+        then instanceof BlockTree block
+            ? (block.getStatements().isEmpty() ? null : block.getStatements().get(0))
+            : then;
+    return thread != null
+        && SameVariable.variable(ASTHelpers.stripParentheses(thread)) != null
+        && first instanceof ExpressionStatementTree expression
+        && expression.getExpression() instanceof MethodInvocationTree call
+        && INTERRUPT.matches(call, state)
+        && SameVariable.of(ASTHelpers.getReceiver(call), ASTHelpers.stripParentheses(thread));
   }
 
   /**

@@ -1008,4 +1008,95 @@ final class NonVolatileStopFlagTest {
             "}")
         .doTest();
   }
+
+  /**
+   * Write, then interrupt the thread whenever there is one: {@code if (thread != null) {
+   * thread.interrupt(); … }} (server7, ActiveMQ's selector-cache persister). A {@code null} thread
+   * runs no loop. Twins: the interrupt guarded by another condition, or not first in the branch
+   * after a jump, or of another thread than the one tested.
+   */
+  @Test
+  void identificationWriteThenInterruptUnlessNull() {
+    CompilationTestHelper.newInstance(NonVolatileStopFlag.class, getClass())
+        .addSourceLines(
+            "Persisters.java",
+            "class Persisters {",
+            "  static final class Persister implements Runnable {",
+            "    private boolean running = true;",
+            "    private final Thread thread;",
+            "    Persister() {",
+            "      thread = new Thread(this);",
+            "      thread.start();",
+            "    }",
+            "    @Override public void run() {",
+            "      while (running) {",
+            "        try { Thread.sleep(1000); } catch (InterruptedException e) { }",
+            "      }",
+            "    }",
+            "    void stop() throws InterruptedException {",
+            "      running = false;",
+            "      if (thread != null) {",
+            "        thread.interrupt();",
+            "        thread.join();",
+            "      }",
+            "    }",
+            "  }",
+            "",
+            "  static final class OtherCondition implements Runnable {",
+            "    private boolean running = true;",
+            "    private final Thread thread = new Thread(this);",
+            "    private boolean eager;",
+            "    @Override public void run() {",
+            "      // BUG: Diagnostic contains: 'running' is not volatile",
+            "      while (running) {",
+            "        try { Thread.sleep(1000); } catch (InterruptedException e) { }",
+            "      }",
+            "    }",
+            "    void stop() {",
+            "      running = false;",
+            "      if (eager) {",
+            "        thread.interrupt();",
+            "      }",
+            "    }",
+            "  }",
+            "",
+            "  static final class OtherThread implements Runnable {",
+            "    private boolean running = true;",
+            "    private final Thread thread = new Thread(this);",
+            "    private final Thread helper = new Thread(() -> {});",
+            "    @Override public void run() {",
+            "      // BUG: Diagnostic contains: 'running' is not volatile",
+            "      while (running) {",
+            "        try { Thread.sleep(1000); } catch (InterruptedException e) { }",
+            "      }",
+            "    }",
+            "    void stop() {",
+            "      running = false;",
+            "      if (thread != null) {",
+            "        helper.interrupt();",
+            "      }",
+            "    }",
+            "  }",
+            "",
+            "  static final class WithElse implements Runnable {",
+            "    private boolean running = true;",
+            "    private final Thread thread = new Thread(this);",
+            "    @Override public void run() {",
+            "      // BUG: Diagnostic contains: 'running' is not volatile",
+            "      while (running) {",
+            "        try { Thread.sleep(1000); } catch (InterruptedException e) { }",
+            "      }",
+            "    }",
+            "    void stop() {",
+            "      running = false;",
+            "      if (thread == null) {",
+            "        System.err.println(\"no thread\");",
+            "      } else {",
+            "        System.err.println(\"stopping\");",
+            "      }",
+            "    }",
+            "  }",
+            "}")
+        .doTest();
+  }
 }
