@@ -198,8 +198,8 @@ public final class UnboundedFanOut extends BugChecker
 
   /**
    * Whether {@code task} is the element that {@code loop} walks: the variable of an enhanced {@code
-   * for}, or {@code tasks[i]} / {@code tasks.get(i)} of an indexed loop whose condition reads
-   * {@code tasks} and whose update steps {@code i}.
+   * for}, or {@code runnables[i]} / {@code runnables.get(i)} of an indexed loop whose condition
+   * reads {@code runnables} and whose update steps {@code i}.
    */
   private static boolean isElementOf(ExpressionTree task, Tree loop) {
     if (loop instanceof EnhancedForLoopTree forEach) {

@@ -371,10 +371,11 @@ public final class EnclosingLoops {
         return false;
       }
       Symbol method = ASTHelpers.getSymbol(call);
-      return method != null && ASTHelpers.isStatic(method)
-          ? call.getArguments().size() == 1
-              && isHostBounded(call.getArguments().get(0), loop, state, hops)
-          : isHostBounded(ASTHelpers.getReceiver(call), loop, state, hops);
+      if (method != null && ASTHelpers.isStatic(method)) {
+        return call.getArguments().size() == 1
+            && isHostBounded(call.getArguments().get(0), loop, state, hops);
+      }
+      return isHostBounded(ASTHelpers.getReceiver(call), loop, state, hops);
     }
     if (!(e instanceof IdentifierTree) || hops >= MAX_HOPS) {
       return false;
