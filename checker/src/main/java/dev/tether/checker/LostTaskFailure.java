@@ -128,6 +128,9 @@ public final class LostTaskFailure extends BugChecker implements MethodInvocatio
           .onDescendantOf("java.util.concurrent.ExecutorService")
           .named("awaitTermination");
 
+  /** Names that say an exception is ignored on purpose ({@link #isIgnoredOnPurpose}). */
+  private static final Set<String> IGNORED_NAMES = Set.of("_", "unused", "ignore", "ignored");
+
   /** Calls on futures that do not look at how the tasks ended. */
   private static final Set<String> NOT_READING = Set.of("cancel", "isDone", "isCancelled");
 
@@ -175,9 +178,11 @@ public final class LostTaskFailure extends BugChecker implements MethodInvocatio
     Facts facts = new Facts(state, false);
     facts.scan(body, null);
     Wait wait = waiterOf(fanned, facts.waits, state);
+    LibraryModel model = LibraryModel.of(state);
     if (wait == null
         || !doesWork(fanned.task())
-        || recordsFailures(fanned.task(), LibraryModel.of(state))) {
+        || recordsFailures(fanned.task(), model)
+        || (wait.bestEffort() && handlesOwnFailures(fanned.task(), model))) {
       return NO_MATCH;
     }
     if (fanned.submit() && fanned.kept() && futuresRead(body, state)) {
@@ -223,8 +228,8 @@ public final class LostTaskFailure extends BugChecker implements MethodInvocatio
     }
     Symbol exception = ASTHelpers.getSymbol(parameters.get(handle ? 1 : 0));
     Symbol value = handle ? ASTHelpers.getSymbol(parameters.get(0)) : null;
-    if (exception == null) {
-      return NO_MATCH;
+    if (exception == null || isIgnoredOnPurpose(parameters.get(handle ? 1 : 0).getName())) {
+      return NO_MATCH; // ex -> …: maybe lost; ignored -> …: dropped on purpose, said so
     }
     if ((isDropped(state.getPath()) || onlyAwaitedByAllOf(state.getPath(), state))
         && SameVariable.variable(ASTHelpers.getReceiver(tree)) != null) {
@@ -556,9 +561,34 @@ public final class LostTaskFailure extends BugChecker implements MethodInvocatio
       boolean submit,
       boolean kept) {}
 
-  /** A wait for signals or termination, outside the tasks. */
+  /**
+   * A wait for signals or termination, outside the tasks; {@code bestEffort} when it is timed and
+   * its result (whether the tasks finished) is dropped ({@link #isBestEffort}).
+   */
   private record Wait(
-      MethodInvocationTree call, @Nullable VarSymbol synchronizer, @Nullable ExpressionTree pool) {}
+      MethodInvocationTree call,
+      @Nullable VarSymbol synchronizer,
+      @Nullable ExpressionTree pool,
+      boolean bestEffort) {}
+
+  /**
+   * Whether {@code wait} only bounds how long the waiter waits: a timed wait that returns whether
+   * the tasks finished ({@code latch.await(1, SECONDS)}, {@code awaitTermination(…)}), as a
+   * statement of its own. The waiter learns nothing of the tasks, not even that they ended, so it
+   * cannot go on "as if every task succeeded": what happens to a failure is the task's business.
+   */
+  private static boolean isBestEffort(MethodInvocationTree wait, TreePath path) {
+    Symbol method = ASTHelpers.getSymbol(wait);
+    return method instanceof Symbol.MethodSymbol m
+        && m.getReturnType().getKind() == TypeKind.BOOLEAN
+        && !m.getParameters().isEmpty()
+        && m.getParameters()
+            .get(m.getParameters().size() - 1)
+            .asType()
+            .toString()
+            .equals("java.util.concurrent.TimeUnit")
+        && isDropped(path);
+  }
 
   /** The wait after the hand-off, outside its task, that coordinates with it. */
   private static @Nullable Wait waiterOf(Fanned fanned, List<Wait> waits, VisitorState state) {
@@ -630,12 +660,12 @@ public final class LostTaskFailure extends BugChecker implements MethodInvocatio
         if (SIGNAL_WAIT.matches(tree, state)) {
           VarSymbol synchronizer = SameVariable.variable(ASTHelpers.getReceiver(tree));
           if (synchronizer != null) {
-            waits.add(new Wait(tree, synchronizer, null));
+            waits.add(new Wait(tree, synchronizer, null, isBestEffort(tree, getCurrentPath())));
           }
         } else if (TERMINATION_WAIT.matches(tree, state)) {
           ExpressionTree pool = ASTHelpers.getReceiver(tree);
           if (SameVariable.variable(pool) != null) {
-            waits.add(new Wait(tree, null, pool));
+            waits.add(new Wait(tree, null, pool, isBestEffort(tree, getCurrentPath())));
           }
         }
       }
@@ -837,6 +867,50 @@ public final class LostTaskFailure extends BugChecker implements MethodInvocatio
   private static boolean recordsFailures(Tree task, LibraryModel model) {
     return Trees.contains(
         task, node -> node instanceof CatchTree clause && catchRecords(clause, model));
+  }
+
+  /**
+   * Whether the task handles the failures it catches itself: it has a {@code catch}, and every
+   * {@code catch} records the exception ({@link #catchRecords}), logs it ({@code log.debug("…",
+   * e)}, {@code e.printStackTrace()}), or names it as ignored on purpose ({@link
+   * #isIgnoredOnPurpose}). A task with no {@code catch}, or one that swallows silently, does not.
+   */
+  private static boolean handlesOwnFailures(Tree task, LibraryModel model) {
+    List<CatchTree> catches = new ArrayList<>();
+    Trees.contains(task, node -> node instanceof CatchTree clause && !catches.add(clause));
+    return !catches.isEmpty()
+        && catches.stream()
+            .allMatch(
+                clause ->
+                    isIgnoredOnPurpose(clause.getParameter().getName())
+                        || catchRecords(clause, model)
+                        || catchLogs(clause, model));
+  }
+
+  /**
+   * Whether a name says that the exception it holds is ignored on purpose: Java 22's unnamed {@code
+   * _}, Error Prone's {@code unused} (its UnusedException and UnusedVariable checks), and
+   * IntelliJ's {@code ignore}/{@code ignored} (its empty-catch inspection).
+   */
+  private static boolean isIgnoredOnPurpose(javax.lang.model.element.Name name) {
+    return name.length() == 0 || IGNORED_NAMES.contains(name.toString());
+  }
+
+  /** Whether the {@code catch} block logs the exception: a logging call given it, or on it. */
+  private static boolean catchLogs(CatchTree tree, LibraryModel model) {
+    Symbol exception = ASTHelpers.getSymbol(tree.getParameter());
+    return exception != null
+        && Trees.containsCall(
+            tree.getBlock(),
+            call -> {
+              String name = Trees.calledName(call);
+              if (!model.isLogging(name) && !name.equals("printStackTrace")) {
+                return false;
+              }
+              ExpressionTree receiver = ASTHelpers.getReceiver(call);
+              return (receiver != null && mentionsSymbol(receiver, exception))
+                  || call.getArguments().stream().anyMatch(a -> mentionsSymbol(a, exception));
+            });
   }
 
   private static boolean catchRecords(CatchTree tree, LibraryModel model) {

@@ -367,7 +367,7 @@ public final class NonAtomicConcurrentMapUpdate extends BugChecker
       origin = computation.values.get(local);
       if (origin == null
           || !computation.fromKey.contains(local)
-          || !onlyReturnedAfter(local, put, state)) {
+          || !(onlyReturnedAfter(local, put, state) || isCanonical(local.type))) {
         return false;
       }
     } else {
@@ -595,6 +595,21 @@ public final class NonAtomicConcurrentMapUpdate extends BugChecker
         && !ASTHelpers.isStatic(method)
         && ASTHelpers.getReceiver(value) instanceof IdentifierTree local
         && computation.fromKey.contains(ASTHelpers.getSymbol(local)));
+  }
+
+  /**
+   * Whether a value of {@code type} is canonical and immutable: a {@code Class} (one object per
+   * name and loader: {@code Class.forName(k)}) or an enum constant ({@code E.valueOf(k)}). Two
+   * racers that compute it from the same key hold the very same object, and nobody can change it,
+   * so the loser may go on using its own after the put ({@code return c.getConstructor()
+   * .newInstance();}): it is the one in the map.
+   */
+  private static boolean isCanonical(@Nullable Type type) {
+    if (type == null || type.getKind() == TypeKind.ERROR || type.tsym == null) {
+      return false;
+    }
+    return (type.tsym.flags() & Flags.ENUM) != 0
+        || type.tsym.getQualifiedName().contentEquals("java.lang.Class");
   }
 
   /**

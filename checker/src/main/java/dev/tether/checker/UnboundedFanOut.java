@@ -21,12 +21,27 @@ import com.google.errorprone.matchers.Description;
 import com.google.errorprone.matchers.Matcher;
 import com.google.errorprone.suppliers.Supplier;
 import com.google.errorprone.util.ASTHelpers;
+import com.sun.source.tree.ArrayAccessTree;
+import com.sun.source.tree.AssignmentTree;
+import com.sun.source.tree.BlockTree;
+import com.sun.source.tree.ClassTree;
+import com.sun.source.tree.EnhancedForLoopTree;
 import com.sun.source.tree.ExpressionTree;
+import com.sun.source.tree.ForLoopTree;
+import com.sun.source.tree.IdentifierTree;
+import com.sun.source.tree.LambdaExpressionTree;
 import com.sun.source.tree.MemberReferenceTree;
 import com.sun.source.tree.MemberReferenceTree.ReferenceMode;
 import com.sun.source.tree.MethodInvocationTree;
+import com.sun.source.tree.MethodTree;
 import com.sun.source.tree.NewClassTree;
+import com.sun.source.tree.ParenthesizedTree;
+import com.sun.source.tree.StatementTree;
+import com.sun.source.tree.Tree;
+import com.sun.source.tree.VariableTree;
+import com.sun.source.util.TreePath;
 import com.sun.tools.javac.code.Symbol;
+import com.sun.tools.javac.code.Symbol.VarSymbol;
 import com.sun.tools.javac.code.Type;
 import com.sun.tools.javac.util.Name;
 import dev.tether.checker.utils.EnclosingLoops;
@@ -35,9 +50,13 @@ import dev.tether.checker.utils.KnownTypes;
 import dev.tether.checker.utils.PerCompilation;
 import dev.tether.checker.utils.Symbols;
 import dev.tether.checker.utils.Trees;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import javax.inject.Inject;
+import javax.lang.model.element.ElementKind;
 import javax.lang.model.type.TypeKind;
 import org.jspecify.annotations.Nullable;
 
@@ -58,6 +77,8 @@ public final class UnboundedFanOut extends BugChecker
 
   private static final Supplier<Type> EXECUTOR =
       PerCompilation.type("java.util.concurrent.Executor");
+
+  private static final Supplier<Type> RUNNABLE = PerCompilation.type("java.lang.Runnable");
 
   private static final PerCompilation<Set<Name>> THREAD_NAME = PerCompilation.names("Thread");
 
@@ -118,7 +139,210 @@ public final class UnboundedFanOut extends BugChecker
         || !ASTHelpers.isSubtype(type, KnownTypes.THREAD.get(state), state)) {
       return NO_MATCH;
     }
-    return report(tree, Spawn.PLATFORM_THREAD, state);
+    Optional<TreePath> loop = EnclosingLoops.unboundedInputLoop(state.getPath(), state);
+    return loop.isEmpty() || runsGivenTasksJoined(tree, loop.get(), state)
+        ? NO_MATCH
+        : describe(tree, Spawn.PLATFORM_THREAD);
+  }
+
+  /**
+   * Whether {@code tree}, a {@code new Thread(task)} in {@code loop}, runs the element itself ("run
+   * these tasks concurrently") and is joined before its method returns: the loop walks tasks, not
+   * data ({@code for (Runnable r : runnables)}, {@code runnables[i]} in a loop over {@code
+   * runnables.length}), the new thread goes straight into a local array or collection, and a later
+   * statement of the method joins every thread of it ({@code for (Thread t : threads) t.join()}).
+   * Such tasks may wait on each other, so a bounded pool would leave some unstarted while others
+   * wait: one thread per given task is the contract. The same loop over data items wrapped in new
+   * tasks ({@code new Thread(() -> handle(item))}), or without the joins, stays reported.
+   */
+  private static boolean runsGivenTasksJoined(
+      NewClassTree tree, TreePath loop, VisitorState state) {
+    if (tree.getClassBody() != null
+        || !ASTHelpers.isSameType(ASTHelpers.getType(tree), KnownTypes.THREAD.get(state), state)
+        || !EnclosingLoops.isLoopStatement(loop.getLeaf())
+        || !directlyIn(state.getPath(), loop.getLeaf())) {
+      return false;
+    }
+    ExpressionTree task = null;
+    for (ExpressionTree argument : tree.getArguments()) {
+      Type type = ASTHelpers.getType(argument);
+      if (type != null && ASTHelpers.isSubtype(type, RUNNABLE.get(state), state)) {
+        if (task != null) {
+          return false;
+        }
+        task = argument;
+      }
+    }
+    if (task == null || !isElementOf(ASTHelpers.stripParentheses(task), loop.getLeaf())) {
+      return false;
+    }
+    VarSymbol threads = containerOf(state.getPath(), loop);
+    return threads != null && joinedAfter(loop, threads);
+  }
+
+  /** Whether the code at {@code path} runs in {@code loop} itself, in no lambda or class. */
+  private static boolean directlyIn(TreePath path, Tree loop) {
+    for (TreePath p = path.getParentPath(); p != null; p = p.getParentPath()) {
+      Tree leaf = p.getLeaf();
+      if (leaf == loop) {
+        return true;
+      }
+      if (leaf instanceof LambdaExpressionTree
+          || leaf instanceof ClassTree
+          || leaf instanceof MethodTree) {
+        return false;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Whether {@code task} is the element that {@code loop} walks: the variable of an enhanced {@code
+   * for}, or {@code runnables[i]} / {@code runnables.get(i)} of an indexed loop whose condition
+   * reads {@code runnables} and whose update steps {@code i}.
+   */
+  private static boolean isElementOf(ExpressionTree task, Tree loop) {
+    if (loop instanceof EnhancedForLoopTree forEach) {
+      return task instanceof IdentifierTree
+          && Objects.equals(
+              ASTHelpers.getSymbol(task), ASTHelpers.getSymbol(forEach.getVariable()));
+    }
+    if (!(loop instanceof ForLoopTree f) || f.getCondition() == null) {
+      return false;
+    }
+    ExpressionTree container;
+    ExpressionTree index;
+    if (task instanceof ArrayAccessTree access) {
+      container = access.getExpression();
+      index = access.getIndex();
+    } else if (task instanceof MethodInvocationTree get
+        && Trees.calledName(get).equals("get")
+        && get.getArguments().size() == 1) {
+      container = ASTHelpers.getReceiver(get);
+      index = get.getArguments().get(0);
+    } else {
+      return false;
+    }
+    return container instanceof IdentifierTree
+        && ASTHelpers.getSymbol(container) instanceof VarSymbol tasks
+        && ASTHelpers.getSymbol(index) instanceof VarSymbol i
+        && Symbols.mentions(f.getCondition(), tasks)
+        && Symbols.mentions(f.getCondition(), i)
+        && f.getUpdate().stream().anyMatch(update -> Symbols.mentions(update, i));
+  }
+
+  /**
+   * The local array or collection that the new thread at {@code path} goes into, in {@code loop}:
+   * {@code threads[i] = new Thread(…)}, {@code threads.add(new Thread(…))}, or {@code Thread t =
+   * new Thread(…)} then {@code threads[i] = t} / {@code threads.add(t)} in the loop's body.
+   */
+  private static @Nullable VarSymbol containerOf(TreePath path, TreePath loop) {
+    TreePath p = path;
+    while (p.getParentPath() != null && p.getParentPath().getLeaf() instanceof ParenthesizedTree) {
+      p = p.getParentPath();
+    }
+    TreePath parentPath = p.getParentPath();
+    if (parentPath == null) {
+      return null;
+    }
+    Tree parent = parentPath.getLeaf();
+    if (parent instanceof VariableTree local
+        && ASTHelpers.getSymbol(local).getKind() == ElementKind.LOCAL_VARIABLE) {
+      VarSymbol thread = ASTHelpers.getSymbol(local);
+      List<VarSymbol> found = new ArrayList<>();
+      Trees.contains(
+          EnclosingLoops.body(loop),
+          node ->
+              node instanceof ExpressionTree e
+                  && Optional.ofNullable(storedIn(e, thread)).map(found::add).orElse(false));
+      return found.isEmpty() ? null : found.get(0);
+    }
+    return parent instanceof ExpressionTree e ? storedIn(e, p.getLeaf()) : null;
+  }
+
+  /**
+   * The local array or collection that {@code store} puts {@code value} (a tree, or the variable
+   * that holds it) into: {@code threads[i] = value}, {@code threads.add(value)}; else null.
+   */
+  private static @Nullable VarSymbol storedIn(ExpressionTree store, Object value) {
+    ExpressionTree target;
+    ExpressionTree stored;
+    if (store instanceof AssignmentTree assignment
+        && assignment.getVariable() instanceof ArrayAccessTree access) {
+      target = access.getExpression();
+      stored = assignment.getExpression();
+    } else if (store instanceof MethodInvocationTree add
+        && Trees.calledName(add).equals("add")
+        && add.getArguments().size() == 1) {
+      target = ASTHelpers.getReceiver(add);
+      stored = add.getArguments().get(0);
+    } else {
+      return null;
+    }
+    stored = ASTHelpers.stripParentheses(stored);
+    boolean matches =
+        value instanceof Symbol symbol
+            ? stored instanceof IdentifierTree && symbol.equals(ASTHelpers.getSymbol(stored))
+            : stored == value;
+    return matches
+            && target instanceof IdentifierTree
+            && ASTHelpers.getSymbol(target) instanceof VarSymbol container
+            && container.getKind() == ElementKind.LOCAL_VARIABLE
+        ? container
+        : null;
+  }
+
+  /**
+   * Whether a statement after {@code loop} in the method (in an enclosing block, before the method,
+   * lambda or class ends) is a loop over {@code threads} that joins each of them: {@code for
+   * (Thread t : threads) t.join()}, or {@code threads[i].join()} / {@code threads.get(i).join()} in
+   * an indexed loop.
+   */
+  private static boolean joinedAfter(TreePath loop, VarSymbol threads) {
+    Tree child = loop.getLeaf();
+    for (TreePath p = loop.getParentPath(); p != null; p = p.getParentPath()) {
+      Tree leaf = p.getLeaf();
+      if (leaf instanceof MethodTree
+          || leaf instanceof ClassTree
+          || leaf instanceof LambdaExpressionTree) {
+        return false;
+      }
+      if (leaf instanceof BlockTree block) {
+        List<? extends StatementTree> statements = block.getStatements();
+        for (int i = statements.indexOf(child) + 1; i > 0 && i < statements.size(); i++) {
+          if (Trees.contains(statements.get(i), node -> joinsEach(node, threads))) {
+            return true;
+          }
+        }
+      }
+      child = leaf;
+    }
+    return false;
+  }
+
+  /** Whether {@code node} is a loop over {@code threads} whose body joins the element. */
+  private static boolean joinsEach(Tree node, VarSymbol threads) {
+    if (node instanceof EnhancedForLoopTree forEach) {
+      ExpressionTree over = ASTHelpers.stripParentheses(forEach.getExpression());
+      Symbol element = ASTHelpers.getSymbol(forEach.getVariable());
+      return over instanceof IdentifierTree
+          && threads.equals(ASTHelpers.getSymbol(over))
+          && Trees.containsCall(
+              forEach.getStatement(),
+              call ->
+                  Trees.calledName(call).equals("join")
+                      && ASTHelpers.getReceiver(call) instanceof IdentifierTree receiver
+                      && Objects.equals(element, ASTHelpers.getSymbol(receiver)));
+    }
+    return node instanceof ForLoopTree f
+        && f.getCondition() != null
+        && Symbols.mentions(f.getCondition(), threads)
+        && Trees.containsCall(
+            f.getStatement(),
+            call ->
+                Trees.calledName(call).equals("join")
+                    && ASTHelpers.getReceiver(call) != null
+                    && isElementOf(ASTHelpers.stripParentheses(ASTHelpers.getReceiver(call)), f));
   }
 
   /** {@code items.forEach(pool::execute)}, {@code tasks.stream().map(Thread::new)}. */
@@ -219,8 +443,12 @@ public final class UnboundedFanOut extends BugChecker
       return NO_MATCH;
     }
     return EnclosingLoops.unboundedInputLoop(state.getPath(), state).isPresent()
-        ? buildDescription(tree).setMessage(message(spawn)).build()
+        ? describe(tree, spawn)
         : NO_MATCH;
+  }
+
+  private Description describe(ExpressionTree tree, Spawn spawn) {
+    return buildDescription(tree).setMessage(message(spawn)).build();
   }
 
   private static String message(Spawn spawn) {

@@ -1287,4 +1287,84 @@ final class NonAtomicConcurrentMapUpdateTest {
                 "  public void forget(String service) { brokers.remove(service); }"))
         .doTest();
   }
+
+  /**
+   * A cache of canonical values ({@code Class.forName(k)}, {@code E.valueOf(k)}): two racers hold
+   * the very same object, so the loser may use its own after the put. Twins: a value that is not
+   * canonical ({@code new Factory(k)}, {@code load(k)} of a class of its own) used after the put,
+   * and ActiveMQ's {@code FactoryFinder} shape, whose code between the read and the put takes other
+   * inputs ({@code validate(c, required)}), stay reported.
+   */
+  @Test
+  void canonicalValues() {
+    CompilationTestHelper.newInstance(NonAtomicConcurrentMapUpdate.class, getClass())
+        .addSourceLines(
+            "Canonical.java",
+            "import java.util.concurrent.*;",
+            "class Canonical {",
+            "  enum Color { RED, GREEN }",
+            "  static final class Factory {",
+            "    Factory(String name) {}",
+            "    Object create() { return null; }",
+            "  }",
+            "  private final ConcurrentMap<String, Class<?>> classes = new ConcurrentHashMap<>();",
+            "  private final ConcurrentMap<String, Color> colors = new ConcurrentHashMap<>();",
+            "  private final ConcurrentMap<String, Factory> factories = new ConcurrentHashMap<>();",
+            "",
+            "  public Object create(String name) throws Exception {",
+            "    Class<?> c = classes.get(name);",
+            "    if (c == null) {",
+            "      c = Class.forName(name);",
+            "      classes.put(name, c);",
+            "    }",
+            "    return c.getConstructor().newInstance();",
+            "  }",
+            "",
+            "  public String describe(String key) {",
+            "    Color c = colors.get(key);",
+            "    if (c == null) {",
+            "      c = Color.valueOf(key);",
+            "      colors.put(key, c);",
+            "    }",
+            "    return c.name().toLowerCase();",
+            "  }",
+            "",
+            "  // Twins.",
+            "  public Object notCanonical(String name) {",
+            "    Factory f = factories.get(name);",
+            "    // BUG: Diagnostic contains: NonAtomicConcurrentMapUpdate",
+            "    if (f == null) {",
+            "      f = load(name);",
+            "      factories.put(name, f);",
+            "    }",
+            "    return f.create();",
+            "  }",
+            "",
+            "  public Object created(String name) {",
+            "    Factory f = factories.get(name);",
+            "    // BUG: Diagnostic contains: NonAtomicConcurrentMapUpdate",
+            "    if (f == null) {",
+            "      f = new Factory(name);",
+            "      factories.put(name, f);",
+            "    }",
+            "    return f;",
+            "  }",
+            "",
+            "  public Object validated(String name, Class<?> required) throws Exception {",
+            "    Class<?> c = classes.get(name);",
+            "    // BUG: Diagnostic contains: NonAtomicConcurrentMapUpdate",
+            "    if (c == null) {",
+            "      c = Class.forName(name);",
+            "      validate(c, required);",
+            "      classes.put(name, c);",
+            "    }",
+            "    return c.getConstructor().newInstance();",
+            "  }",
+            "",
+            "  static Factory load(String name) { return new Factory(name); }",
+            "",
+            "  static void validate(Class<?> c, Class<?> required) {}",
+            "}")
+        .doTest();
+  }
 }

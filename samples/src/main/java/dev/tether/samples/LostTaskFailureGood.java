@@ -1,14 +1,18 @@
 package dev.tether.samples;
 
+import java.io.Closeable;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionService;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorCompletionService;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -68,6 +72,25 @@ public final class LostTaskFailureGood {
       }
     }
     return passed;
+  }
+
+  /**
+   * Closes a stream on a helper thread, waiting at most a second: a best-effort wait whose result
+   * is dropped, for a task that logs its own failure.
+   */
+  public void closeQuietly(Closeable stream) throws InterruptedException {
+    CountDownLatch closed = new CountDownLatch(1);
+    executor.execute(
+        () -> {
+          try {
+            stream.close();
+          } catch (IOException e) {
+            LOG.log(Level.FINE, "close failed, ignored", e);
+          } finally {
+            closed.countDown();
+          }
+        });
+    closed.await(1, TimeUnit.SECONDS);
   }
 
   private static List<Integer> fetchPrices(String sku) {

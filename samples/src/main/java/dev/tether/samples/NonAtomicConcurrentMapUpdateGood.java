@@ -13,6 +13,7 @@ public final class NonAtomicConcurrentMapUpdateGood {
   private final ConcurrentMap<String, String> owners = new ConcurrentHashMap<>();
   private final Map<String, Integer> logins = new ConcurrentHashMap<>();
   private final Map<String, String> routes = new ConcurrentHashMap<>();
+  private final ConcurrentMap<String, Class<?>> handlerClasses = new ConcurrentHashMap<>();
 
   /** Counts a hit for {@code page}. */
   public void hit(String page) {
@@ -32,6 +33,19 @@ public final class NonAtomicConcurrentMapUpdateGood {
   /** Counts a login of {@code user} in one atomic call. */
   public void login(String user) {
     logins.merge(user, 1, Integer::sum);
+  }
+
+  /**
+   * Loads the handler class named {@code name} once, and makes a handler of it. Two racers both
+   * load the class and both put it: the very same {@code Class} object, so nothing is lost.
+   */
+  public Object newHandler(String name) throws ReflectiveOperationException {
+    Class<?> type = handlerClasses.get(name);
+    if (type == null) {
+      type = Class.forName(name);
+      handlerClasses.put(name, type);
+    }
+    return type.getConstructor().newInstance();
   }
 
   /** Registers {@code path}, refusing duplicates: only one thread's putIfAbsent sees null. */

@@ -1,5 +1,6 @@
 package dev.tether.samples;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -32,6 +33,24 @@ public final class UnboundedFanOutGood {
               inFlight.release();
             }
           });
+    }
+  }
+
+  /**
+   * Runs parties that wait on each other (a barrier, a hand-off) all at once, and returns when all
+   * are done: the elements are the tasks themselves, every thread is joined, so one thread per
+   * given task is the contract (a bounded pool would leave some parties waiting for ever).
+   */
+  public static void runTogether(List<Runnable> parties) throws InterruptedException {
+    List<Thread> threads = new ArrayList<>();
+    for (Runnable party : parties) {
+      threads.add(new Thread(party, "party"));
+    }
+    for (Thread thread : threads) {
+      thread.start();
+    }
+    for (Thread thread : threads) {
+      thread.join();
     }
   }
 

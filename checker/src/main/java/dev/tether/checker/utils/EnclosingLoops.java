@@ -25,6 +25,7 @@ import com.sun.source.tree.NewArrayTree;
 import com.sun.source.tree.NewClassTree;
 import com.sun.source.tree.StatementTree;
 import com.sun.source.tree.Tree;
+import com.sun.source.tree.TypeCastTree;
 import com.sun.source.tree.VariableTree;
 import com.sun.source.tree.WhileLoopTree;
 import com.sun.source.util.TreePath;
@@ -33,6 +34,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import javax.lang.model.element.ElementKind;
 import javax.lang.model.type.TypeKind;
 import org.jspecify.annotations.Nullable;
 
@@ -90,6 +92,48 @@ public final class EnclosingLoops {
           instanceMethod()
               .onDescendantOf("java.util.concurrent.BlockingQueue")
               .namedAnyOf("take", "poll"));
+
+  /**
+   * Sources whose elements the host bounds, not an input: the machine's network interfaces and
+   * their addresses, its file-system roots and stores. As many as the machine has, like {@code
+   * Runtime.availableProcessors()}: a loop over them is a loop over a count. A table of library
+   * knowledge: add a source here, never a caller.
+   */
+  private static final Matcher<ExpressionTree> HOST_BOUNDED =
+      anyOf(
+          staticMethod()
+              .onClass("java.net.NetworkInterface")
+              .namedAnyOf("getNetworkInterfaces", "networkInterfaces"),
+          instanceMethod()
+              .onDescendantOf("java.net.NetworkInterface")
+              .namedAnyOf(
+                  "getInetAddresses",
+                  "inetAddresses",
+                  "getInterfaceAddresses",
+                  "getSubInterfaces",
+                  "subInterfaces"),
+          staticMethod().onClass("java.io.File").named("listRoots"),
+          instanceMethod()
+              .onDescendantOf("java.nio.file.FileSystem")
+              .namedAnyOf("getRootDirectories", "getFileStores"));
+
+  /**
+   * Calls that return a view of the same elements as their receiver (or, static, their argument):
+   * {@code Collections.list(e)}, {@code e.asIterator()}, {@code c.iterator()}, {@code c.stream()}.
+   */
+  private static final Matcher<ExpressionTree> SAME_ELEMENTS =
+      anyOf(
+          staticMethod().onClass("java.util.Collections").named("list"),
+          instanceMethod().onDescendantOf("java.util.Enumeration").named("asIterator"),
+          instanceMethod()
+              .onDescendantOf("java.lang.Iterable")
+              .namedAnyOf("iterator", "spliterator", "listIterator"),
+          instanceMethod()
+              .onDescendantOf("java.util.Collection")
+              .namedAnyOf("stream", "parallelStream"));
+
+  /** How many variables {@link #isHostBounded} follows back to the call that made a source. */
+  private static final int MAX_HOPS = 4;
 
   /** Sources whose size is written in the code: {@code List.of(a, b)}, {@code Stream.of(a, b)}. */
   private static final Set<String> LITERAL_FACTORIES =
@@ -257,29 +301,112 @@ public final class EnclosingLoops {
   private static boolean walksInputOfUnknownSize(TreePath loop, VisitorState state) {
     Tree leaf = loop.getLeaf();
     if (leaf instanceof EnhancedForLoopTree forEach) {
-      return !hasLiteralSize(forEach.getExpression());
+      return !hasLiteralSize(forEach.getExpression())
+          && !isHostBounded(forEach.getExpression(), loop, state, 0);
     }
     if (leaf instanceof ForLoopTree f) {
       return f.getCondition() == null
           ? waitsForInput(f.getStatement(), state)
-          : Trees.contains(
-              f.getCondition(),
-              node ->
-                  readsASize(node)
-                      && !(node instanceof MemberSelectTree select
-                          && isCountSizedArray(select.getExpression(), loop)));
+          : readsSizeOfInput(f.getCondition(), loop, state);
     }
     if (leaf instanceof WhileLoopTree w) {
-      return isSizedByInput(w.getCondition()) || waitsForInput(w.getStatement(), state);
+      return readsSizeOfInput(w.getCondition(), loop, state)
+          || waitsForInput(w.getStatement(), state);
     }
     if (leaf instanceof DoWhileLoopTree d) {
-      return isSizedByInput(d.getCondition()) || waitsForInput(d.getStatement(), state);
+      return readsSizeOfInput(d.getCondition(), loop, state)
+          || waitsForInput(d.getStatement(), state);
     }
     ExpressionTree source = elementSource(loop, state);
     if (source instanceof MethodInvocationTree call && RANGE.matches(call, state)) {
       return isSizedByInput(call);
     }
-    return source != null && hasElementsOfUnknownSize(source);
+    return source != null
+        && hasElementsOfUnknownSize(source)
+        && !isHostBounded(source, loop, state, 0);
+  }
+
+  /**
+   * Whether the condition of {@code loop} reads the size of an input: a call named in {@link
+   * #SIZED_BY_INPUT} or a {@code length}, unless on an array made with a count just before the loop
+   * ({@link #isCountSizedArray}) or on a source the host bounds ({@link #isHostBounded}: {@code
+   * en.hasMoreElements()} of {@code en = NetworkInterface.getNetworkInterfaces()}).
+   */
+  private static boolean readsSizeOfInput(
+      ExpressionTree condition, TreePath loop, VisitorState state) {
+    return Trees.contains(
+        condition,
+        node -> {
+          if (!readsASize(node)) {
+            return false;
+          }
+          if (node instanceof MemberSelectTree select) {
+            return !isCountSizedArray(select.getExpression(), loop)
+                && !isHostBounded(select.getExpression(), loop, state, 0);
+          }
+          ExpressionTree receiver = ASTHelpers.getReceiver((ExpressionTree) node);
+          return receiver == null || !isHostBounded(receiver, loop, state, 0);
+        });
+  }
+
+  /**
+   * Whether the elements of {@code source}, read by {@code loop}, are as many as the host has, not
+   * as an input has: a call of the {@link #HOST_BOUNDED} table ({@code
+   * NetworkInterface.getNetworkInterfaces()}, {@code intf.getInetAddresses()}, {@code
+   * File.listRoots()}), a view of one ({@code Collections.list(…)}, {@code iterator()}, {@code
+   * stream()}), or a local variable that the loop's initializer, or a statement just before the
+   * loop in an enclosing block, set to one, with nothing assigning it in the loop.
+   */
+  private static boolean isHostBounded(
+      @Nullable ExpressionTree source, TreePath loop, VisitorState state, int hops) {
+    ExpressionTree e = source == null ? null : ASTHelpers.stripParentheses(source);
+    while (e instanceof TypeCastTree cast) {
+      e = ASTHelpers.stripParentheses(cast.getExpression());
+    }
+    if (e instanceof MethodInvocationTree call) {
+      if (HOST_BOUNDED.matches(call, state)) {
+        return true;
+      }
+      if (!SAME_ELEMENTS.matches(call, state)) {
+        return false;
+      }
+      Symbol method = ASTHelpers.getSymbol(call);
+      if (method != null && ASTHelpers.isStatic(method)) {
+        return call.getArguments().size() == 1
+            && isHostBounded(call.getArguments().get(0), loop, state, hops);
+      }
+      return isHostBounded(ASTHelpers.getReceiver(call), loop, state, hops);
+    }
+    if (!(e instanceof IdentifierTree) || hops >= MAX_HOPS) {
+      return false;
+    }
+    Symbol variable = ASTHelpers.getSymbol(e);
+    if (!(variable instanceof Symbol.VarSymbol)
+        || variable.getKind() != ElementKind.LOCAL_VARIABLE
+        || assignsInBody(loop, variable)) {
+      return false;
+    }
+    if (loop.getLeaf() instanceof ForLoopTree f) {
+      for (StatementTree init : f.getInitializer()) {
+        ExpressionTree value = valueStoredIn(init, variable);
+        if (value != null) {
+          return isHostBounded(value, loop, state, hops + 1);
+        }
+      }
+    }
+    ExpressionTree value = valueBefore(loop, variable);
+    return value != null && isHostBounded(value, loop, state, hops + 1);
+  }
+
+  /** Whether the condition, update or body of {@code loop} assigns {@code variable}. */
+  private static boolean assignsInBody(TreePath loop, Symbol variable) {
+    Tree leaf = loop.getLeaf();
+    if (leaf instanceof ForLoopTree f) {
+      return (f.getCondition() != null && assigns(f.getCondition(), variable))
+          || f.getUpdate().stream().anyMatch(u -> assigns(u, variable))
+          || assigns(f.getStatement(), variable);
+    }
+    return assigns(leaf, variable);
   }
 
   /**
@@ -292,7 +419,8 @@ public final class EnclosingLoops {
   public static boolean walksElementsOfUnknownSize(TreePath loop, VisitorState state) {
     Tree leaf = loop.getLeaf();
     if (leaf instanceof EnhancedForLoopTree forEach) {
-      return !hasLiteralSize(forEach.getExpression());
+      return !hasLiteralSize(forEach.getExpression())
+          && !isHostBounded(forEach.getExpression(), loop, state, 0);
     }
     if (isLoopStatement(leaf)) {
       return false;
@@ -300,7 +428,8 @@ public final class EnclosingLoops {
     ExpressionTree source = elementSource(loop, state);
     return source != null
         && !(source instanceof MethodInvocationTree call && RANGE.matches(call, state))
-        && hasElementsOfUnknownSize(source);
+        && hasElementsOfUnknownSize(source)
+        && !isHostBounded(source, loop, state, 0);
   }
 
   /**
@@ -395,13 +524,23 @@ public final class EnclosingLoops {
         || assigns(loop.getLeaf(), variable)) {
       return false;
     }
+    ExpressionTree value = valueBefore(loop, variable);
+    return value != null && isCountArray(value);
+  }
+
+  /**
+   * The value that the code around {@code loop} last stored in {@code variable} before it: a
+   * declaration or an assignment statement in an enclosing block (up to the enclosing method, class
+   * or lambda), or null when there is none or another statement in between assigns it.
+   */
+  private static @Nullable ExpressionTree valueBefore(TreePath loop, Symbol variable) {
     Tree child = loop.getLeaf();
     for (TreePath p = loop.getParentPath(); p != null; p = p.getParentPath()) {
       Tree leaf = p.getLeaf();
       if (leaf instanceof MethodTree
           || leaf instanceof ClassTree
           || leaf instanceof LambdaExpressionTree) {
-        return false;
+        return null;
       }
       if (leaf instanceof BlockTree block) {
         List<? extends StatementTree> statements = block.getStatements();
@@ -409,16 +548,16 @@ public final class EnclosingLoops {
           StatementTree statement = statements.get(i);
           ExpressionTree value = valueStoredIn(statement, variable);
           if (value != null) {
-            return isCountArray(value);
+            return value;
           }
           if (assigns(statement, variable)) {
-            return false;
+            return null;
           }
         }
       }
       child = leaf;
     }
-    return false;
+    return null;
   }
 
   /**
