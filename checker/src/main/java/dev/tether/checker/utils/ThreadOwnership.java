@@ -1118,11 +1118,13 @@ public final class ThreadOwnership {
    * ({@code if (flag.compareAndSet(…))}, {@code if (permits.tryAcquire())}, {@code if (!started) {
    * started = true; … }}, also around every call of the private method that starts it); the thread
    * registers itself with another object ({@code master.register(this)} in its constructor or
-   * {@code run()}); or a flag or a poison pill stops its loop.
+   * {@code run()}); a flag or a poison pill stops its loop; or it is the overflow of an executor
+   * for one task that the executor refused ({@link #isRejectedExecutionFallback}).
    */
   public static boolean hasOwnerByConstruction(
       TreePath start, ExpressionTree creation, VisitorState state) {
     return implementsExecute(start, state)
+        || isRejectedExecutionFallback(start, creation, state)
         || isStartOnceGuarded(start, state, /* throughCallers= */ true)
         || runnableKeptAndStopped(creation, start, state)
         || isDocumentedThreadHelper(start, creation, state)
@@ -1278,6 +1280,151 @@ public final class ThreadOwnership {
                 && (field.equals(SameVariable.variable(ASTHelpers.getReceiver(call)))
                     || call.getArguments().stream()
                         .anyMatch(argument -> field.equals(SameVariable.variable(argument)))));
+  }
+
+  /**
+   * Whether the thread that {@code creation} makes, started at {@code start}, is an executor's
+   * overflow for one task: it runs a {@code Runnable} variable (an effectively final local or
+   * parameter) that the same method first offers to an executor ({@code execute}, {@code submit},
+   * {@code schedule…}), and it is started only on the path where that offer failed: in the branch
+   * of {@code if (!rc)} (or the {@code else} of {@code if (rc)}) where {@code rc} is the {@code
+   * boolean} result of the offer (or the offer itself is the condition), or in a {@code catch
+   * (RejectedExecutionException e)} of a {@code try} that makes the offer. The thread runs the very
+   * task that the pool would have run, for the task's owner, and ends with it (JGroups' {@code
+   * boolean rc = thread_pool.execute(r); if (!rc) factory.newThread(r).start();}). A thread started
+   * on the success path or unconditionally, a thread that runs another task, or a {@code Thread}
+   * subclass (which may do more than run the task) does not count.
+   */
+  private static boolean isRejectedExecutionFallback(
+      TreePath start, ExpressionTree creation, VisitorState state) {
+    VarSymbol task = overflowTask(creation, state);
+    if (task == null) {
+      return false;
+    }
+    Tree child = start.getLeaf();
+    for (TreePath p = start.getParentPath();
+        p != null;
+        child = p.getLeaf(), p = p.getParentPath()) {
+      Tree leaf = p.getLeaf();
+      if (leaf instanceof IfTree ifTree) {
+        ExpressionTree condition = ASTHelpers.stripParentheses(ifTree.getCondition());
+        boolean negated = condition.getKind() == Tree.Kind.LOGICAL_COMPLEMENT;
+        ExpressionTree offer =
+            negated
+                ? ASTHelpers.stripParentheses(((UnaryTree) condition).getExpression())
+                : condition;
+        boolean failedBranch =
+            negated ? child == ifTree.getThenStatement() : child == ifTree.getElseStatement();
+        if (failedBranch && isOfferResult(offer, task, p)) {
+          return true;
+        }
+      } else if (leaf instanceof CatchTree clause
+          && child == clause.getBlock()
+          && p.getParentPath() != null
+          && p.getParentPath().getLeaf() instanceof TryTree tryTree
+          && catchesRejection(clause)
+          && Trees.containsCall(tryTree.getBlock(), call -> isOffer(call, task))) {
+        return true;
+      } else if (leaf instanceof LambdaExpressionTree
+          || leaf instanceof ClassTree
+          || leaf instanceof MethodTree) {
+        return false;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * The task that the thread made by {@code creation} runs, when it is an effectively final local
+   * {@code Runnable} variable or parameter handed to {@code new Thread(…)} (no subclass), a thread
+   * factory or a thread builder; else {@code null}.
+   */
+  private static @Nullable VarSymbol overflowTask(ExpressionTree creation, VisitorState state) {
+    ExpressionTree e = ASTHelpers.stripParentheses(creation);
+    if (e instanceof NewClassTree newThread) {
+      Type type = ASTHelpers.getType(newThread.getIdentifier());
+      if (newThread.getClassBody() != null
+          || type == null
+          || !type.tsym.getQualifiedName().contentEquals("java.lang.Thread")) {
+        return null;
+      }
+    }
+    for (ExpressionTree argument : Trees.argumentsOf(e)) {
+      if (ASTHelpers.stripParentheses(argument) instanceof IdentifierTree id
+          && ASTHelpers.getSymbol(id) instanceof VarSymbol var
+          && (var.getKind() == ElementKind.LOCAL_VARIABLE || var.getKind() == ElementKind.PARAMETER)
+          && ASTHelpers.isConsideredFinal(var)
+          && isSubtype(var.type, RUNNABLE.get(state), state)) {
+        return var;
+      }
+    }
+    return null;
+  }
+
+  /**
+   * Whether {@code condition} is the result of offering {@code task} to an executor: the offer
+   * itself, or an effectively final local {@code boolean} initialized with it in a block around
+   * {@code ifPath}, before the {@code if}.
+   */
+  private static boolean isOfferResult(ExpressionTree condition, VarSymbol task, TreePath ifPath) {
+    if (condition instanceof MethodInvocationTree call) {
+      return isOffer(call, task);
+    }
+    if (!(condition instanceof IdentifierTree id)
+        || !(ASTHelpers.getSymbol(id) instanceof VarSymbol result)
+        || result.getKind() != ElementKind.LOCAL_VARIABLE
+        || !ASTHelpers.isConsideredFinal(result)) {
+      return false;
+    }
+    Tree child = ifPath.getLeaf();
+    for (TreePath p = ifPath.getParentPath();
+        p != null;
+        child = p.getLeaf(), p = p.getParentPath()) {
+      if (p.getLeaf() instanceof BlockTree block) {
+        for (StatementTree statement : block.getStatements()) {
+          if (statement == child) {
+            break;
+          }
+          if (statement instanceof VariableTree declaration
+              && result.equals(ASTHelpers.getSymbol(declaration))) {
+            return declaration.getInitializer() != null
+                && ASTHelpers.stripParentheses(declaration.getInitializer())
+                    instanceof MethodInvocationTree call
+                && isOffer(call, task);
+          }
+        }
+      } else if (p.getLeaf() instanceof MethodTree
+          || p.getLeaf() instanceof LambdaExpressionTree
+          || p.getLeaf() instanceof ClassTree) {
+        return false;
+      }
+    }
+    return false;
+  }
+
+  /** Whether {@code call} hands {@code task} to an executor: {@code pool.execute(task)}. */
+  private static boolean isOffer(MethodInvocationTree call, VarSymbol task) {
+    return LibraryModel.EXECUTOR_HAND_OFF_NAMES.contains(Trees.calledName(call))
+        && call.getArguments().stream()
+            .anyMatch(
+                argument ->
+                    ASTHelpers.stripParentheses(argument) instanceof IdentifierTree id
+                        && task.equals(ASTHelpers.getSymbol(id)));
+  }
+
+  /** Whether {@code clause} catches {@code RejectedExecutionException} (alone or in a union). */
+  private static boolean catchesRejection(CatchTree clause) {
+    for (Tree type : Trees.caughtTypes(clause)) {
+      Type caught = ASTHelpers.getType(type);
+      if (caught != null
+          && caught
+              .tsym
+              .getQualifiedName()
+              .contentEquals("java.util.concurrent.RejectedExecutionException")) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Whether {@code path} is in an implementation of {@code Executor.execute}. */
