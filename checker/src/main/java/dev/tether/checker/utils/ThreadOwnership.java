@@ -77,12 +77,13 @@ import org.jspecify.annotations.Nullable;
  * API and lifecycle methods, and the wrapper its {@code execute(Runnable)} builds around the task);
  * the task of a class-private executor that the class creates, gives that one task, and shuts down
  * (also handed over by a method that makes a runner of it, when the class keeps and stops the
- * runner); private methods (or the lambda a private factory method returns) reached only from such
- * code, transitively within the top-level class; and methods that are not public API whose every
- * use in the files of the compilation that can see them is such code ({@link SameCompilation}).
- * Everything else — public API, methods with no use in sight, constructors, callbacks, {@code
- * shutdown}/{@code close}/{@code join}/{@code stop}-style methods called by others — may run on a
- * caller's thread.
+ * runner); a program's entry point ({@code public static void main(String[])}, which owns the main
+ * thread; {@link Runner#MAIN_THREAD}); private methods (or the lambda a private factory method
+ * returns) reached only from such code, transitively within the top-level class; and methods that
+ * are not public API whose every use in the files of the compilation that can see them is such code
+ * ({@link SameCompilation}). Everything else — public API, methods with no use in sight,
+ * constructors, callbacks, {@code shutdown}/{@code close}/{@code join}/{@code stop}-style methods
+ * called by others — may run on a caller's thread.
  *
  * <p>Cheap by construction: a question costs a walk up the path; only when the answer depends on
  * how a method is used does it scan the top-level class (a private method) or, once per method, the
@@ -103,12 +104,22 @@ public final class ThreadOwnership {
     PRIVATE_EXECUTOR_TASK,
     /** A task on a thread that someone else owns: executor, timer, async stage, parallel stream. */
     TASK,
+    /**
+     * A program's main thread: the body of its entry point ({@code public static void
+     * main(String[])}, not a lambda or class inside it), and code that is not public API reached
+     * only from there. {@code main} implements the interruption policy of the thread the JVM starts
+     * it on; nobody else holds that thread. Not a task body: a loop there is the program's own.
+     */
+    MAIN_THREAD,
     /** Code that may run on a caller's thread. */
     CALLER;
 
     /** Whether the code implements the interruption policy of the thread that runs it. */
     public boolean ownsThread() {
-      return this == OWN_THREAD || this == POOL_WORKER || this == PRIVATE_EXECUTOR_TASK;
+      return this == OWN_THREAD
+          || this == POOL_WORKER
+          || this == PRIVATE_EXECUTOR_TASK
+          || this == MAIN_THREAD;
     }
 
     /**
@@ -277,9 +288,11 @@ public final class ThreadOwnership {
         return fromHandoff(handoff.get(), path);
       }
       Tree child = null;
+      boolean nested = false; // in a lambda or anonymous class that runs wherever it is called
       for (TreePath p = path; p != null; child = p.getLeaf(), p = p.getParentPath()) {
         Tree leaf = p.getLeaf();
         if (leaf instanceof LambdaExpressionTree) {
+          nested = true;
           Runner made = madeTask(p);
           if (made == null) {
             made = keptRunnerTask(p);
@@ -297,6 +310,7 @@ public final class ThreadOwnership {
           if (made != null) {
             return made;
           }
+          nested = true;
         } else if (leaf instanceof MethodTree method) {
           MethodSymbol sym = ASTHelpers.getSymbol(method);
           if (Symbols.isInAnonymousClass(p)) {
@@ -304,6 +318,9 @@ public final class ThreadOwnership {
               return Runner.OWN_THREAD; // a Runnable not handed off in sight, as a named one
             }
             continue; // not handed off: runs wherever the code that holds it does
+          }
+          if (isProgramMain(sym)) {
+            return nested ? Runner.CALLER : Runner.MAIN_THREAD;
           }
           return sym == null ? Runner.CALLER : method(sym);
         } else if (leaf instanceof ClassTree cls && !Symbols.isAnonymous(cls)) {
@@ -1017,13 +1034,20 @@ public final class ThreadOwnership {
     }
   }
 
-  /** The weaker of two answers: owned and owned stays owned, task and owned is a task. */
+  /**
+   * The weaker of two answers: owned and owned stays owned, task and owned is a task. Code that
+   * runs on the main thread and on another owned thread is owner code but no task body ({@link
+   * Runner#MAIN_THREAD}); on the main thread and in a task, it is treated as a caller's.
+   */
   private static Runner combine(@Nullable Runner a, Runner b) {
     if (a == null || a == b) {
       return b;
     }
     if (a == Runner.CALLER || b == Runner.CALLER) {
       return Runner.CALLER;
+    }
+    if (a == Runner.MAIN_THREAD || b == Runner.MAIN_THREAD) {
+      return a.ownsThread() && b.ownsThread() ? Runner.MAIN_THREAD : Runner.CALLER;
     }
     if (a == Runner.TASK || b == Runner.TASK) {
       return Runner.TASK;
@@ -1223,18 +1247,22 @@ public final class ThreadOwnership {
         return false;
       }
       if (leaf instanceof MethodTree method) {
-        MethodSymbol sym = ASTHelpers.getSymbol(method);
-        return sym != null
-            && sym.getSimpleName().contentEquals("main")
-            && sym.isStatic()
-            && sym.getModifiers().contains(Modifier.PUBLIC)
-            && sym.getReturnType().getKind() == TypeKind.VOID
-            && sym.getParameters().size() == 1
-            && sym.getParameters().get(0).type instanceof Type.ArrayType array
-            && array.elemtype.tsym.getQualifiedName().contentEquals("java.lang.String");
+        return isProgramMain(ASTHelpers.getSymbol(method));
       }
     }
     return false;
+  }
+
+  /** Whether {@code sym} is a program's entry point, {@code public static void main(String[])}. */
+  private static boolean isProgramMain(@Nullable MethodSymbol sym) {
+    return sym != null
+        && sym.getSimpleName().contentEquals("main")
+        && sym.isStatic()
+        && sym.getModifiers().contains(Modifier.PUBLIC)
+        && sym.getReturnType().getKind() == TypeKind.VOID
+        && sym.getParameters().size() == 1
+        && sym.getParameters().get(0).type instanceof Type.ArrayType array
+        && array.elemtype.tsym.getQualifiedName().contentEquals("java.lang.String");
   }
 
   /**

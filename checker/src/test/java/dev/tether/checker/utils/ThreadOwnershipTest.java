@@ -161,6 +161,63 @@ final class ThreadOwnershipTest {
       CompilationTestHelper.newInstance(RunnerProbe.class, getClass());
 
   /**
+   * Issue 12 (JGroups' {@code UdpPerf}): {@code main} owns the thread the JVM runs it on, and so
+   * does code that is not public API reached only from {@code main}. The twins: a lambda or class
+   * inside {@code main} (it runs wherever it is called), public API, a method with another caller,
+   * and a method that {@code main} and a task both call.
+   */
+  @Test
+  void mainOwnsItsThread() {
+    runner
+        .addSourceLines(
+            "Program.java",
+            "import java.util.concurrent.*;",
+            "public class Program {",
+            "  public static void main(String[] args) {",
+            "    // BUG: Diagnostic contains: MAIN_THREAD owner",
+            "    here();",
+            "    // BUG: Diagnostic contains: CALLER not-owner",
+            "    Runnable r = () -> here();",
+            "    new Program().loop();",
+            "    sendMessages();",
+            "    publicApi();",
+            "    sharedWithPublic();",
+            "    sharedWithTask();",
+            "    sharedWithThread();",
+            "    new Thread(Program::sharedWithThread).start();",
+            "  }",
+            "  protected void loop() {",
+            "    // BUG: Diagnostic contains: MAIN_THREAD owner",
+            "    here();",
+            "  }",
+            "  private static void sendMessages() {",
+            "    // BUG: Diagnostic contains: MAIN_THREAD owner",
+            "    here();",
+            "  }",
+            "  public static void publicApi() {",
+            "    // BUG: Diagnostic contains: CALLER not-owner",
+            "    here();",
+            "  }",
+            "  private static void sharedWithPublic() {",
+            "    // BUG: Diagnostic contains: CALLER not-owner",
+            "    here();",
+            "  }",
+            "  public void other() { sharedWithPublic(); }",
+            "  private static void sharedWithTask() {",
+            "    // BUG: Diagnostic contains: CALLER not-owner",
+            "    here();",
+            "  }",
+            "  void submit(ExecutorService pool) { pool.execute(Program::sharedWithTask); }",
+            "  private static void sharedWithThread() {",
+            "    // BUG: Diagnostic contains: MAIN_THREAD owner",
+            "    here();",
+            "  }",
+            "  static void here() {}",
+            "}")
+        .doTest();
+  }
+
+  /**
    * Server6 (JGroups' {@code BATCH2}): a method reference given to a thread-runner class of the
    * compilation ({@code new Runner(factory, "runner", this::processDownMessage, null)}, kept in a
    * field and stopped) is the loop of the runner's own thread. The twins: a runner never stopped,
