@@ -1232,6 +1232,134 @@ public final class ThreadOwnership {
     return false;
   }
 
+  /**
+   * Whether the code at {@code path} is directly the body of threads that the process owns ({@link
+   * #isProcessThread}): it is in a lambda or anonymous {@code Runnable} given to {@code new
+   * Thread(…)}, in {@code run()} of an anonymous {@code Thread} subclass, or in {@code run()} of a
+   * private named {@code Thread} subclass or {@code Runnable} class (not in a lambda or class
+   * inside it), and every thread that runs it — every {@code new} of the private class in its
+   * top-level class, as a thread or as the task of {@code new Thread(…)} — is made where {@link
+   * #isProcessThread} accepts it, not per element of an input of unknown size ({@link
+   * EnclosingLoops#unboundedInputLoop}: a thread per connection is no longer the process's one
+   * thread). {@code main} owns such a thread and implements its interruption policy: it runs to the
+   * end of the process, as {@code main} does. A class that may be made elsewhere (not private), a
+   * task passed through a variable, or a thread kept in a field or handed on is not followed.
+   */
+  public static boolean isProcessThreadBody(TreePath path, VisitorState state) {
+    for (TreePath p = path; p != null; p = p.getParentPath()) {
+      Tree leaf = p.getLeaf();
+      if (leaf instanceof LambdaExpressionTree) {
+        TreePath parent = p.getParentPath();
+        return parent != null && isThreadOfTask(parent, leaf, state);
+      }
+      if (leaf instanceof ClassTree) {
+        return false;
+      }
+      if (leaf instanceof MethodTree method) {
+        MethodSymbol sym = ASTHelpers.getSymbol(method);
+        TreePath cls = p.getParentPath();
+        if (!ConcurrentCode.isRunnableRun(sym, state)
+            || cls == null
+            || !(cls.getLeaf() instanceof ClassTree classTree)) {
+          return false;
+        }
+        TreePath made = cls.getParentPath();
+        if (made != null
+            && made.getLeaf() instanceof NewClassTree anonymous
+            && anonymous.getClassBody() == classTree) {
+          return isProcessCreation(made, state)
+              || (made.getParentPath() != null
+                  && isThreadOfTask(made.getParentPath(), anonymous, state));
+        }
+        return sym.owner instanceof ClassSymbol named
+            && named.getModifiers().contains(Modifier.PRIVATE)
+            && everyNewIsAProcessThread(named, path, state);
+      }
+    }
+    return false;
+  }
+
+  /** Whether {@code creation} is {@code new Thread(…, task, …)} that the process owns. */
+  private static boolean isThreadOfTask(TreePath creation, Tree task, VisitorState state) {
+    return creation.getLeaf() instanceof NewClassTree newThread
+        && newThread.getArguments().contains(task)
+        && isProcessCreation(creation, state);
+  }
+
+  /**
+   * Whether every {@code new} of the private class {@code cls} in its top-level class is a thread
+   * that the process owns, or the task of one ({@code new Thread(new Task())}); and there is one.
+   */
+  private static boolean everyNewIsAProcessThread(
+      ClassSymbol cls, TreePath path, VisitorState state) {
+    TreePath top = Trees.topLevelClass(path);
+    if (top == null) {
+      return false;
+    }
+    boolean isThread = isSubtype(cls.type, KnownTypes.THREAD.get(state), state);
+    int[] made = new int[1];
+    boolean[] other = new boolean[1];
+    new LazyPathScanner<Void, Void>() {
+      @Override
+      public Void visitNewClass(NewClassTree tree, Void unused) {
+        if (cls.equals(ASTHelpers.getSymbol(tree.getIdentifier()))) {
+          made[0]++;
+          TreePath here = getCurrentPath();
+          boolean owned =
+              isThread
+                  ? isProcessCreation(here, state)
+                  : here.getParentPath() != null
+                      && isThreadOfTask(here.getParentPath(), tree, state);
+          if (!owned) {
+            other[0] = true;
+            stop();
+            return null;
+          }
+        }
+        return super.visitNewClass(tree, null);
+      }
+    }.scan(top, null);
+    return made[0] > 0 && !other[0];
+  }
+
+  /**
+   * Whether the {@code new} of a thread at {@code creation} makes a thread that the process owns
+   * ({@link #isProcessThread}), once: it is started at once ({@code new Thread(…).start()}) or kept
+   * in a local variable (then {@code setDaemon} on it with anything but {@code false} makes it a
+   * daemon), and not made per element of an input of unknown size.
+   */
+  private static boolean isProcessCreation(TreePath creation, VisitorState state) {
+    if (!(creation.getLeaf() instanceof NewClassTree newThread)) {
+      return false;
+    }
+    TreePath parent = creation.getParentPath();
+    boolean madeDaemon;
+    if (parent != null
+        && parent.getLeaf() instanceof MemberSelectTree select
+        && select.getIdentifier().contentEquals("start")) {
+      madeDaemon = false;
+    } else if (parent != null
+        && parent.getLeaf() instanceof VariableTree variable
+        && ASTHelpers.getSymbol(variable) != null
+        && ASTHelpers.getSymbol(variable).getKind() == ElementKind.LOCAL_VARIABLE
+        && parent.getParentPath() != null) {
+      VarSymbol local = ASTHelpers.getSymbol(variable);
+      madeDaemon =
+          Trees.containsCall(
+              parent.getParentPath().getLeaf(),
+              call ->
+                  Trees.calledName(call).equals("setDaemon")
+                      && local.equals(SameVariable.variable(ASTHelpers.getReceiver(call)))
+                      && !(call.getArguments().size() == 1
+                          && Boolean.FALSE.equals(
+                              ASTHelpers.constValue(call.getArguments().get(0)))));
+    } else {
+      return false;
+    }
+    return EnclosingLoops.unboundedInputLoop(creation, state).isEmpty()
+        && isProcessThread(creation, newThread, madeDaemon, state);
+  }
+
   private static boolean callsSetDaemon(Tree tree) {
     return Trees.containsCall(tree, call -> Trees.calledName(call).equals("setDaemon"));
   }
