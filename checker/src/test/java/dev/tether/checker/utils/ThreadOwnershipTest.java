@@ -73,6 +73,76 @@ final class ThreadOwnershipTest {
     }
   }
 
+  /**
+   * Reports, at every call to {@code here()}, whether it is directly the body of a process thread.
+   */
+  @BugPattern(summary = "Reports ThreadOwnership.isProcessThreadBody", severity = WARNING)
+  public static final class ProcessBodyProbe extends BugChecker
+      implements MethodInvocationTreeMatcher {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    public Description matchMethodInvocation(MethodInvocationTree tree, VisitorState state) {
+      if (!Trees.calledName(tree).equals("here")) {
+        return Description.NO_MATCH;
+      }
+      return buildDescription(tree)
+          .setMessage(
+              ThreadOwnership.isProcessThreadBody(state.getPath(), state)
+                  ? "body: process"
+                  : "body: other")
+          .build();
+    }
+  }
+
+  /**
+   * The body of a non-daemon thread that {@code main} starts (or a private method only {@code main}
+   * calls) is the process's; the same body started from public API, as a daemon, per element of an
+   * input, or in a lambda that no thread runs is not.
+   */
+  @Test
+  void processThreadBody() {
+    CompilationTestHelper.newInstance(ProcessBodyProbe.class, getClass())
+        .addSourceLines(
+            "P.java",
+            "import java.util.List;",
+            "public class P {",
+            "  private static final class Own extends Thread {",
+            "    @Override public void run() {",
+            "      // BUG: Diagnostic contains: body: process",
+            "      here();",
+            "    }",
+            "  }",
+            "  private static final class PerItem implements Runnable {",
+            "    @Override public void run() {",
+            "      // BUG: Diagnostic contains: body: other",
+            "      here();",
+            "    }",
+            "  }",
+            "  public static void main(String[] args) {",
+            "    // BUG: Diagnostic contains: body: process",
+            "    new Thread(() -> here()).start();",
+            "    Thread daemon = new Thread(() -> {",
+            "      // BUG: Diagnostic contains: body: other",
+            "      here();",
+            "    });",
+            "    daemon.setDaemon(true);",
+            "    daemon.start();",
+            "    // BUG: Diagnostic contains: body: other",
+            "    Runnable r = () -> here();",
+            "    startOwn();",
+            "    for (String a : List.of(args)) { new Thread(new PerItem(), a).start(); }",
+            "  }",
+            "  private static void startOwn() { new Own().start(); }",
+            "  public void api() {",
+            "    // BUG: Diagnostic contains: body: other",
+            "    new Thread(() -> here()).start();",
+            "  }",
+            "  static void here() {}",
+            "}")
+        .doTest();
+  }
+
   /** Closing the resource that a thread's loop reads is a stop signal, when a stop method does. */
   @Test
   void threadStoppedByClosingItsResource() {
