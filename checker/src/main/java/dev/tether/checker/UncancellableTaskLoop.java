@@ -314,10 +314,13 @@ public final class UncancellableTaskLoop extends BugChecker
 
   /**
    * Whether the loop is in code that runs on another thread: a thread's or a task's body, or
-   * private code reached only from one ({@link ThreadOwnership.Runner#isTaskBody()}).
+   * private code reached only from one ({@link ThreadOwnership.Runner#isTaskBody()}); but not the
+   * body of a thread that the process owns ({@link ThreadOwnership#isProcessThreadBody}): {@code
+   * main} starts it to run until the process ends, and its body implements that policy.
    */
   private static boolean inConcurrentCode(VisitorState state) {
-    return ThreadOwnership.of(state.getPath(), state).isTaskBody();
+    return ThreadOwnership.of(state.getPath(), state).isTaskBody()
+        && !ThreadOwnership.isProcessThreadBody(state.getPath(), state);
   }
 
   private static @Nullable String ownLabel(VisitorState state) {

@@ -2837,4 +2837,59 @@ final class SwallowedInterruptTest {
             "}")
         .doTest(TestMode.TEXT_MATCH);
   }
+
+  /**
+   * Issue 12 (JGroups' {@code UdpPerf}): {@code main} implements the interruption policy of the
+   * main thread, and so does code that is not public API reached only from it. The twins: the same
+   * catch in a method that public API also calls, in public API that {@code main} calls, and in a
+   * lambda inside {@code main}.
+   */
+  @Test
+  void identificationNegativesMainOwnsItsThread() {
+    CompilationTestHelper.newInstance(SwallowedInterrupt.class, getClass())
+        .addSourceLines(
+            "Perf.java",
+            "import java.util.concurrent.*;",
+            "public class Perf {",
+            "  private final CyclicBarrier barrier = new CyclicBarrier(2);",
+            "  public static void main(String[] args) throws Exception {",
+            "    try { Thread.sleep(10); } catch (InterruptedException e) {",
+            "      System.err.println(e);",
+            "    }",
+            "    Perf perf = new Perf();",
+            "    perf.loop();",
+            "    perf.start();",
+            "    Runnable r = () -> {",
+            "      // BUG: Diagnostic contains: SwallowedInterrupt",
+            "      try { Thread.sleep(10); } catch (InterruptedException e) {",
+            "        System.err.println(e);",
+            "      }",
+            "    };",
+            "    r.run();",
+            "  }",
+            "  protected void loop() { sendMessages(); }",
+            "  protected void sendMessages() {",
+            "    try {",
+            "      barrier.await();",
+            "    } catch (Exception e) {",
+            "      System.err.println(\"failed triggering send threads: \" + e);",
+            "    }",
+            "  }",
+            "  public void start() {",
+            "    // BUG: Diagnostic contains: SwallowedInterrupt",
+            "    try { Thread.sleep(10); } catch (InterruptedException e) {",
+            "      System.err.println(e);",
+            "    }",
+            "    shared();",
+            "  }",
+            "  private void shared() {",
+            "    // BUG: Diagnostic contains: SwallowedInterrupt",
+            "    try { Thread.sleep(10); } catch (InterruptedException e) {",
+            "      System.err.println(e);",
+            "    }",
+            "  }",
+            "  void fromMain() { shared(); }",
+            "}")
+        .doTest();
+  }
 }

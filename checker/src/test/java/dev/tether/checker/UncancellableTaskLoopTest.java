@@ -379,6 +379,100 @@ final class UncancellableTaskLoopTest {
   }
 
   /**
+   * Issue 12 (JGroups' {@code JmxDemo}): the endless loop of a non-daemon thread that {@code main}
+   * starts (or a private method that only {@code main} calls) is the policy of its owner, the
+   * program: the thread runs until the process ends, as {@code main} does.
+   */
+  @Test
+  void identificationNegativesProcessThreadBody() {
+    CompilationTestHelper.newInstance(UncancellableTaskLoop.class, getClass())
+        .addSourceLines(
+            "Demo.java",
+            "public class Demo {",
+            "  private static final class Ticker extends Thread {",
+            "    @Override public void run() { while (true) { System.out.println(\"tick\"); } }",
+            "  }",
+            "  private static final class Stats implements Runnable {",
+            "    @Override public void run() { for (;;) { System.out.println(\"stats\"); } }",
+            "  }",
+            "  public static void main(String[] args) {",
+            "    new Thread(() -> { while (true) { System.out.println(\"main\"); } }).start();",
+            "    Thread stats = new Thread(new Stats(), \"stats\");",
+            "    stats.start();",
+            "    new Demo().startNotifications();",
+            "  }",
+            "  private void startNotifications() {",
+            "    new Thread() {",
+            "      @Override public void run() {",
+            "        while (true) { System.out.println(\"notification\"); }",
+            "      }",
+            "    }.start();",
+            "    new Ticker().start();",
+            "  }",
+            "}")
+        .doTest();
+  }
+
+  /**
+   * The twins: the same threads started from public API (anyone may call it), as daemons, per
+   * element of an input (JGroups' {@code JPerf}: a stats thread per accepted connection), a private
+   * class also made elsewhere, and a named class that is not private.
+   */
+  @Test
+  void identificationPositivesNotAProcessThreadBody() {
+    CompilationTestHelper.newInstance(UncancellableTaskLoop.class, getClass())
+        .addSourceLines(
+            "Server.java",
+            "import java.util.List;",
+            "public class Server {",
+            "  private static final class Ticker extends Thread {",
+            "    @Override public void run() {",
+            "      // BUG: Diagnostic contains: UncancellableTaskLoop",
+            "      while (true) { System.out.println(\"tick\"); }",
+            "    }",
+            "  }",
+            "  private static final class Stats implements Runnable {",
+            "    @Override public void run() {",
+            "      // BUG: Diagnostic contains: UncancellableTaskLoop",
+            "      for (;;) { System.out.println(\"stats\"); }",
+            "    }",
+            "  }",
+            "  static final class Shared implements Runnable {",
+            "    @Override public void run() {",
+            "      // BUG: Diagnostic contains: UncancellableTaskLoop",
+            "      for (;;) { System.out.println(\"shared\"); }",
+            "    }",
+            "  }",
+            "  public static void main(String[] args) {",
+            "    Thread daemon = new Thread(() -> {",
+            "      // BUG: Diagnostic contains: UncancellableTaskLoop",
+            "      while (true) { System.out.println(\"daemon\"); }",
+            "    });",
+            "    daemon.setDaemon(true);",
+            "    daemon.start();",
+            "    new Ticker().start();",
+            "    new Thread(new Shared()).start();",
+            "    serve(List.of(args));",
+            "  }",
+            "  private static void serve(List<String> connections) {",
+            "    for (String connection : connections) {",
+            "      new Thread(new Stats(), connection).start();",
+            "    }",
+            "  }",
+            "  public void start() {",
+            "    new Thread() {",
+            "      @Override public void run() {",
+            "        // BUG: Diagnostic contains: UncancellableTaskLoop",
+            "        while (true) { System.out.println(\"notification\"); }",
+            "      }",
+            "    }.start();",
+            "    new Ticker().start();",
+            "  }",
+            "}")
+        .doTest();
+  }
+
+  /**
    * Issue 14, shape 5: task bodies reached through a method reference or a factory method, spin
    * loops that never look at interruption, and a catch of RuntimeException that swallows the
    * cancellation check's exception and goes round again.

@@ -363,6 +363,110 @@ final class UnownedThreadTest {
         .doTest();
   }
 
+  /**
+   * Issue 12, JGroups ({@code GMS}, {@code Leaver}, {@code BasicTCP}, {@code FD_SOCK2}): the thread
+   * is the overflow of an executor for the one task that the executor refused, started only on the
+   * path where the offer failed; it has the task's owner, and ends with the task.
+   */
+  @Test
+  void identificationNegativesRejectedExecutionFallback() {
+    CompilationTestHelper.newInstance(UnownedThread.class, getClass())
+        .addSourceLines(
+            "Fallback.java",
+            "import java.util.concurrent.*;",
+            "class Fallback {",
+            "  static final class Pool { boolean execute(Runnable r) { return false; } }",
+            "  private final Pool pool = new Pool();",
+            "  private final ThreadFactory factory = Executors.defaultThreadFactory();",
+            "",
+            "  void resultInAVariable(String event) {",
+            "    Runnable r = () -> System.out.println(event);",
+            "    boolean rc = pool.execute(r);",
+            "    if (!rc) {",
+            "      Thread th = factory.newThread(r);",
+            "      th.start();",
+            "    }",
+            "  }",
+            "  void resultAsTheCondition(Runnable r) {",
+            "    if (!pool.execute(r)) factory.newThread(r).start();",
+            "  }",
+            "  void elseOfTheSuccess(Runnable r) {",
+            "    boolean accepted = pool.execute(r);",
+            "    if (accepted) {",
+            "      System.out.println(\"queued\");",
+            "    } else {",
+            "      new Thread(r, \"overflow\").start();",
+            "    }",
+            "  }",
+            "  void rejected(Executor executor, Runnable r) {",
+            "    try {",
+            "      executor.execute(r);",
+            "    } catch (RejectedExecutionException e) {",
+            "      new Thread(r).start();",
+            "    }",
+            "  }",
+            "}")
+        .doTest();
+  }
+
+  /**
+   * The twins of the fallback: a new thread per event with no executor first, a thread started on
+   * the success path or whatever the offer returned, a thread that runs another task, a {@code
+   * Thread} subclass, and a catch of another exception.
+   */
+  @Test
+  void identificationPositivesNotAFallback() {
+    CompilationTestHelper.newInstance(UnownedThread.class, getClass())
+        .addSourceLines(
+            "NoFallback.java",
+            "import java.util.concurrent.*;",
+            "class NoFallback {",
+            "  static final class Pool { boolean execute(Runnable r) { return false; } }",
+            "  static final class Worker extends Thread { Worker(Runnable r) { super(r); } }",
+            "  private final Pool pool = new Pool();",
+            "  private final ThreadFactory factory = Executors.defaultThreadFactory();",
+            "",
+            "  void noExecutorFirst(String event) {",
+            "    Runnable r = () -> System.out.println(event);",
+            "    // BUG: Diagnostic contains: UnownedThread",
+            "    factory.newThread(r).start();",
+            "  }",
+            "  void onTheSuccessPath(Runnable r) {",
+            "    boolean rc = pool.execute(r);",
+            "    if (rc) {",
+            "      // BUG: Diagnostic contains: UnownedThread",
+            "      new Thread(r).start();",
+            "    }",
+            "  }",
+            "  void unconditionally(Runnable r) {",
+            "    boolean rc = pool.execute(r);",
+            "    // BUG: Diagnostic contains: UnownedThread",
+            "    new Thread(r).start();",
+            "  }",
+            "  void anotherTask(Runnable r, Runnable other) {",
+            "    if (!pool.execute(r)) {",
+            "      // BUG: Diagnostic contains: UnownedThread",
+            "      new Thread(other).start();",
+            "    }",
+            "  }",
+            "  void subclass(Runnable r) {",
+            "    if (!pool.execute(r)) {",
+            "      // BUG: Diagnostic contains: UnownedThread",
+            "      new Worker(r).start();",
+            "    }",
+            "  }",
+            "  void anotherException(Executor executor, Runnable r) {",
+            "    try {",
+            "      executor.execute(r);",
+            "    } catch (IllegalStateException e) {",
+            "      // BUG: Diagnostic contains: UnownedThread",
+            "      new Thread(r).start();",
+            "    }",
+            "  }",
+            "}")
+        .doTest();
+  }
+
   /** The twins of the shapes above, with the owner taken away. */
   @Test
   void identificationPositivesNoOwnerAfterAll() {

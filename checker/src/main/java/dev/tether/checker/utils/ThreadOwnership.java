@@ -77,12 +77,13 @@ import org.jspecify.annotations.Nullable;
  * API and lifecycle methods, and the wrapper its {@code execute(Runnable)} builds around the task);
  * the task of a class-private executor that the class creates, gives that one task, and shuts down
  * (also handed over by a method that makes a runner of it, when the class keeps and stops the
- * runner); private methods (or the lambda a private factory method returns) reached only from such
- * code, transitively within the top-level class; and methods that are not public API whose every
- * use in the files of the compilation that can see them is such code ({@link SameCompilation}).
- * Everything else — public API, methods with no use in sight, constructors, callbacks, {@code
- * shutdown}/{@code close}/{@code join}/{@code stop}-style methods called by others — may run on a
- * caller's thread.
+ * runner); a program's entry point ({@code public static void main(String[])}, which owns the main
+ * thread; {@link Runner#MAIN_THREAD}); private methods (or the lambda a private factory method
+ * returns) reached only from such code, transitively within the top-level class; and methods that
+ * are not public API whose every use in the files of the compilation that can see them is such code
+ * ({@link SameCompilation}). Everything else — public API, methods with no use in sight,
+ * constructors, callbacks, {@code shutdown}/{@code close}/{@code join}/{@code stop}-style methods
+ * called by others — may run on a caller's thread.
  *
  * <p>Cheap by construction: a question costs a walk up the path; only when the answer depends on
  * how a method is used does it scan the top-level class (a private method) or, once per method, the
@@ -103,12 +104,22 @@ public final class ThreadOwnership {
     PRIVATE_EXECUTOR_TASK,
     /** A task on a thread that someone else owns: executor, timer, async stage, parallel stream. */
     TASK,
+    /**
+     * A program's main thread: the body of its entry point ({@code public static void
+     * main(String[])}, not a lambda or class inside it), and code that is not public API reached
+     * only from there. {@code main} implements the interruption policy of the thread the JVM starts
+     * it on; nobody else holds that thread. Not a task body: a loop there is the program's own.
+     */
+    MAIN_THREAD,
     /** Code that may run on a caller's thread. */
     CALLER;
 
     /** Whether the code implements the interruption policy of the thread that runs it. */
     public boolean ownsThread() {
-      return this == OWN_THREAD || this == POOL_WORKER || this == PRIVATE_EXECUTOR_TASK;
+      return this == OWN_THREAD
+          || this == POOL_WORKER
+          || this == PRIVATE_EXECUTOR_TASK
+          || this == MAIN_THREAD;
     }
 
     /**
@@ -277,9 +288,11 @@ public final class ThreadOwnership {
         return fromHandoff(handoff.get(), path);
       }
       Tree child = null;
+      boolean nested = false; // in a lambda or anonymous class that runs wherever it is called
       for (TreePath p = path; p != null; child = p.getLeaf(), p = p.getParentPath()) {
         Tree leaf = p.getLeaf();
         if (leaf instanceof LambdaExpressionTree) {
+          nested = true;
           Runner made = madeTask(p);
           if (made == null) {
             made = keptRunnerTask(p);
@@ -297,6 +310,7 @@ public final class ThreadOwnership {
           if (made != null) {
             return made;
           }
+          nested = true;
         } else if (leaf instanceof MethodTree method) {
           MethodSymbol sym = ASTHelpers.getSymbol(method);
           if (Symbols.isInAnonymousClass(p)) {
@@ -304,6 +318,9 @@ public final class ThreadOwnership {
               return Runner.OWN_THREAD; // a Runnable not handed off in sight, as a named one
             }
             continue; // not handed off: runs wherever the code that holds it does
+          }
+          if (isProgramMain(sym)) {
+            return nested ? Runner.CALLER : Runner.MAIN_THREAD;
           }
           return sym == null ? Runner.CALLER : method(sym);
         } else if (leaf instanceof ClassTree cls && !Symbols.isAnonymous(cls)) {
@@ -1017,13 +1034,20 @@ public final class ThreadOwnership {
     }
   }
 
-  /** The weaker of two answers: owned and owned stays owned, task and owned is a task. */
+  /**
+   * The weaker of two answers: owned and owned stays owned, task and owned is a task. Code that
+   * runs on the main thread and on another owned thread is owner code but no task body ({@link
+   * Runner#MAIN_THREAD}); on the main thread and in a task, it is treated as a caller's.
+   */
   private static Runner combine(@Nullable Runner a, Runner b) {
     if (a == null || a == b) {
       return b;
     }
     if (a == Runner.CALLER || b == Runner.CALLER) {
       return Runner.CALLER;
+    }
+    if (a == Runner.MAIN_THREAD || b == Runner.MAIN_THREAD) {
+      return a.ownsThread() && b.ownsThread() ? Runner.MAIN_THREAD : Runner.CALLER;
     }
     if (a == Runner.TASK || b == Runner.TASK) {
       return Runner.TASK;
@@ -1118,11 +1142,13 @@ public final class ThreadOwnership {
    * ({@code if (flag.compareAndSet(…))}, {@code if (permits.tryAcquire())}, {@code if (!started) {
    * started = true; … }}, also around every call of the private method that starts it); the thread
    * registers itself with another object ({@code master.register(this)} in its constructor or
-   * {@code run()}); or a flag or a poison pill stops its loop.
+   * {@code run()}); a flag or a poison pill stops its loop; or it is the overflow of an executor
+   * for one task that the executor refused ({@link #isRejectedExecutionFallback}).
    */
   public static boolean hasOwnerByConstruction(
       TreePath start, ExpressionTree creation, VisitorState state) {
     return implementsExecute(start, state)
+        || isRejectedExecutionFallback(start, creation, state)
         || isStartOnceGuarded(start, state, /* throughCallers= */ true)
         || runnableKeptAndStopped(creation, start, state)
         || isDocumentedThreadHelper(start, creation, state)
@@ -1206,6 +1232,134 @@ public final class ThreadOwnership {
     return false;
   }
 
+  /**
+   * Whether the code at {@code path} is directly the body of threads that the process owns ({@link
+   * #isProcessThread}): it is in a lambda or anonymous {@code Runnable} given to {@code new
+   * Thread(…)}, in {@code run()} of an anonymous {@code Thread} subclass, or in {@code run()} of a
+   * private named {@code Thread} subclass or {@code Runnable} class (not in a lambda or class
+   * inside it), and every thread that runs it — every {@code new} of the private class in its
+   * top-level class, as a thread or as the task of {@code new Thread(…)} — is made where {@link
+   * #isProcessThread} accepts it, not per element of an input of unknown size ({@link
+   * EnclosingLoops#unboundedInputLoop}: a thread per connection is no longer the process's one
+   * thread). {@code main} owns such a thread and implements its interruption policy: it runs to the
+   * end of the process, as {@code main} does. A class that may be made elsewhere (not private), a
+   * task passed through a variable, or a thread kept in a field or handed on is not followed.
+   */
+  public static boolean isProcessThreadBody(TreePath path, VisitorState state) {
+    for (TreePath p = path; p != null; p = p.getParentPath()) {
+      Tree leaf = p.getLeaf();
+      if (leaf instanceof LambdaExpressionTree) {
+        TreePath parent = p.getParentPath();
+        return parent != null && isThreadOfTask(parent, leaf, state);
+      }
+      if (leaf instanceof ClassTree) {
+        return false;
+      }
+      if (leaf instanceof MethodTree method) {
+        MethodSymbol sym = ASTHelpers.getSymbol(method);
+        TreePath cls = p.getParentPath();
+        if (!ConcurrentCode.isRunnableRun(sym, state)
+            || cls == null
+            || !(cls.getLeaf() instanceof ClassTree classTree)) {
+          return false;
+        }
+        TreePath made = cls.getParentPath();
+        if (made != null
+            && made.getLeaf() instanceof NewClassTree anonymous
+            && anonymous.getClassBody() == classTree) {
+          return isProcessCreation(made, state)
+              || (made.getParentPath() != null
+                  && isThreadOfTask(made.getParentPath(), anonymous, state));
+        }
+        return sym.owner instanceof ClassSymbol named
+            && named.getModifiers().contains(Modifier.PRIVATE)
+            && everyNewIsAProcessThread(named, path, state);
+      }
+    }
+    return false;
+  }
+
+  /** Whether {@code creation} is {@code new Thread(…, task, …)} that the process owns. */
+  private static boolean isThreadOfTask(TreePath creation, Tree task, VisitorState state) {
+    return creation.getLeaf() instanceof NewClassTree newThread
+        && newThread.getArguments().contains(task)
+        && isProcessCreation(creation, state);
+  }
+
+  /**
+   * Whether every {@code new} of the private class {@code cls} in its top-level class is a thread
+   * that the process owns, or the task of one ({@code new Thread(new Task())}); and there is one.
+   */
+  private static boolean everyNewIsAProcessThread(
+      ClassSymbol cls, TreePath path, VisitorState state) {
+    TreePath top = Trees.topLevelClass(path);
+    if (top == null) {
+      return false;
+    }
+    boolean isThread = isSubtype(cls.type, KnownTypes.THREAD.get(state), state);
+    int[] made = new int[1];
+    boolean[] other = new boolean[1];
+    new LazyPathScanner<Void, Void>() {
+      @Override
+      public Void visitNewClass(NewClassTree tree, Void unused) {
+        if (cls.equals(ASTHelpers.getSymbol(tree.getIdentifier()))) {
+          made[0]++;
+          TreePath here = getCurrentPath();
+          boolean owned =
+              isThread
+                  ? isProcessCreation(here, state)
+                  : here.getParentPath() != null
+                      && isThreadOfTask(here.getParentPath(), tree, state);
+          if (!owned) {
+            other[0] = true;
+            stop();
+            return null;
+          }
+        }
+        return super.visitNewClass(tree, null);
+      }
+    }.scan(top, null);
+    return made[0] > 0 && !other[0];
+  }
+
+  /**
+   * Whether the {@code new} of a thread at {@code creation} makes a thread that the process owns
+   * ({@link #isProcessThread}), once: it is started at once ({@code new Thread(…).start()}) or kept
+   * in a local variable (then {@code setDaemon} on it with anything but {@code false} makes it a
+   * daemon), and not made per element of an input of unknown size.
+   */
+  private static boolean isProcessCreation(TreePath creation, VisitorState state) {
+    if (!(creation.getLeaf() instanceof NewClassTree newThread)) {
+      return false;
+    }
+    TreePath parent = creation.getParentPath();
+    boolean madeDaemon;
+    if (parent != null
+        && parent.getLeaf() instanceof MemberSelectTree select
+        && select.getIdentifier().contentEquals("start")) {
+      madeDaemon = false;
+    } else if (parent != null
+        && parent.getLeaf() instanceof VariableTree variable
+        && ASTHelpers.getSymbol(variable) != null
+        && ASTHelpers.getSymbol(variable).getKind() == ElementKind.LOCAL_VARIABLE
+        && parent.getParentPath() != null) {
+      VarSymbol local = ASTHelpers.getSymbol(variable);
+      madeDaemon =
+          Trees.containsCall(
+              parent.getParentPath().getLeaf(),
+              call ->
+                  Trees.calledName(call).equals("setDaemon")
+                      && local.equals(SameVariable.variable(ASTHelpers.getReceiver(call)))
+                      && !(call.getArguments().size() == 1
+                          && Boolean.FALSE.equals(
+                              ASTHelpers.constValue(call.getArguments().get(0)))));
+    } else {
+      return false;
+    }
+    return EnclosingLoops.unboundedInputLoop(creation, state).isEmpty()
+        && isProcessThread(creation, newThread, madeDaemon, state);
+  }
+
   private static boolean callsSetDaemon(Tree tree) {
     return Trees.containsCall(tree, call -> Trees.calledName(call).equals("setDaemon"));
   }
@@ -1221,18 +1375,22 @@ public final class ThreadOwnership {
         return false;
       }
       if (leaf instanceof MethodTree method) {
-        MethodSymbol sym = ASTHelpers.getSymbol(method);
-        return sym != null
-            && sym.getSimpleName().contentEquals("main")
-            && sym.isStatic()
-            && sym.getModifiers().contains(Modifier.PUBLIC)
-            && sym.getReturnType().getKind() == TypeKind.VOID
-            && sym.getParameters().size() == 1
-            && sym.getParameters().get(0).type instanceof Type.ArrayType array
-            && array.elemtype.tsym.getQualifiedName().contentEquals("java.lang.String");
+        return isProgramMain(ASTHelpers.getSymbol(method));
       }
     }
     return false;
+  }
+
+  /** Whether {@code sym} is a program's entry point, {@code public static void main(String[])}. */
+  private static boolean isProgramMain(@Nullable MethodSymbol sym) {
+    return sym != null
+        && sym.getSimpleName().contentEquals("main")
+        && sym.isStatic()
+        && sym.getModifiers().contains(Modifier.PUBLIC)
+        && sym.getReturnType().getKind() == TypeKind.VOID
+        && sym.getParameters().size() == 1
+        && sym.getParameters().get(0).type instanceof Type.ArrayType array
+        && array.elemtype.tsym.getQualifiedName().contentEquals("java.lang.String");
   }
 
   /**
@@ -1278,6 +1436,151 @@ public final class ThreadOwnership {
                 && (field.equals(SameVariable.variable(ASTHelpers.getReceiver(call)))
                     || call.getArguments().stream()
                         .anyMatch(argument -> field.equals(SameVariable.variable(argument)))));
+  }
+
+  /**
+   * Whether the thread that {@code creation} makes, started at {@code start}, is an executor's
+   * overflow for one task: it runs a {@code Runnable} variable (an effectively final local or
+   * parameter) that the same method first offers to an executor ({@code execute}, {@code submit},
+   * {@code schedule…}), and it is started only on the path where that offer failed: in the branch
+   * of {@code if (!rc)} (or the {@code else} of {@code if (rc)}) where {@code rc} is the {@code
+   * boolean} result of the offer (or the offer itself is the condition), or in a {@code catch
+   * (RejectedExecutionException e)} of a {@code try} that makes the offer. The thread runs the very
+   * task that the pool would have run, for the task's owner, and ends with it (JGroups' {@code
+   * boolean rc = thread_pool.execute(r); if (!rc) factory.newThread(r).start();}). A thread started
+   * on the success path or unconditionally, a thread that runs another task, or a {@code Thread}
+   * subclass (which may do more than run the task) does not count.
+   */
+  private static boolean isRejectedExecutionFallback(
+      TreePath start, ExpressionTree creation, VisitorState state) {
+    VarSymbol task = overflowTask(creation, state);
+    if (task == null) {
+      return false;
+    }
+    Tree child = start.getLeaf();
+    for (TreePath p = start.getParentPath();
+        p != null;
+        child = p.getLeaf(), p = p.getParentPath()) {
+      Tree leaf = p.getLeaf();
+      if (leaf instanceof IfTree ifTree) {
+        ExpressionTree condition = ASTHelpers.stripParentheses(ifTree.getCondition());
+        boolean negated = condition.getKind() == Tree.Kind.LOGICAL_COMPLEMENT;
+        ExpressionTree offer =
+            negated
+                ? ASTHelpers.stripParentheses(((UnaryTree) condition).getExpression())
+                : condition;
+        boolean failedBranch =
+            negated ? child == ifTree.getThenStatement() : child == ifTree.getElseStatement();
+        if (failedBranch && isOfferResult(offer, task, p)) {
+          return true;
+        }
+      } else if (leaf instanceof CatchTree clause
+          && child == clause.getBlock()
+          && p.getParentPath() != null
+          && p.getParentPath().getLeaf() instanceof TryTree tryTree
+          && catchesRejection(clause)
+          && Trees.containsCall(tryTree.getBlock(), call -> isOffer(call, task))) {
+        return true;
+      } else if (leaf instanceof LambdaExpressionTree
+          || leaf instanceof ClassTree
+          || leaf instanceof MethodTree) {
+        return false;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * The task that the thread made by {@code creation} runs, when it is an effectively final local
+   * {@code Runnable} variable or parameter handed to {@code new Thread(…)} (no subclass), a thread
+   * factory or a thread builder; else {@code null}.
+   */
+  private static @Nullable VarSymbol overflowTask(ExpressionTree creation, VisitorState state) {
+    ExpressionTree e = ASTHelpers.stripParentheses(creation);
+    if (e instanceof NewClassTree newThread) {
+      Type type = ASTHelpers.getType(newThread.getIdentifier());
+      if (newThread.getClassBody() != null
+          || type == null
+          || !type.tsym.getQualifiedName().contentEquals("java.lang.Thread")) {
+        return null;
+      }
+    }
+    for (ExpressionTree argument : Trees.argumentsOf(e)) {
+      if (ASTHelpers.stripParentheses(argument) instanceof IdentifierTree id
+          && ASTHelpers.getSymbol(id) instanceof VarSymbol var
+          && (var.getKind() == ElementKind.LOCAL_VARIABLE || var.getKind() == ElementKind.PARAMETER)
+          && ASTHelpers.isConsideredFinal(var)
+          && isSubtype(var.type, RUNNABLE.get(state), state)) {
+        return var;
+      }
+    }
+    return null;
+  }
+
+  /**
+   * Whether {@code condition} is the result of offering {@code task} to an executor: the offer
+   * itself, or an effectively final local {@code boolean} initialized with it in a block around
+   * {@code ifPath}, before the {@code if}.
+   */
+  private static boolean isOfferResult(ExpressionTree condition, VarSymbol task, TreePath ifPath) {
+    if (condition instanceof MethodInvocationTree call) {
+      return isOffer(call, task);
+    }
+    if (!(condition instanceof IdentifierTree id)
+        || !(ASTHelpers.getSymbol(id) instanceof VarSymbol result)
+        || result.getKind() != ElementKind.LOCAL_VARIABLE
+        || !ASTHelpers.isConsideredFinal(result)) {
+      return false;
+    }
+    Tree child = ifPath.getLeaf();
+    for (TreePath p = ifPath.getParentPath();
+        p != null;
+        child = p.getLeaf(), p = p.getParentPath()) {
+      if (p.getLeaf() instanceof BlockTree block) {
+        for (StatementTree statement : block.getStatements()) {
+          if (statement == child) {
+            break;
+          }
+          if (statement instanceof VariableTree declaration
+              && result.equals(ASTHelpers.getSymbol(declaration))) {
+            return declaration.getInitializer() != null
+                && ASTHelpers.stripParentheses(declaration.getInitializer())
+                    instanceof MethodInvocationTree call
+                && isOffer(call, task);
+          }
+        }
+      } else if (p.getLeaf() instanceof MethodTree
+          || p.getLeaf() instanceof LambdaExpressionTree
+          || p.getLeaf() instanceof ClassTree) {
+        return false;
+      }
+    }
+    return false;
+  }
+
+  /** Whether {@code call} hands {@code task} to an executor: {@code pool.execute(task)}. */
+  private static boolean isOffer(MethodInvocationTree call, VarSymbol task) {
+    return LibraryModel.EXECUTOR_HAND_OFF_NAMES.contains(Trees.calledName(call))
+        && call.getArguments().stream()
+            .anyMatch(
+                argument ->
+                    ASTHelpers.stripParentheses(argument) instanceof IdentifierTree id
+                        && task.equals(ASTHelpers.getSymbol(id)));
+  }
+
+  /** Whether {@code clause} catches {@code RejectedExecutionException} (alone or in a union). */
+  private static boolean catchesRejection(CatchTree clause) {
+    for (Tree type : Trees.caughtTypes(clause)) {
+      Type caught = ASTHelpers.getType(type);
+      if (caught != null
+          && caught
+              .tsym
+              .getQualifiedName()
+              .contentEquals("java.util.concurrent.RejectedExecutionException")) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Whether {@code path} is in an implementation of {@code Executor.execute}. */

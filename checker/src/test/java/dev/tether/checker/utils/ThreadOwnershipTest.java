@@ -73,6 +73,76 @@ final class ThreadOwnershipTest {
     }
   }
 
+  /**
+   * Reports, at every call to {@code here()}, whether it is directly the body of a process thread.
+   */
+  @BugPattern(summary = "Reports ThreadOwnership.isProcessThreadBody", severity = WARNING)
+  public static final class ProcessBodyProbe extends BugChecker
+      implements MethodInvocationTreeMatcher {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    public Description matchMethodInvocation(MethodInvocationTree tree, VisitorState state) {
+      if (!Trees.calledName(tree).equals("here")) {
+        return Description.NO_MATCH;
+      }
+      return buildDescription(tree)
+          .setMessage(
+              ThreadOwnership.isProcessThreadBody(state.getPath(), state)
+                  ? "body: process"
+                  : "body: other")
+          .build();
+    }
+  }
+
+  /**
+   * The body of a non-daemon thread that {@code main} starts (or a private method only {@code main}
+   * calls) is the process's; the same body started from public API, as a daemon, per element of an
+   * input, or in a lambda that no thread runs is not.
+   */
+  @Test
+  void processThreadBody() {
+    CompilationTestHelper.newInstance(ProcessBodyProbe.class, getClass())
+        .addSourceLines(
+            "P.java",
+            "import java.util.List;",
+            "public class P {",
+            "  private static final class Own extends Thread {",
+            "    @Override public void run() {",
+            "      // BUG: Diagnostic contains: body: process",
+            "      here();",
+            "    }",
+            "  }",
+            "  private static final class PerItem implements Runnable {",
+            "    @Override public void run() {",
+            "      // BUG: Diagnostic contains: body: other",
+            "      here();",
+            "    }",
+            "  }",
+            "  public static void main(String[] args) {",
+            "    // BUG: Diagnostic contains: body: process",
+            "    new Thread(() -> here()).start();",
+            "    Thread daemon = new Thread(() -> {",
+            "      // BUG: Diagnostic contains: body: other",
+            "      here();",
+            "    });",
+            "    daemon.setDaemon(true);",
+            "    daemon.start();",
+            "    // BUG: Diagnostic contains: body: other",
+            "    Runnable r = () -> here();",
+            "    startOwn();",
+            "    for (String a : List.of(args)) { new Thread(new PerItem(), a).start(); }",
+            "  }",
+            "  private static void startOwn() { new Own().start(); }",
+            "  public void api() {",
+            "    // BUG: Diagnostic contains: body: other",
+            "    new Thread(() -> here()).start();",
+            "  }",
+            "  static void here() {}",
+            "}")
+        .doTest();
+  }
+
   /** Closing the resource that a thread's loop reads is a stop signal, when a stop method does. */
   @Test
   void threadStoppedByClosingItsResource() {
@@ -159,6 +229,63 @@ final class ThreadOwnershipTest {
 
   private final CompilationTestHelper runner =
       CompilationTestHelper.newInstance(RunnerProbe.class, getClass());
+
+  /**
+   * Issue 12 (JGroups' {@code UdpPerf}): {@code main} owns the thread the JVM runs it on, and so
+   * does code that is not public API reached only from {@code main}. The twins: a lambda or class
+   * inside {@code main} (it runs wherever it is called), public API, a method with another caller,
+   * and a method that {@code main} and a task both call.
+   */
+  @Test
+  void mainOwnsItsThread() {
+    runner
+        .addSourceLines(
+            "Program.java",
+            "import java.util.concurrent.*;",
+            "public class Program {",
+            "  public static void main(String[] args) {",
+            "    // BUG: Diagnostic contains: MAIN_THREAD owner",
+            "    here();",
+            "    // BUG: Diagnostic contains: CALLER not-owner",
+            "    Runnable r = () -> here();",
+            "    new Program().loop();",
+            "    sendMessages();",
+            "    publicApi();",
+            "    sharedWithPublic();",
+            "    sharedWithTask();",
+            "    sharedWithThread();",
+            "    new Thread(Program::sharedWithThread).start();",
+            "  }",
+            "  protected void loop() {",
+            "    // BUG: Diagnostic contains: MAIN_THREAD owner",
+            "    here();",
+            "  }",
+            "  private static void sendMessages() {",
+            "    // BUG: Diagnostic contains: MAIN_THREAD owner",
+            "    here();",
+            "  }",
+            "  public static void publicApi() {",
+            "    // BUG: Diagnostic contains: CALLER not-owner",
+            "    here();",
+            "  }",
+            "  private static void sharedWithPublic() {",
+            "    // BUG: Diagnostic contains: CALLER not-owner",
+            "    here();",
+            "  }",
+            "  public void other() { sharedWithPublic(); }",
+            "  private static void sharedWithTask() {",
+            "    // BUG: Diagnostic contains: CALLER not-owner",
+            "    here();",
+            "  }",
+            "  void submit(ExecutorService pool) { pool.execute(Program::sharedWithTask); }",
+            "  private static void sharedWithThread() {",
+            "    // BUG: Diagnostic contains: MAIN_THREAD owner",
+            "    here();",
+            "  }",
+            "  static void here() {}",
+            "}")
+        .doTest();
+  }
 
   /**
    * Server6 (JGroups' {@code BATCH2}): a method reference given to a thread-runner class of the
