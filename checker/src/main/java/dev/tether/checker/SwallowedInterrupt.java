@@ -750,6 +750,10 @@ public final class SwallowedInterrupt extends BugChecker implements CatchTreeMat
     private final Set<VarSymbol> holders = new HashSet<>();
 
     private int lastRestore = -1;
+
+    /** How many calls' arguments the scan is inside. */
+    private int arguments;
+
     private int lastClear = -1;
 
     private Propagation(Symbol exception, VisitorState state) {
@@ -806,9 +810,9 @@ public final class SwallowedInterrupt extends BugChecker implements CatchTreeMat
     public Void visitMethodInvocation(MethodInvocationTree tree, Void unused) {
       Symbol method = ASTHelpers.getSymbol(tree.getMethodSelect());
       String name = method == null ? "" : method.getSimpleName().toString();
-      if (isSelfInterrupt(tree, state) || isRestoreHelper(tree)) {
+      if (isSelfInterrupt(tree, state) || (arguments == 0 && isRestoreHelper(tree))) {
         lastRestore = Math.max(lastRestore, ASTHelpers.getStartPosition(tree));
-        return super.visitMethodInvocation(tree, null);
+        return scanCall(tree);
       }
       if (CLEAR_INTERRUPT.matches(tree, state)) {
         lastClear = Math.max(lastClear, ASTHelpers.getStartPosition(tree));
@@ -827,7 +831,22 @@ public final class SwallowedInterrupt extends BugChecker implements CatchTreeMat
         propagates = true;
         return null;
       }
-      return super.visitMethodInvocation(tree, null);
+      return scanCall(tree);
+    }
+
+    /**
+     * Scans a call's parts; a call among the arguments of another is a value, not a restore: {@code
+     * log.warn(Messages.READ_INTERRUPTED())} names the interruption in a message.
+     */
+    private Void scanCall(MethodInvocationTree tree) {
+      scan(tree.getMethodSelect(), null);
+      arguments++;
+      try {
+        scan(tree.getArguments(), null);
+      } finally {
+        arguments--;
+      }
+      return null;
     }
 
     @Override

@@ -2892,4 +2892,40 @@ final class SwallowedInterruptTest {
             "}")
         .doTest();
   }
+
+  /**
+   * A call that names the interruption in a log message ({@code
+   * Messages.GRACEFUL_SHUTDOWN_INTERRUPTED()}, an argument of the log call) is no restore helper;
+   * the same helper called as a statement of its own still is (Guava's {@code
+   * restoreInterruptIfIsInterruptedException(e)}, Curator's {@code checkInterrupted(e)}).
+   */
+  @Test
+  void identificationRestoreHelperIsNotAnArgument() {
+    CompilationTestHelper.newInstance(SwallowedInterrupt.class, getClass())
+        .addSourceLines(
+            "Messages.java",
+            "import java.util.logging.Logger;",
+            "class Messages {",
+            "  private static final Logger LOG = Logger.getLogger(\"x\");",
+            "  static String GRACEFUL_SHUTDOWN_INTERRUPTED() { return \"interrupted\"; }",
+            "  static boolean checkInterrupted(Throwable e) {",
+            "    if (e instanceof InterruptedException) { Thread.currentThread().interrupt(); }",
+            "    return e instanceof InterruptedException;",
+            "  }",
+            "  public void logsAMessage() {",
+            "    try { Thread.sleep(10); }",
+            "    // BUG: Diagnostic contains: This catch swallows the interruption",
+            "    catch (InterruptedException e) {",
+            "      LOG.warning(GRACEFUL_SHUTDOWN_INTERRUPTED());",
+            "    }",
+            "  }",
+            "  public void restoresThroughAHelper() {",
+            "    try { Thread.sleep(10); } catch (InterruptedException e) {",
+            "      checkInterrupted(e);",
+            "      LOG.warning(GRACEFUL_SHUTDOWN_INTERRUPTED());",
+            "    }",
+            "  }",
+            "}")
+        .doTest();
+  }
 }
