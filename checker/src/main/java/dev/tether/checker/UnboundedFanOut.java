@@ -299,23 +299,15 @@ public final class UnboundedFanOut extends BugChecker
    * an indexed loop.
    */
   private static boolean joinedAfter(TreePath loop, VarSymbol threads) {
-    Tree child = loop.getLeaf();
-    for (TreePath p = loop.getParentPath(); p != null; p = p.getParentPath()) {
-      Tree leaf = p.getLeaf();
-      if (leaf instanceof MethodTree
-          || leaf instanceof ClassTree
-          || leaf instanceof LambdaExpressionTree) {
-        return false;
-      }
-      if (leaf instanceof BlockTree block) {
+    for (Trees.Enclosing around : Trees.enclosingInBody(loop)) {
+      if (around.leaf() instanceof BlockTree block) {
         List<? extends StatementTree> statements = block.getStatements();
-        for (int i = statements.indexOf(child) + 1; i > 0 && i < statements.size(); i++) {
+        for (int i = statements.indexOf(around.child()) + 1; i > 0 && i < statements.size(); i++) {
           if (Trees.contains(statements.get(i), node -> joinsEach(node, threads))) {
             return true;
           }
         }
       }
-      child = leaf;
     }
     return false;
   }

@@ -534,17 +534,10 @@ public final class EnclosingLoops {
    * or lambda), or null when there is none or another statement in between assigns it.
    */
   private static @Nullable ExpressionTree valueBefore(TreePath loop, Symbol variable) {
-    Tree child = loop.getLeaf();
-    for (TreePath p = loop.getParentPath(); p != null; p = p.getParentPath()) {
-      Tree leaf = p.getLeaf();
-      if (leaf instanceof MethodTree
-          || leaf instanceof ClassTree
-          || leaf instanceof LambdaExpressionTree) {
-        return null;
-      }
-      if (leaf instanceof BlockTree block) {
+    for (Trees.Enclosing around : Trees.enclosingInBody(loop)) {
+      if (around.leaf() instanceof BlockTree block) {
         List<? extends StatementTree> statements = block.getStatements();
-        for (int i = statements.indexOf(child) - 1; i >= 0; i--) {
+        for (int i = statements.indexOf(around.child()) - 1; i >= 0; i--) {
           StatementTree statement = statements.get(i);
           ExpressionTree value = valueStoredIn(statement, variable);
           if (value != null) {
@@ -555,7 +548,6 @@ public final class EnclosingLoops {
           }
         }
       }
-      child = leaf;
     }
     return null;
   }
