@@ -29,7 +29,6 @@ import com.sun.source.tree.ClassTree;
 import com.sun.source.tree.CompoundAssignmentTree;
 import com.sun.source.tree.ConditionalExpressionTree;
 import com.sun.source.tree.ContinueTree;
-import com.sun.source.tree.DoWhileLoopTree;
 import com.sun.source.tree.EnhancedForLoopTree;
 import com.sun.source.tree.ExpressionStatementTree;
 import com.sun.source.tree.ExpressionTree;
@@ -52,7 +51,6 @@ import com.sun.source.tree.Tree;
 import com.sun.source.tree.TryTree;
 import com.sun.source.tree.UnaryTree;
 import com.sun.source.tree.VariableTree;
-import com.sun.source.tree.WhileLoopTree;
 import com.sun.source.util.TreePath;
 import com.sun.source.util.TreePathScanner;
 import com.sun.source.util.TreeScanner;
@@ -1295,17 +1293,8 @@ public final class SwallowedInterrupt extends BugChecker implements CatchTreeMat
       return false;
     }
     for (TreePath use : SameCompilation.usesOf(sym, state).orElse(List.of())) {
-      for (TreePath p = use.getParentPath(); p != null; p = p.getParentPath()) {
-        Tree leaf = p.getLeaf();
-        if (leaf instanceof MethodTree
-            || leaf instanceof LambdaExpressionTree
-            || leaf instanceof ClassTree) {
-          break;
-        }
-        if (leaf instanceof WhileLoopTree
-            || leaf instanceof DoWhileLoopTree
-            || leaf instanceof ForLoopTree
-            || leaf instanceof EnhancedForLoopTree) {
+      for (Trees.Enclosing around : Trees.enclosingInBody(use)) {
+        if (EnclosingLoops.isLoopStatement(around.leaf())) {
           return true;
         }
       }

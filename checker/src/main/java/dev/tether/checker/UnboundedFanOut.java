@@ -24,16 +24,13 @@ import com.google.errorprone.util.ASTHelpers;
 import com.sun.source.tree.ArrayAccessTree;
 import com.sun.source.tree.AssignmentTree;
 import com.sun.source.tree.BlockTree;
-import com.sun.source.tree.ClassTree;
 import com.sun.source.tree.EnhancedForLoopTree;
 import com.sun.source.tree.ExpressionTree;
 import com.sun.source.tree.ForLoopTree;
 import com.sun.source.tree.IdentifierTree;
-import com.sun.source.tree.LambdaExpressionTree;
 import com.sun.source.tree.MemberReferenceTree;
 import com.sun.source.tree.MemberReferenceTree.ReferenceMode;
 import com.sun.source.tree.MethodInvocationTree;
-import com.sun.source.tree.MethodTree;
 import com.sun.source.tree.NewClassTree;
 import com.sun.source.tree.ParenthesizedTree;
 import com.sun.source.tree.StatementTree;
@@ -182,18 +179,7 @@ public final class UnboundedFanOut extends BugChecker
 
   /** Whether the code at {@code path} runs in {@code loop} itself, in no lambda or class. */
   private static boolean directlyIn(TreePath path, Tree loop) {
-    for (TreePath p = path.getParentPath(); p != null; p = p.getParentPath()) {
-      Tree leaf = p.getLeaf();
-      if (leaf == loop) {
-        return true;
-      }
-      if (leaf instanceof LambdaExpressionTree
-          || leaf instanceof ClassTree
-          || leaf instanceof MethodTree) {
-        return false;
-      }
-    }
-    return false;
+    return Trees.enclosingInBody(path).stream().anyMatch(around -> around.leaf() == loop);
   }
 
   /**

@@ -1457,11 +1457,10 @@ public final class ThreadOwnership {
     if (task == null) {
       return false;
     }
-    Tree child = start.getLeaf();
-    for (TreePath p = start.getParentPath();
-        p != null;
-        child = p.getLeaf(), p = p.getParentPath()) {
-      Tree leaf = p.getLeaf();
+    for (Trees.Enclosing around : Trees.enclosingInBody(start)) {
+      TreePath p = around.path();
+      Tree leaf = around.leaf();
+      Tree child = around.child();
       if (leaf instanceof IfTree ifTree) {
         ExpressionTree condition = ASTHelpers.stripParentheses(ifTree.getCondition());
         boolean negated = condition.getKind() == Tree.Kind.LOGICAL_COMPLEMENT;
@@ -1481,10 +1480,6 @@ public final class ThreadOwnership {
           && catchesRejection(clause)
           && Trees.containsCall(tryTree.getBlock(), call -> isOffer(call, task))) {
         return true;
-      } else if (leaf instanceof LambdaExpressionTree
-          || leaf instanceof ClassTree
-          || leaf instanceof MethodTree) {
-        return false;
       }
     }
     return false;
@@ -1532,13 +1527,10 @@ public final class ThreadOwnership {
         || !ASTHelpers.isConsideredFinal(result)) {
       return false;
     }
-    Tree child = ifPath.getLeaf();
-    for (TreePath p = ifPath.getParentPath();
-        p != null;
-        child = p.getLeaf(), p = p.getParentPath()) {
-      if (p.getLeaf() instanceof BlockTree block) {
+    for (Trees.Enclosing around : Trees.enclosingInBody(ifPath)) {
+      if (around.leaf() instanceof BlockTree block) {
         for (StatementTree statement : block.getStatements()) {
-          if (statement == child) {
+          if (statement == around.child()) {
             break;
           }
           if (statement instanceof VariableTree declaration
@@ -1549,10 +1541,6 @@ public final class ThreadOwnership {
                 && isOffer(call, task);
           }
         }
-      } else if (p.getLeaf() instanceof MethodTree
-          || p.getLeaf() instanceof LambdaExpressionTree
-          || p.getLeaf() instanceof ClassTree) {
-        return false;
       }
     }
     return false;
