@@ -904,6 +904,223 @@ final class SwallowedInterruptTest {
    * class-private executor that nothing interrupts (Tomcat JDBC's {@code cancellator}). The twins:
    * the runner never stopped, the executor also stopped with {@code shutdownNow()}.
    */
+  /**
+   * Shape 4 for an executor that only its class can reach, whatever the number of its tasks: the
+   * class makes it (also through a factory method of its own that cannot be overridden), shuts it
+   * down, and never gives it out, so every interrupt of its threads is the class's own ({@code
+   * shutdownNow()}, {@code cancel(true)} of a future it keeps); its tasks implement the class's
+   * interruption policy. A task that ends on the interrupt, or goes round a loop that the
+   * executor's own shutdown ends, is the owner's code.
+   */
+  @Test
+  void identificationNegativesClassOwnedExecutor() {
+    CompilationTestHelper.newInstance(SwallowedInterrupt.class, getClass())
+        .addSourceLines(
+            "Pools.java",
+            "import java.util.concurrent.*;",
+            "final class Pools {",
+            "  static void shutdown(ExecutorService pool) { pool.shutdownNow(); }",
+            "}")
+        .addSourceLines(
+            "Connector.java",
+            "import java.util.concurrent.*;",
+            "import java.util.logging.Logger;",
+            "public class Connector {",
+            "  private static final Logger LOG = Logger.getLogger(\"x\");",
+            "  protected ThreadPoolExecutor connectionService;",
+            "  public void start() { connectionService = createExecutor(); }",
+            "  public void stop() { Pools.shutdown(connectionService); connectionService = null; }",
+            "  public void onLocalFailure() { this.connectionService.execute(() -> reconnect(true)); }",
+            "  public void onRemoteFailure() {",
+            "    this.connectionService.execute(new Runnable() {",
+            "      @Override public void run() { reconnect(false); }",
+            "    });",
+            "  }",
+            "  private void reconnect(boolean local) {",
+            "    ThreadPoolExecutor connectionService = this.connectionService;",
+            "    int attempt = 0;",
+            "    do {",
+            "      if (attempt > 0) {",
+            "        try {",
+            "          Thread.sleep(100L * attempt);",
+            "        } catch (InterruptedException e) {",
+            "        }",
+            "      }",
+            "      if (connectionService.isTerminating()) {",
+            "        return;",
+            "      }",
+            "      LOG.info(\"connecting \" + local);",
+            "      attempt++;",
+            "    } while (attempt < 10 && !connectionService.isShutdown());",
+            "  }",
+            "  private ThreadPoolExecutor createExecutor() {",
+            "    ThreadPoolExecutor exec =",
+            "        new ThreadPoolExecutor(0, 2, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>());",
+            "    exec.allowCoreThreadTimeOut(true);",
+            "    return exec;",
+            "  }",
+            "}")
+        .addSourceLines(
+            "auto/DetectingServer.java",
+            "package auto;",
+            "import java.util.concurrent.*;",
+            "public class DetectingServer {",
+            "  protected final ThreadPoolExecutor detection =",
+            "      new ThreadPoolExecutor(1, 4, 30, TimeUnit.SECONDS, new SynchronousQueue<>());",
+            "  protected void doStop() throws InterruptedException {",
+            "    if (detection != null) {",
+            "      detection.shutdownNow();",
+            "      detection.awaitTermination(3, TimeUnit.SECONDS);",
+            "    }",
+            "  }",
+            "}")
+        .addSourceLines(
+            "auto/ssl/SslDetectingServer.java",
+            "package auto.ssl;",
+            "import java.util.concurrent.*;",
+            "public class SslDetectingServer extends auto.DetectingServer {",
+            "  public void accept(java.io.InputStream in) throws Exception {",
+            "    Future<?> future = detection.submit(new Runnable() {",
+            "      @Override public void run() {",
+            "        int attempts = 0;",
+            "        do {",
+            "          if (attempts > 0) {",
+            "            try {",
+            "              Thread.sleep(4L * attempts);",
+            "            } catch (InterruptedException e) {",
+            "              break;",
+            "            }",
+            "          }",
+            "          attempts++;",
+            "        } while (attempts < 8 && !Thread.interrupted());",
+            "      }",
+            "    });",
+            "    try {",
+            "      future.get(5, TimeUnit.SECONDS);",
+            "    } finally {",
+            "      future.cancel(true);",
+            "    }",
+            "  }",
+            "}")
+        .addSourceLines(
+            "TwoLoops.java",
+            "import java.util.concurrent.*;",
+            "import java.util.logging.Logger;",
+            "final class TwoLoops {",
+            "  private static final Logger LOG = Logger.getLogger(\"x\");",
+            "  private final ExecutorService pool = Executors.newFixedThreadPool(2);",
+            "  private volatile boolean open = true;",
+            "  void start() { pool.execute(this::loop); pool.execute(this::loop); }",
+            "  private void loop() {",
+            "    while (open) {",
+            "      try { Thread.sleep(100); }",
+            "      catch (InterruptedException e) { LOG.info(\"woken\"); }",
+            "    }",
+            "  }",
+            "  void close() { open = false; pool.shutdownNow(); }",
+            "}")
+        .doTest();
+  }
+
+  /**
+   * The twins of {@link #identificationNegativesClassOwnedExecutor}: the executor is given out (a
+   * getter, a method reference, an argument), assigned by another class of its package, made by a
+   * factory method a subclass may override, or never shut down; then others can interrupt its
+   * threads, and the catch is reported (with one task, a class-private executor is the class's
+   * whatever else holds it: the rule before this one).
+   */
+  @Test
+  void identificationPositivesExecutorOthersCanReach() {
+    CompilationTestHelper.newInstance(SwallowedInterrupt.class, getClass())
+        .addSourceLines(
+            "Reached.java",
+            "import java.util.concurrent.*;",
+            "import java.util.function.Consumer;",
+            "import java.util.logging.Logger;",
+            "class Reached {",
+            "  private static final Logger LOG = Logger.getLogger(\"x\");",
+            "  static void wait100() throws InterruptedException { Thread.sleep(100); }",
+            "",
+            "  static final class GivenOut {",
+            "    private final ExecutorService pool = Executors.newFixedThreadPool(2);",
+            "    void start() {",
+            "      pool.execute(() -> {",
+            "        try { wait100(); }",
+            "        // BUG: Diagnostic contains: SwallowedInterrupt",
+            "        catch (InterruptedException e) { LOG.info(\"woken\"); }",
+            "      });",
+            "      pool.execute(() -> LOG.info(\"second\"));",
+            "    }",
+            "    public ExecutorService executor() { return pool; }",
+            "    void close() { pool.shutdownNow(); }",
+            "  }",
+            "",
+            "  static final class HandedOn {",
+            "    private final ExecutorService pool = Executors.newFixedThreadPool(2);",
+            "    void start() {",
+            "      pool.execute(() -> {",
+            "        try { wait100(); }",
+            "        // BUG: Diagnostic contains: SwallowedInterrupt",
+            "        catch (InterruptedException e) { LOG.info(\"woken\"); }",
+            "      });",
+            "      Consumer<Runnable> submit = pool::execute;",
+            "      submit.accept(() -> LOG.info(\"second\"));",
+            "      pool.execute(() -> LOG.info(\"third\"));",
+            "    }",
+            "    void close() { pool.shutdownNow(); }",
+            "  }",
+            "",
+            "  static final class NeverShutDown {",
+            "    private final ExecutorService pool = Executors.newFixedThreadPool(2);",
+            "    void start() {",
+            "      pool.execute(() -> {",
+            "        try { wait100(); }",
+            "        // BUG: Diagnostic contains: SwallowedInterrupt",
+            "        catch (InterruptedException e) { LOG.info(\"woken\"); }",
+            "      });",
+            "    }",
+            "  }",
+            "",
+            "  static class Overridable {",
+            "    protected ExecutorService pool;",
+            "    void start() {",
+            "      pool = createExecutor();",
+            "      pool.execute(() -> {",
+            "        try { wait100(); }",
+            "        // BUG: Diagnostic contains: SwallowedInterrupt",
+            "        catch (InterruptedException e) { LOG.info(\"woken\"); }",
+            "      });",
+            "    }",
+            "    protected ExecutorService createExecutor() { return Executors.newFixedThreadPool(2); }",
+            "    void close() { pool.shutdownNow(); }",
+            "  }",
+            "",
+            "}")
+        .addSourceLines(
+            "pkg/Holder.java",
+            "package pkg;",
+            "import java.util.concurrent.*;",
+            "public class Holder {",
+            "  protected ExecutorService pool = Executors.newFixedThreadPool(2);",
+            "  public void start() {",
+            "    pool.execute(() -> {",
+            "      try { Thread.sleep(100); }",
+            "      // BUG: Diagnostic contains: SwallowedInterrupt",
+            "      catch (InterruptedException e) { System.err.println(e); }",
+            "    });",
+            "  }",
+            "  public void close() { pool.shutdownNow(); }",
+            "}")
+        .addSourceLines(
+            "pkg/Injector.java",
+            "package pkg;",
+            "import java.util.concurrent.*;",
+            "final class Injector {",
+            "  static void inject(Holder holder, ExecutorService shared) { holder.pool = shared; }",
+            "}")
+        .doTest();
+  }
+
   @Test
   void identificationOwnersOfServer6() {
     CompilationTestHelper.newInstance(SwallowedInterrupt.class, getClass())
@@ -1037,7 +1254,8 @@ final class SwallowedInterruptTest {
             "    });",
             "  }",
             "",
-            "  // A shared executor (two tasks) owns its threads.",
+            "  // A shared executor (two tasks) that others can reach owns its threads: a getter gives",
+            "  // it out, and whoever holds it can shutdownNow() it without clearing the flag.",
             "  static final class TwoTasks {",
             "    private final ExecutorService pool = Executors.newFixedThreadPool(2);",
             "    private volatile boolean open = true;",
@@ -1049,6 +1267,7 @@ final class SwallowedInterruptTest {
             "        catch (InterruptedException e) { LOG.info(\"woken\"); }",
             "      }",
             "    }",
+            "    ExecutorService executor() { return pool; }",
             "    void close() { open = false; pool.shutdownNow(); }",
             "  }",
             "",

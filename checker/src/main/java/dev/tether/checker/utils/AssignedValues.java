@@ -55,6 +55,15 @@ public final class AssignedValues {
         : Optional.empty();
   }
 
+  /**
+   * Every value assigned to {@code var} in {@code tree} (its initializer, if declared there, and
+   * every {@code =}), whatever the variable's visibility: the caller decides which trees hold every
+   * assignment. Empty when none is, or when a compound assignment or {@code ++} changes it there.
+   */
+  public static Optional<ImmutableList<ExpressionTree>> assignedIn(VarSymbol var, Tree tree) {
+    return valuesIn(var, tree);
+  }
+
   private static Optional<ImmutableList<ExpressionTree>> valuesIn(VarSymbol var, Tree scope) {
     List<ExpressionTree> values = new ArrayList<>();
     boolean unknown =

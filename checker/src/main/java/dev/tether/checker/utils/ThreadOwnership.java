@@ -191,6 +191,9 @@ public final class ThreadOwnership {
 
   private static final Set<String> SHUTS_DOWN = Set.of("shutdown", "shutdownNow", "close");
 
+  /** Names of helpers that shut down the executor given them: {@code ThreadPoolUtils.shutdown(pool)}. */
+  private static final Pattern SHUT_DOWN_HELPER = Pattern.compile("^(shutdown|close).*");
+
   /** Calls on an executor that interrupt its tasks, or return a future that can. */
   private static final Set<String> INTERRUPTING_CALLS =
       Set.of("shutdownNow", "close", "submit", "invokeAll", "invokeAny");
@@ -922,18 +925,203 @@ public final class ThreadOwnership {
       if (var.getKind() == ElementKind.LOCAL_VARIABLE) {
         return isLocalExecutorTask(var, handoff, inside);
       }
-      if (var.getKind() != ElementKind.FIELD || !var.getModifiers().contains(Modifier.PRIVATE)) {
+      if (var.getKind() != ElementKind.FIELD) {
         return false;
       }
-      if (!holdsOnlyNewExecutors(var, executor)) {
+      if (var.getModifiers().contains(Modifier.PRIVATE) && holdsOnlyNewExecutors(var, executor)) {
+        ClassFacts facts = factsFor(var);
+        long others =
+            facts.submits.getOrDefault(var, List.of()).stream()
+                .filter(use -> !isWithin(use, handoff.task()))
+                .count();
+        if (others == 1 && facts.shutDown.contains(var)) {
+          return true;
+        }
+      }
+      return isClassOwnedExecutor(var, executor);
+    }
+
+    /**
+     * Whether {@code executor}, a use of the field {@code var} of this object ({@code pool}, {@code
+     * this.pool}, {@code super.pool}; not {@code other.pool}), is an executor that only its class
+     * can reach: {@code var} is not public; every value ever stored in it is {@code null}, a new
+     * executor ({@link ExecutorFacts#createsExecutor}) or the result of a factory method of the
+     * declaring top-level class that cannot be overridden and returns a new executor (directly or
+     * through a local: {@code ThreadPoolExecutor e = new ThreadPoolExecutor(…);
+     * e.allowCoreThreadTimeOut(true); return e;}); the field is private or final, or no other
+     * top-level class of its package, nor the class asking, assigns it; the declaring class or the
+     * class asking shuts it down ({@code pool.shutdownNow()}, {@code pool.close()}, or a helper
+     * named {@code shutdown…}/{@code close…} given it: {@code ThreadPoolUtils.shutdown(pool)}); and
+     * neither of them lets it escape: every use is the receiver of a call, an assignment of the
+     * field, a comparison, an argument of such a shutdown helper, or the initializer of a final
+     * local used only that way. Whoever interrupts its threads — its {@code shutdownNow()}, a
+     * {@code cancel(true)} of one of its futures — is the class itself: its tasks, however many,
+     * implement the class's interruption policy, as the one task of a class-private executor does.
+     */
+    private boolean isClassOwnedExecutor(VarSymbol var, ExpressionTree executor) {
+      if (var.getModifiers().contains(Modifier.PUBLIC) || !isOwnField(executor)) {
         return false;
       }
-      ClassFacts facts = factsFor(var);
-      long others =
-          facts.submits.getOrDefault(var, List.of()).stream()
-              .filter(use -> !isWithin(use, handoff.task()))
-              .count();
-      return others == 1 && facts.shutDown.contains(var);
+      ClassSymbol declaring = ASTHelpers.outermostClass(var);
+      TreePath declaringPath = classPath(declaring);
+      if (declaringPath == null || !(declaringPath.getLeaf() instanceof ClassTree declaringTree)) {
+        return false;
+      }
+      ClassTree asking =
+          topClass != null && topClass.getLeaf() instanceof ClassTree top && top != declaringTree
+              ? top
+              : null;
+      Optional<ImmutableList<ExpressionTree>> values =
+          AssignedValues.assignedIn(var, declaringTree);
+      if (values.isEmpty()
+          || (!var.getModifiers().contains(Modifier.PRIVATE)
+              && !var.getModifiers().contains(Modifier.FINAL)
+              && assignedElsewhere(var, declaring, asking))) {
+        return false;
+      }
+      boolean stored = false;
+      for (ExpressionTree write : values.get()) {
+        ExpressionTree value = ASTHelpers.stripParentheses(write);
+        if (isNullLiteral(value)) {
+          continue;
+        }
+        if (!ExecutorFacts.createsExecutor(value, state)
+            && !isOwnExecutorFactoryCall(value, declaringTree)) {
+          return false;
+        }
+        stored = true;
+      }
+      if (!stored) {
+        return false;
+      }
+      OwnedExecutorUses uses = new OwnedExecutorUses(var);
+      uses.scan(declaringPath, null);
+      if (asking != null && !uses.escapes) {
+        uses.scan(topClass, null);
+      }
+      return uses.shutDown && !uses.escapes;
+    }
+
+    /** Whether {@code executor} names a field of this object: {@code f}, {@code this.f}, {@code super.f}. */
+    private static boolean isOwnField(ExpressionTree executor) {
+      ExpressionTree e = ASTHelpers.stripParentheses(executor);
+      if (e instanceof IdentifierTree) {
+        return true;
+      }
+      return e instanceof MemberSelectTree select
+          && select.getExpression() instanceof IdentifierTree base
+          && (base.getName().contentEquals("this") || base.getName().contentEquals("super"));
+    }
+
+    /**
+     * Whether a top-level class of {@code declaring}'s package other than {@code declaring}, or
+     * {@code asking}, assigns {@code var}; also true when one of those files cannot be read.
+     */
+    private boolean assignedElsewhere(
+        VarSymbol var, ClassSymbol declaring, @Nullable ClassTree asking) {
+      if (asking != null && AssignedValues.assignedIn(var, asking).isPresent()) {
+        return true;
+      }
+      for (ClassSymbol other : SameCompilation.classesInPackageOf(declaring, state)) {
+        if (other.equals(declaring)) {
+          continue;
+        }
+        TreePath path = SameCompilation.pathOf(other, state);
+        if (path == null || AssignedValues.assignedIn(var, path.getLeaf()).isPresent()) {
+          return true;
+        }
+      }
+      return false;
+    }
+
+    /**
+     * Whether {@code value} calls, on this object, a method of {@code declaringTree} that cannot be
+     * overridden (private, static or final, or of a final class) and whose every {@code return}
+     * returns a new executor, or a final local initialized with one.
+     */
+    private boolean isOwnExecutorFactoryCall(ExpressionTree value, ClassTree declaringTree) {
+      if (!(value instanceof MethodInvocationTree call)
+          || !isOwnField(call.getMethodSelect())
+          || ASTHelpers.getSymbol(call) == null) {
+        return false;
+      }
+      MethodSymbol factory = ASTHelpers.getSymbol(call);
+      if (!(factory.getModifiers().contains(Modifier.PRIVATE)
+              || factory.getModifiers().contains(Modifier.STATIC)
+              || factory.getModifiers().contains(Modifier.FINAL)
+              || factory.owner.getModifiers().contains(Modifier.FINAL))) {
+        return false;
+      }
+      MethodTree body = declarationIn(declaringTree, factory);
+      if (body == null || body.getBody() == null) {
+        return false;
+      }
+      boolean[] returns = new boolean[2]; // [0]: some return, [1]: a return of something else
+      new TreeScanner<Void, Void>() {
+        @Override
+        public Void visitReturn(ReturnTree tree, Void unused) {
+          returns[0] = true;
+          ExpressionTree returned =
+              tree.getExpression() == null ? null : ASTHelpers.stripParentheses(tree.getExpression());
+          if (returned == null || !returnsNewExecutor(returned, body)) {
+            returns[1] = true;
+          }
+          return null;
+        }
+
+        @Override
+        public Void visitLambdaExpression(LambdaExpressionTree tree, Void unused) {
+          return null;
+        }
+
+        @Override
+        public Void visitClass(ClassTree tree, Void unused) {
+          return null;
+        }
+      }.scan(body.getBody(), null);
+      return returns[0] && !returns[1];
+    }
+
+    /** The declaration of {@code method} in {@code tree}, or {@code null}. */
+    private static @Nullable MethodTree declarationIn(ClassTree tree, MethodSymbol method) {
+      MethodTree[] found = new MethodTree[1];
+      new TreeScanner<Void, Void>() {
+        @Override
+        public Void visitMethod(MethodTree m, Void unused) {
+          if (method.equals(ASTHelpers.getSymbol(m))) {
+            found[0] = m;
+          }
+          return null; // methods are not declared in method bodies, but in classes
+        }
+
+        @Override
+        public Void visitClass(ClassTree cls, Void unused) {
+          return found[0] == null ? super.visitClass(cls, null) : null;
+        }
+      }.scan(tree, null);
+      return found[0];
+    }
+
+    /** Whether {@code returned} is a new executor, or a final local of {@code method} made as one. */
+    private boolean returnsNewExecutor(ExpressionTree returned, MethodTree method) {
+      if (ExecutorFacts.createsExecutor(returned, state)) {
+        return true;
+      }
+      if (!(returned instanceof IdentifierTree)
+          || !(ASTHelpers.getSymbol(returned) instanceof VarSymbol local)
+          || local.getKind() != ElementKind.LOCAL_VARIABLE
+          || !ASTHelpers.isConsideredFinal(local)) {
+        return false;
+      }
+      for (StatementTree statement : method.getBody().getStatements()) {
+        if (statement instanceof VariableTree v
+            && local.equals(ASTHelpers.getSymbol(v))
+            && v.getInitializer() != null) {
+          return ExecutorFacts.createsExecutor(
+              ASTHelpers.stripParentheses(v.getInitializer()), state);
+        }
+      }
+      return false;
     }
 
     /**
@@ -1069,6 +1257,72 @@ public final class ThreadOwnership {
       read.put(cls, known);
     }
     return known;
+  }
+
+  /**
+   * The uses of an executor field in a class (see {@code isClassOwnedExecutor}): whether one shuts
+   * it down, and whether one lets it escape. Final locals initialized with the field are followed
+   * as the field.
+   */
+  private static final class OwnedExecutorUses extends LazyPathScanner<Void, Void> {
+    private final Set<Symbol> tracked = new HashSet<>();
+    boolean shutDown;
+    boolean escapes;
+
+    OwnedExecutorUses(VarSymbol field) {
+      tracked.add(field);
+    }
+
+    @Override
+    public Void visitIdentifier(IdentifierTree tree, Void unused) {
+      if (tracked.contains(ASTHelpers.getSymbol(tree))) {
+        use(getCurrentPath());
+      }
+      return null;
+    }
+
+    @Override
+    public Void visitMemberSelect(MemberSelectTree tree, Void unused) {
+      if (tree.getExpression() instanceof IdentifierTree base
+          && (base.getName().contentEquals("this") || base.getName().contentEquals("super"))
+          && tracked.contains(ASTHelpers.getSymbol(tree))) {
+        use(getCurrentPath());
+        return null;
+      }
+      return super.visitMemberSelect(tree, null);
+    }
+
+    private void use(TreePath path) {
+      Tree ref = path.getLeaf();
+      TreePath parentPath = path.getParentPath();
+      Tree parent = parentPath.getLeaf();
+      if (parent instanceof MemberSelectTree select && select.getExpression() == ref) {
+        Tree grand = parentPath.getParentPath().getLeaf();
+        if (grand instanceof MethodInvocationTree call && call.getMethodSelect() == select) {
+          shutDown |= SHUTS_DOWN.contains(select.getIdentifier().toString());
+          return; // the receiver of a call: a hand-off, a setting, a query, a shutdown
+        }
+        escapes = true; // a method reference (pool::execute) hands the executor on
+      } else if (parent instanceof AssignmentTree assignment && assignment.getVariable() == ref) {
+        // stored into: the values are checked apart
+      } else if (parent instanceof BinaryTree) {
+        // compared: pool != null
+      } else if (parent instanceof MethodInvocationTree call
+          && call.getArguments().contains(ref)
+          && SHUT_DOWN_HELPER.matcher(Trees.calledName(call)).matches()) {
+        shutDown = true; // ThreadPoolUtils.shutdown(pool)
+      } else if (parent instanceof VariableTree local
+          && local.getInitializer() == ref
+          && ASTHelpers.getSymbol(local).getKind() == ElementKind.LOCAL_VARIABLE
+          && ASTHelpers.isConsideredFinal(ASTHelpers.getSymbol(local))) {
+        tracked.add(ASTHelpers.getSymbol(local)); // ThreadPoolExecutor pool = this.pool; followed
+      } else {
+        escapes = true; // passed on, returned, stored elsewhere, captured as a value
+      }
+      if (escapes) {
+        stop();
+      }
+    }
   }
 
   /** The uses of methods, the hand-offs of instances, and the executors of one top-level class. */
