@@ -77,13 +77,14 @@ import org.jspecify.annotations.Nullable;
  * API and lifecycle methods, and the wrapper its {@code execute(Runnable)} builds around the task);
  * the task of a class-private executor that the class creates, gives that one task, and shuts down
  * (also handed over by a method that makes a runner of it, when the class keeps and stops the
- * runner); a program's entry point ({@code public static void main(String[])}, which owns the main
- * thread; {@link Runner#MAIN_THREAD}); private methods (or the lambda a private factory method
- * returns) reached only from such code, transitively within the top-level class; and methods that
- * are not public API whose every use in the files of the compilation that can see them is such code
- * ({@link SameCompilation}). Everything else — public API, methods with no use in sight,
- * constructors, callbacks, {@code shutdown}/{@code close}/{@code join}/{@code stop}-style methods
- * called by others — may run on a caller's thread.
+ * runner), and the tasks of an executor that only its class can reach (made and shut down by the
+ * class, never given out); a program's entry point ({@code public static void main(String[])},
+ * which owns the main thread; {@link Runner#MAIN_THREAD}); private methods (or the lambda a private
+ * factory method returns) reached only from such code, transitively within the top-level class; and
+ * methods that are not public API whose every use in the files of the compilation that can see them
+ * is such code ({@link SameCompilation}). Everything else — public API, methods with no use in
+ * sight, constructors, callbacks, {@code shutdown}/{@code close}/{@code join}/{@code stop}-style
+ * methods called by others — may run on a caller's thread.
  *
  * <p>Cheap by construction: a question costs a walk up the path; only when the answer depends on
  * how a method is used does it scan the top-level class (a private method) or, once per method, the
@@ -98,8 +99,9 @@ public final class ThreadOwnership {
     /** A pool's own worker code: a non-API, non-lifecycle method of an {@code Executor}. */
     POOL_WORKER,
     /**
-     * The one task of a class-private executor that the class creates and shuts down, or a task
-     * that only class-private executors nothing can interrupt run.
+     * The one task of a class-private executor that the class creates and shuts down, a task of an
+     * executor that only its class can reach, or a task that only class-private executors nothing
+     * can interrupt run.
      */
     PRIVATE_EXECUTOR_TASK,
     /** A task on a thread that someone else owns: executor, timer, async stage, parallel stream. */
@@ -191,7 +193,10 @@ public final class ThreadOwnership {
 
   private static final Set<String> SHUTS_DOWN = Set.of("shutdown", "shutdownNow", "close");
 
-  /** Names of helpers that shut down the executor given them: {@code ThreadPoolUtils.shutdown(pool)}. */
+  /**
+   * Names of helpers that shut down the executor given them: {@code
+   * ThreadPoolUtils.shutdown(pool)}.
+   */
   private static final Pattern SHUT_DOWN_HELPER = Pattern.compile("^(shutdown|close).*");
 
   /** Calls on an executor that interrupt its tasks, or return a future that can. */
@@ -1002,7 +1007,10 @@ public final class ThreadOwnership {
       return uses.shutDown && !uses.escapes;
     }
 
-    /** Whether {@code executor} names a field of this object: {@code f}, {@code this.f}, {@code super.f}. */
+    /**
+     * Whether {@code executor} names a field of this object: {@code f}, {@code this.f}, {@code
+     * super.f}.
+     */
     private static boolean isOwnField(ExpressionTree executor) {
       ExpressionTree e = ASTHelpers.stripParentheses(executor);
       if (e instanceof IdentifierTree) {
@@ -1047,9 +1055,9 @@ public final class ThreadOwnership {
       }
       MethodSymbol factory = ASTHelpers.getSymbol(call);
       if (!(factory.getModifiers().contains(Modifier.PRIVATE)
-              || factory.getModifiers().contains(Modifier.STATIC)
-              || factory.getModifiers().contains(Modifier.FINAL)
-              || factory.owner.getModifiers().contains(Modifier.FINAL))) {
+          || factory.getModifiers().contains(Modifier.STATIC)
+          || factory.getModifiers().contains(Modifier.FINAL)
+          || factory.owner.getModifiers().contains(Modifier.FINAL))) {
         return false;
       }
       MethodTree body = declarationIn(declaringTree, factory);
@@ -1062,7 +1070,9 @@ public final class ThreadOwnership {
         public Void visitReturn(ReturnTree tree, Void unused) {
           returns[0] = true;
           ExpressionTree returned =
-              tree.getExpression() == null ? null : ASTHelpers.stripParentheses(tree.getExpression());
+              tree.getExpression() == null
+                  ? null
+                  : ASTHelpers.stripParentheses(tree.getExpression());
           if (returned == null || !returnsNewExecutor(returned, body)) {
             returns[1] = true;
           }
@@ -1102,7 +1112,9 @@ public final class ThreadOwnership {
       return found[0];
     }
 
-    /** Whether {@code returned} is a new executor, or a final local of {@code method} made as one. */
+    /**
+     * Whether {@code returned} is a new executor, or a final local of {@code method} made as one.
+     */
     private boolean returnsNewExecutor(ExpressionTree returned, MethodTree method) {
       if (ExecutorFacts.createsExecutor(returned, state)) {
         return true;
