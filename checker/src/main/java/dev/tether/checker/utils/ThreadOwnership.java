@@ -1130,10 +1130,49 @@ public final class ThreadOwnership {
             && local.equals(ASTHelpers.getSymbol(v))
             && v.getInitializer() != null) {
           return ExecutorFacts.createsExecutor(
-              ASTHelpers.stripParentheses(v.getInitializer()), state);
+                  ASTHelpers.stripParentheses(v.getInitializer()), state)
+              && onlyConfiguredAndReturned(local, method);
         }
       }
       return false;
+    }
+
+    /**
+     * Whether every use of {@code local} in {@code method} is the receiver of a call ({@code
+     * e.allowCoreThreadTimeOut(true)}) or the returned value: the factory does not also give the
+     * new executor to someone else.
+     */
+    private static boolean onlyConfiguredAndReturned(VarSymbol local, MethodTree method) {
+      int[] uses = new int[2]; // [0]: every use, [1]: receivers and returns
+      new TreeScanner<Void, Void>() {
+        @Override
+        public Void visitIdentifier(IdentifierTree tree, Void unused) {
+          if (local.equals(ASTHelpers.getSymbol(tree))) {
+            uses[0]++;
+          }
+          return null;
+        }
+
+        @Override
+        public Void visitMethodInvocation(MethodInvocationTree tree, Void unused) {
+          if (tree.getMethodSelect() instanceof MemberSelectTree select
+              && select.getExpression() instanceof IdentifierTree receiver
+              && local.equals(ASTHelpers.getSymbol(receiver))) {
+            uses[1]++;
+          }
+          return super.visitMethodInvocation(tree, null);
+        }
+
+        @Override
+        public Void visitReturn(ReturnTree tree, Void unused) {
+          if (tree.getExpression() instanceof IdentifierTree returned
+              && local.equals(ASTHelpers.getSymbol(returned))) {
+            uses[1]++;
+          }
+          return super.visitReturn(tree, null);
+        }
+      }.scan(method.getBody(), null);
+      return uses[0] == uses[1];
     }
 
     /**
