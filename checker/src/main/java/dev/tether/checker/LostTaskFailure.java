@@ -29,6 +29,7 @@ import com.sun.source.tree.CompoundAssignmentTree;
 import com.sun.source.tree.ExpressionStatementTree;
 import com.sun.source.tree.ExpressionTree;
 import com.sun.source.tree.IdentifierTree;
+import com.sun.source.tree.IfTree;
 import com.sun.source.tree.LambdaExpressionTree;
 import com.sun.source.tree.MemberReferenceTree;
 import com.sun.source.tree.MemberSelectTree;
@@ -36,6 +37,7 @@ import com.sun.source.tree.MethodInvocationTree;
 import com.sun.source.tree.NewClassTree;
 import com.sun.source.tree.ParenthesizedTree;
 import com.sun.source.tree.ReturnTree;
+import com.sun.source.tree.StatementTree;
 import com.sun.source.tree.ThrowTree;
 import com.sun.source.tree.Tree;
 import com.sun.source.tree.UnaryTree;
@@ -84,6 +86,8 @@ public final class LostTaskFailure extends BugChecker implements MethodInvocatio
 
   private static final String FUTURE = "java.util.concurrent.Future";
   private static final Supplier<Type> FUTURE_TYPE = Suppliers.typeFromString(FUTURE);
+  private static final Supplier<Type> TIME_UNIT =
+      Suppliers.typeFromString("java.util.concurrent.TimeUnit");
   private static final Supplier<Type> COMPLETION_STAGE_TYPE =
       Suppliers.typeFromString("java.util.concurrent.CompletionStage");
 
@@ -577,17 +581,64 @@ public final class LostTaskFailure extends BugChecker implements MethodInvocatio
    * statement of its own. The waiter learns nothing of the tasks, not even that they ended, so it
    * cannot go on "as if every task succeeded": what happens to a failure is the task's business.
    */
-  private static boolean isBestEffort(MethodInvocationTree wait, TreePath path) {
+  private static boolean isBestEffort(
+      MethodInvocationTree wait, TreePath path, VisitorState state) {
     Symbol method = ASTHelpers.getSymbol(wait);
     return method instanceof Symbol.MethodSymbol m
         && m.getReturnType().getKind() == TypeKind.BOOLEAN
         && !m.getParameters().isEmpty()
-        && m.getParameters()
-            .get(m.getParameters().size() - 1)
-            .asType()
-            .toString()
-            .equals("java.util.concurrent.TimeUnit")
-        && isDropped(path);
+        && ASTHelpers.isSameType(
+            m.getParameters().get(m.getParameters().size() - 1).asType(),
+            TIME_UNIT.get(state),
+            state)
+        && (isDropped(path) || onlyReportedWhenLate(path));
+  }
+
+  /**
+   * Whether the timed wait at {@code path} is the whole condition of an {@code if} without {@code
+   * else} whose block, taken when the wait timed out, only reports it ({@code if (!done.await(10,
+   * SECONDS)) { LOG.info("could not stop in time"); }}, {@link LoggingCalls#onlyReports}): the
+   * waiter learns only that the tasks were late, says so, and goes on as it would have anyway; as
+   * when the result is dropped, what happens to a failure is the task's business.
+   */
+  private static boolean onlyReportedWhenLate(TreePath path) {
+    TreePath p = path;
+    while (p.getParentPath() != null && p.getParentPath().getLeaf() instanceof ParenthesizedTree) {
+      p = p.getParentPath();
+    }
+    TreePath not = p.getParentPath();
+    if (not == null
+        || !(not.getLeaf() instanceof UnaryTree unary)
+        || unary.getKind() != Tree.Kind.LOGICAL_COMPLEMENT) {
+      return false;
+    }
+    TreePath condition = not.getParentPath();
+    while (condition != null && condition.getLeaf() instanceof ParenthesizedTree) {
+      if (condition.getParentPath() != null
+          && condition.getParentPath().getLeaf() instanceof IfTree) {
+        break;
+      }
+      condition = condition.getParentPath();
+    }
+    if (condition == null
+        || condition.getParentPath() == null
+        || !(condition.getParentPath().getLeaf() instanceof IfTree ifTree)
+        || ifTree.getCondition() != condition.getLeaf()
+        || ifTree.getElseStatement() != null) {
+      return false;
+    }
+    List<? extends StatementTree> statements =
+        ifTree.getThenStatement() instanceof BlockTree block
+            ? block.getStatements()
+            : List.of(ifTree.getThenStatement());
+    for (StatementTree statement : statements) {
+      if (!(statement instanceof ExpressionStatementTree expression
+          && expression.getExpression() instanceof MethodInvocationTree call
+          && LoggingCalls.onlyReports(call))) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** The wait after the hand-off, outside its task, that coordinates with it. */
@@ -660,12 +711,13 @@ public final class LostTaskFailure extends BugChecker implements MethodInvocatio
         if (SIGNAL_WAIT.matches(tree, state)) {
           VarSymbol synchronizer = SameVariable.variable(ASTHelpers.getReceiver(tree));
           if (synchronizer != null) {
-            waits.add(new Wait(tree, synchronizer, null, isBestEffort(tree, getCurrentPath())));
+            waits.add(
+                new Wait(tree, synchronizer, null, isBestEffort(tree, getCurrentPath(), state)));
           }
         } else if (TERMINATION_WAIT.matches(tree, state)) {
           ExpressionTree pool = ASTHelpers.getReceiver(tree);
           if (SameVariable.variable(pool) != null) {
-            waits.add(new Wait(tree, null, pool, isBestEffort(tree, getCurrentPath())));
+            waits.add(new Wait(tree, null, pool, isBestEffort(tree, getCurrentPath(), state)));
           }
         }
       }

@@ -734,8 +734,9 @@ final class LostTaskFailureTest {
    * A best-effort wait (ActiveMQ's {@code TcpTransport.doStop}: a socket closed on a helper thread,
    * {@code latch.await(1, SECONDS)} as a statement) learns nothing of the task, not even that it
    * ended: when the task logs or records what it catches, or names it ignored on purpose, nothing
-   * is lost. Twins: the same task with no catch, or a catch that swallows silently; the same
-   * logging task under a wait whose result is read, or an untimed one.
+   * is lost; so is a wait whose result only says, in a log line, that the task was late. Twins: the
+   * same task with no catch, or a catch that swallows silently; the same logging task under a wait
+   * whose result is read, or an untimed one, or whose late branch does more than report.
    */
   @Test
   void bestEffortWaitForTasksThatHandleTheirFailures() {
@@ -837,6 +838,47 @@ final class LostTaskFailureTest {
             "      finally { latch.countDown(); }",
             "    });",
             "    latch.await(1, TimeUnit.SECONDS);",
+            "  }",
+            "",
+            "  // A wait whose result only says, in a log line, that the task was late (ActiveMQ's",
+            "  // bridge stop: if (!sendShutdown.await(10, SECONDS)) LOG.info(…)) is best effort too.",
+            "  void closeLateReported(Socket socket) throws InterruptedException {",
+            "    CountDownLatch latch = new CountDownLatch(1);",
+            "    pool.execute(() -> {",
+            "      try { socket.close(); } catch (Throwable e) { LOG.log(Level.FINE, \"x\", e); }",
+            "      finally { latch.countDown(); }",
+            "    });",
+            "    if (!latch.await(10, TimeUnit.SECONDS)) {",
+            "      LOG.info(\"could not close in time\");",
+            "    }",
+            "  }",
+            "",
+            "  // Twins: the late branch acts (throws, returns a result), or an else acts on success.",
+            "  void closeLateThrows(Socket socket) throws InterruptedException {",
+            "    CountDownLatch latch = new CountDownLatch(1);",
+            "    // BUG: Diagnostic contains: LostTaskFailure",
+            "    pool.execute(() -> {",
+            "      try { socket.close(); } catch (Throwable e) { LOG.log(Level.FINE, \"x\", e); }",
+            "      finally { latch.countDown(); }",
+            "    });",
+            "    if (!latch.await(10, TimeUnit.SECONDS)) {",
+            "      LOG.info(\"could not close in time\");",
+            "      throw new IllegalStateException(\"late\");",
+            "    }",
+            "  }",
+            "",
+            "  void closeLateElse(Socket socket) throws InterruptedException {",
+            "    CountDownLatch latch = new CountDownLatch(1);",
+            "    // BUG: Diagnostic contains: LostTaskFailure",
+            "    pool.execute(() -> {",
+            "      try { socket.close(); } catch (Throwable e) { LOG.log(Level.FINE, \"x\", e); }",
+            "      finally { latch.countDown(); }",
+            "    });",
+            "    if (!latch.await(10, TimeUnit.SECONDS)) {",
+            "      LOG.info(\"could not close in time\");",
+            "    } else {",
+            "      LOG.info(\"closed\");",
+            "    }",
             "  }",
             "",
             "  static void close(Socket s) {}",
