@@ -52,8 +52,15 @@ public final class ExecutorSelfDeadlock extends BugChecker implements MethodInvo
   private static final String EXECUTOR_SERVICE = "java.util.concurrent.ExecutorService";
   private static final String COMPLETABLE_FUTURE = "java.util.concurrent.CompletableFuture";
 
+  /**
+   * {@code close()} (Java 19's {@code ExecutorService.close()}, which waits for every task) and
+   * {@code awaitTermination(…)}; not a {@code close(boolean)} or other overload of an executor's
+   * own class (Apache SSHD's {@code close(true)} shuts down without waiting).
+   */
   private static final Matcher<ExpressionTree> AWAITS_TERMINATION =
-      instanceMethod().onDescendantOf(EXECUTOR_SERVICE).namedAnyOf("close", "awaitTermination");
+      anyOf(
+          instanceMethod().onDescendantOf(EXECUTOR_SERVICE).named("close").withNoParameters(),
+          instanceMethod().onDescendantOf(EXECUTOR_SERVICE).named("awaitTermination"));
 
   private static final Matcher<ExpressionTree> INVOKES =
       instanceMethod().onDescendantOf(EXECUTOR_SERVICE).namedAnyOf("invokeAll", "invokeAny");

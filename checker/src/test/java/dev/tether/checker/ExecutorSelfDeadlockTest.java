@@ -145,6 +145,38 @@ final class ExecutorSelfDeadlockTest {
         .doTest();
   }
 
+  /**
+   * An executor class's own {@code close(boolean)} overload (Apache SSHD's {@code
+   * CloseableExecutorService.close(true)}: shut down now, return a future, wait for nothing) is not
+   * {@code ExecutorService.close()}; the no-argument {@code close()} of the same executor, called
+   * from its own task, still waits for that task.
+   */
+  @Test
+  void closeOverloadThatDoesNotWait() {
+    CompilationTestHelper.newInstance(ExecutorSelfDeadlock.class, getClass())
+        .addSourceLines(
+            "Closing.java",
+            "import java.util.concurrent.*;",
+            "abstract class Closing {",
+            "  abstract static class CloseableExecutor extends ThreadPoolExecutor {",
+            "    CloseableExecutor() { super(1, 1, 0, TimeUnit.SECONDS, new LinkedBlockingQueue<>()); }",
+            "    Future<Void> close(boolean immediately) { shutdownNow(); return null; }",
+            "    public void close() { shutdown(); }",
+            "  }",
+            "  abstract CloseableExecutor executor();",
+            "  void closeImmediately() {",
+            "    CloseableExecutor executor = executor();",
+            "    executor.submit(() -> executor.close(true));",
+            "  }",
+            "  void closeAndWait() {",
+            "    CloseableExecutor executor = executor();",
+            "    // BUG: Diagnostic contains: ExecutorSelfDeadlock",
+            "    executor.submit(() -> executor.close());",
+            "  }",
+            "}")
+        .doTest();
+  }
+
   @Test
   void identificationPositives() {
     CompilationTestHelper.newInstance(ExecutorSelfDeadlock.class, getClass())
