@@ -703,7 +703,9 @@ public final class ThreadOwnership {
         if (!handsItselfToExecutor(owner)) {
           return Runner.OWN_THREAD;
         }
-        return onlyOnUninterruptedExecutors(owner) ? Runner.PRIVATE_EXECUTOR_TASK : Runner.TASK;
+        return onlyOnUninterruptedExecutors(owner) || onlyOnClassOwnedExecutors(owner)
+            ? Runner.PRIVATE_EXECUTOR_TASK
+            : Runner.TASK;
       }
       if (isPrivate(sym)) {
         return privateMethod(sym);
@@ -829,6 +831,25 @@ public final class ThreadOwnership {
             || !field.getModifiers().contains(Modifier.PRIVATE)
             || !holdsOnlyNewExecutors(field, executor)
             || !neverInterrupts(field)) {
+          return false;
+        }
+      }
+      return !handoffs.isEmpty();
+    }
+
+    /**
+     * Whether every hand-off of {@code cls} in its top-level class ({@code pool.execute(new
+     * Task())}, {@code pool.submit(this)}) goes to an executor that only its class can reach
+     * ({@link #isClassOwnedExecutor}): the class's own tasks, as a lambda handed to it would be.
+     */
+    private boolean onlyOnClassOwnedExecutors(ClassSymbol cls) {
+      List<Handoff> handoffs = executorHandoffs(factsFor(cls), cls);
+      for (Handoff h : handoffs) {
+        ExpressionTree executor = h.executor();
+        if (executor == null
+            || !(ASTHelpers.getSymbol(executor) instanceof VarSymbol field)
+            || field.getKind() != ElementKind.FIELD
+            || !isClassOwnedExecutor(field, executor)) {
           return false;
         }
       }
