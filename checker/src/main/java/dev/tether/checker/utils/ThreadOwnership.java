@@ -650,7 +650,16 @@ public final class ThreadOwnership {
      */
     private static boolean storesOnly(
         VarSymbol var, ClassTree top, Predicate<ExpressionTree> accepted) {
-      Optional<ImmutableList<ExpressionTree>> writes = AssignedValues.ofField(var, top);
+      return onlyStores(AssignedValues.ofField(var, top), accepted);
+    }
+
+    /**
+     * Whether every one of {@code writes} (all the values a variable is ever assigned, or empty
+     * when they are not all in sight) is {@code null} or {@code accepted} (parentheses stripped),
+     * and at least one is not {@code null}.
+     */
+    private static boolean onlyStores(
+        Optional<ImmutableList<ExpressionTree>> writes, Predicate<ExpressionTree> accepted) {
       if (writes.isEmpty()) {
         return false;
       }
@@ -999,25 +1008,14 @@ public final class ThreadOwnership {
               : null;
       Optional<ImmutableList<ExpressionTree>> values =
           AssignedValues.assignedIn(var, declaringTree);
-      if (values.isEmpty()
-          || (!var.getModifiers().contains(Modifier.PRIVATE)
+      if ((!var.getModifiers().contains(Modifier.PRIVATE)
               && !var.getModifiers().contains(Modifier.FINAL)
-              && assignedElsewhere(var, declaring, asking))) {
-        return false;
-      }
-      boolean stored = false;
-      for (ExpressionTree write : values.get()) {
-        ExpressionTree value = ASTHelpers.stripParentheses(write);
-        if (isNullLiteral(value)) {
-          continue;
-        }
-        if (!ExecutorFacts.createsExecutor(value, state)
-            && !isOwnExecutorFactoryCall(value, declaringTree)) {
-          return false;
-        }
-        stored = true;
-      }
-      if (!stored) {
+              && assignedElsewhere(var, declaring, asking))
+          || !onlyStores(
+              values,
+              value ->
+                  ExecutorFacts.createsExecutor(value, state)
+                      || isOwnExecutorFactoryCall(value, declaringTree))) {
         return false;
       }
       OwnedExecutorUses uses = new OwnedExecutorUses(var);

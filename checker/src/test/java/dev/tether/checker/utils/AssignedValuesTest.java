@@ -77,6 +77,68 @@ final class AssignedValuesTest {
     }
   }
 
+  /**
+   * Reports, at every call {@code probe(x)}, the values {@link AssignedValues#assignedIn} finds for
+   * the variable {@code x} in the top-level class around the call, whatever its visibility.
+   */
+  @BugPattern(summary = "Reports AssignedValues.assignedIn", severity = WARNING)
+  public static final class InTreeProbe extends BugChecker implements MethodInvocationTreeMatcher {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    public Description matchMethodInvocation(MethodInvocationTree tree, VisitorState state) {
+      if (!Trees.calledName(tree).equals("probe") || tree.getArguments().size() != 1) {
+        return Description.NO_MATCH;
+      }
+      VarSymbol var = SameVariable.variable(tree.getArguments().get(0));
+      ClassTree top = null;
+      for (TreePath p = state.getPath(); p != null; p = p.getParentPath()) {
+        if (p.getLeaf() instanceof ClassTree cls) {
+          top = cls;
+        }
+      }
+      String message =
+          var == null || top == null
+              ? "not a variable"
+              : AssignedValues.assignedIn(var, top)
+                  .map(
+                      values ->
+                          values.stream()
+                              .map(state::getSourceForNode)
+                              .collect(Collectors.joining(" | ", "values: ", "")))
+                  .orElse("unknown");
+      return buildDescription(tree).setMessage(message).build();
+    }
+  }
+
+  @Test
+  void assignmentsInATreeWhateverTheVisibility() {
+    CompilationTestHelper.newInstance(InTreeProbe.class, getClass())
+        .addSourceLines(
+            "A.java",
+            "import java.util.concurrent.*;",
+            "class A {",
+            "  static void probe(Object o) {}",
+            "  protected ExecutorService pool;",
+            "  final ExecutorService fixed = Executors.newFixedThreadPool(2);",
+            "  int counter;",
+            "  ExecutorService never;",
+            "  void start() { pool = Executors.newSingleThreadExecutor(); }",
+            "  void stop() { pool = null; counter += 1; }",
+            "  void use() {",
+            "    // BUG: Diagnostic contains: values: Executors.newSingleThreadExecutor() | null",
+            "    probe(pool);",
+            "    // BUG: Diagnostic contains: values: Executors.newFixedThreadPool(2)",
+            "    probe(fixed);",
+            "    // BUG: Diagnostic contains: unknown",
+            "    probe(counter);",
+            "    // BUG: Diagnostic contains: unknown",
+            "    probe(never);",
+            "  }",
+            "}")
+        .doTest();
+  }
+
   @Test
   void privateFieldsOfATopLevelClass() {
     CompilationTestHelper.newInstance(FieldProbe.class, getClass())
