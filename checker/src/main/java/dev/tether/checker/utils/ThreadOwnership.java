@@ -994,7 +994,7 @@ public final class ThreadOwnership {
      * implement the class's interruption policy, as the one task of a class-private executor does.
      */
     private boolean isClassOwnedExecutor(VarSymbol var, ExpressionTree executor) {
-      if (var.getModifiers().contains(Modifier.PUBLIC) || !isOwnField(executor)) {
+      if (var.getModifiers().contains(Modifier.PUBLIC) || !isOnThisObject(executor)) {
         return false;
       }
       ClassSymbol declaring = ASTHelpers.outermostClass(var);
@@ -1027,11 +1027,11 @@ public final class ThreadOwnership {
     }
 
     /**
-     * Whether {@code executor} names a field of this object: {@code f}, {@code this.f}, {@code
-     * super.f}.
+     * Whether {@code name} names a member of this object, without another receiver: {@code f},
+     * {@code this.f}, {@code super.f} (a field, or the method select of a call).
      */
-    private static boolean isOwnField(ExpressionTree executor) {
-      ExpressionTree e = ASTHelpers.stripParentheses(executor);
+    private static boolean isOnThisObject(ExpressionTree name) {
+      ExpressionTree e = ASTHelpers.stripParentheses(name);
       if (e instanceof IdentifierTree) {
         return true;
       }
@@ -1068,7 +1068,7 @@ public final class ThreadOwnership {
      */
     private boolean isOwnExecutorFactoryCall(ExpressionTree value, ClassTree declaringTree) {
       if (!(value instanceof MethodInvocationTree call)
-          || !isOwnField(call.getMethodSelect())
+          || !isOnThisObject(call.getMethodSelect())
           || ASTHelpers.getSymbol(call) == null) {
         return false;
       }
