@@ -316,11 +316,14 @@ public final class UncancellableTaskLoop extends BugChecker
    * Whether the loop is in code that runs on another thread: a thread's or a task's body, or
    * private code reached only from one ({@link ThreadOwnership.Runner#isTaskBody()}); but not the
    * body of a thread that the process owns ({@link ThreadOwnership#isProcessThreadBody}): {@code
-   * main} starts it to run until the process ends, and its body implements that policy.
+   * main} starts it to run until the process ends, and its body implements that policy; nor the
+   * body of a thread that nobody holds ({@link ThreadOwnership#isUnheldThreadBody}): nothing can
+   * interrupt it, and UnownedThread reports it where it is started (one defect, one warning).
    */
   private static boolean inConcurrentCode(VisitorState state) {
     return ThreadOwnership.of(state.getPath(), state).isTaskBody()
-        && !ThreadOwnership.isProcessThreadBody(state.getPath(), state);
+        && !ThreadOwnership.isProcessThreadBody(state.getPath(), state)
+        && !ThreadOwnership.isUnheldThreadBody(state.getPath(), state);
   }
 
   private static @Nullable String ownLabel(VisitorState state) {

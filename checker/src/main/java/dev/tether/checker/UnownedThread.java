@@ -20,19 +20,16 @@ import com.google.errorprone.matchers.Matcher;
 import com.google.errorprone.util.ASTHelpers;
 import com.sun.source.tree.ExpressionStatementTree;
 import com.sun.source.tree.ExpressionTree;
-import com.sun.source.tree.IdentifierTree;
 import com.sun.source.tree.MethodInvocationTree;
 import com.sun.source.tree.NewClassTree;
 import com.sun.source.tree.Tree;
 import com.sun.source.tree.VariableTree;
 import com.sun.source.util.TreePath;
-import com.sun.tools.javac.code.Symbol;
 import com.sun.tools.javac.code.Symbol.VarSymbol;
 import com.sun.tools.javac.code.Type;
 import com.sun.tools.javac.util.Name;
 import dev.tether.checker.utils.EnclosingLoops;
 import dev.tether.checker.utils.KnownTypes;
-import dev.tether.checker.utils.LazyPathScanner;
 import dev.tether.checker.utils.LibraryModel;
 import dev.tether.checker.utils.PerCompilation;
 import dev.tether.checker.utils.ThreadOwnership;
@@ -66,20 +63,6 @@ public final class UnownedThread extends BugChecker
       anyOf(
           staticMethod().onClass("java.lang.Thread").named("startVirtualThread"),
           instanceMethod().onDescendantOf("java.lang.Thread.Builder").named("start"));
-
-  /** Methods of a thread that neither join, interrupt nor hand it to anyone. */
-  private static final Set<String> NEUTRAL =
-      Set.of(
-          "setDaemon",
-          "setName",
-          "setPriority",
-          "setUncaughtExceptionHandler",
-          "setContextClassLoader",
-          "getName",
-          "getId",
-          "threadId",
-          "isDaemon",
-          "getPriority");
 
   private static final PerCompilation<Set<Name>> START_NAMES =
       PerCompilation.names("start", "startVirtualThread");
@@ -132,12 +115,11 @@ public final class UnownedThread extends BugChecker
     if (scope == null) {
       return NO_MATCH;
     }
-    Uses uses = new Uses(sym);
-    uses.scan(scope, null);
-    return (startedHere || uses.started)
-            && !uses.owned
+    ThreadOwnership.LocalThreadUses uses = ThreadOwnership.localThreadUses(sym, scope);
+    return (startedHere || uses.started())
+            && !uses.owned()
             && !ThreadOwnership.hasOwnerByConstruction(state.getPath(), init, state)
-            && !ThreadOwnership.isProcessThread(state.getPath(), init, uses.madeDaemon, state)
+            && !ThreadOwnership.isProcessThread(state.getPath(), init, uses.madeDaemon(), state)
             && !isUnboundedFanOut(init, state)
         ? unowned(tree)
         : NO_MATCH;
@@ -176,47 +158,5 @@ public final class UnownedThread extends BugChecker
           && ASTHelpers.isSubtype(type, KnownTypes.THREAD.get(state), state);
     }
     return LibraryModel.of(state).isThreadFactory(tree, state);
-  }
-
-  /** Whether the call on the variable at {@code use} has the one argument {@code false}. */
-  private static boolean setsFalse(TreePath use) {
-    TreePath select = use.getParentPath();
-    TreePath call = select == null ? null : select.getParentPath();
-    return call != null
-        && call.getLeaf() instanceof MethodInvocationTree invocation
-        && invocation.getArguments().size() == 1
-        && ASTHelpers.constValue(invocation.getArguments().get(0)) instanceof Boolean b
-        && !b;
-  }
-
-  /** What the code in the variable's scope does with the thread, found in one scan. */
-  private static final class Uses extends LazyPathScanner<Void, Void> {
-    private final VarSymbol thread;
-    private boolean started;
-    private boolean owned;
-
-    /** Whether {@code setDaemon} is called on it with anything but {@code false}. */
-    private boolean madeDaemon;
-
-    Uses(VarSymbol thread) {
-      this.thread = thread;
-    }
-
-    @Override
-    public Void visitIdentifier(IdentifierTree tree, Void unused) {
-      Symbol sym = ASTHelpers.getSymbol(tree);
-      if (thread.equals(sym)) {
-        String called = Trees.calledOn(getCurrentPath());
-        if ("start".equals(called)) {
-          started = true;
-        } else if ("setDaemon".equals(called)) {
-          madeDaemon |= !setsFalse(getCurrentPath());
-        } else if (called == null || !NEUTRAL.contains(called)) {
-          owned = true; // joined, interrupted, stored, returned, passed on or captured
-          stop();
-        }
-      }
-      return null;
-    }
   }
 }

@@ -250,12 +250,15 @@ final class UncancellableTaskLoopTest {
             "    });",
             "  }",
             "",
+            "  private Thread worker;",
             "  void doWhile() {",
-            "    new Thread(() -> {",
+            "    worker = new Thread(() -> {",
             "      // BUG: Diagnostic contains: UncancellableTaskLoop",
             "      do { System.out.println(\"work\"); } while (true);",
-            "    }).start();",
+            "    });",
+            "    worker.start();",
             "  }",
+            "  void stop() { worker.interrupt(); }",
             "",
             "  void swallowsInterrupt() {",
             "    executor.execute(() -> {",
@@ -416,14 +419,15 @@ final class UncancellableTaskLoopTest {
   /**
    * The twins: the same threads started from public API (anyone may call it), as daemons, per
    * element of an input (JGroups' {@code JPerf}: a stats thread per accepted connection), a private
-   * class also made elsewhere, and a named class that is not private.
+   * class also made elsewhere, and a named class that is not private — each kept in a field or a
+   * list that {@code close()} interrupts: someone holds them, so their loops must end on it.
    */
   @Test
   void identificationPositivesNotAProcessThreadBody() {
     CompilationTestHelper.newInstance(UncancellableTaskLoop.class, getClass())
         .addSourceLines(
             "Server.java",
-            "import java.util.List;",
+            "import java.util.*;",
             "public class Server {",
             "  private static final class Ticker extends Thread {",
             "    @Override public void run() {",
@@ -437,12 +441,13 @@ final class UncancellableTaskLoopTest {
             "      for (;;) { System.out.println(\"stats\"); }",
             "    }",
             "  }",
-            "  static final class Shared implements Runnable {",
+            "  public static final class Shared implements Runnable {",
             "    @Override public void run() {",
             "      // BUG: Diagnostic contains: UncancellableTaskLoop",
             "      for (;;) { System.out.println(\"shared\"); }",
             "    }",
             "  }",
+            "  private static final List<Thread> THREADS = new ArrayList<>();",
             "  public static void main(String[] args) {",
             "    Thread daemon = new Thread(() -> {",
             "      // BUG: Diagnostic contains: UncancellableTaskLoop",
@@ -450,25 +455,129 @@ final class UncancellableTaskLoopTest {
             "    });",
             "    daemon.setDaemon(true);",
             "    daemon.start();",
-            "    new Ticker().start();",
-            "    new Thread(new Shared()).start();",
+            "    THREADS.add(daemon);",
+            "    Thread ticker = new Ticker();",
+            "    ticker.start();",
+            "    THREADS.add(ticker);",
+            "    Thread shared = new Thread(new Shared());",
+            "    shared.start();",
+            "    THREADS.add(shared);",
             "    serve(List.of(args));",
             "  }",
             "  private static void serve(List<String> connections) {",
             "    for (String connection : connections) {",
-            "      new Thread(new Stats(), connection).start();",
+            "      Thread stats = new Thread(new Stats(), connection);",
+            "      stats.start();",
+            "      THREADS.add(stats);",
             "    }",
             "  }",
+            "  private Thread notifier;",
             "  public void start() {",
-            "    new Thread() {",
+            "    notifier = new Thread() {",
             "      @Override public void run() {",
             "        // BUG: Diagnostic contains: UncancellableTaskLoop",
             "        while (true) { System.out.println(\"notification\"); }",
             "      }",
-            "    }.start();",
-            "    new Ticker().start();",
+            "    };",
+            "    notifier.start();",
+            "    Thread extra = new Ticker();",
+            "    extra.start();",
+            "    THREADS.add(extra);",
+            "  }",
+            "  private final java.util.concurrent.atomic.AtomicBoolean once =",
+            "      new java.util.concurrent.atomic.AtomicBoolean();",
+            "  public void startOnce() {",
+            "    if (once.compareAndSet(false, true)) {",
+            "      new Thread(() -> {",
+            "        // BUG: Diagnostic contains: UncancellableTaskLoop",
+            "        while (true) { System.out.println(\"guarded, so not UnownedThread's\"); }",
+            "      }).start();",
+            "    }",
+            "  }",
+            "  public void close() {",
+            "    notifier.interrupt();",
+            "    THREADS.forEach(Thread::interrupt);",
             "  }",
             "}")
+        .doTest();
+  }
+
+  /** The same threads started and dropped: nobody can stop them (see the next test). */
+  private static final String[] UNHELD_THREADS = {
+    "import java.util.List;",
+    "public class Server {",
+    "  private static final class Ticker extends Thread {",
+    "    @Override public void run() { while (true) { System.out.println(\"tick\"); } }",
+    "  }",
+    "  private static final class Stats implements Runnable {",
+    "    @Override public void run() { for (;;) { System.out.println(\"stats\"); } }",
+    "  }",
+    "  static final class Reaper implements Runnable {",
+    "    @Override public void run() { for (;;) { System.out.println(\"reap\"); } }",
+    "  }",
+    "  class Receiver extends Thread {",
+    "    @Override public void run() { while (true) { System.out.println(\"receive\"); } }",
+    "  }",
+    "  public static void main(String[] args) {",
+    "    // BUG: Diagnostic contains: UnownedThread",
+    "    Thread daemon = new Thread(() -> { while (true) { System.out.println(\"daemon\"); } });",
+    "    daemon.setDaemon(true);",
+    "    daemon.start();",
+    "    serve(List.of(args));",
+    "  }",
+    "  static {",
+    "    // BUG: Diagnostic contains: UnownedThread",
+    "    Thread reaper = new Thread(new Reaper(), \"reaper\");",
+    "    reaper.setDaemon(true);",
+    "    reaper.start();",
+    "  }",
+    "  private static void serve(List<String> connections) {",
+    "    for (String connection : connections) {",
+    "      new Thread(new Stats(), connection).start();",
+    "    }",
+    "  }",
+    "  public void start() {",
+    "    // BUG: Diagnostic contains: UnownedThread",
+    "    new Thread() {",
+    "      @Override public void run() { while (true) { System.out.println(\"notification\"); } }",
+    "    }.start();",
+    "    // BUG: Diagnostic contains: UnownedThread",
+    "    new Ticker().start();",
+    "    // BUG: Diagnostic contains: UnownedThread",
+    "    Receiver receiver = new Receiver();",
+    "    receiver.start();",
+    "  }",
+    "}",
+  };
+
+  /**
+   * One defect, one warning (issue 12): the endless loop of a thread that nobody holds — started
+   * and dropped, so nothing can interrupt or stop it — is that thread's defect, and UnownedThread
+   * reports it where the thread is started (UnboundedFanOut, for the thread per connection); this
+   * check stays quiet on the loops (XNIO's reaper, JGroups' {@code PingPongDatagram} receiver). The
+   * same threads held and interrupted are {@link #identificationPositivesNotAProcessThreadBody}.
+   */
+  @Test
+  void identificationNegativesUnheldThreadBodies() {
+    CompilationTestHelper.newInstance(UncancellableTaskLoop.class, getClass())
+        .addSourceLines("Server.java", UNHELD_THREADS)
+        .expectNoDiagnostics()
+        .doTest();
+    CompilationTestHelper.newInstance(UnownedThread.class, getClass())
+        .addSourceLines("Server.java", UNHELD_THREADS)
+        .doTest();
+    CompilationTestHelper.newInstance(UnboundedFanOut.class, getClass())
+        .addSourceLines(
+            "Server.java",
+            java.util.Arrays.stream(UNHELD_THREADS)
+                .map(
+                    line ->
+                        line.contains("BUG")
+                            ? ""
+                            : line.contains("new Thread(new Stats(), connection)")
+                                ? "      // BUG: Diagnostic contains: UnboundedFanOut\n" + line
+                                : line)
+                .toArray(String[]::new))
         .doTest();
   }
 
@@ -730,14 +839,21 @@ final class UncancellableTaskLoopTest {
             "        });",
             "  }",
             "",
+            "  private Thread worker;",
+            "",
             "  void doWhile() {",
-            "    new Thread(",
+            "    worker =",
+            "        new Thread(",
             "            () -> {",
             "              do {",
             "                System.out.println(\"work\");",
             "              } while (true);",
-            "            })",
-            "        .start();",
+            "            });",
+            "    worker.start();",
+            "  }",
+            "",
+            "  void stop() {",
+            "    worker.interrupt();",
             "  }",
             "",
             "  void frozen() {",
@@ -802,14 +918,21 @@ final class UncancellableTaskLoopTest {
             "        });",
             "  }",
             "",
+            "  private Thread worker;",
+            "",
             "  void doWhile() {",
-            "    new Thread(",
+            "    worker =",
+            "        new Thread(",
             "            () -> {",
             "              do {",
             "                System.out.println(\"work\");",
             "              } while (!Thread.currentThread().isInterrupted());",
-            "            })",
-            "        .start();",
+            "            });",
+            "    worker.start();",
+            "  }",
+            "",
+            "  void stop() {",
+            "    worker.interrupt();",
             "  }",
             "",
             "  void frozen() {",

@@ -14,6 +14,7 @@ import com.sun.source.tree.CatchTree;
 import com.sun.source.tree.ClassTree;
 import com.sun.source.tree.CompilationUnitTree;
 import com.sun.source.tree.DoWhileLoopTree;
+import com.sun.source.tree.EmptyStatementTree;
 import com.sun.source.tree.ExpressionStatementTree;
 import com.sun.source.tree.ExpressionTree;
 import com.sun.source.tree.ForLoopTree;
@@ -28,6 +29,7 @@ import com.sun.source.tree.MethodTree;
 import com.sun.source.tree.NewClassTree;
 import com.sun.source.tree.ReturnTree;
 import com.sun.source.tree.StatementTree;
+import com.sun.source.tree.SynchronizedTree;
 import com.sun.source.tree.ThrowTree;
 import com.sun.source.tree.Tree;
 import com.sun.source.tree.TryTree;
@@ -231,6 +233,14 @@ public final class ThreadOwnership {
       Pattern.compile(
           "^(stop|shutdown|close|cancel|interrupt|halt|destroy|dispose|terminat|quit|kill|join"
               + "|await|finish).*");
+
+  /**
+   * Names of calls that end a life cycle ({@link ThreadBody#onlyEndsALifeCycle}): a server's or a
+   * service's stop, the process's exit. Not {@code close}: closing one resource on a thread of its
+   * own is a task like any other (it may block, and fail), not the end of its owner.
+   */
+  private static final Pattern ENDS_LIFE_CYCLE =
+      Pattern.compile("^(stop|shutdown|halt|exit|destroy|dispose|terminat|quit|kill).*");
 
   private ThreadOwnership() {}
 
@@ -1479,6 +1489,64 @@ public final class ThreadOwnership {
         || new ThreadBody(creation, start, state).hasOwner();
   }
 
+  /** Methods of a thread that neither join, interrupt nor hand it to anyone. */
+  private static final Set<String> CONFIGURES_THREAD =
+      Set.of(
+          "setDaemon",
+          "setName",
+          "setPriority",
+          "setUncaughtExceptionHandler",
+          "setContextClassLoader",
+          "getName",
+          "getId",
+          "threadId",
+          "isDaemon",
+          "getPriority");
+
+  /**
+   * What the code in a local thread variable's scope does with it ({@link #localThreadUses}):
+   * {@code started}, {@code owned} (joined, interrupted, stored, returned, passed on or captured:
+   * anything but starting it and the configuration calls of {@link #CONFIGURES_THREAD}), and {@code
+   * madeDaemon} ({@code setDaemon} called with anything but {@code false}).
+   */
+  public record LocalThreadUses(boolean started, boolean owned, boolean madeDaemon) {}
+
+  /** What the code in {@code scope} does with the local thread variable {@code thread}. */
+  public static LocalThreadUses localThreadUses(VarSymbol thread, TreePath scope) {
+    boolean[] started = new boolean[1];
+    boolean[] owned = new boolean[1];
+    boolean[] madeDaemon = new boolean[1];
+    new LazyPathScanner<Void, Void>() {
+      @Override
+      public Void visitIdentifier(IdentifierTree tree, Void unused) {
+        if (thread.equals(ASTHelpers.getSymbol(tree))) {
+          String called = Trees.calledOn(getCurrentPath());
+          if ("start".equals(called)) {
+            started[0] = true;
+          } else if ("setDaemon".equals(called)) {
+            madeDaemon[0] |= !setsFalse(getCurrentPath());
+          } else if (called == null || !CONFIGURES_THREAD.contains(called)) {
+            owned[0] = true; // joined, interrupted, stored, returned, passed on or captured
+            stop();
+          }
+        }
+        return null;
+      }
+    }.scan(scope, null);
+    return new LocalThreadUses(started[0], owned[0], madeDaemon[0]);
+  }
+
+  /** Whether the call on the variable at {@code use} has the one argument {@code false}. */
+  private static boolean setsFalse(TreePath use) {
+    TreePath select = use.getParentPath();
+    TreePath call = select == null ? null : select.getParentPath();
+    return call != null
+        && call.getLeaf() instanceof MethodInvocationTree invocation
+        && invocation.getArguments().size() == 1
+        && ASTHelpers.constValue(invocation.getArguments().get(0)) instanceof Boolean b
+        && !b;
+  }
+
   /**
    * Whether the thread that {@code creation} makes, started at {@code start}, is owned by the
    * process: it is started directly in a program's entry point ({@code public static void
@@ -1560,21 +1628,46 @@ public final class ThreadOwnership {
    * Whether the code at {@code path} is directly the body of threads that the process owns ({@link
    * #isProcessThread}): it is in a lambda or anonymous {@code Runnable} given to {@code new
    * Thread(…)}, in {@code run()} of an anonymous {@code Thread} subclass, or in {@code run()} of a
-   * private named {@code Thread} subclass or {@code Runnable} class (not in a lambda or class
-   * inside it), and every thread that runs it — every {@code new} of the private class in its
-   * top-level class, as a thread or as the task of {@code new Thread(…)} — is made where {@link
-   * #isProcessThread} accepts it, not per element of an input of unknown size ({@link
-   * EnclosingLoops#unboundedInputLoop}: a thread per connection is no longer the process's one
-   * thread). {@code main} owns such a thread and implements its interruption policy: it runs to the
-   * end of the process, as {@code main} does. A class that may be made elsewhere (not private), a
-   * task passed through a variable, or a thread kept in a field or handed on is not followed.
+   * named {@code Thread} subclass or {@code Runnable} class that no unread code can make (private,
+   * or package-private with its package's files readable; not in a lambda or class inside it), and
+   * every thread that runs it — every {@code new} of that class, as a thread or as the task of
+   * {@code new Thread(…)} — is made where {@link #isProcessThread} accepts it, not per element of
+   * an input of unknown size ({@link EnclosingLoops#unboundedInputLoop}: a thread per connection is
+   * no longer the process's one thread). {@code main} owns such a thread and implements its
+   * interruption policy: it runs to the end of the process, as {@code main} does. A class that
+   * unread code may make, a task passed through a variable, or a thread kept in a field or handed
+   * on is not followed.
    */
   public static boolean isProcessThreadBody(TreePath path, VisitorState state) {
+    return isBodyOfThreadsMadeAs(path, state, ThreadOwnership::isProcessCreation);
+  }
+
+  /**
+   * Whether the code at {@code path} is directly the body of threads that nobody holds, as {@link
+   * #isProcessThreadBody} finds bodies (a lambda or anonymous {@code Runnable} given to {@code new
+   * Thread(…)}, {@code run()} of an anonymous {@code Thread} subclass, or {@code run()} of a named
+   * {@code Thread} subclass or {@code Runnable} class that no other package can make: private, or
+   * package-private with every file of its package readable), where every thread that runs it is
+   * started and dropped ({@link #isDroppedCreation}). UnownedThread reports such a thread where it
+   * is started (UnboundedFanOut, when one is started per element of an input): nothing can stop or
+   * interrupt it, so its loops are that one defect, not another.
+   */
+  public static boolean isUnheldThreadBody(TreePath path, VisitorState state) {
+    return isBodyOfThreadsMadeAs(path, state, ThreadOwnership::isDroppedCreation);
+  }
+
+  /** A test of the {@code new} of a thread (or of the {@code new Thread(task)} of its task). */
+  private interface CreationTest {
+    boolean test(TreePath creation, VisitorState state);
+  }
+
+  private static boolean isBodyOfThreadsMadeAs(
+      TreePath path, VisitorState state, CreationTest made) {
     for (TreePath p = path; p != null; p = p.getParentPath()) {
       Tree leaf = p.getLeaf();
       if (leaf instanceof LambdaExpressionTree) {
         TreePath parent = p.getParentPath();
-        return parent != null && isThreadOfTask(parent, leaf, state);
+        return parent != null && isThreadOfTask(parent, leaf, made, state);
       }
       if (leaf instanceof ClassTree) {
         return false;
@@ -1587,63 +1680,124 @@ public final class ThreadOwnership {
             || !(cls.getLeaf() instanceof ClassTree classTree)) {
           return false;
         }
-        TreePath made = cls.getParentPath();
-        if (made != null
-            && made.getLeaf() instanceof NewClassTree anonymous
+        TreePath creation = cls.getParentPath();
+        if (creation != null
+            && creation.getLeaf() instanceof NewClassTree anonymous
             && anonymous.getClassBody() == classTree) {
-          return isProcessCreation(made, state)
-              || (made.getParentPath() != null
-                  && isThreadOfTask(made.getParentPath(), anonymous, state));
+          return made.test(creation, state)
+              || (creation.getParentPath() != null
+                  && isThreadOfTask(creation.getParentPath(), anonymous, made, state));
         }
-        return sym.owner instanceof ClassSymbol named
-            && named.getModifiers().contains(Modifier.PRIVATE)
-            && everyNewIsAProcessThread(named, path, state);
+        return sym.owner instanceof ClassSymbol named && everyNewIsMadeAs(named, path, made, state);
       }
     }
     return false;
   }
 
-  /** Whether {@code creation} is {@code new Thread(…, task, …)} that the process owns. */
-  private static boolean isThreadOfTask(TreePath creation, Tree task, VisitorState state) {
+  /** Whether {@code creation} is {@code new Thread(…, task, …)} that {@code made} accepts. */
+  private static boolean isThreadOfTask(
+      TreePath creation, Tree task, CreationTest made, VisitorState state) {
     return creation.getLeaf() instanceof NewClassTree newThread
         && newThread.getArguments().contains(task)
-        && isProcessCreation(creation, state);
+        && made.test(creation, state);
   }
 
   /**
-   * Whether every {@code new} of the private class {@code cls} in its top-level class is a thread
-   * that the process owns, or the task of one ({@code new Thread(new Task())}); and there is one.
+   * Whether every {@code new} of the named class {@code cls} is a thread that {@code made} accepts,
+   * or the task of one ({@code new Thread(new Task())}); and there is one. Only for a class that no
+   * unread code can make: a private class (its top-level class is read), or a class that another
+   * package cannot see (it, or a class around it, is package-private), with every file of its
+   * package readable ({@link SameCompilation#pathOf}); a class that other packages see is not
+   * followed.
    */
-  private static boolean everyNewIsAProcessThread(
-      ClassSymbol cls, TreePath path, VisitorState state) {
-    TreePath top = Trees.topLevelClass(path);
-    if (top == null) {
-      return false;
+  private static boolean everyNewIsMadeAs(
+      ClassSymbol cls, TreePath path, CreationTest made, VisitorState state) {
+    List<TreePath> scopes = new ArrayList<>();
+    if (cls.getModifiers().contains(Modifier.PRIVATE)) {
+      TreePath top = Trees.topLevelClass(path);
+      if (top == null) {
+        return false;
+      }
+      scopes.add(top);
+    } else {
+      boolean seenOutsideItsPackage = true;
+      for (Symbol s = cls; s instanceof ClassSymbol c; s = c.owner) {
+        seenOutsideItsPackage &=
+            c.getModifiers().contains(Modifier.PUBLIC)
+                || c.getModifiers().contains(Modifier.PROTECTED);
+      }
+      if (seenOutsideItsPackage) {
+        return false;
+      }
+      for (ClassSymbol top : SameCompilation.classesInPackageOf(cls, state)) {
+        TreePath file = SameCompilation.pathOf(top, state);
+        if (file == null) {
+          return false; // a file of the package that cannot be read may make one
+        }
+        scopes.add(file);
+      }
     }
     boolean isThread = isSubtype(cls.type, KnownTypes.THREAD.get(state), state);
-    int[] made = new int[1];
+    int[] count = new int[1];
     boolean[] other = new boolean[1];
-    new LazyPathScanner<Void, Void>() {
-      @Override
-      public Void visitNewClass(NewClassTree tree, Void unused) {
-        if (cls.equals(ASTHelpers.getSymbol(tree.getIdentifier()))) {
-          made[0]++;
-          TreePath here = getCurrentPath();
-          boolean owned =
-              isThread
-                  ? isProcessCreation(here, state)
-                  : here.getParentPath() != null
-                      && isThreadOfTask(here.getParentPath(), tree, state);
-          if (!owned) {
-            other[0] = true;
-            stop();
-            return null;
+    for (TreePath scope : scopes) {
+      new LazyPathScanner<Void, Void>() {
+        @Override
+        public Void visitNewClass(NewClassTree tree, Void unused) {
+          if (cls.equals(ASTHelpers.getSymbol(tree.getIdentifier()))) {
+            count[0]++;
+            TreePath here = getCurrentPath();
+            boolean accepted =
+                isThread
+                    ? made.test(here, state)
+                    : here.getParentPath() != null
+                        && isThreadOfTask(here.getParentPath(), tree, made, state);
+            if (!accepted) {
+              other[0] = true;
+              stop();
+              return null;
+            }
           }
+          return super.visitNewClass(tree, null);
         }
-        return super.visitNewClass(tree, null);
+      }.scan(scope, null);
+      if (other[0]) {
+        return false;
       }
-    }.scan(top, null);
-    return made[0] > 0 && !other[0];
+    }
+    return count[0] > 0;
+  }
+
+  /**
+   * Whether the {@code new} of a thread at {@code creation} makes a thread that nobody holds and
+   * that has no owner by construction ({@link #hasOwnerByConstruction}): started at once ({@code
+   * new Thread(…).start()}), or kept in a local variable that is only configured and started
+   * ({@link #localThreadUses}).
+   */
+  private static boolean isDroppedCreation(TreePath creation, VisitorState state) {
+    if (!(creation.getLeaf() instanceof NewClassTree newThread)) {
+      return false;
+    }
+    TreePath parent = creation.getParentPath();
+    if (parent == null) {
+      return false;
+    }
+    if (parent.getLeaf() instanceof MemberSelectTree select
+        && select.getIdentifier().contentEquals("start")) {
+      // started at once
+    } else if (parent.getLeaf() instanceof VariableTree variable
+        && ASTHelpers.getSymbol(variable) != null
+        && ASTHelpers.getSymbol(variable).getKind() == ElementKind.LOCAL_VARIABLE
+        && parent.getParentPath() != null) {
+      LocalThreadUses uses =
+          localThreadUses(ASTHelpers.getSymbol(variable), parent.getParentPath());
+      if (!uses.started() || uses.owned()) {
+        return false;
+      }
+    } else {
+      return false;
+    }
+    return !hasOwnerByConstruction(creation, newThread, state);
   }
 
   /**
@@ -2176,6 +2330,81 @@ public final class ThreadOwnership {
     return doc.contains("thread");
   }
 
+  /**
+   * Reads a thread's body for {@link ThreadBody#onlyEndsALifeCycle}: whether its statements only
+   * end life cycles, log, restart what they stopped, test, lock, return, or catch and report.
+   */
+  private static final class LifeCycleEnd {
+    private final List<ExpressionTree> ended = new ArrayList<>();
+    private final List<ExpressionTree> started = new ArrayList<>();
+    private boolean ends;
+
+    /** Whether something was ended, and everything started again had been stopped. */
+    boolean complete() {
+      return ends
+          && started.stream().allMatch(s -> ended.stream().anyMatch(e -> SameVariable.of(e, s)));
+    }
+
+    /**
+     * Whether {@code tree} only does what such a thread may do; in a {@code catch} of {@code
+     * caught}, a call given the exception (which reports it) counts too.
+     */
+    boolean only(@Nullable Tree tree, @Nullable Symbol caught) {
+      if (tree == null) {
+        return true;
+      }
+      if (tree instanceof MethodInvocationTree call) {
+        return call(call, caught);
+      }
+      if (tree instanceof ExpressionStatementTree statement) {
+        return statement.getExpression() instanceof MethodInvocationTree call && call(call, caught);
+      }
+      if (tree instanceof BlockTree block) {
+        return block.getStatements().stream().allMatch(s -> only(s, caught));
+      }
+      if (tree instanceof IfTree ifTree) {
+        return only(ifTree.getThenStatement(), caught) && only(ifTree.getElseStatement(), caught);
+      }
+      if (tree instanceof SynchronizedTree sync) {
+        return only(sync.getBlock(), caught);
+      }
+      if (tree instanceof TryTree tryTree) {
+        return tryTree.getResources().isEmpty()
+            && only(tryTree.getBlock(), caught)
+            && only(tryTree.getFinallyBlock(), caught)
+            && tryTree.getCatches().stream()
+                .allMatch(c -> only(c.getBlock(), ASTHelpers.getSymbol(c.getParameter())));
+      }
+      if (tree instanceof ReturnTree ret) {
+        return ret.getExpression() == null;
+      }
+      return tree instanceof EmptyStatementTree;
+    }
+
+    private boolean call(MethodInvocationTree call, @Nullable Symbol caught) {
+      String name = Trees.calledName(call);
+      if (ENDS_LIFE_CYCLE.matcher(name).matches()) {
+        ends = true;
+        ExpressionTree receiver = ASTHelpers.getReceiver(call);
+        if (receiver != null) {
+          ended.add(receiver);
+        }
+        return true;
+      }
+      if (name.equals("start") || name.equals("restart")) {
+        ExpressionTree receiver = ASTHelpers.getReceiver(call);
+        if (receiver == null) {
+          return false;
+        }
+        started.add(receiver);
+        return true;
+      }
+      return LoggingCalls.onlyReports(call)
+          || (caught instanceof VarSymbol exception
+              && call.getArguments().stream().anyMatch(a -> Symbols.mentions(a, exception)));
+    }
+  }
+
   /** The code a new thread runs, found from its creation, and what in it gives it an owner. */
   private static final class ThreadBody {
     private final VisitorState state;
@@ -2186,6 +2415,12 @@ public final class ThreadOwnership {
      * Whether the thread's {@code Runnable} only completes a promise: {@code promise::complete}.
      */
     private boolean deliversResult;
+
+    /**
+     * Whether the thread's {@code Runnable} is a method reference named like an end: {@code
+     * server::stop}.
+     */
+    private boolean referencesAnEnd;
 
     /** The top-level class of the code that starts the thread. */
     private final @Nullable TreePath top;
@@ -2223,6 +2458,9 @@ public final class ThreadOwnership {
           && SameVariable.variable(reference.getQualifierExpression()) != null
           && isPromise(ASTHelpers.getType(reference.getQualifierExpression()))) {
         deliversResult = true; // newThread(promise::complete)
+      } else if (a instanceof MemberReferenceTree reference
+          && ENDS_LIFE_CYCLE.matcher(reference.getName()).matches()) {
+        referencesAnEnd = true; // newThread(server::stop): the reference is the call
       } else if (a instanceof MemberReferenceTree
           && ASTHelpers.getSymbol(a) instanceof MethodSymbol target) {
         MethodTree method = findMethod(target, top);
@@ -2281,7 +2519,33 @@ public final class ThreadOwnership {
           return true;
         }
       }
-      return stopsWhenItsResourceIsClosed();
+      return stopsWhenItsResourceIsClosed() || onlyEndsALifeCycle();
+    }
+
+    /**
+     * Whether the thread's only work is to end a life cycle: its {@code Runnable} is a method
+     * reference named so ({@code server::stop}), or every body ({@link #bodies}, at least one)
+     * stops or shuts down something, or exits the process ({@link #ENDS_LIFE_CYCLE}: {@code
+     * server.stop()}, {@code ActiveMQServerImpl.this.stop()}, {@code
+     * Runtime.getRuntime().exit(1)}), and does nothing else but log, start again what it stopped (a
+     * restart: {@code server.stop(); server.start();}), test a condition, lock, return, or catch
+     * and report a failure. Such a thread is started because the code that decides the end cannot
+     * wait for it (it runs on one of the threads the stop waits for, or must not block): joining it
+     * would bring back the wait it avoids, and once it has run there is nothing left to own it. A
+     * thread that does any other work (sends, computes, sleeps, loops) before or after the end has
+     * no such owner.
+     */
+    private boolean onlyEndsALifeCycle() {
+      if (bodies.isEmpty()) {
+        return referencesAnEnd;
+      }
+      LifeCycleEnd end = new LifeCycleEnd();
+      for (Tree body : bodies) {
+        if (!end.only(body, null)) {
+          return false;
+        }
+      }
+      return end.complete();
     }
 
     /**
