@@ -168,7 +168,7 @@ public final class NonVolatileStopFlag extends BugChecker implements VariableTre
       for (Read read : facts.loops.get(loopPath)) {
         List<TreePath> writes = facts.writes.get(read.field());
         if (!read.field().equals(field)
-            || !writtenElsewhere(writes, read, function)
+            || !writtenElsewhere(writes, read, function, state)
             || wokenByInterrupt(loopPath, read, writes, function, state)
             || orderedByBlockingCalls(blocking, read, writes, function, state)
             || stoppedThroughVolatile(facts.conditions.get(loopPath), read, writes, function)) {
@@ -745,15 +745,18 @@ public final class NonVolatileStopFlag extends BugChecker implements VariableTre
 
   /**
    * Whether one of {@code writes} happens in another method or lambda than {@code function}, and
-   * not while the object is being constructed.
+   * not while the object is being constructed, nor in a method that runs only on the loop's own
+   * thread or before that thread starts ({@link ThreadOwnership#runsOnlyOnThreadOf}).
    */
   private static boolean writtenElsewhere(
-      @Nullable List<TreePath> writes, Read read, Tree function) {
+      @Nullable List<TreePath> writes, Read read, Tree function, VisitorState state) {
     if (writes == null) {
       return false;
     }
     for (TreePath write : writes) {
-      if (isElsewhere(write, function) && (read.comparison() == null || canStop(write, read))) {
+      if (isElsewhere(write, function)
+          && (read.comparison() == null || canStop(write, read))
+          && !ThreadOwnership.runsOnlyOnThreadOf(write, function, state)) {
         return true;
       }
     }

@@ -1099,4 +1099,180 @@ final class NonVolatileStopFlagTest {
             "}")
         .doTest();
   }
+
+  /**
+   * Written only on the loop's own thread, or before that thread starts (JLS 17.4.4): Log4j's
+   * reconnector sets its flag in {@code connect()}, which runs from {@code run()} or from the
+   * appender's thread on a reconnector that it has just made and starts only if that first attempt
+   * fails. Not reported; the twins in {@link #identificationPositivesWrittenAfterStartOrByApi} are.
+   */
+  @Test
+  void identificationNegativesWrittenOnItsThreadOrBeforeStart() {
+    CompilationTestHelper.newInstance(NonVolatileStopFlag.class, getClass())
+        .addSourceLines(
+            "Manager.java",
+            "class Manager {",
+            "  private Reconnector reconnector;",
+            "  void write() {",
+            "    synchronized (this) {",
+            "      if (reconnector == null) {",
+            "        reconnector = createReconnector();",
+            "        try {",
+            "          reconnector.reconnect();",
+            "        } catch (java.io.IOException e) {",
+            "          reconnector.start();",
+            "        }",
+            "      }",
+            "    }",
+            "  }",
+            "  void writeWithLocal() {",
+            "    Reconnector local = new Reconnector();",
+            "    local.tryOnce();",
+            "    local.start();",
+            "  }",
+            "  private Reconnector createReconnector() {",
+            "    final Reconnector recon = new Reconnector();",
+            "    recon.setDaemon(true);",
+            "    return recon;",
+            "  }",
+            "  class Reconnector extends Thread {",
+            "    private boolean shutdown = false;",
+            "    @Override public void run() {",
+            "      while (!shutdown) {",
+            "        try {",
+            "          sleep(1000);",
+            "          reconnect();",
+            "        } catch (InterruptedException | java.io.IOException e) {",
+            "          System.err.println(e);",
+            "        }",
+            "      }",
+            "    }",
+            "    void reconnect() throws java.io.IOException {",
+            "      connect();",
+            "    }",
+            "    void tryOnce() {",
+            "      shutdown = true;",
+            "    }",
+            "    private void connect() throws java.io.IOException {",
+            "      synchronized (Manager.this) {",
+            "        shutdown = true;",
+            "      }",
+            "    }",
+            "  }",
+            "}")
+        .doTest();
+  }
+
+  @Test
+  void identificationPositivesWrittenAfterStartOrByApi() {
+    CompilationTestHelper.newInstance(NonVolatileStopFlag.class, getClass())
+        .addSourceLines(
+            "Started.java",
+            "class Started {",
+            "  private Worker worker;",
+            "  void restart() {",
+            "    worker = new Worker();",
+            "    worker.start();",
+            "    worker.finish();",
+            "  }",
+
+            "  static class Worker extends Thread {",
+            "    private boolean done;",
+            "    @Override public void run() {",
+            "      // BUG: Diagnostic contains: 'done' is not volatile",
+            "      while (!done) { System.out.println(\"work\"); }",
+            "    }",
+            "    void finish() { done = true; }",
+            "  }",
+            "}")
+        .addSourceLines(
+            "Eager.java",
+            "class Eager {",
+            "  void maybeEager(boolean eager) {",
+            "    Worker w = new Worker();",
+            "    if (eager) {",
+            "      w.start();",
+            "    }",
+            "    w.finish();",
+            "    if (!eager) {",
+            "      w.start();",
+            "    }",
+            "  }",
+            "  static class Worker extends Thread {",
+            "    private boolean done;",
+            "    @Override public void run() {",
+            "      // BUG: Diagnostic contains: 'done' is not volatile",
+            "      while (!done) { System.out.println(\"work\"); }",
+            "    }",
+            "    void finish() { done = true; }",
+            "  }",
+            "}")
+        .addSourceLines(
+            "Api.java",
+            "public class Api {",
+            "  public static class Worker extends Thread {",
+            "    private boolean done;",
+            "    @Override public void run() {",
+            "      // BUG: Diagnostic contains: 'done' is not volatile",
+            "      while (!done) { System.out.println(\"work\"); }",
+            "    }",
+            "    public void finish() { done = true; }",
+            "  }",
+            "}")
+        .addSourceLines(
+            "Looped.java",
+            "class Looped {",
+            "  void twice() {",
+            "    Worker w = new Worker();",
+            "    for (int i = 0; i < 2; i++) {",
+            "      w.finish();",
+            "      w.start();",
+            "    }",
+            "  }",
+            "  static class Worker extends Thread {",
+            "    private boolean done;",
+            "    @Override public void run() {",
+            "      // BUG: Diagnostic contains: 'done' is not volatile",
+            "      while (!done) { System.out.println(\"work\"); }",
+            "    }",
+            "    void finish() { done = true; }",
+            "  }",
+            "}")
+        .addSourceLines(
+            "Shared.java",
+            "class Shared {",
+            "  private Worker current;",
+            "  void stopCurrent() {",
+            "    Worker w = current();",
+            "    w.finish();",
+            "    w.start();",
+            "  }",
+            "  private Worker current() { return current; }",
+            "  static class Worker extends Thread {",
+            "    private boolean done;",
+            "    @Override public void run() {",
+            "      // BUG: Diagnostic contains: 'done' is not volatile",
+            "      while (!done) { System.out.println(\"work\"); }",
+            "    }",
+            "    void finish() { done = true; }",
+            "  }",
+            "}")
+        .addSourceLines(
+            "Other.java",
+            "class Other {",
+            "  void fromAnotherMethod(Worker w) {",
+            "    w.finish();",
+            "  }",
+            "  static class Worker extends Thread {",
+            "    private boolean done;",
+            "    @Override public void run() {",
+            "      // BUG: Diagnostic contains: 'done' is not volatile",
+            "      while (!done) { helper(); }",
+            "    }",
+            "    private void helper() { finish(); }",
+            "    void finish() { done = true; }",
+            "  }",
+            "}")
+        .doTest();
+  }
 }

@@ -1465,6 +1465,232 @@ public final class ThreadOwnership {
   }
 
   // ---------------------------------------------------------------------------------------------
+  // Code that runs only on one thread, or before it starts (for NonVolatileStopFlag).
+  // ---------------------------------------------------------------------------------------------
+
+  /**
+   * Whether the method around {@code code} runs only on the thread whose body is {@code body} (a
+   * thread's {@code run()}), or on another thread before that thread is started (JLS 17.4.4: {@code
+   * start()} happens-before every action of the started thread, so what was written before it is
+   * seen). Every use of the method in the compilation ({@link SameCompilation#usesOf}: it is not
+   * public API) is a call on this object from {@code body} or from a method that itself runs only
+   * there (up to three calls deep), or a call {@code t.m()}, outside any loop, on a thread that the
+   * calling method has just made and starts only later: it assigns {@code t} a new thread (a {@code
+   * new}, or a private, static or final factory method of its class whose every {@code return}
+   * gives a {@code new} or a local made by one) before the call, and every {@code t.start()} of
+   * that method comes after it. Log4j's reconnector: {@code connect()} sets the loop's flag from
+   * {@code run()}, or from the appender's thread on a reconnector it has just made and not yet
+   * started.
+   */
+  public static boolean runsOnlyOnThreadOf(TreePath code, Tree body, VisitorState state) {
+    for (TreePath p = code; p != null; p = p.getParentPath()) {
+      Tree leaf = p.getLeaf();
+      if (leaf instanceof MethodTree method) {
+        MethodSymbol sym = ASTHelpers.getSymbol(method);
+        return sym != null && leaf != body && runsOnlyOn(sym, body, state, 3);
+      }
+      if (leaf instanceof LambdaExpressionTree || leaf instanceof ClassTree) {
+        return false;
+      }
+    }
+    return false;
+  }
+
+  private static boolean runsOnlyOn(MethodSymbol method, Tree body, VisitorState state, int depth) {
+    Optional<List<TreePath>> uses = SameCompilation.usesOf(method, state);
+    if (uses.isEmpty() || uses.get().isEmpty()) {
+      return false;
+    }
+    for (TreePath use : uses.get()) {
+      if (!(use.getLeaf() instanceof MethodInvocationTree call)) {
+        return false; // a method reference: run who knows where
+      }
+      TreePath callerPath = enclosingMethod(use);
+      if (callerPath == null || !(callerPath.getLeaf() instanceof MethodTree caller)) {
+        return false;
+      }
+      ExpressionTree receiver = ASTHelpers.getReceiver(call);
+      if (receiver == null || isThis(receiver)) {
+        MethodSymbol callerSym = ASTHelpers.getSymbol(caller);
+        if (caller == body
+            || (depth > 0 && callerSym != null && runsOnlyOn(callerSym, body, state, depth - 1))) {
+          continue;
+        }
+        return false;
+      }
+      if (!isBeforeStart(use, call, receiver, caller, state)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** The method (or lambda) around {@code path}, if no class lies between. */
+  private static @Nullable TreePath enclosingMethod(TreePath path) {
+    for (TreePath p = path; p != null; p = p.getParentPath()) {
+      Tree leaf = p.getLeaf();
+      if (leaf instanceof MethodTree || leaf instanceof LambdaExpressionTree) {
+        return p;
+      }
+      if (leaf instanceof ClassTree) {
+        return null;
+      }
+    }
+    return null;
+  }
+
+  /** See {@link #runsOnlyOnThreadOf}: {@code t.m()} on a thread just made and started later. */
+  private static boolean isBeforeStart(
+      TreePath use,
+      MethodInvocationTree call,
+      ExpressionTree receiver,
+      MethodTree caller,
+      VisitorState state) {
+    VarSymbol thread = SameVariable.variable(receiver);
+    if (thread == null || caller.getBody() == null) {
+      return false;
+    }
+    for (TreePath p = use; p != null && p.getLeaf() != caller; p = p.getParentPath()) {
+      if (EnclosingLoops.isLoopStatement(p.getLeaf())) {
+        return false; // a second round would call it on the started thread
+      }
+    }
+    int at = ASTHelpers.getStartPosition(call);
+    boolean[] made = new boolean[1];
+    boolean[] startedBefore = new boolean[1];
+    boolean[] startedAfter = new boolean[1];
+    new TreeScanner<Void, Void>() {
+      @Override
+      public Void visitAssignment(AssignmentTree tree, Void unused) {
+        if (thread.equals(SameVariable.variable(tree.getVariable()))
+            && ASTHelpers.getStartPosition(tree) < at
+            && makesThread(tree.getExpression(), caller, state)) {
+          made[0] = true;
+        }
+        return super.visitAssignment(tree, null);
+      }
+
+      @Override
+      public Void visitVariable(VariableTree tree, Void unused) {
+        if (thread.equals(ASTHelpers.getSymbol(tree))
+            && tree.getInitializer() != null
+            && ASTHelpers.getStartPosition(tree) < at
+            && makesThread(tree.getInitializer(), caller, state)) {
+          made[0] = true;
+        }
+        return super.visitVariable(tree, null);
+      }
+
+      @Override
+      public Void visitMethodInvocation(MethodInvocationTree tree, Void unused) {
+        if (Trees.calledName(tree).equals("start")
+            && tree.getArguments().isEmpty()
+            && thread.equals(SameVariable.variable(ASTHelpers.getReceiver(tree)))) {
+          if (ASTHelpers.getStartPosition(tree) < at) {
+            startedBefore[0] = true;
+          } else {
+            startedAfter[0] = true;
+          }
+        }
+        return super.visitMethodInvocation(tree, null);
+      }
+    }.scan(caller.getBody(), null);
+    return made[0] && !startedBefore[0] && startedAfter[0];
+  }
+
+  /**
+   * Whether {@code value} is a new thread: a {@code new} of a {@code Thread} subclass, or a call of
+   * a private, static or final method of the class around {@code caller} whose every {@code return}
+   * gives a {@code new} or a local variable initialized by one.
+   */
+  private static boolean makesThread(ExpressionTree value, MethodTree caller, VisitorState state) {
+    ExpressionTree e = ASTHelpers.stripParentheses(value);
+    Type type = ASTHelpers.getType(e);
+    if (type == null || !isSubtype(type, KnownTypes.THREAD.get(state), state)) {
+      return false;
+    }
+    if (e instanceof NewClassTree) {
+      return true;
+    }
+    if (!(e instanceof MethodInvocationTree factoryCall)) {
+      return false;
+    }
+    MethodSymbol factory = ASTHelpers.getSymbol(factoryCall);
+    MethodSymbol callerSym = ASTHelpers.getSymbol(caller);
+    if (factory == null
+        || callerSym == null
+        || !(factory.isPrivate() || factory.isStatic() || (factory.flags() & Flags.FINAL) != 0)
+        || !factory.owner.equals(callerSym.owner)) {
+      return false;
+    }
+    TreePath factoryPath = SameCompilation.pathOfClass((ClassSymbol) factory.owner, state);
+    MethodTree factoryTree = null;
+    if (factoryPath != null) {
+      for (Tree member : ((ClassTree) factoryPath.getLeaf()).getMembers()) {
+        if (member instanceof MethodTree m && factory.equals(ASTHelpers.getSymbol(m))) {
+          factoryTree = m;
+        }
+      }
+    }
+    if (factoryTree == null || factoryTree.getBody() == null) {
+      return false;
+    }
+    boolean[] returns = new boolean[1];
+    boolean[] other = new boolean[1];
+    MethodTree f = factoryTree;
+    new TreeScanner<Void, Void>() {
+      @Override
+      public Void visitReturn(ReturnTree tree, Void unused) {
+        returns[0] = true;
+        other[0] |= !returnsNew(tree.getExpression(), f);
+        return null;
+      }
+
+      @Override
+      public Void visitLambdaExpression(LambdaExpressionTree tree, Void unused) {
+        return null;
+      }
+
+      @Override
+      public Void visitClass(ClassTree tree, Void unused) {
+        return null;
+      }
+    }.scan(factoryTree.getBody(), null);
+    return returns[0] && !other[0];
+  }
+
+  /** A {@code new}, or a local variable of {@code method} initialized by a {@code new}. */
+  private static boolean returnsNew(@Nullable ExpressionTree value, MethodTree method) {
+    ExpressionTree e = value == null ? null : ASTHelpers.stripParentheses(value);
+    if (e instanceof NewClassTree) {
+      return true;
+    }
+    if (!(e instanceof IdentifierTree) || !(ASTHelpers.getSymbol(e) instanceof VarSymbol local)) {
+      return false;
+    }
+    boolean[] madeByNew = new boolean[1];
+    boolean[] assignedAgain = new boolean[1];
+    new TreeScanner<Void, Void>() {
+      @Override
+      public Void visitVariable(VariableTree tree, Void unused) {
+        if (local.equals(ASTHelpers.getSymbol(tree))) {
+          madeByNew[0] =
+              tree.getInitializer() != null
+                  && ASTHelpers.stripParentheses(tree.getInitializer()) instanceof NewClassTree;
+        }
+        return super.visitVariable(tree, null);
+      }
+
+      @Override
+      public Void visitAssignment(AssignmentTree tree, Void unused) {
+        assignedAgain[0] |= local.equals(SameVariable.variable(tree.getVariable()));
+        return super.visitAssignment(tree, null);
+      }
+    }.scan(method.getBody(), null);
+    return madeByNew[0] && !assignedAgain[0];
+  }
+
+  // ---------------------------------------------------------------------------------------------
   // Who owns a started Thread object (for UnownedThread).
   // ---------------------------------------------------------------------------------------------
 
