@@ -171,7 +171,8 @@ public final class NonVolatileStopFlag extends BugChecker implements VariableTre
             || !writtenElsewhere(writes, read, function, state)
             || wokenByInterrupt(loopPath, read, writes, function, state)
             || orderedByBlockingCalls(blocking, read, writes, function, state)
-            || stoppedThroughVolatile(facts.conditions.get(loopPath), read, writes, function)) {
+            || stoppedThroughVolatile(
+                facts.conditions.get(loopPath), read, writes, function, state)) {
           continue;
         }
         Description.Builder description =
@@ -633,7 +634,7 @@ public final class NonVolatileStopFlag extends BugChecker implements VariableTre
       return true;
     }
     for (TreePath write : writes) {
-      if (isElsewhere(write, function)
+      if (isElsewhere(write, function, state)
           && canStop(write, read)
           && !touchesAfter(write, objects)
           && !(interruptible && interruptsAfter(write, state))) {
@@ -654,7 +655,8 @@ public final class NonVolatileStopFlag extends BugChecker implements VariableTre
       @Nullable List<StopCondition> conditions,
       Read read,
       @Nullable List<TreePath> writes,
-      Tree function) {
+      Tree function,
+      VisitorState state) {
     if (conditions == null || writes == null) {
       return false;
     }
@@ -677,7 +679,7 @@ public final class NonVolatileStopFlag extends BugChecker implements VariableTre
       return false;
     }
     for (TreePath write : writes) {
-      if (!isElsewhere(write, function) || !canStop(write, read)) {
+      if (!isElsewhere(write, function, state) || !canStop(write, read)) {
         continue;
       }
       Tree writer = enclosingFunction(write);
@@ -754,23 +756,29 @@ public final class NonVolatileStopFlag extends BugChecker implements VariableTre
       return false;
     }
     for (TreePath write : writes) {
-      if (isElsewhere(write, function)
-          && (read.comparison() == null || canStop(write, read))
-          && !ThreadOwnership.runsOnlyOnThreadOf(write, function, state)) {
+      if (isElsewhere(write, function, state)
+          && (read.comparison() == null || canStop(write, read))) {
         return true;
       }
     }
     return false;
   }
 
-  private static boolean isElsewhere(TreePath write, Tree function) {
+  /**
+   * Whether the write at {@code write} may run on another thread than the loop's, after it started:
+   * not in the loop's own function, a field or block initializer, or a constructor, nor in a method
+   * that runs only on the loop's thread or before that thread starts ({@link
+   * ThreadOwnership#runsOnlyOnThreadOf}).
+   */
+  private static boolean isElsewhere(TreePath write, Tree function, VisitorState state) {
     Tree writer = enclosingFunction(write);
     if (writer == null || writer == function) {
       return false; // a field or block initializer, or the loop's own thread
     }
     return !(writer instanceof MethodTree method
-        && ASTHelpers.getSymbol(method) != null
-        && ASTHelpers.getSymbol(method).isConstructor());
+            && ASTHelpers.getSymbol(method) != null
+            && ASTHelpers.getSymbol(method).isConstructor())
+        && !ThreadOwnership.runsOnlyOnThreadOf(write, function, state);
   }
 
   /**
@@ -792,7 +800,9 @@ public final class NonVolatileStopFlag extends BugChecker implements VariableTre
       return false;
     }
     for (TreePath write : writes) {
-      if (isElsewhere(write, function) && canStop(write, read) && !interruptsAfter(write, state)) {
+      if (isElsewhere(write, function, state)
+          && canStop(write, read)
+          && !interruptsAfter(write, state)) {
         return false;
       }
     }
