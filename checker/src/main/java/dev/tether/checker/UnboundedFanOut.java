@@ -24,13 +24,16 @@ import com.google.errorprone.util.ASTHelpers;
 import com.sun.source.tree.ArrayAccessTree;
 import com.sun.source.tree.AssignmentTree;
 import com.sun.source.tree.BlockTree;
+import com.sun.source.tree.ClassTree;
 import com.sun.source.tree.EnhancedForLoopTree;
 import com.sun.source.tree.ExpressionTree;
 import com.sun.source.tree.ForLoopTree;
 import com.sun.source.tree.IdentifierTree;
+import com.sun.source.tree.LambdaExpressionTree;
 import com.sun.source.tree.MemberReferenceTree;
 import com.sun.source.tree.MemberReferenceTree.ReferenceMode;
 import com.sun.source.tree.MethodInvocationTree;
+import com.sun.source.tree.MethodTree;
 import com.sun.source.tree.NewClassTree;
 import com.sun.source.tree.ParenthesizedTree;
 import com.sun.source.tree.StatementTree;
@@ -38,6 +41,7 @@ import com.sun.source.tree.Tree;
 import com.sun.source.tree.VariableTree;
 import com.sun.source.util.TreePath;
 import com.sun.tools.javac.code.Symbol;
+import com.sun.tools.javac.code.Symbol.MethodSymbol;
 import com.sun.tools.javac.code.Symbol.VarSymbol;
 import com.sun.tools.javac.code.Type;
 import com.sun.tools.javac.util.Name;
@@ -45,6 +49,7 @@ import dev.tether.checker.utils.EnclosingLoops;
 import dev.tether.checker.utils.ExecutorFacts;
 import dev.tether.checker.utils.KnownTypes;
 import dev.tether.checker.utils.PerCompilation;
+import dev.tether.checker.utils.SameCompilation;
 import dev.tether.checker.utils.Symbols;
 import dev.tether.checker.utils.Trees;
 import java.util.ArrayList;
@@ -137,7 +142,9 @@ public final class UnboundedFanOut extends BugChecker
       return NO_MATCH;
     }
     Optional<TreePath> loop = EnclosingLoops.unboundedInputLoop(state.getPath(), state);
-    return loop.isEmpty() || runsGivenTasksJoined(tree, loop.get(), state)
+    return loop.isEmpty()
+            || runsGivenTasksJoined(tree, loop.get(), state)
+            || startsConfiguredServiceThreads(loop.get(), state)
         ? NO_MATCH
         : describe(tree, Spawn.PLATFORM_THREAD);
   }
@@ -174,7 +181,64 @@ public final class UnboundedFanOut extends BugChecker
       return false;
     }
     VarSymbol threads = containerOf(state.getPath(), loop);
-    return threads != null && joinedAfter(loop, threads);
+    return threads != null
+        && threads.getKind() == ElementKind.LOCAL_VARIABLE
+        && joinedAfter(loop, threads);
+  }
+
+  /**
+   * Whether the {@code new} of a thread at the current path, in {@code loop}, makes one of the
+   * object's service threads from its configuration: the loop walks a parameter ({@code for
+   * (HostAndPort sentinel : sentinels)}) of a constructor, or of a private method that only
+   * constructors of its class call, and the new thread goes straight into a field of this object
+   * ({@code listeners.add(listener)}, {@code workers[i] = worker}), through which the object can
+   * stop it. One long-lived thread per configured peer, made once per object, is a fixed set sized
+   * by configuration, as {@code Executors.newFixedThreadPool(config.size())} is, and a bound would
+   * starve the peers past it (Jedis' sentinel listeners). The same loop in a method that anyone may
+   * call again, over a field or a value it computes, or with threads that no field keeps, stays
+   * reported.
+   */
+  private static boolean startsConfiguredServiceThreads(TreePath loop, VisitorState state) {
+    if (!(loop.getLeaf() instanceof EnhancedForLoopTree forEach)
+        || !directlyIn(state.getPath(), forEach)
+        || !(ASTHelpers.stripParentheses(forEach.getExpression()) instanceof IdentifierTree walked)
+        || !(ASTHelpers.getSymbol(walked) instanceof VarSymbol parameter)
+        || parameter.getKind() != ElementKind.PARAMETER
+        || !(parameter.owner instanceof MethodSymbol method)
+        || !(method.isConstructor()
+            || (method.isPrivate() && onlyConstructorsCall(method, state)))) {
+      return false;
+    }
+    VarSymbol threads = containerOf(state.getPath(), loop);
+    return threads != null && threads.getKind() == ElementKind.FIELD && !threads.isStatic();
+  }
+
+  /** Whether every use of the private {@code method} is a call in a constructor of its class. */
+  private static boolean onlyConstructorsCall(MethodSymbol method, VisitorState state) {
+    Optional<List<TreePath>> uses = SameCompilation.usesOf(method, state);
+    if (uses.isEmpty() || uses.get().isEmpty()) {
+      return false;
+    }
+    for (TreePath use : uses.get()) {
+      MethodTree caller = null;
+      for (TreePath p = use; p != null; p = p.getParentPath()) {
+        if (p.getLeaf() instanceof MethodTree m) {
+          caller = m;
+          break;
+        }
+        if (p.getLeaf() instanceof ClassTree || p.getLeaf() instanceof LambdaExpressionTree) {
+          return false;
+        }
+      }
+      MethodSymbol callerSym = caller == null ? null : ASTHelpers.getSymbol(caller);
+      if (!(use.getLeaf() instanceof MethodInvocationTree)
+          || callerSym == null
+          || !callerSym.isConstructor()
+          || !callerSym.owner.equals(method.owner)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** Whether the code at {@code path} runs in {@code loop} itself, in no lambda or class. */
@@ -247,8 +311,9 @@ public final class UnboundedFanOut extends BugChecker
   }
 
   /**
-   * The local array or collection that {@code store} puts {@code value} (a tree, or the variable
-   * that holds it) into: {@code threads[i] = value}, {@code threads.add(value)}; else null.
+   * The array or collection, a local variable or a field of this object, that {@code store} puts
+   * {@code value} (a tree, or the variable that holds it) into: {@code threads[i] = value}, {@code
+   * threads.add(value)}, {@code this.threads.add(value)}; else null.
    */
   private static @Nullable VarSymbol storedIn(ExpressionTree store, Object value) {
     ExpressionTree target;
@@ -271,9 +336,11 @@ public final class UnboundedFanOut extends BugChecker
             ? stored instanceof IdentifierTree && symbol.equals(ASTHelpers.getSymbol(stored))
             : stored == value;
     return matches
-            && target instanceof IdentifierTree
+            && target != null
+            && Trees.isNameOrThisMember(target)
             && ASTHelpers.getSymbol(target) instanceof VarSymbol container
-            && container.getKind() == ElementKind.LOCAL_VARIABLE
+            && (container.getKind() == ElementKind.LOCAL_VARIABLE
+                || container.getKind() == ElementKind.FIELD)
         ? container
         : null;
   }

@@ -592,4 +592,100 @@ final class UnboundedFanOutTest {
             "}")
         .doTest();
   }
+
+  /**
+   * The object's service threads, made once from its configuration: a constructor (or a private
+   * method that only constructors call) starts one long-lived thread per element of its parameter
+   * and keeps each in a field, through which it stops them (Jedis' sentinel listeners). Not
+   * reported; the twins in {@link #identificationPositivesServiceThreadsOutsideConstruction} are.
+   */
+  @Test
+  void identificationNegativesServiceThreadsMadeAtConstruction() {
+    CompilationTestHelper.newInstance(UnboundedFanOut.class, getClass())
+        .addSourceLines(
+            "Pool.java",
+            "import java.util.*;",
+            "class Pool {",
+            "  static class Listener extends Thread {",
+            "    Listener(String host) {}",
+            "    void shutdown() { interrupt(); }",
+            "  }",
+            "  private final List<Listener> listeners = new ArrayList<>();",
+            "  private final Thread[] workers;",
+            "  Pool(Set<String> sentinels) {",
+            "    initSentinels(sentinels);",
+            "    workers = new Thread[sentinels.size()];",
+            "  }",
+            "  Pool(Set<String> sentinels, int ignored) {",
+            "    this(sentinels);",
+            "    for (String host : sentinels) {",
+            "      this.listeners.add(new Listener(host));",
+            "    }",
+            "  }",
+            "  private void initSentinels(Set<String> sentinels) {",
+            "    for (String sentinel : sentinels) {",
+            "      Listener listener = new Listener(sentinel);",
+            "      listener.setDaemon(true);",
+            "      listeners.add(listener);",
+            "      listener.start();",
+            "    }",
+            "  }",
+            "  void destroy() {",
+            "    for (Listener l : listeners) l.shutdown();",
+            "  }",
+            "}")
+        .doTest();
+  }
+
+  @Test
+  void identificationPositivesServiceThreadsOutsideConstruction() {
+    CompilationTestHelper.newInstance(UnboundedFanOut.class, getClass())
+        .addSourceLines(
+            "Pool.java",
+            "import java.util.*;",
+            "class Pool {",
+            "  static class Listener extends Thread {",
+            "    Listener(String host) {}",
+            "  }",
+            "  private final List<Listener> listeners = new ArrayList<>();",
+            "  private static final List<Listener> ALL = new ArrayList<>();",
+            "  private final Set<String> configured = new HashSet<>();",
+            "  Pool(Set<String> sentinels) {",
+            "    initSentinels(sentinels);",
+            "    for (String host : configured) {",
+            "      // BUG: Diagnostic contains: UnboundedFanOut",
+            "      listeners.add(new Listener(host));",
+            "    }",
+            "    for (String host : sentinels) {",
+            "      // BUG: Diagnostic contains: UnboundedFanOut",
+            "      Listener notKept = new Listener(host);",
+            "      notKept.start();",
+            "    }",
+            "    for (String host : sentinels) {",
+            "      // BUG: Diagnostic contains: UnboundedFanOut",
+            "      ALL.add(new Listener(host));",
+            "    }",
+            "  }",
+            "  private void initSentinels(Set<String> sentinels) {",
+            "    for (String sentinel : sentinels) {",
+            "      // BUG: Diagnostic contains: UnboundedFanOut",
+            "      Listener listener = new Listener(sentinel);",
+            "      listeners.add(listener);",
+            "      listener.start();",
+            "    }",
+            "  }",
+            "  void refresh(Set<String> sentinels) {",
+            "    initSentinels(sentinels);",
+            "  }",
+            "  public void addAll(Set<String> hosts) {",
+            "    for (String host : hosts) {",
+            "      // BUG: Diagnostic contains: UnboundedFanOut",
+            "      Listener listener = new Listener(host);",
+            "      listeners.add(listener);",
+            "      listener.start();",
+            "    }",
+            "  }",
+            "}")
+        .doTest();
+  }
 }
