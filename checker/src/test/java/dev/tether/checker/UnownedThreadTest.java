@@ -1547,4 +1547,96 @@ final class UnownedThreadTest {
             "}")
         .doTest();
   }
+
+  /**
+   * A thread that only runs the work of a field its class also stops (H2's {@code Server}: {@code
+   * new Thread(this)} whose {@code run()} is {@code service.listen()}, ended by {@code stop()}'s
+   * {@code service.stop()}). Not reported; the twins in {@link
+   * #identificationPositivesDelegatesToFieldNobodyStops} are.
+   */
+  @Test
+  void identificationNegativesDelegatesToStoppedField() {
+    CompilationTestHelper.newInstance(UnownedThread.class, getClass())
+        .addSourceLines(
+            "Server.java",
+            "public class Server implements Runnable {",
+            "  interface Service { void listen() throws Exception; void stop(); }",
+            "  static void trace(Throwable t) {}",
+            "  private final Service service;",
+            "  Server(Service service) { this.service = service; }",
+            "  public Server start() {",
+            "    Thread t = new Thread(this, \"listener\");",
+            "    t.setDaemon(true);",
+            "    t.start();",
+            "    return this;",
+            "  }",
+            "  public void startLambda() {",
+            "    new Thread(() -> {",
+            "      try {",
+            "        service.listen();",
+            "      } catch (Exception e) {",
+            "        System.err.println(e);",
+            "      }",
+            "    }).start();",
+            "  }",
+            "  @Override public void run() {",
+            "    try {",
+            "      service.listen();",
+            "    } catch (Exception e) {",
+            "      trace(e);",
+            "    }",
+            "  }",
+            "  public void stop() {",
+            "    if (service != null) {",
+            "      service.stop();",
+            "    }",
+            "  }",
+            "}")
+        .doTest();
+  }
+
+  @Test
+  void identificationPositivesDelegatesToFieldNobodyStops() {
+    CompilationTestHelper.newInstance(UnownedThread.class, getClass())
+        .addSourceLines(
+            "Server.java",
+            "public class Server {",
+            "  interface Service { void listen() throws Exception; void stop(); void log(); void retry(); }",
+            "  private final Service service;",
+            "  private final Service stopped;",
+            "  Server(Service service, Service stopped) {",
+            "    this.service = service;",
+            "    this.stopped = stopped;",
+            "  }",
+            "  public void nobodyStops() {",
+            "    // BUG: Diagnostic contains: UnownedThread",
+            "    new Thread(() -> {",
+            "      try { service.listen(); } catch (Exception e) { System.err.println(e); }",
+            "    }).start();",
+            "  }",
+            "  public void moreWork() {",
+            "    // BUG: Diagnostic contains: UnownedThread",
+            "    new Thread(() -> {",
+            "      try { stopped.listen(); stopped.log(); } catch (Exception e) { }",
+            "    }).start();",
+            "  }",
+            "  public void catchWorks(Service other) {",
+            "    // BUG: Diagnostic contains: UnownedThread",
+            "    new Thread(() -> {",
+            "      try { stopped.listen(); } catch (Exception e) { other.retry(); }",
+            "    }).start();",
+            "  }",
+            "  public void parameter(Service given) {",
+            "    // BUG: Diagnostic contains: UnownedThread",
+            "    new Thread(() -> {",
+            "      try { given.listen(); } catch (Exception e) { System.err.println(e); }",
+            "    }).start();",
+            "    given.stop();",
+            "  }",
+            "  public void stop() {",
+            "    stopped.stop();",
+            "  }",
+            "}")
+        .doTest();
+  }
 }

@@ -2745,7 +2745,83 @@ public final class ThreadOwnership {
           return true;
         }
       }
-      return stopsWhenItsResourceIsClosed() || onlyEndsALifeCycle();
+      return stopsWhenItsResourceIsClosed() || onlyEndsALifeCycle() || delegatesToStoppedField();
+    }
+
+    /**
+     * Whether the thread only runs the work of a field of this object that its class also stops:
+     * every body ({@link #bodies}, at least one) is one call on the same field ({@code
+     * service.listen()}), alone or in a {@code try} whose {@code catch} blocks only log or report,
+     * and the top-level class calls a method named like a stop ({@link #STOPS}) on that field or
+     * passes the field to one ({@code service.stop()}). As with a {@code Runnable} kept in a field
+     * ({@link #runnableKeptAndStopped}), the class keeps the thread's work and stops it (H2's
+     * {@code Server}: {@code new Thread(this)} whose {@code run()} is {@code service.listen()},
+     * ended by {@code stop()}'s {@code service.stop()}). A body that does anything else, or a field
+     * that nothing stops, has no such owner.
+     */
+    private boolean delegatesToStoppedField() {
+      if (top == null || bodies.isEmpty()) {
+        return false;
+      }
+      VarSymbol field = null;
+      for (Tree body : bodies) {
+        VarSymbol worker = onlyCallOnField(body);
+        if (worker == null || (field != null && !field.equals(worker))) {
+          return false;
+        }
+        field = worker;
+      }
+      return field != null && isStopped(field, top.getLeaf());
+    }
+
+    /**
+     * The field of this object on which {@code body} makes its one call, alone or in a {@code try}
+     * whose {@code catch} blocks only log or report; else null.
+     */
+    private @Nullable VarSymbol onlyCallOnField(Tree body) {
+      Tree t = body;
+      while (t instanceof BlockTree block && block.getStatements().size() == 1) {
+        t = block.getStatements().get(0);
+      }
+      if (t instanceof TryTree tryTree
+          && tryTree.getResources().isEmpty()
+          && tryTree.getFinallyBlock() == null
+          && tryTree.getCatches().stream().allMatch(ThreadBody::onlyReports)) {
+        t = tryTree.getBlock();
+        while (t instanceof BlockTree block && block.getStatements().size() == 1) {
+          t = block.getStatements().get(0);
+        }
+      }
+      if (t instanceof ExpressionStatementTree statement) {
+        t = statement.getExpression();
+      }
+      if (!(t instanceof MethodInvocationTree call)) {
+        return null;
+      }
+      ExpressionTree receiver = ASTHelpers.getReceiver(call);
+      VarSymbol field = receiver == null ? null : SameVariable.variable(receiver);
+      return field != null
+              && field.getKind() == ElementKind.FIELD
+              && Trees.isNameOrThisMember(receiver)
+          ? field
+          : null;
+    }
+
+    /**
+     * Whether every statement of the {@code catch} block is a call that only logs, or that is given
+     * the caught exception ({@code DbException.traceThrowable(e)}): it reports the failure.
+     */
+    private static boolean onlyReports(CatchTree clause) {
+      Symbol caught = ASTHelpers.getSymbol(clause.getParameter());
+      return clause.getBlock().getStatements().stream()
+          .allMatch(
+              s ->
+                  s instanceof ExpressionStatementTree e
+                      && e.getExpression() instanceof MethodInvocationTree call
+                      && (LoggingCalls.onlyReports(call)
+                          || (caught instanceof VarSymbol exception
+                              && call.getArguments().stream()
+                                  .anyMatch(a -> Symbols.mentions(a, exception)))));
     }
 
     /**
