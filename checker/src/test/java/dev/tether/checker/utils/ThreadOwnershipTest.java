@@ -96,6 +96,170 @@ final class ThreadOwnershipTest {
   }
 
   /**
+   * Reports, at every call to {@code here()}, whether it is directly the body of an unheld thread.
+   */
+  @BugPattern(summary = "Reports ThreadOwnership.isUnheldThreadBody", severity = WARNING)
+  public static final class UnheldBodyProbe extends BugChecker
+      implements MethodInvocationTreeMatcher {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    public Description matchMethodInvocation(MethodInvocationTree tree, VisitorState state) {
+      if (!Trees.calledName(tree).equals("here")) {
+        return Description.NO_MATCH;
+      }
+      return buildDescription(tree)
+          .setMessage(
+              ThreadOwnership.isUnheldThreadBody(state.getPath(), state)
+                  ? "body: unheld"
+                  : "body: held-or-other")
+          .build();
+    }
+  }
+
+  /**
+   * Reports, at every call to {@code here()}, whether its method runs only on the thread whose
+   * {@code run()} is in the same class, or before that thread starts.
+   */
+  @BugPattern(summary = "Reports ThreadOwnership.runsOnlyOnThreadOf", severity = WARNING)
+  public static final class OnlyOnThreadProbe extends BugChecker
+      implements MethodInvocationTreeMatcher {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    public Description matchMethodInvocation(MethodInvocationTree tree, VisitorState state) {
+      if (!Trees.calledName(tree).equals("here")) {
+        return Description.NO_MATCH;
+      }
+      com.sun.source.tree.ClassTree cls =
+          ASTHelpers.findEnclosingNode(state.getPath(), com.sun.source.tree.ClassTree.class);
+      com.sun.source.tree.MethodTree run = null;
+      for (com.sun.source.tree.Tree member : cls.getMembers()) {
+        if (member instanceof com.sun.source.tree.MethodTree m
+            && m.getName().contentEquals("run")) {
+          run = m;
+        }
+      }
+      return buildDescription(tree)
+          .setMessage(
+              run != null && ThreadOwnership.runsOnlyOnThreadOf(state.getPath(), run, state)
+                  ? "runs: only-there"
+                  : "runs: anywhere")
+          .build();
+    }
+  }
+
+  /**
+   * The body of a thread that is started and dropped, with no owner by construction, is unheld; the
+   * same body kept in a field or a collection, started under a start-once guard, or of a class that
+   * another package may make is not.
+   */
+  @Test
+  void unheldThreadBody() {
+    CompilationTestHelper.newInstance(UnheldBodyProbe.class, getClass())
+        .addSourceLines(
+            "U.java",
+            "import java.util.*;",
+            "public class U {",
+            "  static class Dropped extends Thread {",
+            "    @Override public void run() {",
+            "      // BUG: Diagnostic contains: body: unheld",
+            "      here();",
+            "    }",
+            "  }",
+            "  public static class Visible extends Thread {",
+            "    @Override public void run() {",
+            "      // BUG: Diagnostic contains: body: held-or-other",
+            "      here();",
+            "    }",
+            "  }",
+            "  private final List<Thread> kept = new ArrayList<>();",
+            "  private final java.util.concurrent.atomic.AtomicBoolean once =",
+            "      new java.util.concurrent.atomic.AtomicBoolean();",
+            "  void start() {",
+            "    new Dropped().start();",
+            "    new Visible().start();",
+            "    new Thread(() -> {",
+            "      // BUG: Diagnostic contains: body: unheld",
+            "      here();",
+            "    }).start();",
+            "    Thread local = new Thread(() -> {",
+            "      // BUG: Diagnostic contains: body: unheld",
+            "      here();",
+            "    });",
+            "    local.setDaemon(true);",
+            "    local.start();",
+            "    Thread held = new Thread(() -> {",
+            "      // BUG: Diagnostic contains: body: held-or-other",
+            "      here();",
+            "    });",
+            "    held.start();",
+            "    kept.add(held);",
+            "    if (once.compareAndSet(false, true)) {",
+            "      new Thread(() -> {",
+            "        // BUG: Diagnostic contains: body: held-or-other",
+            "        here();",
+            "      }).start();",
+            "    }",
+            "  }",
+            "  static void here() {}",
+            "}")
+        .doTest();
+  }
+
+  /**
+   * A method that only {@code run()} calls (through others), or that another thread calls on a
+   * thread it has just made and starts afterwards, runs only there; one also called on a started
+   * thread, from a loop, or on a thread it did not make, runs anywhere.
+   */
+  @Test
+  void runsOnlyOnThreadOf() {
+    CompilationTestHelper.newInstance(OnlyOnThreadProbe.class, getClass())
+        .addSourceLines(
+            "R.java",
+            "class R {",
+            "  static class Worker extends Thread {",
+            "    @Override public void run() { step(); }",
+            "    private void step() { inner(); }",
+            "    private void inner() {",
+            "      // BUG: Diagnostic contains: runs: only-there",
+            "      here();",
+            "    }",
+            "    void prepare() {",
+            "      // BUG: Diagnostic contains: runs: only-there",
+            "      here();",
+            "    }",
+            "    void finish() {",
+            "      // BUG: Diagnostic contains: runs: anywhere",
+            "      here();",
+            "    }",
+            "    void looped() {",
+            "      // BUG: Diagnostic contains: runs: anywhere",
+            "      here();",
+            "    }",
+            "    void given() {",
+            "      // BUG: Diagnostic contains: runs: anywhere",
+            "      here();",
+            "    }",
+            "  }",
+            "  void launch(Worker other) {",
+            "    Worker w = new Worker();",
+            "    w.prepare();",
+            "    w.start();",
+            "    w.finish();",
+            "    other.given();",
+            "    for (int i = 0; i < 2; i++) {",
+            "      Worker v = new Worker();",
+            "      v.looped();",
+            "      v.start();",
+            "    }",
+            "  }",
+            "  static void here() {}",
+            "}")
+        .doTest();
+  }
+
+  /**
    * The body of a non-daemon thread that {@code main} starts (or a private method only {@code main}
    * calls) is the process's; the same body started from public API, as a daemon, per element of an
    * input, or in a lambda that no thread runs is not.
