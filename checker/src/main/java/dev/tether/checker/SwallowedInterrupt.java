@@ -80,6 +80,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 import javax.lang.model.element.ElementKind;
@@ -248,6 +249,7 @@ public final class SwallowedInterrupt extends BugChecker implements CatchTreeMat
                                 ASTHelpers.constValue(assignment.getExpression()))));
     if ((setsFlag && restoresLater(tree, state))
         || restoredByEnclosingHandler(state.getPath(), state)
+        || reportedThroughResult(tree, state.getPath(), state)
         || onlyGetsDoneFutures(state.getPath(), state)
         || (ThreadOwnership.isOwnerCode(state.getPath(), state)
             && (isDeliberate(tree, state) || !goesRoundForever(state.getPath())))
@@ -1126,6 +1128,201 @@ public final class SwallowedInterrupt extends BugChecker implements CatchTreeMat
         node ->
             node instanceof MethodInvocationTree call
                 && (isSelfInterrupt(call, state) || isRestoreHelper(call)));
+  }
+
+  /**
+   * Whether the catch hands the interruption to its caller through its result: it ends with {@code
+   * return c;} of a constant that no other {@code return} of its method (or lambda) gives, and
+   * every use of the result restores the flag or throws an {@code InterruptedException} when it is
+   * {@code c}. The result is used by the caller of a method that is not public API (every call in
+   * the compilation, {@link SameCompilation#usesOf}), or, for a lambda, by the caller of the call
+   * the lambda is passed to, whose result has the lambda's type ({@code boolean interrupted =
+   * withLock(() -> { … catch (InterruptedException e) { return true; } … return false; }); if
+   * (interrupted) throw new InterruptedException();}, Kafka Streams' task manager). A use restores
+   * when the call is the condition of an {@code if} (or initializes a local that one tests, with no
+   * other assignment) whose branch taken for {@code c} calls {@code
+   * Thread.currentThread().interrupt()} or a restore helper, or throws a new {@code
+   * InterruptedException}, first thing. A result that any use ignores, stores, or tests without
+   * restoring, and a public method, whose callers are out of sight, stay reported.
+   */
+  private static boolean reportedThroughResult(
+      CatchTree tree, TreePath catchPath, VisitorState state) {
+    List<? extends StatementTree> statements = tree.getBlock().getStatements();
+    if (statements.isEmpty()
+        || !(statements.get(statements.size() - 1) instanceof ReturnTree ret)
+        || ret.getExpression() == null) {
+      return false;
+    }
+    if (!(ASTHelpers.constValue(ret.getExpression()) instanceof Boolean signal)) {
+      return false;
+    }
+    TreePath function = null;
+    for (TreePath p = catchPath; p != null; p = p.getParentPath()) {
+      if (p.getLeaf() instanceof MethodTree || p.getLeaf() instanceof LambdaExpressionTree) {
+        function = p;
+        break;
+      }
+      if (p.getLeaf() instanceof ClassTree) {
+        return false;
+      }
+    }
+    if (function == null || !onlyThisReturnGives(function.getLeaf(), ret, signal)) {
+      return false;
+    }
+    if (function.getLeaf() instanceof LambdaExpressionTree lambda) {
+      TreePath call = function.getParentPath();
+      Type lambdaResult = ASTHelpers.getType(ret.getExpression());
+      return call != null
+          && call.getLeaf() instanceof MethodInvocationTree invocation
+          && invocation.getArguments().contains(lambda)
+          && lambdaResult != null
+          && ASTHelpers.getType(invocation) != null
+          && state
+              .getTypes()
+              .isSameType(
+                  state.getTypes().unboxedTypeOrType(ASTHelpers.getType(invocation)),
+                  state.getTypes().unboxedTypeOrType(lambdaResult))
+          && restoresOn(call, signal, state);
+    }
+    MethodSymbol method = ASTHelpers.getSymbol((MethodTree) function.getLeaf());
+    if (method == null) {
+      return false;
+    }
+    Optional<List<TreePath>> uses = SameCompilation.usesOf(method, state);
+    if (uses.isEmpty() || uses.get().isEmpty()) {
+      return false;
+    }
+    for (TreePath use : uses.get()) {
+      if (!(use.getLeaf() instanceof MethodInvocationTree) || !restoresOn(use, signal, state)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * Whether {@code ret} is the only {@code return} of {@code function} that gives {@code signal}.
+   */
+  private static boolean onlyThisReturnGives(Tree function, ReturnTree ret, Object signal) {
+    Tree body =
+        function instanceof MethodTree method
+            ? method.getBody()
+            : ((LambdaExpressionTree) function).getBody();
+    boolean[] other = new boolean[1];
+    new TreeScanner<Void, Void>() {
+      @Override
+      public Void visitReturn(ReturnTree tree, Void unused) {
+        if (tree != ret) {
+          Object value =
+              tree.getExpression() == null ? null : ASTHelpers.constValue(tree.getExpression());
+          other[0] |= value == null || value.equals(signal);
+        }
+        return null;
+      }
+
+      @Override
+      public Void visitLambdaExpression(LambdaExpressionTree tree, Void unused) {
+        return null;
+      }
+
+      @Override
+      public Void visitClass(ClassTree tree, Void unused) {
+        return null;
+      }
+    }.scan(body, null);
+    return !other[0];
+  }
+
+  /**
+   * Whether the call at {@code call} is tested, directly as an {@code if}'s condition (perhaps
+   * negated) or through a local it initializes, and the branch taken for {@code signal} first
+   * restores the flag or throws a new {@code InterruptedException}.
+   */
+  private static boolean restoresOn(TreePath call, boolean signal, VisitorState state) {
+    TreePath p = call;
+    boolean negated = false;
+    while (p.getParentPath() != null
+        && (p.getParentPath().getLeaf() instanceof ParenthesizedTree
+            || p.getParentPath().getLeaf().getKind() == Tree.Kind.LOGICAL_COMPLEMENT)) {
+      negated ^= p.getParentPath().getLeaf().getKind() == Tree.Kind.LOGICAL_COMPLEMENT;
+      p = p.getParentPath();
+    }
+    TreePath parent = p.getParentPath();
+    if (parent == null) {
+      return false;
+    }
+    if (parent.getLeaf() instanceof IfTree ifTree && ifTree.getCondition() == p.getLeaf()) {
+      return restoresFirst(
+          signal != negated ? ifTree.getThenStatement() : ifTree.getElseStatement(), state);
+    }
+    if (parent.getLeaf() instanceof VariableTree variable
+        && !negated
+        && ASTHelpers.getSymbol(variable) != null
+        && parent.getParentPath() != null
+        && parent.getParentPath().getLeaf() instanceof BlockTree block) {
+      VarSymbol local = ASTHelpers.getSymbol(variable);
+      List<? extends StatementTree> statements = block.getStatements();
+      int at = statements.indexOf(variable);
+      boolean[] assigned = new boolean[1];
+      Trees.contains(
+          block,
+          node ->
+              node instanceof AssignmentTree assignment
+                  && local.equals(ASTHelpers.getSymbol(assignment.getVariable()))
+                  && (assigned[0] = true));
+      if (assigned[0] || at < 0) {
+        return false;
+      }
+      boolean tested = false;
+      for (StatementTree after : statements.subList(at + 1, statements.size())) {
+        if (!Symbols.mentions(after, local)) {
+          continue;
+        }
+        ExpressionTree condition =
+            after instanceof IfTree ifTree
+                ? ASTHelpers.stripParentheses(ifTree.getCondition())
+                : null;
+        boolean not = false;
+        if (condition instanceof UnaryTree unary
+            && condition.getKind() == Tree.Kind.LOGICAL_COMPLEMENT) {
+          not = true;
+          condition = ASTHelpers.stripParentheses(unary.getExpression());
+        }
+        if (!(condition instanceof IdentifierTree id) || !local.equals(ASTHelpers.getSymbol(id))) {
+          return false; // used otherwise: returned, stored, combined
+        }
+        IfTree ifTree = (IfTree) after;
+        if (!restoresFirst(
+            signal != not ? ifTree.getThenStatement() : ifTree.getElseStatement(), state)) {
+          return false;
+        }
+        tested = true;
+      }
+      return tested;
+    }
+    return false;
+  }
+
+  /**
+   * Whether {@code branch} first restores the flag ({@code Thread.currentThread().interrupt()}, a
+   * restore helper) or throws a new {@code InterruptedException}.
+   */
+  private static boolean restoresFirst(@Nullable StatementTree branch, VisitorState state) {
+    StatementTree first =
+        branch instanceof BlockTree block
+            ? (block.getStatements().isEmpty() ? null : block.getStatements().get(0))
+            : branch;
+    if (first instanceof ExpressionStatementTree expression
+        && expression.getExpression() instanceof MethodInvocationTree call) {
+      return isSelfInterrupt(call, state) || isRestoreHelper(call);
+    }
+    return first instanceof ThrowTree thrown
+        && ASTHelpers.stripParentheses(thrown.getExpression()) instanceof NewClassTree created
+        && ASTHelpers.getType(created) != null
+        && ASTHelpers.getType(created)
+            .tsym
+            .getQualifiedName()
+            .contentEquals("java.lang.InterruptedException");
   }
 
   /**
