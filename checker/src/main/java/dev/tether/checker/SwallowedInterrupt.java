@@ -1208,29 +1208,14 @@ public final class SwallowedInterrupt extends BugChecker implements CatchTreeMat
         function instanceof MethodTree method
             ? method.getBody()
             : ((LambdaExpressionTree) function).getBody();
-    boolean[] other = new boolean[1];
-    new TreeScanner<Void, Void>() {
-      @Override
-      public Void visitReturn(ReturnTree tree, Void unused) {
-        if (tree != ret) {
-          Object value =
-              tree.getExpression() == null ? null : ASTHelpers.constValue(tree.getExpression());
-          other[0] |= value == null || value.equals(signal);
-        }
-        return null;
+    for (ReturnTree other : Trees.ownReturns(body)) {
+      Object value =
+          other.getExpression() == null ? null : ASTHelpers.constValue(other.getExpression());
+      if (other != ret && (value == null || value.equals(signal))) {
+        return false;
       }
-
-      @Override
-      public Void visitLambdaExpression(LambdaExpressionTree tree, Void unused) {
-        return null;
-      }
-
-      @Override
-      public Void visitClass(ClassTree tree, Void unused) {
-        return null;
-      }
-    }.scan(body, null);
-    return !other[0];
+    }
+    return true;
   }
 
   /**

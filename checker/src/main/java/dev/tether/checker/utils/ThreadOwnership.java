@@ -1093,32 +1093,14 @@ public final class ThreadOwnership {
       if (body == null || body.getBody() == null) {
         return false;
       }
-      boolean[] returns = new boolean[2]; // [0]: some return, [1]: a return of something else
-      new TreeScanner<Void, Void>() {
-        @Override
-        public Void visitReturn(ReturnTree tree, Void unused) {
-          returns[0] = true;
-          ExpressionTree returned =
-              tree.getExpression() == null
-                  ? null
-                  : ASTHelpers.stripParentheses(tree.getExpression());
-          if (returned == null || !returnsNewExecutor(returned, body)) {
-            returns[1] = true;
-          }
-          return null;
-        }
-
-        @Override
-        public Void visitLambdaExpression(LambdaExpressionTree tree, Void unused) {
-          return null;
-        }
-
-        @Override
-        public Void visitClass(ClassTree tree, Void unused) {
-          return null;
-        }
-      }.scan(body.getBody(), null);
-      return returns[0] && !returns[1];
+      List<ReturnTree> returns = Trees.ownReturns(body.getBody());
+      return !returns.isEmpty()
+          && returns.stream()
+              .allMatch(
+                  r ->
+                      r.getExpression() != null
+                          && returnsNewExecutor(
+                              ASTHelpers.stripParentheses(r.getExpression()), body));
     }
 
     /** The declaration of {@code method} in {@code tree}, or {@code null}. */
@@ -1635,28 +1617,9 @@ public final class ThreadOwnership {
     if (factoryTree == null || factoryTree.getBody() == null) {
       return false;
     }
-    boolean[] returns = new boolean[1];
-    boolean[] other = new boolean[1];
     MethodTree f = factoryTree;
-    new TreeScanner<Void, Void>() {
-      @Override
-      public Void visitReturn(ReturnTree tree, Void unused) {
-        returns[0] = true;
-        other[0] |= !returnsNew(tree.getExpression(), f);
-        return null;
-      }
-
-      @Override
-      public Void visitLambdaExpression(LambdaExpressionTree tree, Void unused) {
-        return null;
-      }
-
-      @Override
-      public Void visitClass(ClassTree tree, Void unused) {
-        return null;
-      }
-    }.scan(factoryTree.getBody(), null);
-    return returns[0] && !other[0];
+    List<ReturnTree> returns = Trees.ownReturns(f.getBody());
+    return !returns.isEmpty() && returns.stream().allMatch(r -> returnsNew(r.getExpression(), f));
   }
 
   /** A {@code new}, or a local variable of {@code method} initialized by a {@code new}. */
@@ -2625,10 +2588,19 @@ public final class ThreadOwnership {
         started.add(receiver);
         return true;
       }
-      return LoggingCalls.onlyReports(call)
-          || (caught instanceof VarSymbol exception
-              && call.getArguments().stream().anyMatch(a -> Symbols.mentions(a, exception)));
+      return reports(call, caught);
     }
+  }
+
+  /**
+   * Whether {@code call} only logs ({@link LoggingCalls#onlyReports}), or, in a {@code catch} of
+   * {@code caught}, is given the exception: it reports the failure ({@code
+   * DbException.traceThrowable(e)}, {@code LOGGER.errorStoppingServer(e)}).
+   */
+  private static boolean reports(MethodInvocationTree call, @Nullable Symbol caught) {
+    return LoggingCalls.onlyReports(call)
+        || (caught instanceof VarSymbol exception
+            && call.getArguments().stream().anyMatch(a -> Symbols.mentions(a, exception)));
   }
 
   /** The code a new thread runs, found from its creation, and what in it gives it an owner. */
@@ -2818,10 +2790,7 @@ public final class ThreadOwnership {
               s ->
                   s instanceof ExpressionStatementTree e
                       && e.getExpression() instanceof MethodInvocationTree call
-                      && (LoggingCalls.onlyReports(call)
-                          || (caught instanceof VarSymbol exception
-                              && call.getArguments().stream()
-                                  .anyMatch(a -> Symbols.mentions(a, exception)))));
+                      && reports(call, caught));
     }
 
     /**

@@ -22,6 +22,7 @@ import com.sun.source.tree.ThrowTree;
 import com.sun.source.tree.Tree;
 import com.sun.source.tree.UnionTypeTree;
 import com.sun.source.util.TreePath;
+import com.sun.source.util.TreeScanner;
 import com.sun.tools.javac.util.Name;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -259,6 +260,32 @@ public final class Trees {
   /** Whether {@code tree} is the literal {@code null}. */
   public static boolean isNullLiteral(Tree tree) {
     return tree.getKind() == Tree.Kind.NULL_LITERAL;
+  }
+
+  /**
+   * The {@code return} statements of {@code body} (a method's or a lambda's), in source order: its
+   * own, not those of lambdas or classes inside it, which return from other code.
+   */
+  public static List<ReturnTree> ownReturns(@Nullable Tree body) {
+    List<ReturnTree> returns = new ArrayList<>();
+    new TreeScanner<Void, Void>() {
+      @Override
+      public Void visitReturn(ReturnTree tree, Void unused) {
+        returns.add(tree);
+        return null;
+      }
+
+      @Override
+      public Void visitLambdaExpression(LambdaExpressionTree tree, Void unused) {
+        return null;
+      }
+
+      @Override
+      public Void visitClass(ClassTree tree, Void unused) {
+        return null;
+      }
+    }.scan(body, null);
+    return returns;
   }
 
   /**

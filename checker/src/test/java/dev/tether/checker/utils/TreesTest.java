@@ -482,4 +482,45 @@ final class TreesTest {
             "}")
         .doTest();
   }
+
+  /** Reports, at every method, the values of the {@code return}s {@link Trees#ownReturns} finds. */
+  @BugPattern(summary = "Reports Trees.ownReturns", severity = WARNING)
+  public static final class OwnReturnsProbe extends BugChecker implements MethodTreeMatcher {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    public Description matchMethod(MethodTree tree, VisitorState state) {
+      if (tree.getBody() == null || tree.getName().contentEquals("<init>")) {
+        return Description.NO_MATCH;
+      }
+      String values =
+          Trees.ownReturns(tree.getBody()).stream()
+              .map(r -> String.valueOf(r.getExpression()))
+              .collect(Collectors.joining(","));
+      return buildDescription(tree).setMessage("returns [" + values + "]").build();
+    }
+  }
+
+  @Test
+  void ownReturnsLeaveOutLambdasAndClasses() {
+    CompilationTestHelper.newInstance(OwnReturnsProbe.class, getClass())
+        .addSourceLines(
+            "R.java",
+            "import java.util.function.Supplier;",
+            "class R {",
+            "  // BUG: Diagnostic contains: returns [1,2]",
+            "  int m(boolean b) {",
+            "    Supplier<Integer> s = () -> { return 3; };",
+            "    // BUG: Diagnostic contains: returns [4]",
+            "    Object o = new Object() { int n() { return 4; } };",
+            "    if (b) {",
+            "      return 1;",
+            "    }",
+            "    return 2;",
+            "  }",
+            "  // BUG: Diagnostic contains: returns []",
+            "  void none() {}",
+            "}")
+        .doTest();
+  }
 }
