@@ -1156,16 +1156,7 @@ public final class SwallowedInterrupt extends BugChecker implements CatchTreeMat
     if (!(ASTHelpers.constValue(ret.getExpression()) instanceof Boolean signal)) {
       return false;
     }
-    TreePath function = null;
-    for (TreePath p = catchPath; p != null; p = p.getParentPath()) {
-      if (p.getLeaf() instanceof MethodTree || p.getLeaf() instanceof LambdaExpressionTree) {
-        function = p;
-        break;
-      }
-      if (p.getLeaf() instanceof ClassTree) {
-        return false;
-      }
-    }
+    TreePath function = Trees.enclosingFunction(catchPath);
     if (function == null || !onlyThisReturnGives(function.getLeaf(), ret, signal)) {
       return false;
     }

@@ -1487,7 +1487,7 @@ public final class ThreadOwnership {
       if (!(use.getLeaf() instanceof MethodInvocationTree call)) {
         return false; // a method reference: run who knows where
       }
-      TreePath callerPath = enclosingMethod(use);
+      TreePath callerPath = Trees.enclosingFunction(use);
       if (callerPath == null || !(callerPath.getLeaf() instanceof MethodTree caller)) {
         return false;
       }
@@ -1505,20 +1505,6 @@ public final class ThreadOwnership {
       }
     }
     return true;
-  }
-
-  /** The method (or lambda) around {@code path}, if no class lies between. */
-  private static @Nullable TreePath enclosingMethod(TreePath path) {
-    for (TreePath p = path; p != null; p = p.getParentPath()) {
-      Tree leaf = p.getLeaf();
-      if (leaf instanceof MethodTree || leaf instanceof LambdaExpressionTree) {
-        return p;
-      }
-      if (leaf instanceof ClassTree) {
-        return null;
-      }
-    }
-    return null;
   }
 
   /** See {@link #runsOnlyOnThreadOf}: {@code t.m()} on a thread just made and started later. */

@@ -201,6 +201,24 @@ public final class Trees {
   }
 
   /**
+   * The path of the method or lambda around {@code path}, the nearest one: the function whose run
+   * runs this code; {@code null} when a class lies between (a field or block initializer, or code
+   * of a class outside any method).
+   */
+  public static @Nullable TreePath enclosingFunction(TreePath path) {
+    for (TreePath p = path; p != null; p = p.getParentPath()) {
+      Tree leaf = p.getLeaf();
+      if (leaf instanceof MethodTree || leaf instanceof LambdaExpressionTree) {
+        return p;
+      }
+      if (leaf instanceof ClassTree) {
+        return null;
+      }
+    }
+    return null;
+  }
+
+  /**
    * The statement that ends {@code statement}: the last statement of a block (one level deep), else
    * {@code statement} itself (also an empty block).
    */

@@ -523,4 +523,47 @@ final class TreesTest {
             "}")
         .doTest();
   }
+
+  /** Reports, at every call to {@code here()}, the kind of {@link Trees#enclosingFunction}. */
+  @BugPattern(summary = "Reports Trees.enclosingFunction", severity = WARNING)
+  public static final class EnclosingFunctionProbe extends BugChecker
+      implements MethodInvocationTreeMatcher {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    public Description matchMethodInvocation(MethodInvocationTree tree, VisitorState state) {
+      if (!Trees.calledName(tree).equals("here")) {
+        return Description.NO_MATCH;
+      }
+      TreePath function = Trees.enclosingFunction(state.getPath());
+      return buildDescription(tree)
+          .setMessage("in " + (function == null ? "none" : function.getLeaf().getKind()))
+          .build();
+    }
+  }
+
+  @Test
+  void enclosingFunctionIsTheNearestMethodOrLambda() {
+    CompilationTestHelper.newInstance(EnclosingFunctionProbe.class, getClass())
+        .addSourceLines(
+            "F.java",
+            "class F {",
+            "  // BUG: Diagnostic contains: in none",
+            "  int field = here();",
+            "  void m() {",
+            "    // BUG: Diagnostic contains: in METHOD",
+            "    here();",
+            "    Runnable r = () -> {",
+            "      // BUG: Diagnostic contains: in LAMBDA_EXPRESSION",
+            "      here();",
+            "    };",
+            "    new Object() {",
+            "      // BUG: Diagnostic contains: in none",
+            "      int inner = here();",
+            "    };",
+            "  }",
+            "  static int here() { return 0; }",
+            "}")
+        .doTest();
+  }
 }
