@@ -1239,15 +1239,8 @@ public final class SwallowedInterrupt extends BugChecker implements CatchTreeMat
       VarSymbol local = ASTHelpers.getSymbol(variable);
       List<? extends StatementTree> statements = block.getStatements();
       int at = statements.indexOf(variable);
-      boolean[] assigned = new boolean[1];
-      Trees.contains(
-          block,
-          node ->
-              node instanceof AssignmentTree assignment
-                  && local.equals(ASTHelpers.getSymbol(assignment.getVariable()))
-                  && (assigned[0] = true));
-      if (assigned[0] || at < 0) {
-        return false;
+      if (!ASTHelpers.isConsideredFinal(local) || at < 0) {
+        return false; // assigned again (also by a compound assignment): no longer the result
       }
       boolean tested = false;
       for (StatementTree after : statements.subList(at + 1, statements.size())) {

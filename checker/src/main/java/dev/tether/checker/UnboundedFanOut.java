@@ -24,12 +24,10 @@ import com.google.errorprone.util.ASTHelpers;
 import com.sun.source.tree.ArrayAccessTree;
 import com.sun.source.tree.AssignmentTree;
 import com.sun.source.tree.BlockTree;
-import com.sun.source.tree.ClassTree;
 import com.sun.source.tree.EnhancedForLoopTree;
 import com.sun.source.tree.ExpressionTree;
 import com.sun.source.tree.ForLoopTree;
 import com.sun.source.tree.IdentifierTree;
-import com.sun.source.tree.LambdaExpressionTree;
 import com.sun.source.tree.MemberReferenceTree;
 import com.sun.source.tree.MemberReferenceTree.ReferenceMode;
 import com.sun.source.tree.MethodInvocationTree;
@@ -220,17 +218,11 @@ public final class UnboundedFanOut extends BugChecker
       return false;
     }
     for (TreePath use : uses.get()) {
-      MethodTree caller = null;
-      for (TreePath p = use; p != null; p = p.getParentPath()) {
-        if (p.getLeaf() instanceof MethodTree m) {
-          caller = m;
-          break;
-        }
-        if (p.getLeaf() instanceof ClassTree || p.getLeaf() instanceof LambdaExpressionTree) {
-          return false;
-        }
-      }
-      MethodSymbol callerSym = caller == null ? null : ASTHelpers.getSymbol(caller);
+      TreePath function = Trees.enclosingFunction(use);
+      MethodSymbol callerSym =
+          function != null && function.getLeaf() instanceof MethodTree caller
+              ? ASTHelpers.getSymbol(caller)
+              : null; // a lambda may run again, later
       if (!(use.getLeaf() instanceof MethodInvocationTree)
           || callerSym == null
           || !callerSym.isConstructor()

@@ -1093,97 +1093,7 @@ public final class ThreadOwnership {
       if (body == null || body.getBody() == null) {
         return false;
       }
-      List<ReturnTree> returns = Trees.ownReturns(body.getBody());
-      return !returns.isEmpty()
-          && returns.stream()
-              .allMatch(
-                  r ->
-                      r.getExpression() != null
-                          && returnsNewExecutor(
-                              ASTHelpers.stripParentheses(r.getExpression()), body));
-    }
-
-    /** The declaration of {@code method} in {@code tree}, or {@code null}. */
-    private static @Nullable MethodTree declarationIn(ClassTree tree, MethodSymbol method) {
-      MethodTree[] found = new MethodTree[1];
-      new TreeScanner<Void, Void>() {
-        @Override
-        public Void visitMethod(MethodTree m, Void unused) {
-          if (method.equals(ASTHelpers.getSymbol(m))) {
-            found[0] = m;
-          }
-          return null; // methods are not declared in method bodies, but in classes
-        }
-
-        @Override
-        public Void visitClass(ClassTree cls, Void unused) {
-          return found[0] == null ? super.visitClass(cls, null) : null;
-        }
-      }.scan(tree, null);
-      return found[0];
-    }
-
-    /**
-     * Whether {@code returned} is a new executor, or a final local of {@code method} made as one.
-     */
-    private boolean returnsNewExecutor(ExpressionTree returned, MethodTree method) {
-      if (ExecutorFacts.createsExecutor(returned, state)) {
-        return true;
-      }
-      if (!(returned instanceof IdentifierTree)
-          || !(ASTHelpers.getSymbol(returned) instanceof VarSymbol local)
-          || local.getKind() != ElementKind.LOCAL_VARIABLE
-          || !ASTHelpers.isConsideredFinal(local)) {
-        return false;
-      }
-      for (StatementTree statement : method.getBody().getStatements()) {
-        if (statement instanceof VariableTree v
-            && local.equals(ASTHelpers.getSymbol(v))
-            && v.getInitializer() != null) {
-          return ExecutorFacts.createsExecutor(
-                  ASTHelpers.stripParentheses(v.getInitializer()), state)
-              && onlyConfiguredAndReturned(local, method);
-        }
-      }
-      return false;
-    }
-
-    /**
-     * Whether every use of {@code local} in {@code method} is the receiver of a call ({@code
-     * e.allowCoreThreadTimeOut(true)}) or the returned value: the factory does not also give the
-     * new executor to someone else.
-     */
-    private static boolean onlyConfiguredAndReturned(VarSymbol local, MethodTree method) {
-      int[] uses = new int[2]; // [0]: every use, [1]: receivers and returns
-      new TreeScanner<Void, Void>() {
-        @Override
-        public Void visitIdentifier(IdentifierTree tree, Void unused) {
-          if (local.equals(ASTHelpers.getSymbol(tree))) {
-            uses[0]++;
-          }
-          return null;
-        }
-
-        @Override
-        public Void visitMethodInvocation(MethodInvocationTree tree, Void unused) {
-          if (tree.getMethodSelect() instanceof MemberSelectTree select
-              && select.getExpression() instanceof IdentifierTree receiver
-              && local.equals(ASTHelpers.getSymbol(receiver))) {
-            uses[1]++;
-          }
-          return super.visitMethodInvocation(tree, null);
-        }
-
-        @Override
-        public Void visitReturn(ReturnTree tree, Void unused) {
-          if (tree.getExpression() instanceof IdentifierTree returned
-              && local.equals(ASTHelpers.getSymbol(returned))) {
-            uses[1]++;
-          }
-          return super.visitReturn(tree, null);
-        }
-      }.scan(method.getBody(), null);
-      return uses[0] == uses[1];
+      return returnsOnlyFresh(body, e -> ExecutorFacts.createsExecutor(e, state));
     }
 
     /**
@@ -1447,6 +1357,108 @@ public final class ThreadOwnership {
   }
 
   // ---------------------------------------------------------------------------------------------
+  // Factory methods that make a fresh object (an executor, a thread) and give it to no one else.
+  // ---------------------------------------------------------------------------------------------
+
+  /**
+   * Whether every {@code return} of {@code factory} ({@link Trees#ownReturns}, at least one) gives
+   * a fresh object that {@code isFresh} accepts, or a final local of {@code factory}, declared in
+   * its body's top block with such an object, that the factory only configures (calls on it) and
+   * returns ({@link #onlyConfiguredAndReturned}): the factory makes a new object and gives it to no
+   * one else.
+   */
+  private static boolean returnsOnlyFresh(MethodTree factory, Predicate<ExpressionTree> isFresh) {
+    List<ReturnTree> returns = Trees.ownReturns(factory.getBody());
+    return !returns.isEmpty()
+        && returns.stream()
+            .allMatch(
+                r ->
+                    r.getExpression() != null
+                        && isFreshOrFreshLocal(
+                            ASTHelpers.stripParentheses(r.getExpression()), factory, isFresh));
+  }
+
+  private static boolean isFreshOrFreshLocal(
+      ExpressionTree returned, MethodTree factory, Predicate<ExpressionTree> isFresh) {
+    if (isFresh.test(returned)) {
+      return true;
+    }
+    if (!(returned instanceof IdentifierTree)
+        || !(ASTHelpers.getSymbol(returned) instanceof VarSymbol local)
+        || local.getKind() != ElementKind.LOCAL_VARIABLE
+        || !ASTHelpers.isConsideredFinal(local)) {
+      return false;
+    }
+    for (StatementTree statement : factory.getBody().getStatements()) {
+      if (statement instanceof VariableTree v
+          && local.equals(ASTHelpers.getSymbol(v))
+          && v.getInitializer() != null) {
+        return isFresh.test(ASTHelpers.stripParentheses(v.getInitializer()))
+            && onlyConfiguredAndReturned(local, factory);
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Whether every use of {@code local} in {@code method} is the receiver of a call ({@code
+   * e.allowCoreThreadTimeOut(true)}) or the returned value: the factory does not also give the new
+   * object to someone else.
+   */
+  private static boolean onlyConfiguredAndReturned(VarSymbol local, MethodTree method) {
+    int[] uses = new int[2]; // [0]: every use, [1]: receivers and returns
+    new TreeScanner<Void, Void>() {
+      @Override
+      public Void visitIdentifier(IdentifierTree tree, Void unused) {
+        if (local.equals(ASTHelpers.getSymbol(tree))) {
+          uses[0]++;
+        }
+        return null;
+      }
+
+      @Override
+      public Void visitMethodInvocation(MethodInvocationTree tree, Void unused) {
+        if (tree.getMethodSelect() instanceof MemberSelectTree select
+            && select.getExpression() instanceof IdentifierTree receiver
+            && local.equals(ASTHelpers.getSymbol(receiver))) {
+          uses[1]++;
+        }
+        return super.visitMethodInvocation(tree, null);
+      }
+
+      @Override
+      public Void visitReturn(ReturnTree tree, Void unused) {
+        if (tree.getExpression() instanceof IdentifierTree returned
+            && local.equals(ASTHelpers.getSymbol(returned))) {
+          uses[1]++;
+        }
+        return super.visitReturn(tree, null);
+      }
+    }.scan(method.getBody(), null);
+    return uses[0] == uses[1];
+  }
+
+  /** The declaration of {@code method} in {@code tree}, or {@code null}. */
+  private static @Nullable MethodTree declarationIn(ClassTree tree, MethodSymbol method) {
+    MethodTree[] found = new MethodTree[1];
+    new TreeScanner<Void, Void>() {
+      @Override
+      public Void visitMethod(MethodTree m, Void unused) {
+        if (method.equals(ASTHelpers.getSymbol(m))) {
+          found[0] = m;
+        }
+        return null; // methods are not declared in method bodies, but in classes
+      }
+
+      @Override
+      public Void visitClass(ClassTree cls, Void unused) {
+        return found[0] == null ? super.visitClass(cls, null) : null;
+      }
+    }.scan(tree, null);
+    return found[0];
+  }
+
+  // ---------------------------------------------------------------------------------------------
   // Code that runs only on one thread, or before it starts (for NonVolatileStopFlag).
   // ---------------------------------------------------------------------------------------------
 
@@ -1458,24 +1470,19 @@ public final class ThreadOwnership {
    * public API) is a call on this object from {@code body} or from a method that itself runs only
    * there (up to three calls deep), or a call {@code t.m()}, outside any loop, on a thread that the
    * calling method has just made and starts only later: it assigns {@code t} a new thread (a {@code
-   * new}, or a private, static or final factory method of its class whose every {@code return}
-   * gives a {@code new} or a local made by one) before the call, and every {@code t.start()} of
-   * that method comes after it. Log4j's reconnector: {@code connect()} sets the loop's flag from
-   * {@code run()}, or from the appender's thread on a reconnector it has just made and not yet
-   * started.
+   * new}, or a call of a private, static or final factory method of its class that only returns a
+   * new thread it gives to no one else, {@link #makesThread}) before the call, and every {@code
+   * t.start()} of that method comes after it. Log4j's reconnector: {@code connect()} sets the
+   * loop's flag from {@code run()}, or from the appender's thread on a reconnector it has just made
+   * and not yet started.
    */
   public static boolean runsOnlyOnThreadOf(TreePath code, Tree body, VisitorState state) {
-    for (TreePath p = code; p != null; p = p.getParentPath()) {
-      Tree leaf = p.getLeaf();
-      if (leaf instanceof MethodTree method) {
-        MethodSymbol sym = ASTHelpers.getSymbol(method);
-        return sym != null && leaf != body && runsOnlyOn(sym, body, state, 3);
-      }
-      if (leaf instanceof LambdaExpressionTree || leaf instanceof ClassTree) {
-        return false;
-      }
+    TreePath function = Trees.enclosingFunction(code);
+    if (function == null || !(function.getLeaf() instanceof MethodTree method) || method == body) {
+      return false; // in a lambda or an initializer, or the loop's own body
     }
-    return false;
+    MethodSymbol sym = ASTHelpers.getSymbol(method);
+    return sym != null && runsOnlyOn(sym, body, state, 3);
   }
 
   private static boolean runsOnlyOn(MethodSymbol method, Tree body, VisitorState state, int depth) {
@@ -1568,8 +1575,9 @@ public final class ThreadOwnership {
 
   /**
    * Whether {@code value} is a new thread: a {@code new} of a {@code Thread} subclass, or a call of
-   * a private, static or final method of the class around {@code caller} whose every {@code return}
-   * gives a {@code new} or a local variable initialized by one.
+   * a private, static or final method of the class around {@code caller} that only returns a {@code
+   * new} thread, or a final local made by one that it only configures ({@link #returnsOnlyFresh}):
+   * nobody else can have started it.
    */
   private static boolean makesThread(ExpressionTree value, MethodTree caller, VisitorState state) {
     ExpressionTree e = ASTHelpers.stripParentheses(value);
@@ -1591,52 +1599,12 @@ public final class ThreadOwnership {
         || !factory.owner.equals(callerSym.owner)) {
       return false;
     }
-    TreePath factoryPath = SameCompilation.pathOfClass((ClassSymbol) factory.owner, state);
-    MethodTree factoryTree = null;
-    if (factoryPath != null) {
-      for (Tree member : ((ClassTree) factoryPath.getLeaf()).getMembers()) {
-        if (member instanceof MethodTree m && factory.equals(ASTHelpers.getSymbol(m))) {
-          factoryTree = m;
-        }
-      }
-    }
-    if (factoryTree == null || factoryTree.getBody() == null) {
-      return false;
-    }
-    MethodTree f = factoryTree;
-    List<ReturnTree> returns = Trees.ownReturns(f.getBody());
-    return !returns.isEmpty() && returns.stream().allMatch(r -> returnsNew(r.getExpression(), f));
-  }
-
-  /** A {@code new}, or a local variable of {@code method} initialized by a {@code new}. */
-  private static boolean returnsNew(@Nullable ExpressionTree value, MethodTree method) {
-    ExpressionTree e = value == null ? null : ASTHelpers.stripParentheses(value);
-    if (e instanceof NewClassTree) {
-      return true;
-    }
-    if (!(e instanceof IdentifierTree) || !(ASTHelpers.getSymbol(e) instanceof VarSymbol local)) {
-      return false;
-    }
-    boolean[] madeByNew = new boolean[1];
-    boolean[] assignedAgain = new boolean[1];
-    new TreeScanner<Void, Void>() {
-      @Override
-      public Void visitVariable(VariableTree tree, Void unused) {
-        if (local.equals(ASTHelpers.getSymbol(tree))) {
-          madeByNew[0] =
-              tree.getInitializer() != null
-                  && ASTHelpers.stripParentheses(tree.getInitializer()) instanceof NewClassTree;
-        }
-        return super.visitVariable(tree, null);
-      }
-
-      @Override
-      public Void visitAssignment(AssignmentTree tree, Void unused) {
-        assignedAgain[0] |= local.equals(SameVariable.variable(tree.getVariable()));
-        return super.visitAssignment(tree, null);
-      }
-    }.scan(method.getBody(), null);
-    return madeByNew[0] && !assignedAgain[0];
+    TreePath factoryClass = SameCompilation.pathOfClass((ClassSymbol) factory.owner, state);
+    MethodTree factoryTree =
+        factoryClass == null ? null : declarationIn((ClassTree) factoryClass.getLeaf(), factory);
+    return factoryTree != null
+        && factoryTree.getBody() != null
+        && returnsOnlyFresh(factoryTree, returned -> returned instanceof NewClassTree);
   }
 
   // ---------------------------------------------------------------------------------------------
