@@ -185,6 +185,7 @@ public final class LostTaskFailure extends BugChecker implements MethodInvocatio
     LibraryModel model = LibraryModel.of(state);
     if (wait == null
         || !doesWork(fanned.task())
+        || onlySignalsItsWaiter(fanned, body, state)
         || recordsFailures(fanned.task(), model)
         || (wait.bestEffort() && handlesOwnFailures(fanned.task(), model))) {
       return NO_MATCH;
@@ -904,6 +905,99 @@ public final class LostTaskFailure extends BugChecker implements MethodInvocatio
             node instanceof MethodInvocationTree call
                 ? !onlySignals(ASTHelpers.getSymbol(call.getMethodSelect()))
                 : node instanceof NewClassTree && node != task);
+  }
+
+  /** Names of calls that wait for a signal on their receiver ({@link #onlySignalsItsWaiter}). */
+  private static final Set<String> WAITS_FOR_SIGNAL = Set.of("await", "sync", "get", "join");
+
+  /**
+   * Whether the task only signals what the method itself then waits on (Qpid JMS's session close:
+   * {@code execute(() -> { if (queue.isEmpty()) { completion.onSuccess(); } })}, then {@code
+   * completion.sync(timeout)}): every call in the task is on a variable that the method, after the
+   * hand-off and outside the task, waits on ({@code await}, {@code sync}, {@code get}, {@code
+   * join}, timed or not), or is a JDK method called in the condition of an {@code if}; it creates,
+   * assigns and increments nothing. Such a task has no work whose failure could be lost: if it
+   * fails, its signal is missing, and a missing signal is what the wait sees.
+   */
+  private static boolean onlySignalsItsWaiter(Fanned fanned, TreePath body, VisitorState state) {
+    List<VarSymbol> signalled = new ArrayList<>();
+    boolean[] works = new boolean[1];
+    new TreeScanner<Void, Boolean>() {
+      @Override
+      public Void scan(Tree tree, Boolean inCondition) {
+        return works[0] ? null : super.scan(tree, inCondition);
+      }
+
+      @Override
+      public Void visitIf(IfTree tree, Boolean inCondition) {
+        scan(tree.getCondition(), true);
+        scan(tree.getThenStatement(), inCondition);
+        return scan(tree.getElseStatement(), inCondition);
+      }
+
+      @Override
+      public Void visitMethodInvocation(MethodInvocationTree call, Boolean inCondition) {
+        Symbol method = ASTHelpers.getSymbol(call);
+        VarSymbol receiver = SameVariable.variable(ASTHelpers.getReceiver(call));
+        if (Boolean.TRUE.equals(inCondition) && method != null && DefaultOnly.isJdk(method)) {
+          return super.visitMethodInvocation(call, inCondition);
+        }
+        if (receiver == null) {
+          works[0] = true;
+          return null;
+        }
+        signalled.add(receiver);
+        return super.visitMethodInvocation(call, inCondition);
+      }
+
+      @Override
+      public Void visitNewClass(NewClassTree tree, Boolean inCondition) {
+        if (tree != fanned.task()) {
+          works[0] = true;
+          return null;
+        }
+        return super.visitNewClass(tree, inCondition);
+      }
+
+      @Override
+      public Void visitAssignment(AssignmentTree tree, Boolean inCondition) {
+        works[0] = true;
+        return null;
+      }
+
+      @Override
+      public Void visitCompoundAssignment(CompoundAssignmentTree tree, Boolean inCondition) {
+        works[0] = true;
+        return null;
+      }
+
+      @Override
+      public Void visitUnary(UnaryTree tree, Boolean inCondition) {
+        switch (tree.getKind()) {
+          case PREFIX_INCREMENT, PREFIX_DECREMENT, POSTFIX_INCREMENT, POSTFIX_DECREMENT ->
+              works[0] = true;
+          default -> super.visitUnary(tree, inCondition);
+        }
+        return null;
+      }
+    }.scan(fanned.task(), false);
+    if (works[0] || signalled.isEmpty()) {
+      return false;
+    }
+    int after = state.getEndPosition(fanned.call());
+    for (VarSymbol signal : signalled) {
+      boolean awaited =
+          Trees.containsCall(
+              body.getLeaf(),
+              call ->
+                  WAITS_FOR_SIGNAL.contains(Trees.calledName(call))
+                      && ASTHelpers.getStartPosition(call) > after
+                      && signal.equals(SameVariable.variable(ASTHelpers.getReceiver(call))));
+      if (!awaited) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static boolean onlySignals(@Nullable Symbol method) {

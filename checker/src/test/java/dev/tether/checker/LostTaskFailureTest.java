@@ -887,6 +887,96 @@ final class LostTaskFailureTest {
   }
 
   /**
+   * A task that only signals what the method itself then waits on (Qpid JMS's session close: {@code
+   * if (sendQueue.isEmpty()) completion.onSuccess();}, then {@code completion.sync(timeout)}) has
+   * no work whose failure could be lost: a failed task leaves the signal missing, which is what the
+   * wait sees. Twins: the method never waits on the signal; the task also works on something else;
+   * the signal is given a computed value.
+   */
+  @Test
+  void taskThatOnlySignalsItsWaiter() {
+    CompilationTestHelper.newInstance(LostTaskFailure.class, getClass())
+        .addSourceLines(
+            "Close.java",
+            "import java.util.*;",
+            "import java.util.concurrent.*;",
+            "class Close {",
+            "  interface Completion {",
+            "    void onSuccess();",
+            "    void complete(Object value);",
+            "    void sync(long timeout, TimeUnit unit) throws Exception;",
+            "  }",
+            "  private final Map<String, String> sendQueue = new ConcurrentHashMap<>();",
+            "  private volatile boolean closed;",
+            "",
+            "  void close(ExecutorService completionExecutor, Completion completion) throws Exception {",
+            "    completionExecutor.execute(() -> {",
+            "      if (sendQueue.isEmpty()) {",
+            "        completion.onSuccess();",
+            "      }",
+            "    });",
+            "    try {",
+            "      completion.sync(1, TimeUnit.SECONDS);",
+            "    } finally {",
+            "      completionExecutor.shutdown();",
+            "      completionExecutor.awaitTermination(1, TimeUnit.SECONDS);",
+            "    }",
+            "  }",
+            "",
+            "  void constantValue(ExecutorService executor, Completion completion) throws Exception {",
+            "    executor.execute(() -> completion.complete(null));",
+            "    completion.sync(1, TimeUnit.SECONDS);",
+            "    executor.shutdown();",
+            "    executor.awaitTermination(1, TimeUnit.SECONDS);",
+            "  }",
+            "",
+            "  void neverWaitsOnTheSignal(ExecutorService executor, Completion completion)",
+            "      throws Exception {",
+            "    // BUG: Diagnostic contains: LostTaskFailure",
+            "    executor.execute(() -> {",
+            "      if (sendQueue.isEmpty()) {",
+            "        completion.onSuccess();",
+            "      }",
+            "    });",
+            "    executor.shutdown();",
+            "    executor.awaitTermination(1, TimeUnit.SECONDS);",
+            "  }",
+            "",
+            "  void alsoWorks(ExecutorService executor, Completion completion)",
+            "      throws Exception {",
+            "    // BUG: Diagnostic contains: LostTaskFailure",
+            "    executor.execute(() -> {",
+            "      closed = true;",
+            "      completion.onSuccess();",
+            "    });",
+            "    completion.sync(1, TimeUnit.SECONDS);",
+            "    executor.shutdown();",
+            "    executor.awaitTermination(1, TimeUnit.SECONDS);",
+            "  }",
+            "",
+            "  void computedValue(ExecutorService executor, Completion completion) throws Exception {",
+            "    // BUG: Diagnostic contains: LostTaskFailure",
+            "    executor.execute(() -> completion.complete(compute()));",
+            "    completion.sync(1, TimeUnit.SECONDS);",
+            "    executor.shutdown();",
+            "    executor.awaitTermination(1, TimeUnit.SECONDS);",
+            "  }",
+            "",
+            "  void signalledBeforeTheWait(ExecutorService executor, Completion completion)",
+            "      throws Exception {",
+            "    completion.sync(1, TimeUnit.SECONDS);",
+            "    // BUG: Diagnostic contains: LostTaskFailure",
+            "    executor.execute(() -> completion.onSuccess());",
+            "    executor.shutdown();",
+            "    executor.awaitTermination(1, TimeUnit.SECONDS);",
+            "  }",
+            "",
+            "  static Object compute() { return new Object(); }",
+            "}")
+        .doTest();
+  }
+
+  /**
    * A handler whose exception parameter says it is ignored on purpose ({@code _}, {@code unused},
    * {@code ignore}, {@code ignored}: Lettuce's best-effort close, {@code
    * thenCompose(StatefulConnection::closeAsync).exceptionally(ignore -> null)} under {@code allOf})

@@ -2417,9 +2417,11 @@ public final class ThreadOwnership {
   }
 
   /**
-   * Whether the method around {@code start} is a helper whose Javadoc says that it runs its {@code
-   * Runnable} parameter on a thread, and the thread runs exactly that parameter: an executor in all
-   * but name, whose caller owns the task.
+   * Whether the method around {@code start} is a helper whose documentation (its Javadoc, or, for a
+   * public method, the {@code //} lines right above it) says that it runs a task parameter on a
+   * thread, and the thread is given exactly that parameter: a {@code Runnable}, or any other
+   * functional interface the thread calls back (JeroMQ's {@code ZThread.start(IDetachedRunnable,
+   * Object...)}). An executor in all but name, whose caller owns the task.
    */
   private static boolean isDocumentedThreadHelper(
       TreePath start, ExpressionTree creation, VisitorState state) {
@@ -2429,7 +2431,8 @@ public final class ThreadOwnership {
       if (ASTHelpers.getSymbol(arg) instanceof VarSymbol var
           && var.getKind() == ElementKind.PARAMETER
           && var.type != null
-          && ASTHelpers.isSubtype(var.type, RUNNABLE.get(state), state)) {
+          && (ASTHelpers.isSubtype(var.type, RUNNABLE.get(state), state)
+              || state.getTypes().isFunctionalInterface(var.type))) {
         parameter = var;
       }
     }
@@ -2462,7 +2465,10 @@ public final class ThreadOwnership {
       end--;
     }
     if (end < 2 || source.charAt(end - 1) != '/' || source.charAt(end - 2) != '*') {
-      return false;
+      // Above a public method, a block of // lines is its documentation (code bases written in
+      // that style, as JeroMQ's); above any other method it is a remark, not a contract.
+      return method.getModifiers().getFlags().contains(Modifier.PUBLIC)
+          && lineCommentsBefore(source, end).toLowerCase(Locale.ROOT).contains("thread");
     }
     String before = source.subSequence(0, end).toString();
     int open = before.lastIndexOf("/*", end - 3); // the comment that ends right before the method
@@ -2474,18 +2480,47 @@ public final class ThreadOwnership {
   }
 
   /**
+   * The {@code //} comment lines that end at {@code end} (the last non-blank character before a
+   * declaration), each line holding only its comment; empty if there are none.
+   */
+  private static String lineCommentsBefore(CharSequence source, int end) {
+    StringBuilder comments = new StringBuilder();
+    int lineEnd = end;
+    while (lineEnd > 0) {
+      int lineStart = lineEnd;
+      while (lineStart > 0 && source.charAt(lineStart - 1) != '\n') {
+        lineStart--;
+      }
+      String line = source.subSequence(lineStart, lineEnd).toString().strip();
+      if (!line.startsWith("//")) {
+        break;
+      }
+      comments.append(line).append('\n');
+      lineEnd = lineStart - 1;
+    }
+    return comments.toString();
+  }
+
+  /**
    * Reads a thread's body for {@link ThreadBody#onlyEndsALifeCycle}: whether its statements only
    * end life cycles, log, restart what they stopped, test, lock, return, or catch and report.
    */
   private static final class LifeCycleEnd {
     private final List<ExpressionTree> ended = new ArrayList<>();
     private final List<ExpressionTree> started = new ArrayList<>();
+    private final List<ExpressionTree> prepared = new ArrayList<>();
     private boolean ends;
 
-    /** Whether something was ended, and everything started again had been stopped. */
+    /**
+     * Whether something was ended, and everything started again, or prepared for its end, was
+     * stopped.
+     */
     boolean complete() {
-      return ends
-          && started.stream().allMatch(s -> ended.stream().anyMatch(e -> SameVariable.of(e, s)));
+      return ends && allEnded(started) && allEnded(prepared);
+    }
+
+    private boolean allEnded(List<ExpressionTree> receivers) {
+      return receivers.stream().allMatch(s -> ended.stream().anyMatch(e -> SameVariable.of(e, s)));
     }
 
     /**
@@ -2542,8 +2577,29 @@ public final class ThreadOwnership {
         started.add(receiver);
         return true;
       }
+      if (preparesAnEnd(name, call)) {
+        ExpressionTree receiver = ASTHelpers.getReceiver(call);
+        if (receiver == null) {
+          return false;
+        }
+        prepared.add(receiver); // counts only if the same object is ended (complete())
+        return true;
+      }
       return reports(call, caught);
     }
+  }
+
+  /**
+   * Whether {@code call} says how an end is to go, when made on the object that is then ended: a
+   * setter ({@code broker.setSystemExitOnShutdown(exit)}, a name {@code set…} with arguments) or a
+   * request for a restart after the stop ({@code broker.requestRestart()}).
+   */
+  private static boolean preparesAnEnd(String name, MethodInvocationTree call) {
+    return (name.length() > 3
+            && name.startsWith("set")
+            && Character.isUpperCase(name.charAt(3))
+            && !call.getArguments().isEmpty())
+        || (name.startsWith("request") && name.endsWith("Restart"));
   }
 
   /**
@@ -2753,12 +2809,13 @@ public final class ThreadOwnership {
      * stops or shuts down something, or exits the process ({@link #ENDS_LIFE_CYCLE}: {@code
      * server.stop()}, {@code ActiveMQServerImpl.this.stop()}, {@code
      * Runtime.getRuntime().exit(1)}), and does nothing else but log, start again what it stopped (a
-     * restart: {@code server.stop(); server.start();}), test a condition, lock, return, or catch
-     * and report a failure. Such a thread is started because the code that decides the end cannot
-     * wait for it (it runs on one of the threads the stop waits for, or must not block): joining it
-     * would bring back the wait it avoids, and once it has run there is nothing left to own it. A
-     * thread that does any other work (sends, computes, sleeps, loops) before or after the end has
-     * no such owner.
+     * restart: {@code server.stop(); server.start();}), say how the end of what it stops is to go
+     * ({@code broker.setSystemExitOnShutdown(exit); broker.requestRestart(); broker.stop();},
+     * {@link #preparesAnEnd}), test a condition, lock, return, or catch and report a failure. Such
+     * a thread is started because the code that decides the end cannot wait for it (it runs on one
+     * of the threads the stop waits for, or must not block): joining it would bring back the wait
+     * it avoids, and once it has run there is nothing left to own it. A thread that does any other
+     * work (sends, computes, sleeps, loops) before or after the end has no such owner.
      */
     private boolean onlyEndsALifeCycle() {
       if (bodies.isEmpty()) {
