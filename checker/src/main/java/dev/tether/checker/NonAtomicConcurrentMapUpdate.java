@@ -165,7 +165,7 @@ public final class NonAtomicConcurrentMapUpdate extends BugChecker
     if (act == null
         || !isConcurrent(check.map(), state)
         || isExempt(check.map(), state)
-        || (absent && check.viaLocal() && memoizes(act, statements, 0, check, state))) {
+        || (absent && memoizes(act, statements, 0, check, state))) {
       return NO_MATCH;
     }
     String map = state.getSourceForNode(check.map());
@@ -355,7 +355,7 @@ public final class NonAtomicConcurrentMapUpdate extends BugChecker
         at = i;
       }
     }
-    Computation computation = new Computation(key, map);
+    Computation computation = new Computation(key, map, state);
     if (at < 0 || !computation.computesFromKey(statements.subList(from, at))) {
       return false;
     }
@@ -381,18 +381,21 @@ public final class NonAtomicConcurrentMapUpdate extends BugChecker
 
   /**
    * What the code between a cache's read and its put computes: the locals it assigns (their last
-   * value) and which of them depend on the key. Only the key, constants, final fields and such
-   * locals may feed it; the map may only be asked its size and cleared.
+   * value) and which of them depend on the key. Only the key, constants, final fields (or private
+   * fields assigned only while their object is made, {@link AssignedValues#onlyInConstructors}) and
+   * such locals may feed it; the map may only be asked its size and cleared.
    */
   private static final class Computation {
     private final VarSymbol key;
     private final VarSymbol map;
     private final Map<VarSymbol, ExpressionTree> values = new HashMap<>();
     private final Set<VarSymbol> fromKey = new HashSet<>();
+    private final VisitorState state;
 
-    Computation(VarSymbol key, VarSymbol map) {
+    Computation(VarSymbol key, VarSymbol map, VisitorState state) {
       this.key = key;
       this.map = map;
+      this.state = state;
     }
 
     /**
@@ -496,9 +499,9 @@ public final class NonAtomicConcurrentMapUpdate extends BugChecker
     }
 
     /**
-     * Whether {@code tree} reads only the key, constants, final fields and the locals computed so
-     * far, never the map, and assigns nothing (and holds no lambda or class, whose code would run
-     * who knows when).
+     * Whether {@code tree} reads only the key, constants, final fields (or fields assigned only
+     * while their object is made) and the locals computed so far, never the map, and assigns
+     * nothing (and holds no lambda or class, whose code would run who knows when).
      */
     boolean isPure(ExpressionTree tree) {
       if (BodyScan.containsKind(tree, IMPURE)) {
@@ -531,7 +534,7 @@ public final class NonAtomicConcurrentMapUpdate extends BugChecker
       if (var.equals(key) || values.containsKey(var)) {
         return true;
       }
-      return var.getKind() == ElementKind.FIELD && (var.flags() & Flags.FINAL) != 0;
+      return var.getKind() == ElementKind.FIELD && AssignedValues.onlyInConstructors(var, state);
     }
 
     /** Whether {@code tree} names the key or a local computed from it. */

@@ -8,11 +8,15 @@ import com.sun.source.tree.BlockTree;
 import com.sun.source.tree.ClassTree;
 import com.sun.source.tree.CompoundAssignmentTree;
 import com.sun.source.tree.ExpressionTree;
+import com.sun.source.tree.LambdaExpressionTree;
 import com.sun.source.tree.MethodTree;
 import com.sun.source.tree.Tree;
 import com.sun.source.tree.UnaryTree;
 import com.sun.source.tree.VariableTree;
 import com.sun.source.util.TreePath;
+import com.sun.source.util.TreePathScanner;
+import com.sun.tools.javac.code.Flags;
+import com.sun.tools.javac.code.Symbol.MethodSymbol;
 import com.sun.tools.javac.code.Symbol.VarSymbol;
 import java.util.ArrayList;
 import java.util.List;
@@ -62,6 +66,75 @@ public final class AssignedValues {
    */
   public static Optional<ImmutableList<ExpressionTree>> assignedIn(VarSymbol var, Tree tree) {
     return valuesIn(var, tree);
+  }
+
+  /**
+   * Whether the {@code private} field {@code field}, of a class around {@code state.getPath()}, is
+   * assigned only while its object (or, for a static field, its class) is made: in a constructor of
+   * the class that declares it, in an initializer block of that class, or by its own initializer —
+   * not in a lambda or class inside them, and never by {@code +=} or {@code ++}. Such a field holds
+   * one value for the object's whole life once constructed, as a {@code final} field does (without
+   * its publication guarantee, JLS §17.5).
+   */
+  public static boolean onlyInConstructors(VarSymbol field, VisitorState state) {
+    if ((field.flags() & Flags.FINAL) != 0) {
+      return true;
+    }
+    Tree scope = field.getKind() == ElementKind.FIELD ? scope(field, state.getPath()) : null;
+    if (scope == null) {
+      return false;
+    }
+    boolean[] elsewhere = new boolean[1];
+    new TreePathScanner<Void, Void>() {
+      @Override
+      public Void scan(Tree tree, Void unused) {
+        return elsewhere[0] ? null : super.scan(tree, null);
+      }
+
+      @Override
+      public Void visitAssignment(AssignmentTree tree, Void unused) {
+        if (ASTHelpers.getSymbol(ASTHelpers.stripParentheses(tree.getVariable())) == field) {
+          elsewhere[0] |= !whileMade(getCurrentPath());
+        }
+        return super.visitAssignment(tree, null);
+      }
+
+      @Override
+      public Void visitCompoundAssignment(CompoundAssignmentTree tree, Void unused) {
+        elsewhere[0] |=
+            ASTHelpers.getSymbol(ASTHelpers.stripParentheses(tree.getVariable())) == field;
+        return super.visitCompoundAssignment(tree, null);
+      }
+
+      @Override
+      public Void visitUnary(UnaryTree tree, Void unused) {
+        elsewhere[0] |=
+            ASTHelpers.getSymbol(ASTHelpers.stripParentheses(tree.getExpression())) == field;
+        return super.visitUnary(tree, null);
+      }
+
+      /** Whether the assignment at {@code path} runs while the field's owner is made. */
+      private boolean whileMade(TreePath path) {
+        for (TreePath p = path.getParentPath(); p != null; p = p.getParentPath()) {
+          Tree leaf = p.getLeaf();
+          if (leaf instanceof MethodTree method) {
+            MethodSymbol sym = ASTHelpers.getSymbol(method);
+            return sym != null
+                && sym.isConstructor()
+                && sym.owner == field.owner
+                && !ASTHelpers.isStatic(field);
+          }
+          if (leaf instanceof LambdaExpressionTree) {
+            return false;
+          }
+          if (leaf instanceof ClassTree cls) {
+            return ASTHelpers.getSymbol(cls) == field.owner; // an initializer block
+          }
+        }
+        return false;
+      }
+    }.scan(new TreePath(state.getPath().getCompilationUnit()), null);
+    return !elsewhere[0];
   }
 
   private static Optional<ImmutableList<ExpressionTree>> valuesIn(VarSymbol var, Tree scope) {

@@ -139,6 +139,86 @@ final class AssignedValuesTest {
         .doTest();
   }
 
+  /**
+   * Reports, at every call {@code probe(x)}, whether {@link AssignedValues#onlyInConstructors}
+   * holds for the field {@code x}.
+   */
+  @BugPattern(summary = "Reports AssignedValues.onlyInConstructors", severity = WARNING)
+  public static final class ConstructorsProbe extends BugChecker
+      implements MethodInvocationTreeMatcher {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    public Description matchMethodInvocation(MethodInvocationTree tree, VisitorState state) {
+      if (!Trees.calledName(tree).equals("probe") || tree.getArguments().size() != 1) {
+        return Description.NO_MATCH;
+      }
+      VarSymbol var = SameVariable.variable(tree.getArguments().get(0));
+      String message =
+          var == null
+              ? "not a variable"
+              : AssignedValues.onlyInConstructors(var, state) ? "while made" : "later";
+      return buildDescription(tree).setMessage(message).build();
+    }
+  }
+
+  @Test
+  void fieldsAssignedOnlyWhileTheirObjectIsMade() {
+    CompilationTestHelper.newInstance(ConstructorsProbe.class, getClass())
+        .addSourceLines(
+            "A.java",
+            "class A {",
+            "  static void probe(Object o) {}",
+            "  private final Object constant = new Object();",
+            "  private Object inConstructor;",
+            "  private Object declared = new Object();",
+            "  private Object inBlock;",
+            "  private static Object inStaticBlock;",
+            "  private Object inSetter;",
+            "  private Object inLambda;",
+            "  private Object inAnonymous;",
+            "  private int counted;",
+            "  private static Object staticInConstructor;",
+            "  Object open;",
+            "  { inBlock = new Object(); }",
+            "  static { inStaticBlock = new Object(); }",
+            "  A() {",
+            "    inConstructor = new Object();",
+            "    counted = 0;",
+            "    counted++;",
+            "    staticInConstructor = this;",
+            "    Runnable r = () -> inLambda = new Object();",
+            "    new Object() { void set() { inAnonymous = this; } };",
+            "  }",
+            "  void set(Object o) { inSetter = o; }",
+            "  void probes() {",
+            "    // BUG: Diagnostic contains: while made",
+            "    probe(constant);",
+            "    // BUG: Diagnostic contains: while made",
+            "    probe(inConstructor);",
+            "    // BUG: Diagnostic contains: while made",
+            "    probe(declared);",
+            "    // BUG: Diagnostic contains: while made",
+            "    probe(inBlock);",
+            "    // BUG: Diagnostic contains: while made",
+            "    probe(inStaticBlock);",
+            "    // BUG: Diagnostic contains: later",
+            "    probe(inSetter);",
+            "    // BUG: Diagnostic contains: later",
+            "    probe(inLambda);",
+            "    // BUG: Diagnostic contains: later",
+            "    probe(inAnonymous);",
+            "    // BUG: Diagnostic contains: later",
+            "    probe(counted);",
+            "    // BUG: Diagnostic contains: later",
+            "    probe(staticInConstructor);",
+            "    // BUG: Diagnostic contains: later",
+            "    probe(open);",
+            "  }",
+            "}")
+        .doTest();
+  }
+
   @Test
   void privateFieldsOfATopLevelClass() {
     CompilationTestHelper.newInstance(FieldProbe.class, getClass())
