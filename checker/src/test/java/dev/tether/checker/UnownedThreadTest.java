@@ -1636,6 +1636,153 @@ final class UnownedThreadTest {
   }
 
   /**
+   * A thread that tells a waiter it has ended: its body ends in a {@code try} whose {@code finally}
+   * signals a latch, monitor or future that code outside the thread waits on (ActiveMQ's {@code
+   * BrokerService}: the persistence adapter's starting thread ends with {@code
+   * persistenceAdapterStarted.notifyAll()}, which the broker's starting thread waits for). The
+   * signal on every path out of the thread, with someone waiting for it, is a join in all but name.
+   * Not reported; the twins in {@link #identificationPositivesSignalNobodyWaitsFor} are.
+   */
+  @Test
+  void identificationNegativesThreadsThatSignalTheirEnd() {
+    CompilationTestHelper.newInstance(UnownedThread.class, getClass())
+        .addSourceLines(
+            "Starter.java",
+            "import java.util.concurrent.*;",
+            "import java.util.concurrent.atomic.AtomicBoolean;",
+            "class Starter {",
+            "  private final AtomicBoolean adapterStarted = new AtomicBoolean();",
+            "  private final CompletableFuture<Void> finished = new CompletableFuture<>();",
+            "",
+            "  void startAdapter(Runnable adapter) {",
+            "    new Thread(\"adapter starting thread\") {",
+            "      @Override",
+            "      public void run() {",
+            "        try {",
+            "          adapter.run();",
+            "        } finally {",
+            "          synchronized (adapterStarted) {",
+            "            adapterStarted.set(true);",
+            "            adapterStarted.notifyAll();",
+            "          }",
+            "        }",
+            "      }",
+            "    }.start();",
+            "  }",
+            "",
+            "  void awaitAdapter() throws InterruptedException {",
+            "    synchronized (adapterStarted) {",
+            "      while (!adapterStarted.get()) {",
+            "        adapterStarted.wait();",
+            "      }",
+            "    }",
+            "  }",
+            "",
+            "  void runAndWait(Runnable work) throws InterruptedException {",
+            "    CountDownLatch done = new CountDownLatch(1);",
+            "    new Thread(() -> {",
+            "      try {",
+            "        work.run();",
+            "      } finally {",
+            "        done.countDown();",
+            "      }",
+            "    }).start();",
+            "    done.await();",
+            "  }",
+            "",
+            "  void background(Runnable work) {",
+            "    new Thread(() -> {",
+            "      try {",
+            "        work.run();",
+            "      } finally {",
+            "        finished.complete(null);",
+            "      }",
+            "    }).start();",
+            "  }",
+            "",
+            "  void join() throws Exception {",
+            "    finished.get();",
+            "  }",
+            "}")
+        .doTest();
+  }
+
+  @Test
+  void identificationPositivesSignalNobodyWaitsFor() {
+    CompilationTestHelper.newInstance(UnownedThread.class, getClass())
+        .addSourceLines(
+            "Starter.java",
+            "import java.util.concurrent.*;",
+            "class Starter {",
+            "  private final CompletableFuture<Void> finished = new CompletableFuture<>();",
+            "  private final CountDownLatch ready = new CountDownLatch(1);",
+            "",
+            "  void signalOutsideFinally(Runnable work) throws InterruptedException {",
+            "    CountDownLatch done = new CountDownLatch(1);",
+            "    // BUG: Diagnostic contains: UnownedThread",
+            "    new Thread(() -> {",
+            "      work.run();",
+            "      done.countDown();",
+            "    }).start();",
+            "    done.await();",
+            "  }",
+            "",
+            "  void nobodyWaits(Runnable work) {",
+            "    // BUG: Diagnostic contains: UnownedThread",
+            "    new Thread(() -> {",
+            "      try {",
+            "        work.run();",
+            "      } finally {",
+            "        ready.countDown();",
+            "      }",
+            "    }).start();",
+            "  }",
+            "",
+            "  void waitedBeforeTheStart(Runnable work) throws InterruptedException {",
+            "    CountDownLatch done = new CountDownLatch(1);",
+            "    done.await(1, TimeUnit.MILLISECONDS);",
+            "    // BUG: Diagnostic contains: UnownedThread",
+            "    new Thread(() -> {",
+            "      try {",
+            "        work.run();",
+            "      } finally {",
+            "        done.countDown();",
+            "      }",
+            "    }).start();",
+            "  }",
+            "",
+            "  void waitedOnlyInsideTheThread(Runnable work) {",
+            "    // BUG: Diagnostic contains: UnownedThread",
+            "    new Thread(() -> {",
+            "      try {",
+            "        finished.get();",
+            "        work.run();",
+            "      } catch (Exception e) {",
+            "        throw new IllegalStateException(e);",
+            "      } finally {",
+            "        finished.complete(null);",
+            "      }",
+            "    }).start();",
+            "  }",
+            "",
+            "  void workAfterTheSignal(Runnable work) throws InterruptedException {",
+            "    CountDownLatch done = new CountDownLatch(1);",
+            "    // BUG: Diagnostic contains: UnownedThread",
+            "    new Thread(() -> {",
+            "      try {",
+            "        work.run();",
+            "      } finally {",
+            "        done.countDown();",
+            "      }",
+            "      work.run();",
+            "    }).start();",
+            "    done.await();",
+            "  }",
+            "}")
+        .doTest();
+  }
+
+  /**
    * A thread that only runs the work of a field its class also stops (H2's {@code Server}: {@code
    * new Thread(this)} whose {@code run()} is {@code service.listen()}, ended by {@code stop()}'s
    * {@code service.stop()}). Not reported; the twins in {@link

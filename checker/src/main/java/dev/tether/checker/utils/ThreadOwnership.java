@@ -239,6 +239,17 @@ public final class ThreadOwnership {
    * service's stop, the process's exit. Not {@code close}: closing one resource on a thread of its
    * own is a task like any other (it may block, and fail), not the end of its owner.
    */
+  /**
+   * Names of calls that tell waiters something has happened ({@link ThreadBody#signalsItsEnd}):
+   * latches, monitors, futures, phasers, conditions and semaphores.
+   */
+  private static final Pattern SIGNALS =
+      Pattern.compile("^(countDown|notify|notifyAll|complete|arrive\\w*|signal\\w*|release)$");
+
+  /** Names of calls that wait for such a signal ({@link ThreadBody#signalsItsEnd}). */
+  private static final Set<String> AWAITS =
+      Set.of("await", "wait", "get", "join", "acquire", "awaitAdvance", "awaitUninterruptibly");
+
   private static final Pattern ENDS_LIFE_CYCLE =
       Pattern.compile("^(stop|shutdown|halt|exit|destroy|dispose|terminat|quit|kill).*");
 
@@ -2636,8 +2647,12 @@ public final class ThreadOwnership {
     /** What the thread is given: the creation's arguments, and those of a {@code new} Runnable. */
     private final List<ExpressionTree> handed = new ArrayList<>();
 
+    /** Where the thread is started. */
+    private final TreePath start;
+
     ThreadBody(ExpressionTree creation, TreePath start, VisitorState state) {
       this.state = state;
+      this.start = start;
       ExpressionTree e = ASTHelpers.stripParentheses(creation);
       TreePath top = Trees.topLevelClass(start);
       this.top = top;
@@ -2727,7 +2742,82 @@ public final class ThreadOwnership {
           return true;
         }
       }
-      return stopsWhenItsResourceIsClosed() || onlyEndsALifeCycle() || delegatesToStoppedField();
+      return stopsWhenItsResourceIsClosed()
+          || onlyEndsALifeCycle()
+          || delegatesToStoppedField()
+          || signalsItsEnd();
+    }
+
+    /**
+     * Whether the thread tells a waiter that it has ended: every body ({@link #bodies}, at least
+     * one) ends in a {@code try} whose {@code finally} signals a variable ({@link #SIGNALS}: {@code
+     * done.countDown()}, {@code started.notifyAll()}, {@code finished.complete(null)}), and code
+     * outside the thread waits on that variable ({@link #AWAITS}): for a local of the method that
+     * starts the thread, that method after the start ({@code done.await()}); for a field, any
+     * method of the top-level class (ActiveMQ's {@code BrokerService}: the persistence adapter's
+     * starting thread ends with {@code persistenceAdapterStarted.notifyAll()} in {@code finally},
+     * and the broker's starting thread waits on it). A signal given on every path out of the
+     * thread, which someone waits for, is a join in all but name. A signal outside {@code finally}
+     * (skipped when the work throws), or one nobody waits on, is not.
+     */
+    private boolean signalsItsEnd() {
+      if (top == null || bodies.isEmpty()) {
+        return false;
+      }
+      for (Tree body : bodies) {
+        Tree last = body;
+        while (last instanceof BlockTree block && !block.getStatements().isEmpty()) {
+          last = block.getStatements().get(block.getStatements().size() - 1);
+        }
+        if (!(last instanceof TryTree tryTree) || tryTree.getFinallyBlock() == null) {
+          return false;
+        }
+        List<VarSymbol> signalled = new ArrayList<>();
+        Trees.containsCall(
+            tryTree.getFinallyBlock(),
+            call -> {
+              VarSymbol v = SameVariable.variable(ASTHelpers.getReceiver(call));
+              if (v != null && SIGNALS.matcher(Trees.calledName(call)).matches()) {
+                signalled.add(v);
+              }
+              return false;
+            });
+        if (signalled.stream().noneMatch(v -> isAwaitedOutside(v, body))) {
+          return false;
+        }
+      }
+      return true;
+    }
+
+    /**
+     * Whether code outside {@code body} waits on {@code signal}: after the start in the starter's
+     * method for a local, anywhere in the top-level class for a field.
+     */
+    private boolean isAwaitedOutside(VarSymbol signal, Tree body) {
+      Tree scope;
+      int after;
+      if (signal.getKind() == ElementKind.FIELD) {
+        scope = top == null ? null : top.getLeaf();
+        after = -1;
+      } else {
+        TreePath function = Trees.enclosingFunction(start);
+        scope = function == null ? null : function.getLeaf();
+        after = state.getEndPosition(start.getLeaf());
+      }
+      if (scope == null) {
+        return false;
+      }
+      int bodyStart = ASTHelpers.getStartPosition(body);
+      int bodyEnd = state.getEndPosition(body);
+      return Trees.containsCall(
+          scope,
+          call -> {
+            int at = ASTHelpers.getStartPosition(call);
+            return at > after
+                && (at < bodyStart || at >= bodyEnd)
+                && AWAITS.contains(Trees.calledName(call))
+                && signal.equals(SameVariable.variable(ASTHelpers.getReceiver(call)));
+          });
     }
 
     /**
