@@ -27,6 +27,7 @@ import com.sun.source.tree.MemberSelectTree;
 import com.sun.source.tree.MethodInvocationTree;
 import com.sun.source.tree.MethodTree;
 import com.sun.source.tree.NewClassTree;
+import com.sun.source.tree.ReturnTree;
 import com.sun.source.tree.Tree;
 import com.sun.source.tree.VariableTree;
 import com.sun.source.util.TreePath;
@@ -34,9 +35,11 @@ import com.sun.source.util.TreePathScanner;
 import com.sun.tools.javac.code.Flags;
 import com.sun.tools.javac.code.Symbol;
 import com.sun.tools.javac.code.Symbol.ClassSymbol;
+import com.sun.tools.javac.code.Symbol.MethodSymbol;
 import com.sun.tools.javac.code.Symbol.VarSymbol;
 import com.sun.tools.javac.code.Type;
 import dev.tether.checker.utils.ConcurrentCode;
+import dev.tether.checker.utils.Declarations;
 import dev.tether.checker.utils.SameCompilation;
 import dev.tether.checker.utils.Trees;
 import java.util.HashSet;
@@ -100,6 +103,7 @@ public final class CancelDoesNotInterrupt extends BugChecker
     }
     if (isPromise(receiver, state)
         || readsPromiseReference(receiver, state)
+        || readsPromiseGetter(receiver, state)
         || isPromiseClass(type, state)) {
       return NO_MATCH;
     }
@@ -273,6 +277,100 @@ public final class CancelDoesNotInterrupt extends BugChecker
         && state
             .getTypes()
             .isSameType(state.getTypes().erasure(created), state.getTypes().erasure(completable));
+  }
+
+  /**
+   * Whether {@code tree} calls a getter that returns a promise field of its class: a method without
+   * parameters, declared in a source file of this compilation, whose body is {@code return f;} for
+   * a {@code final} field {@code f} of that class initialized with {@code new
+   * CompletableFuture<>()} ({@link #isNewPromise}); and the code of that class's package, and of
+   * the package of the code that cancels it, completes what the getter (or the field) returns from
+   * code, never from a task on another thread nor with {@code completeAsync} (RocketMQ's {@code
+   * request.getRequestFuture().cancel(true)}, whose request's future only the notification
+   * service's code completes). No task runs behind such a future. A getter of another shape, a
+   * field assigned anything else, or one completed by a task, stays reported.
+   */
+  private static boolean readsPromiseGetter(ExpressionTree tree, VisitorState state) {
+    if (!(ASTHelpers.stripParentheses(tree) instanceof MethodInvocationTree call)
+        || !call.getArguments().isEmpty()) {
+      return false;
+    }
+    MethodSymbol getter = ASTHelpers.getSymbol(call);
+    if (getter == null || !(getter.owner instanceof ClassSymbol cls)) {
+      return false;
+    }
+    TreePath clsPath = SameCompilation.pathOfClass(cls, state);
+    MethodTree method = clsPath == null ? null : declarationOf(getter, clsPath.getLeaf());
+    if (method == null
+        || method.getBody() == null
+        || method.getBody().getStatements().size() != 1
+        || !(method.getBody().getStatements().get(0) instanceof ReturnTree ret)
+        || ret.getExpression() == null
+        || !(ASTHelpers.getSymbol(ret.getExpression()) instanceof VarSymbol field)
+        || field.getKind() != ElementKind.FIELD
+        || !field.owner.equals(cls)
+        || (field.flags() & Flags.FINAL) == 0) {
+      return false;
+    }
+    VariableTree declaration = Declarations.in(clsPath.getLeaf(), field);
+    if (declaration == null
+        || declaration.getInitializer() == null
+        || !isNewPromise(declaration.getInitializer(), state)) {
+      return false;
+    }
+    Set<ClassSymbol> classes = new LinkedHashSet<>(SameCompilation.classesInPackageOf(cls, state));
+    TreePath here = Trees.topLevelClass(state.getPath());
+    if (here != null && ASTHelpers.getSymbol(here.getLeaf()) instanceof ClassSymbol asking) {
+      classes.addAll(SameCompilation.classesInPackageOf(asking, state));
+    }
+    boolean[] completedByCode = new boolean[1];
+    boolean[] task = new boolean[1];
+    for (ClassSymbol other : classes) {
+      TreePath path = SameCompilation.pathOf(other, state);
+      if (path == null) {
+        return false; // a file that may complete it is not readable: unknown
+      }
+      new TreePathScanner<Void, Void>() {
+        @Override
+        public Void scan(Tree t, Void unused) {
+          return task[0] ? null : super.scan(t, null);
+        }
+
+        @Override
+        public Void visitMethodInvocation(MethodInvocationTree completion, Void unused) {
+          String name = Trees.calledName(completion);
+          boolean async = ASYNC_COMPLETIONS.contains(name);
+          ExpressionTree target = ASTHelpers.getReceiver(completion);
+          if ((async || COMPLETIONS.contains(name))
+              && target != null
+              && (getter.equals(ASTHelpers.getSymbol(target))
+                  || field.equals(ASTHelpers.getSymbol(target)))) {
+            if (async || ConcurrentCode.enclosing(getCurrentPath(), state).isPresent()) {
+              task[0] = true;
+              return null;
+            }
+            completedByCode[0] = true;
+          }
+          return super.visitMethodInvocation(completion, null);
+        }
+      }.scan(path, null);
+      if (task[0]) {
+        return false;
+      }
+    }
+    return completedByCode[0];
+  }
+
+  /** The declaration of {@code method} among the members of {@code cls}, or null. */
+  private static @Nullable MethodTree declarationOf(MethodSymbol method, Tree cls) {
+    if (cls instanceof ClassTree classTree) {
+      for (Tree member : classTree.getMembers()) {
+        if (member instanceof MethodTree m && method.equals(ASTHelpers.getSymbol(m))) {
+          return m;
+        }
+      }
+    }
+    return null;
   }
 
   /** Calls that complete a future with a value computed by a task: a task then runs behind it. */

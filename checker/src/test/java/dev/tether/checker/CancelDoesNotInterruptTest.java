@@ -254,6 +254,78 @@ final class CancelDoesNotInterruptTest {
   }
 
   /**
+   * Server11 (RocketMQ's HA notification service): a promise reached through a getter of another
+   * class, {@code return requestFuture;} of a {@code final} field initialized with {@code new
+   * CompletableFuture<>()}, that code of the package completes. Twins: the same getter whose future
+   * a task completes, a field made by {@code supplyAsync}, a getter that does more than return.
+   */
+  @Test
+  void identificationPromiseThroughAGetter() {
+    CompilationTestHelper.newInstance(CancelDoesNotInterrupt.class, getClass())
+        .addSourceLines(
+            "ha/Request.java",
+            "package ha;",
+            "import java.util.concurrent.*;",
+            "public class Request {",
+            "  private final CompletableFuture<Boolean> requestFuture = new CompletableFuture<>();",
+            "  public CompletableFuture<Boolean> getRequestFuture() { return requestFuture; }",
+            "}")
+        .addSourceLines(
+            "ha/Notifier.java",
+            "package ha;",
+            "class Notifier {",
+            "  private Request request;",
+            "  synchronized void setRequest(Request next) {",
+            "    if (request != null) {",
+            "      request.getRequestFuture().cancel(true);",
+            "    }",
+            "    request = next;",
+            "  }",
+            "  synchronized void check(boolean connected) {",
+            "    if (request != null && connected) {",
+            "      request.getRequestFuture().complete(true);",
+            "    }",
+            "  }",
+            "}")
+        .addSourceLines(
+            "job/Job.java",
+            "package job;",
+            "import java.util.concurrent.*;",
+            "public class Job {",
+            "  private final CompletableFuture<String> result = new CompletableFuture<>();",
+            "  private final CompletableFuture<String> supplied =",
+            "      CompletableFuture.supplyAsync(() -> \"x\");",
+            "  private final CompletableFuture<String> logged = new CompletableFuture<>();",
+            "  public CompletableFuture<String> result() { return result; }",
+            "  public CompletableFuture<String> supplied() { return supplied; }",
+            "  public CompletableFuture<String> logged() {",
+            "    System.out.println(\"read\");",
+            "    return logged;",
+            "  }",
+            "}")
+        .addSourceLines(
+            "job/Runner.java",
+            "package job;",
+            "import java.util.concurrent.*;",
+            "class Runner {",
+            "  void run(Job job, ExecutorService pool) {",
+            "    pool.execute(() -> job.result().complete(\"done\"));",
+            "    job.logged().complete(\"y\");",
+            "    job.supplied().complete(\"z\");",
+            "  }",
+            "  void abort(Job job) {",
+            "    // BUG: Diagnostic contains: CancelDoesNotInterrupt",
+            "    job.result().cancel(true);",
+            "    // BUG: Diagnostic contains: CancelDoesNotInterrupt",
+            "    job.supplied().cancel(true);",
+            "    // BUG: Diagnostic contains: CancelDoesNotInterrupt",
+            "    job.logged().cancel(true);",
+            "  }",
+            "}")
+        .doTest();
+  }
+
+  /**
    * Server4 (Lettuce's {@code ReconnectionHandler}): a promise reached through copies — a local
    * copy of a volatile field whose only write stores a local {@code new CompletableFuture<>()} that
    * code completes. A copy of a promise is a promise.
