@@ -46,6 +46,7 @@ import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Predicate;
 import javax.lang.model.element.ElementKind;
 import javax.lang.model.type.TypeKind;
 import org.jspecify.annotations.Nullable;
@@ -318,47 +319,15 @@ public final class CancelDoesNotInterrupt extends BugChecker
         || !isNewPromise(declaration.getInitializer(), state)) {
       return false;
     }
-    Set<ClassSymbol> classes = new LinkedHashSet<>(SameCompilation.classesInPackageOf(cls, state));
-    TreePath here = Trees.topLevelClass(state.getPath());
-    if (here != null && ASTHelpers.getSymbol(here.getLeaf()) instanceof ClassSymbol asking) {
-      classes.addAll(SameCompilation.classesInPackageOf(asking, state));
-    }
-    boolean[] completedByCode = new boolean[1];
-    boolean[] task = new boolean[1];
-    for (ClassSymbol other : classes) {
-      TreePath path = SameCompilation.pathOf(other, state);
-      if (path == null) {
-        return false; // a file that may complete it is not readable: unknown
-      }
-      new TreePathScanner<Void, Void>() {
-        @Override
-        public Void scan(Tree t, Void unused) {
-          return task[0] ? null : super.scan(t, null);
-        }
-
-        @Override
-        public Void visitMethodInvocation(MethodInvocationTree completion, Void unused) {
-          String name = Trees.calledName(completion);
-          boolean async = ASYNC_COMPLETIONS.contains(name);
-          ExpressionTree target = ASTHelpers.getReceiver(completion);
-          if ((async || COMPLETIONS.contains(name))
-              && target != null
-              && (getter.equals(ASTHelpers.getSymbol(target))
-                  || field.equals(ASTHelpers.getSymbol(target)))) {
-            if (async || ConcurrentCode.enclosing(getCurrentPath(), state).isPresent()) {
-              task[0] = true;
-              return null;
-            }
-            completedByCode[0] = true;
-          }
-          return super.visitMethodInvocation(completion, null);
-        }
-      }.scan(path, null);
-      if (task[0]) {
-        return false;
-      }
-    }
-    return completedByCode[0];
+    Completions completions =
+        Completions.inSight(
+            cls,
+            target ->
+                getter.equals(ASTHelpers.getSymbol(target))
+                    || field.equals(ASTHelpers.getSymbol(target)),
+            creation -> false,
+            state);
+    return completions != null && completions.byCode;
   }
 
   /** The declaration of {@code method} among the members of {@code cls}, or null. */
@@ -406,58 +375,90 @@ public final class CancelDoesNotInterrupt extends BugChecker
       return false;
     }
     Type erased = state.getTypes().erasure(type);
-    boolean[] made = new boolean[1];
-    boolean[] completedByCode = new boolean[1];
-    boolean[] task = new boolean[1];
-    Set<ClassSymbol> classes = new LinkedHashSet<>(SameCompilation.classesInPackageOf(cls, state));
-    TreePath here = Trees.topLevelClass(state.getPath());
-    if (here != null && ASTHelpers.getSymbol(here.getLeaf()) instanceof ClassSymbol asking) {
-      classes.addAll(SameCompilation.classesInPackageOf(asking, state));
-    }
-    for (ClassSymbol other : classes) {
-      TreePath path = SameCompilation.pathOf(other, state);
-      if (path == null) {
-        return false; // a file that may complete one is not readable: unknown
+    Completions completions =
+        Completions.inSight(
+            cls,
+            target -> isSubtypeOf(ASTHelpers.getType(target), erased, state),
+            creation -> isSubtypeOf(ASTHelpers.getType(creation), erased, state),
+            state);
+    return completions != null && completions.made && completions.byCode;
+  }
+
+  private static boolean isSubtypeOf(@Nullable Type type, Type erased, VisitorState state) {
+    return type != null && state.getTypes().isSubtype(state.getTypes().erasure(type), erased);
+  }
+
+  /**
+   * How the code in sight completes the futures a test picks out: the classes of the package of
+   * {@code cls} and of the package of the code under analysis ({@link #inSight}).
+   */
+  private static final class Completions {
+    /** Whether a {@code new} expression that the creation test picks out is in sight. */
+    boolean made;
+
+    /** Whether code (not a task on another thread) completes such a future. */
+    boolean byCode;
+
+    /**
+     * Scans the classes of {@code cls}'s package and of the package of the code at {@code
+     * state.getPath()} for completions ({@link #COMPLETIONS}, {@link #ASYNC_COMPLETIONS}) whose
+     * receiver {@code target} picks out, and for creations {@code creation} picks out. Null when a
+     * file of those packages is not readable, or when such a future is completed from a task on
+     * another thread or with {@code completeAsync}: a task then runs behind it.
+     */
+    static @Nullable Completions inSight(
+        ClassSymbol cls,
+        Predicate<ExpressionTree> target,
+        Predicate<NewClassTree> creation,
+        VisitorState state) {
+      Set<ClassSymbol> classes =
+          new LinkedHashSet<>(SameCompilation.classesInPackageOf(cls, state));
+      TreePath here = Trees.topLevelClass(state.getPath());
+      if (here != null && ASTHelpers.getSymbol(here.getLeaf()) instanceof ClassSymbol asking) {
+        classes.addAll(SameCompilation.classesInPackageOf(asking, state));
       }
-      new TreePathScanner<Void, Void>() {
-        @Override
-        public Void scan(Tree tree, Void unused) {
-          return task[0] ? null : super.scan(tree, null);
+      Completions found = new Completions();
+      boolean[] task = new boolean[1];
+      for (ClassSymbol other : classes) {
+        TreePath path = SameCompilation.pathOf(other, state);
+        if (path == null) {
+          return null; // a file that may complete one is not readable: unknown
         }
+        new TreePathScanner<Void, Void>() {
+          @Override
+          public Void scan(Tree tree, Void unused) {
+            return task[0] ? null : super.scan(tree, null);
+          }
 
-        @Override
-        public Void visitNewClass(NewClassTree creation, Void unused) {
-          Type created = ASTHelpers.getType(creation);
-          made[0] |=
-              created != null
-                  && state.getTypes().isSubtype(state.getTypes().erasure(created), erased);
-          return super.visitNewClass(creation, null);
-        }
+          @Override
+          public Void visitNewClass(NewClassTree made, Void unused) {
+            found.made |= creation.test(made);
+            return super.visitNewClass(made, null);
+          }
 
-        @Override
-        public Void visitMethodInvocation(MethodInvocationTree call, Void unused) {
-          String name = Trees.calledName(call);
-          boolean async = ASYNC_COMPLETIONS.contains(name);
-          if (async || COMPLETIONS.contains(name)) {
+          @Override
+          public Void visitMethodInvocation(MethodInvocationTree call, Void unused) {
+            String name = Trees.calledName(call);
+            boolean async = ASYNC_COMPLETIONS.contains(name);
             ExpressionTree receiver = ASTHelpers.getReceiver(call);
-            Type receiverType = receiver == null ? null : ASTHelpers.getType(receiver);
-            if (receiverType != null
-                && state.getTypes().isSubtype(state.getTypes().erasure(receiverType), erased)) {
+            if ((async || COMPLETIONS.contains(name))
+                && receiver != null
+                && target.test(receiver)) {
               if (async || ConcurrentCode.enclosing(getCurrentPath(), state).isPresent()) {
                 task[0] = true;
                 return null;
               }
-              completedByCode[0] = true;
+              found.byCode = true;
             }
+            return super.visitMethodInvocation(call, null);
           }
-          return super.visitMethodInvocation(call, null);
+        }.scan(path, null);
+        if (task[0]) {
+          return null;
         }
-      }.scan(path, null);
-      if (task[0]) {
-        return false;
       }
+      return found;
     }
-    return made[0] && completedByCode[0];
   }
 
   /**
