@@ -24,14 +24,15 @@ import org.jspecify.annotations.Nullable;
  * lock or permit may be held over without a {@code finally}, because nothing in it can fail.
  *
  * <p>Conservative by design: a statement counts only when it is an {@code assert} (it throws only
- * when assertions are on, and then reports a broken invariant), an empty statement, a local
- * variable declared without an initializer or with a simple value, an assignment of a simple value
- * to a local variable or to a field of this object ({@code x = y}, {@code this.state = state}), or
- * {@code ++}/{@code --} on such a variable of a primitive type. A simple value is a literal, a
- * variable, {@code this.field}, {@code System.currentTimeMillis()} or {@code System.nanoTime()}, or
- * a unary or binary operation on simple primitive values other than integer division and remainder.
- * Any other call, allocation, array access, cast, unboxing, string concatenation (it calls {@code
- * toString()}) or field of another object may throw, and the statement does not count.
+ * when assertions are on, and then reports a broken invariant), an empty statement, a call of
+ * {@code Thread.yield()} or {@code Thread.onSpinWait()}, a local variable declared without an
+ * initializer or with a simple value, an assignment of a simple value to a local variable or to a
+ * field of this object ({@code x = y}, {@code this.state = state}), or {@code ++}/{@code --} on
+ * such a variable of a primitive type. A simple value is a literal, a variable, {@code this.field},
+ * {@code System.currentTimeMillis()} or {@code System.nanoTime()}, or a unary or binary operation
+ * on simple primitive values other than integer division and remainder. Any other call, allocation,
+ * array access, cast, unboxing, string concatenation (it calls {@code toString()}) or field of
+ * another object may throw, and the statement does not count.
  */
 public final class NonThrowing {
   private NonThrowing() {}
@@ -73,7 +74,22 @@ public final class NonThrowing {
       Type type = ASTHelpers.getType(unary.getExpression());
       return isOwnVariable(unary.getExpression()) && type != null && type.isPrimitive();
     }
-    return false;
+    return e instanceof MethodInvocationTree call && isSpinHint(call);
+  }
+
+  /**
+   * {@code Thread.yield()} or {@code Thread.onSpinWait()}: hints to the scheduler, which return
+   * nothing and throw nothing (Artemis' {@code TimedBuffer}: {@code spinLimiter.acquire();
+   * Thread.yield(); spinLimiter.release();}).
+   */
+  private static boolean isSpinHint(MethodInvocationTree call) {
+    MethodSymbol method = ASTHelpers.getSymbol(call);
+    return call.getArguments().isEmpty()
+        && method != null
+        && method.isStatic()
+        && method.owner.getQualifiedName().contentEquals("java.lang.Thread")
+        && (method.getSimpleName().contentEquals("yield")
+            || method.getSimpleName().contentEquals("onSpinWait"));
   }
 
   /** A local variable, or a field of this object: {@code x}, {@code this.x}. */
