@@ -1282,24 +1282,44 @@ public final class NonAtomicConcurrentMapUpdate extends BugChecker
    * Whether the method around the update is called only inside critical sections: it is not public
    * API, and every use of it in the files of this compilation that can see it ({@link
    * SameCompilation#usesOf}) is guarded ({@link Synchronization#isGuarded}), as the update itself
-   * would be inside {@code synchronized}. Unknown uses (public API, a file that cannot be read) and
-   * a method nobody calls do not count.
+   * would be inside {@code synchronized} — or sits, outside any lambda, in a method of which the
+   * same holds, up to {@link #MAX_CALLER_DEPTH} callers up (RocketMQ's heartbeat senders: a private
+   * sender called by a private send-to-all, which its public callers run only while they hold the
+   * heartbeat lock). Unknown uses (public API, a file that cannot be read) and a method nobody
+   * calls do not count.
    */
   private static boolean onlyCalledGuarded(VisitorState state) {
-    MethodTree method = ASTHelpers.findEnclosingNode(state.getPath(), MethodTree.class);
-    if (method == null
-        || ASTHelpers.findEnclosingNode(state.getPath(), LambdaExpressionTree.class) != null) {
+    if (ASTHelpers.findEnclosingNode(state.getPath(), LambdaExpressionTree.class) != null) {
       return false; // a lambda's body runs where it is called, not where the method is
     }
-    MethodSymbol sym = ASTHelpers.getSymbol(method);
+    MethodTree method = ASTHelpers.findEnclosingNode(state.getPath(), MethodTree.class);
+    return method != null && onlyCalledGuarded(ASTHelpers.getSymbol(method), 0, state);
+  }
+
+  /** How many callers up {@link #onlyCalledGuarded} follows an unguarded call. */
+  private static final int MAX_CALLER_DEPTH = 3;
+
+  private static boolean onlyCalledGuarded(
+      @Nullable MethodSymbol sym, int depth, VisitorState state) {
     Optional<List<TreePath>> uses =
         sym == null ? Optional.empty() : SameCompilation.usesOf(sym, state);
     if (uses.isEmpty() || uses.get().isEmpty()) {
       return false;
     }
     for (TreePath use : uses.get()) {
-      if (use.getLeaf() instanceof MemberReferenceTree || !Synchronization.isGuarded(use, null)) {
+      if (use.getLeaf() instanceof MemberReferenceTree) {
         return false; // a method reference runs wherever it is handed
+      }
+      if (Synchronization.isGuarded(use, null)) {
+        continue;
+      }
+      TreePath caller = Trees.enclosingFunction(use);
+      if (depth + 1 >= MAX_CALLER_DEPTH
+          || caller == null
+          || !(caller.getLeaf() instanceof MethodTree callerMethod)
+          || ASTHelpers.getSymbol(callerMethod).equals(sym)
+          || !onlyCalledGuarded(ASTHelpers.getSymbol(callerMethod), depth + 1, state)) {
+        return false;
       }
     }
     return true;
