@@ -1437,11 +1437,14 @@ public final class SwallowedInterrupt extends BugChecker implements CatchTreeMat
   }
 
   /**
-   * Whether the method around the catch is called again and again, one call up: some call of it
-   * (all known: it is not public API, {@link SameCompilation#usesOf}) sits in a loop of its caller,
-   * such as a retry loop around a private {@code pause(i)} that sleeps. Either fix would return
-   * with the flag set, and the next round's sleep would then throw at once: the retries would run
-   * back to back, without their back-off. No fix is offered there.
+   * Whether the method around the catch is called again and again: some call of it (all known: it
+   * is not public API, {@link SameCompilation#usesOf}) sits in a loop of its caller, such as a
+   * retry loop around a private {@code pause(i)} that sleeps — or in a non-API caller that is
+   * itself called in a loop, up to {@link #MAX_RETRY_DEPTH} calls up (Zipkin's queue: {@code
+   * drainTo} returns {@code 0} when interrupted, and the reporter's flusher thread calls it through
+   * {@code flush(…)} in its {@code while (!closed)} loop). Either fix would return with the flag
+   * set, and the next round's blocking call would then throw at once: the retries would run back to
+   * back, without their back-off, or the loop would spin. No fix is offered there.
    */
   private static boolean retriedByCaller(TreePath catchPath, VisitorState state) {
     MethodTree method = null;
@@ -1455,14 +1458,26 @@ public final class SwallowedInterrupt extends BugChecker implements CatchTreeMat
       }
     }
     MethodSymbol sym = method == null ? null : ASTHelpers.getSymbol(method);
-    if (sym == null) {
-      return false;
-    }
+    return sym != null && calledInALoop(sym, 0, state);
+  }
+
+  /** How many calls up {@link #retriedByCaller} looks for a loop around the call. */
+  private static final int MAX_RETRY_DEPTH = 3;
+
+  private static boolean calledInALoop(MethodSymbol sym, int depth, VisitorState state) {
     for (TreePath use : SameCompilation.usesOf(sym, state).orElse(List.of())) {
       for (Trees.Enclosing around : Trees.enclosingInBody(use)) {
         if (EnclosingLoops.isLoopStatement(around.leaf())) {
           return true;
         }
+      }
+      TreePath caller = depth + 1 < MAX_RETRY_DEPTH ? Trees.enclosingFunction(use) : null;
+      if (caller != null
+          && caller.getLeaf() instanceof MethodTree callerMethod
+          && ASTHelpers.getSymbol(callerMethod) != null
+          && !ASTHelpers.getSymbol(callerMethod).equals(sym)
+          && calledInALoop(ASTHelpers.getSymbol(callerMethod), depth + 1, state)) {
+        return true;
       }
     }
     return false;

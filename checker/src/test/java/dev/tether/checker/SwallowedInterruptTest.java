@@ -3071,6 +3071,118 @@ final class SwallowedInterruptTest {
   }
 
   /**
+   * Zipkin's bounded queue: {@code drainTo} returns {@code 0} when interrupted, and the reporter's
+   * flusher calls it through a package-private {@code flush(…)} in its {@code while (!closed)}
+   * loop, two calls up. The restore would make every later round's interruptible lock throw at
+   * once: the loop would spin. No fix. Twin: the same queue whose caller's caller does not loop
+   * keeps its one-line restore.
+   */
+  @Test
+  void noFixWhereACallersCallerLoops() {
+    BugCheckerRefactoringTestHelper.newInstance(SwallowedInterrupt.class, getClass())
+        .addInputLines(
+            "q/Queue.java",
+            "package q;",
+            "abstract class Queue {",
+            "  abstract int drainTo(long nanos);",
+            "}")
+        .expectUnchanged()
+        .addInputLines(
+            "q/Bounded.java",
+            "package q;",
+            "import java.util.concurrent.locks.ReentrantLock;",
+            "final class Bounded extends Queue {",
+            "  private final ReentrantLock lock = new ReentrantLock();",
+            "  @Override int drainTo(long nanos) {",
+            "    try {",
+            "      lock.lockInterruptibly();",
+            "      try {",
+            "        return 1;",
+            "      } finally {",
+            "        lock.unlock();",
+            "      }",
+            "    } catch (InterruptedException e) {",
+            "      return 0;",
+            "    }",
+            "  }",
+            "}")
+        .expectUnchanged()
+        .addInputLines(
+            "q/Reporter.java",
+            "package q;",
+            "public final class Reporter {",
+            "  private final Queue pending = new Bounded();",
+            "  private volatile boolean closed;",
+            "  public void flushNow() {",
+            "    flush();",
+            "  }",
+            "  void flush() {",
+            "    pending.drainTo(1000L);",
+            "  }",
+            "  final class Flusher implements Runnable {",
+            "    @Override public void run() {",
+            "      while (!closed) {",
+            "        flush();",
+            "      }",
+            "    }",
+            "  }",
+            "}")
+        .expectUnchanged()
+        .addInputLines(
+            "r/Queue.java",
+            "package r;",
+            "import java.util.concurrent.locks.ReentrantLock;",
+            "final class Queue {",
+            "  private final ReentrantLock lock = new ReentrantLock();",
+            "  int drainTo(long nanos) {",
+            "    try {",
+            "      lock.lockInterruptibly();",
+            "      try {",
+            "        return 1;",
+            "      } finally {",
+            "        lock.unlock();",
+            "      }",
+            "    } catch (InterruptedException e) {",
+            "      return 0;",
+            "    }",
+            "  }",
+            "  void flush() {",
+            "    drainTo(1000L);",
+            "  }",
+            "  void close() {",
+            "    flush();",
+            "  }",
+            "}")
+        .addOutputLines(
+            "r/Queue.java",
+            "package r;",
+            "import java.util.concurrent.locks.ReentrantLock;",
+            "final class Queue {",
+            "  private final ReentrantLock lock = new ReentrantLock();",
+            "  int drainTo(long nanos) {",
+            "    try {",
+            "      lock.lockInterruptibly();",
+            "      try {",
+            "        return 1;",
+            "      } finally {",
+            "        lock.unlock();",
+            "      }",
+            "    } catch (InterruptedException e) {",
+            "      Thread.currentThread().interrupt();",
+            "      return 0;",
+            "    }",
+            "  }",
+            "  void flush() {",
+            "    drainTo(1000L);",
+            "  }",
+            "  void close() {",
+            "    flush();",
+            "  }",
+            "}")
+        .doTest(TestMode.TEXT_MATCH);
+  }
+
+  /**
    * A private sleep helper that its caller retries in a loop: either fix would return with the flag
    * set, and every later round's sleep would throw at once (retries without back-off). No fix; the
    * same helper called once keeps its one-line restore.
