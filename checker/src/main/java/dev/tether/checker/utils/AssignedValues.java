@@ -113,7 +113,7 @@ public final class AssignedValues {
         return super.visitUnary(tree, null);
       }
 
-      /** Whether the assignment at {@code path} runs while the field's owner is made. */
+      // Whether the assignment at path runs while the field's owner is made.
       private boolean whileMade(TreePath path) {
         for (TreePath p = path.getParentPath(); p != null; p = p.getParentPath()) {
           Tree leaf = p.getLeaf();

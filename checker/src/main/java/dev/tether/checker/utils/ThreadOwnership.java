@@ -235,11 +235,6 @@ public final class ThreadOwnership {
               + "|await|finish).*");
 
   /**
-   * Names of calls that end a life cycle ({@link ThreadBody#onlyEndsALifeCycle}): a server's or a
-   * service's stop, the process's exit. Not {@code close}: closing one resource on a thread of its
-   * own is a task like any other (it may block, and fail), not the end of its owner.
-   */
-  /**
    * Names of calls that tell waiters something has happened ({@link ThreadBody#signalsItsEnd}):
    * latches, monitors, futures, phasers, conditions and semaphores.
    */
@@ -250,6 +245,11 @@ public final class ThreadOwnership {
   private static final Set<String> AWAITS =
       Set.of("await", "wait", "get", "join", "acquire", "awaitAdvance", "awaitUninterruptibly");
 
+  /**
+   * Names of calls that end a life cycle ({@link ThreadBody#onlyEndsALifeCycle}): a server's or a
+   * service's stop, the process's exit. Not {@code close}: closing one resource on a thread of its
+   * own is a task like any other (it may block, and fail), not the end of its owner.
+   */
   private static final Pattern ENDS_LIFE_CYCLE =
       Pattern.compile("^(stop|shutdown|halt|exit|destroy|dispose|terminat|quit|kill).*");
 
