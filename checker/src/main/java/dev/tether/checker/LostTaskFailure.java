@@ -911,6 +911,23 @@ public final class LostTaskFailure extends BugChecker implements MethodInvocatio
   private static final Set<String> WAITS_FOR_SIGNAL = Set.of("await", "sync", "get", "join");
 
   /**
+   * Whether {@code call} waits for a signal on its receiver ({@link #WAITS_FOR_SIGNAL}); {@code
+   * get} only on a {@code Future} (a map's or a list's {@code get} reads, it does not wait).
+   */
+  private static boolean waitsForSignal(MethodInvocationTree call, VisitorState state) {
+    String name = Trees.calledName(call);
+    if (!WAITS_FOR_SIGNAL.contains(name)) {
+      return false;
+    }
+    if (!name.equals("get")) {
+      return true;
+    }
+    ExpressionTree receiver = ASTHelpers.getReceiver(call);
+    Type type = receiver == null ? null : ASTHelpers.getType(receiver);
+    return type != null && ASTHelpers.isSubtype(type, FUTURE_TYPE.get(state), state);
+  }
+
+  /**
    * Whether the task only signals what the method itself then waits on (Qpid JMS's session close:
    * {@code execute(() -> { if (queue.isEmpty()) { completion.onSuccess(); } })}, then {@code
    * completion.sync(timeout)}): every call in the task is on a variable that the method, after the
@@ -990,7 +1007,7 @@ public final class LostTaskFailure extends BugChecker implements MethodInvocatio
           Trees.containsCall(
               body.getLeaf(),
               call ->
-                  WAITS_FOR_SIGNAL.contains(Trees.calledName(call))
+                  waitsForSignal(call, state)
                       && ASTHelpers.getStartPosition(call) > after
                       && signal.equals(SameVariable.variable(ASTHelpers.getReceiver(call))));
       if (!awaited) {
