@@ -931,10 +931,11 @@ public final class LostTaskFailure extends BugChecker implements MethodInvocatio
    * Whether the task only signals what the method itself then waits on (Qpid JMS's session close:
    * {@code execute(() -> { if (queue.isEmpty()) { completion.onSuccess(); } })}, then {@code
    * completion.sync(timeout)}): every call in the task is on a variable that the method, after the
-   * hand-off and outside the task, waits on ({@code await}, {@code sync}, {@code get}, {@code
-   * join}, timed or not), or is a JDK method called in the condition of an {@code if}; it creates,
-   * assigns and increments nothing. Such a task has no work whose failure could be lost: if it
-   * fails, its signal is missing, and a missing signal is what the wait sees.
+   * hand-off and outside the task, waits on ({@link #waitsForSignal}: {@code await}, {@code sync},
+   * {@code join}, or {@code get} of a {@code Future}, timed or not), or is a JDK method called in
+   * the condition of an {@code if}; it creates, assigns and increments nothing. Such a task has no
+   * work whose failure could be lost: if it fails, its signal is missing, and a missing signal is
+   * what the wait sees.
    */
   private static boolean onlySignalsItsWaiter(Fanned fanned, TreePath body, VisitorState state) {
     List<VarSymbol> signalled = new ArrayList<>();

@@ -80,9 +80,11 @@ public final class AssignedValues {
     if ((field.flags() & Flags.FINAL) != 0) {
       return true;
     }
-    Tree scope = field.getKind() == ElementKind.FIELD ? scope(field, state.getPath()) : null;
-    if (scope == null) {
-      return false;
+    TreePath top = Trees.topLevelClass(state.getPath());
+    if (field.getKind() != ElementKind.FIELD
+        || scope(field, state.getPath()) == null
+        || top == null) {
+      return false; // not a private field of a class in sight
     }
     boolean[] elsewhere = new boolean[1];
     new TreePathScanner<Void, Void>() {
@@ -133,7 +135,7 @@ public final class AssignedValues {
         }
         return false;
       }
-    }.scan(new TreePath(state.getPath().getCompilationUnit()), null);
+    }.scan(top, null); // a private field is assigned only inside its top-level class
     return !elsewhere[0];
   }
 

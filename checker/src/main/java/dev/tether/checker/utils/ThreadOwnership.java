@@ -2772,17 +2772,16 @@ public final class ThreadOwnership {
         if (!(last instanceof TryTree tryTree) || tryTree.getFinallyBlock() == null) {
           return false;
         }
-        List<VarSymbol> signalled = new ArrayList<>();
-        Trees.containsCall(
-            tryTree.getFinallyBlock(),
-            call -> {
-              VarSymbol v = SameVariable.variable(ASTHelpers.getReceiver(call));
-              if (v != null && SIGNALS.matcher(Trees.calledName(call)).matches()) {
-                signalled.add(v);
-              }
-              return false;
-            });
-        if (signalled.stream().noneMatch(v -> isAwaitedOutside(v, body))) {
+        boolean awaitedSignal =
+            Trees.containsCall(
+                tryTree.getFinallyBlock(),
+                call -> {
+                  VarSymbol v = SameVariable.variable(ASTHelpers.getReceiver(call));
+                  return v != null
+                      && SIGNALS.matcher(Trees.calledName(call)).matches()
+                      && isAwaitedOutside(v, body);
+                });
+        if (!awaitedSignal) {
           return false;
         }
       }
